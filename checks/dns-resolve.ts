@@ -1,0 +1,41 @@
+import { hostMatches } from '../src/certs/names.js';
+import { diagnosisCheck, fail, pass, warn } from './define.js';
+
+export const dnsResolve = diagnosisCheck({
+  id: 'dns.resolve',
+  title: 'The name resolves',
+  dependsOn: [],
+  needs: ['resolution', 'serverChain'],
+  run({ resolution, serverChain }) {
+    const evidence = { host: resolution.host, addresses: resolution.addresses, source: resolution.source };
+    if (resolution.isIpLiteral) {
+      const leaf = serverChain.certificates[0];
+      if (leaf && hostMatches(leaf, resolution.host)) {
+        return pass(`${resolution.host} is an IP address, and the server certificate lists it in its SAN`, evidence);
+      }
+      const names = leaf ? [...leaf.dnsNames, leaf.commonName].filter(Boolean) : [];
+      const fqdn = names[0] ?? 'your.broker.fqdn';
+      return warn(
+        `${resolution.host} is an IP address: certificates name the broker by its FQDN, so TLS clients will reject it`,
+        `Use the FQDN the certificate names${names.length ? ` (${names.join(', ')})` : ''}, e.g. \`lampi-doctor ${fqdn} --resolve ${fqdn}:${resolution.host}\`; the bridge's \`address\` line needs that FQDN too.`,
+        evidence,
+      );
+    }
+    if (resolution.addresses.length > 0) {
+      const via = resolution.source === '--resolve' ? ' (from --resolve)' : '';
+      return pass(`${resolution.host} resolves to ${resolution.addresses.join(', ')}${via}`, evidence);
+    }
+    if (resolution.errorCode === 'ETIMEOUT') {
+      return fail(
+        `looking up ${resolution.host} timed out`,
+        'The DNS resolver does not answer: check /etc/resolv.conf and the network; to test without DNS use --resolve NAME:ADDRESS.',
+        { ...evidence, errorCode: resolution.errorCode },
+      );
+    }
+    return fail(
+      `${resolution.host} does not resolve (${resolution.errorCode ?? 'no addresses'})`,
+      `Check the spelling of the FQDN, or create its DNS record; to test a server before its DNS exists use --resolve ${resolution.host}:ADDRESS.`,
+      { ...evidence, errorCode: resolution.errorCode },
+    );
+  },
+});

@@ -1,0 +1,28 @@
+// The ordered registry: reports list checks in this order, whatever order they finish in.
+import { dnsResolve } from './dns-resolve.js';
+import { tcpConnect } from './tcp-connect.js';
+import { tlsChain } from './tls-chain.js';
+import { tlsClientAuth } from './tls-client-auth.js';
+import { tlsHandshake } from './tls-handshake.js';
+import { tlsHostname } from './tls-hostname.js';
+import { tlsKey } from './tls-key.js';
+import { tlsValidity } from './tls-validity.js';
+import { tlsVersion } from './tls-version.js';
+import type { Check } from '../src/engine/types.js';
+import type { DiagnosisFacts, DiagnosisSettings } from '../src/facts.js';
+
+export type DiagnosisCheck = Check<DiagnosisFacts, DiagnosisSettings, keyof DiagnosisFacts>;
+
+export const diagnosisChecks = [
+  dnsResolve,
+  tcpConnect,
+  tlsHandshake,
+  tlsVersion,
+  tlsChain,
+  tlsHostname,
+  tlsValidity,
+  tlsKey,
+  tlsClientAuth,
+] as unknown as readonly DiagnosisCheck[];
+
+export const checkIds = diagnosisChecks.map((check) => check.id);

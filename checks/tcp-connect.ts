@@ -1,0 +1,38 @@
+import { diagnosisCheck, fail, pass } from './define.js';
+
+export const tcpConnect = diagnosisCheck({
+  id: 'tcp.connect',
+  title: 'The TLS port accepts TCP connections',
+  dependsOn: ['dns.resolve'],
+  needs: ['tcp'],
+  run({ tcp }, { port }) {
+    const where = `${tcp.address}:${port}`;
+    const evidence = { address: tcp.address, port, outcome: tcp.outcome, errorCode: tcp.errorCode, elapsedMs: tcp.elapsedMs };
+    switch (tcp.outcome) {
+      case 'connected':
+        return pass(`${where} accepts TCP connections (${tcp.elapsedMs} ms)`, evidence);
+      case 'refused':
+        return fail(
+          `${where} refused the connection: nothing listens on port ${port}`,
+          `Add \`listener ${port} 0.0.0.0\` with its cafile/certfile/keyfile to the broker's config (e.g. /etc/mosquitto/conf.d/port.conf) and restart mosquitto; if it is there, mosquitto failed to start: \`sudo systemctl status mosquitto\`.`,
+          evidence,
+        );
+      case 'timeout':
+        return fail(
+          `no answer from ${where} within ${tcp.elapsedMs} ms: a firewall or cloud security group drops the traffic`,
+          `Allow inbound TCP ${port} in the cloud security group and the host firewall (e.g. \`sudo ufw allow ${port}/tcp\`).`,
+          evidence,
+        );
+      case 'unreachable':
+        return fail(
+          `${where} is unreachable (${tcp.errorCode}): no route to that address`,
+          'Check that the name resolves to the broker\'s current public address (cloud instances change address when restarted) and that this machine has a route to it.',
+          evidence,
+        );
+      case 'no-address':
+        return fail('there is no address to connect to', 'Fix name resolution first (see dns.resolve).', evidence);
+      default:
+        return fail(`connecting to ${where} failed: ${tcp.message ?? tcp.errorCode}`, 'Check the address and port.', evidence);
+    }
+  },
+});

@@ -1,0 +1,109 @@
+import type { Outcome } from '../src/engine/types.js';
+import type { ClientCertificateFacts } from '../src/facts.js';
+import { diagnosisCheck, isoDay, skip } from './define.js';
+import { dateFinding, describeDateFinding } from './tls-validity.js';
+
+interface Finding {
+  status: 'fail' | 'warn';
+  summary: string;
+  hint: string;
+}
+
+function enforcementFindings(withoutCert: boolean | null | undefined, withUntrusted: boolean | null | undefined): Finding[] {
+  const findings: Finding[] = [];
+  if (withoutCert) {
+    findings.push({
+      status: 'fail',
+      summary: 'the broker accepts TLS clients that send no certificate',
+      hint: 'Add `require_certificate true` under the TLS listener (with `use_identity_as_username true`, as in the seed\'s port.conf) and restart mosquitto.',
+    });
+  }
+  if (withUntrusted) {
+    findings.push({
+      status: 'fail',
+      summary: 'the broker accepts a client certificate from an unknown CA (a throwaway CA made for this test)',
+      hint: 'Set `require_certificate true`, and make `cafile` name only your CA (lampi_ca.crt), not a system bundle or capath.',
+    });
+  }
+  return findings;
+}
+
+function clientCertificateFindings(client: ClientCertificateFacts, now: Date, warnDays: number, caPath?: string): Finding[] {
+  if (!client.given || !client.certificate) return [];
+  const cert = client.certificate;
+  const findings: Finding[] = [];
+  const dates = dateFinding(cert, now, warnDays);
+  if (dates) {
+    findings.push({
+      status: dates.problem === 'expires-soon' ? 'warn' : 'fail',
+      summary: `your client certificate ${describeDateFinding(dates).replace(cert.subject, '').trim()}`,
+      hint: 'Re-issue the client certificate from the CA (openssl x509 -req ... -days 365) and install it as the bridge\'s `bridge_certfile`.',
+    });
+  }
+  if (cert.extendedKeyUsage.length > 0 && !cert.extendedKeyUsage.some((usage) => usage === 'clientAuth' || usage === 'anyExtendedKeyUsage')) {
+    findings.push({
+      status: 'fail',
+      summary: `your client certificate may not be used by clients: its extendedKeyUsage is ${cert.extendedKeyUsage.join(', ')}, without clientAuth`,
+      hint: 'Re-issue it with `extendedKeyUsage = clientAuth` in the openssl extfile.',
+    });
+  }
+  if (client.chain && !client.chain.verified) {
+    const why =
+      client.chain.problem === 'no-ca'
+        ? { summary: 'your client certificate could not be checked against a CA (no --ca given)', hint: 'Pass the CA as --ca lampi_ca.crt.' }
+        : client.chain.problem === 'bad-signature'
+          ? { summary: `your client certificate names ${cert.issuer} as issuer, but that CA's key did not sign it (CA regenerated?)`, hint: 'Re-issue the client certificate from the current CA key.' }
+          : { summary: `your client certificate is not issued by ${caPath ? `--ca ${caPath}` : 'the CA'} (issuer: ${cert.issuer})`, hint: 'Issue the client certificate from the CA the broker\'s `cafile` names, or include its intermediate in the --cert file after the leaf.' };
+    findings.push({ status: client.chain.problem === 'no-ca' ? 'warn' : 'fail', ...why });
+  }
+  return findings;
+}
+
+export const tlsClientAuth = diagnosisCheck({
+  id: 'tls.client-auth',
+  title: 'The broker enforces client certificates',
+  dependsOn: ['tcp.connect'],
+  needs: ['clientAuth', 'clientCertificate'],
+  run({ clientAuth, clientCertificate }, { now, expiryWarnDays, caPath }): Outcome {
+    if (!clientAuth.tested) return skip(`could not test: ${clientAuth.reason}`);
+    const without = clientAuth.withoutCertificate;
+    const untrusted = clientAuth.withUntrustedCertificate;
+    const cert = clientCertificate.certificate;
+    const evidence = {
+      withoutCertificate: without ? { ...without } : undefined,
+      withUntrustedCertificate: untrusted ? { ...untrusted } : undefined,
+      clientCertificate: cert
+        ? {
+            subject: cert.subject,
+            issuer: cert.issuer,
+            notAfter: cert.notAfter,
+            extendedKeyUsage: cert.extendedKeyUsage,
+            mqttUsername: cert.commonName ?? null,
+            chainVerified: clientCertificate.chain?.verified ?? false,
+          }
+        : null,
+    };
+    const findings = [
+      ...enforcementFindings(without?.accepted, untrusted?.accepted),
+      ...clientCertificateFindings(clientCertificate, now, expiryWarnDays, caPath),
+    ];
+    const worst = findings.find((finding) => finding.status === 'fail') ?? findings[0];
+    if (worst) {
+      const more = findings.length > 1 ? ` (+${findings.length - 1} more: see evidence)` : '';
+      return {
+        status: worst.status,
+        summary: worst.summary + more,
+        hint: findings.map((finding) => finding.hint).join(' '),
+        evidence: { ...evidence, findings: findings.map((finding) => finding.summary) },
+      };
+    }
+    const undecided = [without, untrusted].some((attempt) => attempt?.accepted === null);
+    const enforcement = undecided
+      ? `the broker's answer to a missing or untrusted certificate was unclear (${[without, untrusted].map((a) => a?.detail).join('; ')})`
+      : 'the broker refuses clients with no certificate and with an unknown CA\'s certificate';
+    const own = cert
+      ? `; your certificate CN=${cert.commonName} (the MQTT username under use_identity_as_username) is issued by the CA, clientAuth, valid until ${isoDay(cert.notAfter)}`
+      : '; no --cert given, so your own certificate was not checked';
+    return { status: undecided ? 'warn' : 'pass', summary: enforcement + own, hint: undecided ? 'Re-run with a longer --timeout.' : undefined, evidence };
+  },
+});

@@ -1,0 +1,48 @@
+import type { CertificateInfo } from '../src/facts.js';
+import { diagnosisCheck, fail, pass, skip } from './define.js';
+
+const WEAK_HASHES = new Set(['SHA-1', 'MD5', 'MD2']);
+
+/** Shared with config lint later: what is wrong with one certificate's key or signature. */
+export function keyProblems(cert: CertificateInfo, isTrustAnchor: boolean): string[] {
+  const problems: string[] = [];
+  const { algorithm, bits } = cert.publicKey;
+  if ((algorithm === 'RSA' || algorithm === 'DSA') && (bits ?? 0) < 2048) problems.push(`${algorithm} key of ${bits} bits (below 2048)`);
+  if (algorithm === 'EC' && (bits ?? 0) < 256) problems.push(`EC key on ${cert.publicKey.curve} (below 256 bits)`);
+  // A root's signature on itself is never checked, so only issued certificates count here.
+  if (!isTrustAnchor && WEAK_HASHES.has(cert.signature.hash)) problems.push(`signed with ${cert.signature.algorithm} (${cert.signature.hash} is broken)`);
+  return problems;
+}
+
+function keyLabel(cert: CertificateInfo): string {
+  const { algorithm, bits, curve } = cert.publicKey;
+  return algorithm === 'EC' ? `EC ${curve ?? `${bits} bits`}` : `${algorithm} ${bits ?? '?'} bits`;
+}
+
+export const tlsKey = diagnosisCheck({
+  id: 'tls.key',
+  title: 'Key strength and signatures',
+  dependsOn: ['tcp.connect'],
+  needs: ['serverChain'],
+  run({ serverChain }) {
+    if (!serverChain.available) return skip(`could not see the server's certificate: ${serverChain.reason}`);
+    const certs = serverChain.certificates;
+    const rows = certs.map((cert) => ({
+      subject: cert.subject,
+      key: keyLabel(cert),
+      signature: cert.signature.algorithm,
+      problems: keyProblems(cert, cert.selfIssued && cert.depth > 0),
+    }));
+    const evidence = { certificates: rows };
+    const bad = rows.filter((row) => row.problems.length > 0);
+    if (bad.length > 0) {
+      return fail(
+        bad.map((row) => `${row.subject}: ${row.problems.join(', ')}`).join('; '),
+        'Generate a stronger key and re-issue: `openssl genrsa -out lampi_server.key 2048` (or `openssl ecparam -genkey -name prime256v1`), signed with `-sha256`; then update `keyfile`/`certfile` and restart mosquitto.',
+        evidence,
+      );
+    }
+    const leaf = rows[0];
+    return pass(`server key ${leaf.key}, signed with ${leaf.signature}; no weak key or signature in the chain`, evidence);
+  },
+});

@@ -1,0 +1,46 @@
+import { diagnosisCheck, fail, pass, skip, versionLabel, warn } from './define.js';
+
+const LEGACY = new Set(['TLSv1', 'TLSv1.1']);
+
+export const tlsVersion = diagnosisCheck({
+  id: 'tls.version',
+  title: 'TLS protocol versions',
+  dependsOn: ['tcp.connect'],
+  needs: ['protocolSupport'],
+  run({ protocolSupport }) {
+    if (!protocolSupport.tested) return skip(`could not test: ${protocolSupport.reason}`);
+    const list = (result: string) =>
+      protocolSupport.versions.filter((probe) => probe.result === result).map((probe) => versionLabel(probe.version));
+    const accepted = list('accepted');
+    const refused = list('refused');
+    const untested = list('untested');
+    const evidence = {
+      negotiated: protocolSupport.negotiated,
+      versions: protocolSupport.versions.map((probe) => ({ ...probe })),
+    };
+    const tail = [
+      `accepts ${accepted.join(', ') || 'none'}`,
+      refused.length ? `refuses ${refused.join(', ')}` : '',
+      untested.length ? `could not test ${untested.join(', ')}` : '',
+    ].filter(Boolean).join('; ');
+    const negotiated = protocolSupport.negotiated ? `negotiated ${versionLabel(protocolSupport.negotiated)}; ` : '';
+
+    const tls12 = protocolSupport.versions.find((probe) => probe.version === 'TLSv1.2');
+    if (tls12?.result === 'refused') {
+      return fail(
+        `the server refuses TLS 1.2 (${tail})`,
+        'The LAMPI bridge pins `bridge_tls_version tlsv1.2`, so it cannot connect: set `tls_version tlsv1.2` on the listener (in Mosquitto 2 it is the minimum version).',
+        evidence,
+      );
+    }
+    const legacy = protocolSupport.versions.filter((probe) => LEGACY.has(probe.version) && probe.result === 'accepted');
+    if (legacy.length > 0) {
+      return warn(
+        `the server still accepts legacy ${legacy.map((probe) => versionLabel(probe.version)).join(' and ')} (${tail})`,
+        'Set `tls_version tlsv1.2` on the listener and remove any `ciphers ...@SECLEVEL=0` line that re-enables old protocols.',
+        evidence,
+      );
+    }
+    return pass(`${negotiated}${tail}`, evidence);
+  },
+});

@@ -1,0 +1,87 @@
+// Reads the user's certificate and key files. Every problem is a UsageError naming the file and
+// the fix, raised before any network traffic. Key material stays in memory and never in a message.
+import { X509Certificate, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { UsageError } from '../engine/types.js';
+
+const CERT_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+const KEY_MARKER = /-----BEGIN (?:RSA |EC |ENCRYPTED |DSA )?PRIVATE KEY-----/;
+
+export interface CertificateFile {
+  path: string;
+  pem: string;
+  certificates: X509Certificate[];
+}
+
+export interface KeyFile {
+  path: string;
+  /** Decrypted PKCS#8 PEM, held in memory only to hand to the TLS stack. */
+  pem: string;
+  key: KeyObject;
+}
+
+function readInput(path: string, flag: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : code;
+    throw new UsageError(`cannot read ${flag} ${path}: ${why}`);
+  }
+}
+
+export function readCertificateFile(path: string, flag: string): CertificateFile {
+  const data = readInput(path, flag);
+  const text = data.toString('latin1');
+  const blocks = text.match(CERT_BLOCK) ?? [];
+  if (blocks.length === 0) {
+    if (KEY_MARKER.test(text)) {
+      throw new UsageError(`${flag} ${path} holds a private key, not a certificate (are --cert and --key swapped?)`);
+    }
+    // A DER file holds one certificate in binary form.
+    try {
+      const cert = new X509Certificate(data);
+      return { path, pem: cert.toString(), certificates: [cert] };
+    } catch {
+      throw new UsageError(`${flag} ${path} holds no certificate: expected PEM text starting with -----BEGIN CERTIFICATE-----`);
+    }
+  }
+  const certificates = blocks.map((block, index) => {
+    try {
+      return new X509Certificate(block);
+    } catch {
+      throw new UsageError(`${flag} ${path}: certificate #${index + 1} in the file does not parse (damaged or truncated PEM)`);
+    }
+  });
+  return { path, pem: blocks.join('\n') + '\n', certificates };
+}
+
+export function readKeyFile(path: string, flag: string, passphrase?: string): KeyFile {
+  const data = readInput(path, flag);
+  const text = data.toString('latin1');
+  if (!KEY_MARKER.test(text) && /-----BEGIN CERTIFICATE-----/.test(text)) {
+    throw new UsageError(`${flag} ${path} holds a certificate, not a private key (are --cert and --key swapped?)`);
+  }
+  let key: KeyObject;
+  try {
+    key = createPrivateKey({ key: data, format: text.includes('-----BEGIN') ? 'pem' : 'der', passphrase });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ERR_MISSING_PASSPHRASE') {
+      throw new UsageError(`${flag} ${path} is encrypted: pass its passphrase with --key-passphrase`);
+    }
+    if (passphrase !== undefined && /bad decrypt|decrypt/i.test(String((error as Error).message))) {
+      throw new UsageError(`${flag} ${path}: the --key-passphrase does not decrypt this key`);
+    }
+    throw new UsageError(`${flag} ${path} holds no usable private key (expected a PEM private key)`);
+  }
+  return { path, key, pem: key.export({ type: 'pkcs8', format: 'pem' }).toString() };
+}
+
+/** Compares public halves only, so nothing of the private key is ever exposed. */
+export function keyMatchesCertificate(key: KeyObject, cert: X509Certificate): boolean {
+  const fromKey = createPublicKey(key).export({ type: 'spki', format: 'der' });
+  const fromCert = cert.publicKey.export({ type: 'spki', format: 'der' });
+  return Buffer.compare(fromKey, fromCert) === 0;
+}

@@ -1,0 +1,74 @@
+// One diagnosis: inputs -> probes -> facts -> checks -> a report (the JSON contract).
+import { diagnosisChecks } from '../checks/index.js';
+import { exitCodeFor } from './engine/exit-code.js';
+import { runChecks, type RunHooks } from './engine/runner.js';
+import { countStatuses, type CheckResult, type Counts } from './engine/types.js';
+import { prepareProbeContext, type DiagnoseInput } from './inputs.js';
+import { createFactSource } from './probes/fact-source.js';
+import { TOOL } from './version.js';
+
+export interface Report {
+  tool: { name: string; version: string };
+  target: {
+    host: string;
+    port: number;
+    address: string | null;
+    addresses: string[];
+    resolvedBy: string;
+    ca: string | null;
+    cert: string | null;
+  };
+  startedAt: string;
+  durationMs: number;
+  checks: CheckResult[];
+  counts: Counts;
+  exitCode: number;
+}
+
+export interface DiagnoseOptions extends DiagnoseInput {
+  hooks?: RunHooks;
+  /** Fixed clock for tests of dates. */
+  now?: Date;
+}
+
+export async function diagnose(options: DiagnoseOptions): Promise<Report> {
+  const context = prepareProbeContext(options);
+  const started = new Date();
+  const began = performance.now();
+  const facts = createFactSource(context);
+  const checks = await runChecks({
+    checks: diagnosisChecks,
+    facts,
+    settings: {
+      host: context.host,
+      port: context.port,
+      now: options.now ?? started,
+      expiryWarnDays: context.expiryWarnDays,
+      timeoutMs: context.timeoutMs,
+      caPath: options.ca,
+      certPath: options.cert,
+    },
+    // Probes bound themselves; this only catches a probe that forgot to.
+    deadlineMs: context.timeoutMs * 3 + 2000,
+    hooks: options.hooks,
+  });
+  const resolution = await facts.get('resolution');
+  const tcp = await facts.get('tcp');
+  return {
+    tool: TOOL,
+    target: {
+      host: context.host,
+      port: context.port,
+      address: tcp.address ?? null,
+      addresses: resolution.addresses,
+      resolvedBy: resolution.source,
+      ca: options.ca ?? null,
+      cert: options.cert ?? null,
+    },
+    startedAt: started.toISOString(),
+    durationMs: Math.round(performance.now() - began),
+    checks,
+    counts: countStatuses(checks),
+    exitCode: exitCodeFor(checks),
+  };
+}

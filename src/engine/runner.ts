@@ -1,0 +1,100 @@
+// Runs checks as a dependency graph: every check starts as soon as its prerequisites are done,
+// so independent checks run concurrently; results come back in registry order.
+import type { Check, CheckResult, Outcome } from './types.js';
+
+/** Where checks get their facts: memoized probes in real runs, plain objects in tests. */
+export interface FactSource<F> {
+  get<K extends keyof F>(key: K): Promise<F[K]>;
+}
+
+export interface RunHooks {
+  onStart?(check: { id: string; title: string }): void;
+  onFinish?(result: CheckResult): void;
+}
+
+export interface RunOptions<F, S> {
+  checks: readonly Check<F, S, keyof F>[];
+  facts: FactSource<F>;
+  settings: S;
+  /** A safety net over the probes' own timeouts: a check still running then is an `error`. */
+  deadlineMs: number;
+  hooks?: RunHooks;
+}
+
+const OK_FOR_DEPENDENTS = new Set(['pass', 'warn']);
+
+export async function runChecks<F, S>(options: RunOptions<F, S>): Promise<CheckResult[]> {
+  const { checks, facts, settings, deadlineMs, hooks } = options;
+  const byId = new Map(checks.map((check) => [check.id, check]));
+  const running = new Map<string, Promise<CheckResult>>();
+
+  const start = (check: Check<F, S, keyof F>): Promise<CheckResult> => {
+    let pending = running.get(check.id);
+    if (!pending) {
+      pending = runOne(check);
+      running.set(check.id, pending);
+    }
+    return pending;
+  };
+
+  const runOne = async (check: Check<F, S, keyof F>): Promise<CheckResult> => {
+    const prerequisites = await Promise.all(
+      check.dependsOn.filter((id) => byId.has(id)).map((id) => start(byId.get(id)!)),
+    );
+    const blocker = prerequisites.find((result) => !OK_FOR_DEPENDENTS.has(result.status));
+    if (blocker) {
+      const result: CheckResult = {
+        id: check.id,
+        title: check.title,
+        status: 'skip',
+        summary: `not run: ${blocker.id} ${blocker.status === 'skip' ? 'was skipped' : `did not pass (${blocker.status})`}`,
+        durationMs: 0,
+      };
+      hooks?.onFinish?.(result);
+      return result;
+    }
+    hooks?.onStart?.(check);
+    const began = performance.now();
+    const outcome = await withDeadline(decide(check, facts, settings), deadlineMs, check.id);
+    const result: CheckResult = {
+      id: check.id,
+      title: check.title,
+      ...outcome,
+      durationMs: Math.round(performance.now() - began),
+    };
+    hooks?.onFinish?.(result);
+    return result;
+  };
+
+  return Promise.all(checks.map(start));
+}
+
+async function decide<F, S>(check: Check<F, S, keyof F>, facts: FactSource<F>, settings: S): Promise<Outcome> {
+  try {
+    const values = await Promise.all(check.needs.map((key) => facts.get(key)));
+    const gathered = Object.fromEntries(check.needs.map((key, index) => [key, values[index]])) as Pick<F, keyof F>;
+    return check.run(gathered, settings);
+  } catch (error) {
+    return {
+      status: 'error',
+      summary: `the check itself failed: ${error instanceof Error ? error.message : String(error)}`,
+      hint: 'This is a lampi-doctor bug, not a finding about your broker: please report it with the --format json output.',
+    };
+  }
+}
+
+function withDeadline(work: Promise<Outcome>, deadlineMs: number, id: string): Promise<Outcome> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<Outcome>((resolve) => {
+    timer = setTimeout(
+      () =>
+        resolve({
+          status: 'error',
+          summary: `${id} did not finish within ${deadlineMs} ms`,
+          hint: 'A probe outlived its own timeout: raise --timeout if the network is slow, or report it.',
+        }),
+      deadlineMs,
+    );
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}

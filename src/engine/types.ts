@@ -1,0 +1,54 @@
+// The contract between checks, the runner and the reporters.
+// Statuses, ids and JSON field names here are public: CI jobs and graders key on them.
+
+export const STATUSES = ['pass', 'warn', 'fail', 'skip', 'error'] as const;
+export type Status = (typeof STATUSES)[number];
+
+export type Json = string | number | boolean | null | Json[] | { [key: string]: Json | undefined };
+export type Evidence = { [key: string]: Json | undefined };
+
+/** What a check decides. */
+export interface Outcome {
+  status: Status;
+  /** One line a person reads first. */
+  summary: string;
+  /** For every non-pass: the fix, naming the config line or the openssl/x509 step to change. */
+  hint?: string;
+  evidence?: Evidence;
+}
+
+/** What the runner reports for one check. */
+export interface CheckResult extends Outcome {
+  id: string;
+  title: string;
+  durationMs: number;
+}
+
+/**
+ * One diagnosis step. `needs` names the facts it reads; the runner gathers them (probes do the I/O)
+ * and hands them to `run`, which only decides. `dependsOn` names checks that must pass or warn first.
+ */
+export interface Check<F, S, K extends keyof F = keyof F> {
+  id: string;
+  title: string;
+  dependsOn: string[];
+  needs: K[];
+  run(facts: Pick<F, K>, settings: S): Outcome;
+}
+
+export function defineCheck<F, S>() {
+  return <K extends keyof F>(check: Check<F, S, K>): Check<F, S, K> => check;
+}
+
+export type Counts = Record<Status, number>;
+
+export function countStatuses(results: readonly { status: Status }[]): Counts {
+  const counts: Counts = { pass: 0, warn: 0, fail: 0, skip: 0, error: 0 };
+  for (const result of results) counts[result.status] += 1;
+  return counts;
+}
+
+/** Bad input: reported as one line, exit code 2, before any network traffic. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}

@@ -1,0 +1,240 @@
+// The embedded lab: a "cloud" Mosquitto configured as the seed's port.conf and a "lamp" Mosquitto
+// bridging to it as in lampi_bridge.conf, on free loopback ports, with a PKI made on the spot.
+// Tests and `lampi-doctor lab up` both start labs through startLab().
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { issue } from './pki.js';
+import { LabError, freePorts, isAlive, requireMosquitto, startProcess, stopPid, waitUntilListening, type StartedProcess } from './mosquitto.js';
+import { LAB_DEVICE_ID, LAB_FQDN, LAB_PUBLIC_ADDRESS, findScenario, SCENARIOS, type CloudSetup, type LabIdentities } from './scenarios.js';
+
+export interface LabInfo {
+  scenario: string;
+  dir: string;
+  fqdn: string;
+  publicAddress: string;
+  ports: { tls: number; wss: number; plain: number; lampPlain: number };
+  deviceId: string;
+  bridgeClientId: string;
+  files: {
+    ca: string;
+    clientCert: string;
+    clientKey: string;
+    bridgeCert: string;
+    bridgeKey: string;
+    cloudConfig: string;
+    lampConfig: string;
+    cloudLog: string;
+    lampLog: string;
+  };
+  pids: number[];
+}
+
+export interface Lab extends LabInfo {
+  /** Flags that point a diagnosis at this lab. */
+  diagnoseArgs(): string[];
+  stop(): Promise<void>;
+}
+
+export interface StartLabOptions {
+  scenario?: string;
+  /** Folder for certificates, configs and logs; a fresh temporary one by default. */
+  dir?: string;
+  /** Keep the brokers running after this process exits (for `lab up`). */
+  detached?: boolean;
+}
+
+const STATE_FILE = 'lab.json';
+
+function listenerTls(setup: CloudSetup, files: { ca: string; cert: string; key: string }, requireCertificate: boolean): string[] {
+  return [
+    `cafile ${files.ca}`,
+    `certfile ${files.cert}`,
+    `keyfile ${files.key}`,
+    `tls_version ${setup.tlsVersion}`,
+    ...(setup.ciphers ? [`ciphers ${setup.ciphers}`] : []),
+    ...(requireCertificate ? ['require_certificate true', 'use_identity_as_username true'] : []),
+  ];
+}
+
+/** The seed's port.conf, on lab ports and files; TLS listeners bind the lab's public address. */
+export function cloudConfig(setup: CloudSetup, info: LabInfo, files: { ca: string; cert: string; key: string }): string {
+  const lines = [
+    '# lampi-doctor lab: the cloud broker (the seed\'s /etc/mosquitto/conf.d/port.conf)',
+    `user ${userInfo().username}`,
+    'persistence false',
+    `log_dest file ${info.files.cloudLog}`,
+    'log_type all',
+    'connection_messages true',
+    // Mosquitto 1.x, which the course used, let anonymous clients in by default; the lab keeps that.
+    'allow_anonymous true',
+    '',
+  ];
+  if (setup.tlsPort === 'tls') {
+    lines.push(`listener ${info.ports.tls} ${info.publicAddress}`, ...listenerTls(setup, files, setup.requireCertificate), '');
+  } else if (setup.tlsPort === 'plain-mqtt') {
+    lines.push('# the TLS lines were lost: this port now speaks plain MQTT', `listener ${info.ports.tls} ${info.publicAddress}`, '');
+  }
+  lines.push(
+    `listener ${info.ports.wss} ${info.publicAddress}`,
+    'protocol websockets',
+    ...listenerTls(setup, files, false),
+    '',
+    `listener ${info.ports.plain} 127.0.0.1`,
+    '',
+  );
+  return lines.join('\n');
+}
+
+/** The seed's lampi_bridge.conf. The bridge dials the public address: the made-up FQDN has no DNS. */
+export function lampConfig(info: LabInfo): string {
+  const prefix = `devices/${info.deviceId}/`;
+  return [
+    '# lampi-doctor lab: the lamp broker (the seed\'s /etc/mosquitto/conf.d/lampi_bridge.conf)',
+    `user ${userInfo().username}`,
+    'persistence false',
+    `log_dest file ${info.files.lampLog}`,
+    'log_type all',
+    'allow_anonymous true',
+    `listener ${info.ports.lampPlain} 127.0.0.1`,
+    '',
+    `connection ${info.bridgeClientId}`,
+    `address ${info.publicAddress}:${info.ports.tls}`,
+    `remote_clientid ${info.bridgeClientId}`,
+    `bridge_cafile ${info.files.ca}`,
+    `bridge_certfile ${info.files.bridgeCert}`,
+    `bridge_keyfile ${info.files.bridgeKey}`,
+    'bridge_tls_version tlsv1.2',
+    `notification_topic lamp/connection/${info.bridgeClientId}/state`,
+    `topic lamp/set_config in 1 "" ${prefix}`,
+    `topic lamp/changed out 1 "" ${prefix}`,
+    `topic lamp/connection/+/state out 2 "" ${prefix}`,
+    `topic lamp/associated in 2 "" ${prefix}`,
+    `topic lampi-doctor/# both 1 "" ${prefix}`,
+    'cleansession false',
+    '',
+  ].join('\n');
+}
+
+const SILENT_PEER = "require('net').createServer(()=>{}).listen(+process.argv[2],process.argv[1])";
+const CLOSING_PEER = "require('net').createServer(s=>s.destroy()).listen(+process.argv[2],process.argv[1])";
+
+function writePrivate(path: string, text: string): void {
+  writeFileSync(path, text, { mode: 0o600 });
+  chmodSync(path, 0o600);
+}
+
+export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
+  const scenario = findScenario(options.scenario ?? 'healthy');
+  if (!scenario) throw new LabError(`unknown scenario "${options.scenario}": choose one of ${SCENARIOS.map((s) => s.name).join(', ')}`);
+  const mosquitto = requireMosquitto();
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'lampi-lab-'));
+  mkdirSync(dir, { recursive: true });
+
+  const ca = await issue({ commonName: 'LAMPI lab CA', isCa: true });
+  const bridgeClientId = `${LAB_DEVICE_ID}_broker`;
+  const ids: LabIdentities = {
+    ca,
+    client: await issue({ commonName: 'doctor_client', issuer: ca, usage: 'client' }),
+    bridge: await issue({ commonName: bridgeClientId, issuer: ca, usage: 'client' }),
+  };
+  const setup = await scenario.build(ids);
+
+  const f = (name: string) => join(dir, name);
+  const [tls, wss, plain, lampPlain] = await freePorts([LAB_PUBLIC_ADDRESS, LAB_PUBLIC_ADDRESS, '127.0.0.1', '127.0.0.1']);
+  const info: LabInfo = {
+    scenario: scenario.name,
+    dir,
+    fqdn: LAB_FQDN,
+    publicAddress: LAB_PUBLIC_ADDRESS,
+    ports: { tls, wss, plain, lampPlain },
+    deviceId: LAB_DEVICE_ID,
+    bridgeClientId,
+    files: {
+      ca: f('lampi_ca.crt'),
+      clientCert: f('doctor_client.crt'),
+      clientKey: f('doctor_client.key'),
+      bridgeCert: f(`${bridgeClientId}.crt`),
+      bridgeKey: f(`${bridgeClientId}.key`),
+      cloudConfig: f('cloud.conf'),
+      lampConfig: f('lamp.conf'),
+      cloudLog: f('cloud.log'),
+      lampLog: f('lamp.log'),
+    },
+    pids: [],
+  };
+  const server = { ca: f('cloud_cafile.crt'), cert: f('lampi_server.crt'), key: f('lampi_server.key') };
+  writeFileSync(info.files.ca, ca.certPem);
+  writeFileSync(info.files.clientCert, ids.client.certPem);
+  writePrivate(info.files.clientKey, ids.client.keyPem);
+  writeFileSync(info.files.bridgeCert, ids.bridge.certPem);
+  writePrivate(info.files.bridgeKey, ids.bridge.keyPem);
+  writeFileSync(server.ca, setup.cafilePem);
+  writeFileSync(server.cert, setup.certfilePem);
+  writePrivate(server.key, setup.keyfilePem);
+  writeFileSync(info.files.cloudConfig, cloudConfig(setup, info, server));
+  writeFileSync(info.files.lampConfig, lampConfig(info));
+
+  const started: StartedProcess[] = [];
+  const detached = options.detached ?? false;
+  try {
+    const cloud = startProcess('cloud broker', mosquitto, ['-c', info.files.cloudConfig], f('cloud.out'), detached);
+    started.push(cloud);
+    const cloudEndpoints = [{ host: '127.0.0.1', port: plain }, { host: LAB_PUBLIC_ADDRESS, port: wss }];
+    if (setup.tlsPort === 'tls' || setup.tlsPort === 'plain-mqtt') cloudEndpoints.push({ host: LAB_PUBLIC_ADDRESS, port: tls });
+    await waitUntilListening(cloud, cloudEndpoints, info.files.cloudLog);
+
+    if (setup.tlsPort === 'silent-peer' || setup.tlsPort === 'closing-peer') {
+      const script = setup.tlsPort === 'silent-peer' ? SILENT_PEER : CLOSING_PEER;
+      const peer = startProcess(setup.tlsPort, process.execPath, ['-e', script, LAB_PUBLIC_ADDRESS, String(tls)], f(`${setup.tlsPort}.out`), detached);
+      started.push(peer);
+      await waitUntilListening(peer, [{ host: LAB_PUBLIC_ADDRESS, port: tls }], peer.outputFile);
+    }
+
+    const lamp = startProcess('lamp broker', mosquitto, ['-c', info.files.lampConfig], f('lamp.out'), detached);
+    started.push(lamp);
+    await waitUntilListening(lamp, [{ host: '127.0.0.1', port: lampPlain }], info.files.lampLog);
+  } catch (error) {
+    await Promise.all(started.map((proc) => stopPid(proc.pid)));
+    throw error;
+  }
+  info.pids = started.map((proc) => proc.pid);
+  writeFileSync(join(dir, STATE_FILE), JSON.stringify(info, null, 2) + '\n');
+  return attach(info);
+}
+
+function attach(info: LabInfo): Lab {
+  return {
+    ...info,
+    diagnoseArgs: () => [
+      info.fqdn,
+      '--port', String(info.ports.tls),
+      '--resolve', `${info.fqdn}:${info.publicAddress}`,
+      '--ca', info.files.ca,
+      '--cert', info.files.clientCert,
+      '--key', info.files.clientKey,
+    ],
+    stop: () => stopLab(info),
+  };
+}
+
+export async function stopLab(info: LabInfo): Promise<void> {
+  await Promise.all(info.pids.map((pid) => stopPid(pid)));
+  rmSync(info.dir, { recursive: true, force: true });
+}
+
+/** The lab `lab up` left running in `dir`, if any. */
+export function readLab(dir: string): Lab | undefined {
+  try {
+    const info = JSON.parse(readFileSync(join(dir, STATE_FILE), 'utf8')) as LabInfo;
+    return attach(info);
+  } catch {
+    return undefined;
+  }
+}
+
+export function labIsRunning(info: LabInfo): boolean {
+  return info.pids.some(isAlive);
+}
+
+export const DEFAULT_LAB_DIR = join(tmpdir(), 'lampi-doctor-lab');

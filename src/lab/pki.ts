@@ -1,0 +1,117 @@
+// Certificate generation for the lab, the tests and the throwaway-CA probe.
+// reflect-metadata must be loaded before @peculiar/x509 (its DI container needs it).
+import 'reflect-metadata';
+import * as x509 from '@peculiar/x509';
+import { webcrypto } from 'node:crypto';
+
+x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+const subtle = webcrypto.subtle;
+
+export type KeySpec =
+  | { kind: 'ec'; curve?: 'P-256' | 'P-384' }
+  | { kind: 'rsa'; bits: number };
+
+export type HashName = 'SHA-256' | 'SHA-384' | 'SHA-1';
+
+export interface Issued {
+  /** PEM of the certificate alone. */
+  certPem: string;
+  /** PKCS#8 PEM of the private key: written to lab files only, never printed. */
+  keyPem: string;
+  subject: string;
+  keys: CryptoKeyPair;
+  cert: x509.X509Certificate;
+}
+
+export interface IssueOptions {
+  commonName: string;
+  /** Issuer; omitted means self-signed. */
+  issuer?: Issued;
+  isCa?: boolean;
+  dnsNames?: string[];
+  ipAddresses?: string[];
+  usage?: 'server' | 'client' | 'both';
+  notBefore?: Date;
+  notAfter?: Date;
+  key?: KeySpec;
+  /** Hash of the signature made by the issuer (SHA-1 only for broken scenarios). */
+  hash?: HashName;
+  organization?: string;
+}
+
+const DAY_MS = 86_400_000;
+
+function keyAlgorithm(spec: KeySpec, hash: HashName): RsaHashedKeyGenParams | EcKeyGenParams {
+  if (spec.kind === 'rsa') {
+    return { name: 'RSASSA-PKCS1-v1_5', modulusLength: spec.bits, publicExponent: new Uint8Array([1, 0, 1]), hash };
+  }
+  return { name: 'ECDSA', namedCurve: spec.curve ?? 'P-256' };
+}
+
+function signingAlgorithm(keys: CryptoKeyPair, hash: HashName): Algorithm {
+  const name = keys.privateKey.algorithm.name;
+  return name === 'ECDSA' ? ({ name, hash } as EcdsaParams) : ({ name, hash } as Algorithm);
+}
+
+async function generateKeys(spec: KeySpec, hash: HashName): Promise<CryptoKeyPair> {
+  return (await subtle.generateKey(keyAlgorithm(spec, hash), true, ['sign', 'verify'])) as CryptoKeyPair;
+}
+
+async function exportKeyPem(key: CryptoKey): Promise<string> {
+  const der = Buffer.from(await subtle.exportKey('pkcs8', key));
+  const body = der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
+  return `-----BEGIN PRIVATE KEY-----\n${body}\n-----END PRIVATE KEY-----\n`;
+}
+
+function escapeDnValue(value: string): string {
+  return value.replace(/([,+"\\<>;=])/g, '\\$1');
+}
+
+/** Issues one certificate (and its fresh key pair). */
+export async function issue(options: IssueOptions): Promise<Issued> {
+  const hash = options.hash ?? 'SHA-256';
+  const keySpec = options.key ?? { kind: 'ec' };
+  const keys = await generateKeys(keySpec, hash);
+  const subject = `CN=${escapeDnValue(options.commonName)}, O=${escapeDnValue(options.organization ?? 'LAMPI lab')}`;
+  const now = Date.now();
+  const notBefore = options.notBefore ?? new Date(now - DAY_MS);
+  const notAfter = options.notAfter ?? new Date(now + 365 * DAY_MS);
+  const extensions: x509.Extension[] = [];
+
+  if (options.isCa) {
+    extensions.push(new x509.BasicConstraintsExtension(true, undefined, true));
+    extensions.push(new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true));
+  } else {
+    extensions.push(new x509.BasicConstraintsExtension(false, undefined, true));
+    extensions.push(new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true));
+    const usage = options.usage ?? 'server';
+    const ekus: string[] = [];
+    if (usage === 'server' || usage === 'both') ekus.push(x509.ExtendedKeyUsage.serverAuth);
+    if (usage === 'client' || usage === 'both') ekus.push(x509.ExtendedKeyUsage.clientAuth);
+    extensions.push(new x509.ExtendedKeyUsageExtension(ekus, false));
+  }
+  const altNames: x509.JsonGeneralName[] = [
+    ...(options.dnsNames ?? []).map((value) => ({ type: 'dns' as const, value })),
+    ...(options.ipAddresses ?? []).map((value) => ({ type: 'ip' as const, value })),
+  ];
+  if (altNames.length > 0) extensions.push(new x509.SubjectAlternativeNameExtension(altNames, false));
+  extensions.push(await x509.SubjectKeyIdentifierExtension.create(keys.publicKey));
+  if (options.issuer) extensions.push(await x509.AuthorityKeyIdentifierExtension.create(options.issuer.keys.publicKey));
+
+  const serialNumber = Buffer.from(webcrypto.getRandomValues(new Uint8Array(8))).toString('hex').replace(/^[89a-f]/, '1');
+  const signer = options.issuer?.keys ?? keys;
+  const cert = await x509.X509CertificateGenerator.create({
+    serialNumber,
+    subject,
+    issuer: options.issuer?.subject ?? subject,
+    notBefore,
+    notAfter,
+    publicKey: keys.publicKey,
+    signingKey: signer.privateKey,
+    signingAlgorithm: signingAlgorithm(signer, hash),
+    extensions,
+  });
+  return { certPem: cert.toString('pem') + '\n', keyPem: await exportKeyPem(keys.privateKey), subject, keys, cert };
+}
+
+export const days = (n: number): number => n * DAY_MS;

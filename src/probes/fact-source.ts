@@ -1,0 +1,222 @@
+// Memoized probes: each fact is gathered at most once per run, however many checks read it
+// (tls.chain, tls.hostname, tls.validity and tls.key share one handshake).
+import type { X509Certificate } from 'node:crypto';
+import { buildLocalChain } from '../certs/chain.js';
+import { describeCertificate } from '../certs/describe.js';
+import type { CertificateFile, KeyFile } from '../certs/pem.js';
+import type { FactSource } from '../engine/runner.js';
+import type {
+  ClientAuthAttempt,
+  ClientAuthFacts,
+  ClientCertificateFacts,
+  DiagnosisFacts,
+  HandshakeFacts,
+  ProtocolSupportFacts,
+  ServerChainFacts,
+  TlsVersionName,
+  VersionProbe,
+} from '../facts.js';
+import { connectTcp, resolveHost } from './network.js';
+import { sniffPlainMqtt } from './plain-mqtt.js';
+import { attemptTls, type TlsAttempt, type TlsAttemptOptions } from './tls-attempt.js';
+
+export interface ProbeContext {
+  host: string;
+  port: number;
+  resolve: ReadonlyMap<string, string>;
+  timeoutMs: number;
+  ca?: CertificateFile;
+  client?: { cert: CertificateFile; key: KeyFile };
+}
+
+/** The handshake got far enough that asking the same server more TLS questions makes sense. */
+const SPEAKS_TLS = new Set(['accepted', 'alert', 'unsupported']);
+const CERTIFICATE_ALERTS = new Set([42, 43, 44, 45, 46, 48, 49, 116]);
+const VERSIONS: TlsVersionName[] = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
+
+export function createFactSource(context: ProbeContext): FactSource<DiagnosisFacts> & { mainAttempt(): Promise<TlsAttempt> } {
+  const memo = new Map<string, Promise<unknown>>();
+  const once = <T>(key: string, work: () => Promise<T>): Promise<T> => {
+    if (!memo.has(key)) memo.set(key, work());
+    return memo.get(key) as Promise<T>;
+  };
+  const servername = /^[\d.]+$|:/.test(context.host) ? undefined : context.host;
+
+  const resolution = () => once('resolution', () => resolveHost(context.host, context.resolve, context.timeoutMs));
+  const tcp = () => once('tcp', async () => connectTcp((await resolution()).addresses[0], context.port, context.timeoutMs));
+
+  const attempt = async (extra: Partial<TlsAttemptOptions>): Promise<TlsAttempt> => {
+    const { address } = await tcp();
+    if (!address) return { outcome: 'no-connection', handshakeCompleted: false, message: 'no address to connect to', elapsedMs: 0 };
+    return attemptTls({
+      address,
+      port: context.port,
+      servername,
+      ca: context.ca?.pem,
+      timeoutMs: context.timeoutMs,
+      ...extra,
+    });
+  };
+
+  const mainAttempt = () =>
+    once('main-attempt', () => attempt({ cert: context.client?.cert.pem, key: context.client?.key.pem }));
+
+  const handshake = () =>
+    once('handshake', async (): Promise<HandshakeFacts> => {
+      const main = await mainAttempt();
+      const { address } = await tcp();
+      const facts: HandshakeFacts = {
+        address,
+        port: context.port,
+        clientCertificateSent: Boolean(context.client),
+        outcome: main.outcome,
+        handshakeCompleted: main.handshakeCompleted,
+        protocol: main.protocol,
+        cipher: main.cipher,
+        alert: main.alert,
+        errorCode: main.errorCode,
+        message: main.message,
+        elapsedMs: main.elapsedMs,
+      };
+      if (main.outcome === 'closed' && address) {
+        facts.plainMqtt = await sniffPlainMqtt(address, context.port, context.timeoutMs);
+      }
+      return facts;
+    });
+
+  const serverChain = () =>
+    once('serverChain', async (): Promise<ServerChainFacts> => {
+      const trustStore = context.ca ? 'ca-file' : 'system';
+      const caFile = context.ca && { path: context.ca.path, certificates: context.ca.certificates.map(describeCertificate) };
+      let seen = await mainAttempt();
+      if (!seen.handshakeCompleted && seen.outcome === 'alert') {
+        // Under TLS 1.2 a refused client certificate ends the handshake before we see the server's
+        // Finished; under TLS 1.3 the server's chain arrives first, so look once more that way.
+        const look = await attempt({ minVersion: 'TLSv1.3', maxVersion: 'TLSv1.3' });
+        if (look.handshakeCompleted) seen = look;
+      }
+      if (!seen.handshakeCompleted || !seen.peerChain?.length) {
+        return { available: false, reason: chainUnavailableReason(seen), certificates: [], trustStore, caFile };
+      }
+      const anchors = new Set(context.ca?.certificates.map((cert) => cert.fingerprint256) ?? []);
+      return {
+        available: true,
+        certificates: seen.peerChain.map((cert, depth) => ({
+          ...describeCertificate(cert),
+          depth,
+          inCaFile: anchors.has(cert.fingerprint256),
+        })),
+        verifyError: seen.authorizationError,
+        trustStore,
+        caFile,
+      };
+    });
+
+  const protocolSupport = () =>
+    once('protocolSupport', async (): Promise<ProtocolSupportFacts> => {
+      const main = await handshake();
+      if (!SPEAKS_TLS.has(main.outcome)) {
+        return { tested: false, reason: `the TLS handshake did not get through (${main.outcome})`, versions: [] };
+      }
+      const versions = await Promise.all(
+        VERSIONS.map(async (version): Promise<VersionProbe> => {
+          const probe = await attempt({
+            minVersion: version,
+            maxVersion: version,
+            cert: context.client?.cert.pem,
+            key: context.client?.key.pem,
+          });
+          return { version, ...versionVerdict(probe) };
+        }),
+      );
+      return { tested: true, negotiated: main.protocol, versions };
+    });
+
+  const clientAuth = () =>
+    once('clientAuth', async (): Promise<ClientAuthFacts> => {
+      const main = await handshake();
+      if (!SPEAKS_TLS.has(main.outcome)) {
+        return { tested: false, reason: `the TLS handshake did not get through (${main.outcome})` };
+      }
+      const throwaway = await throwawayClientIdentity();
+      const [withoutCertificate, withUntrustedCertificate] = await Promise.all([
+        attempt({}).then(clientAuthVerdict),
+        attempt({ cert: throwaway.certPem, key: throwaway.keyPem }).then(clientAuthVerdict),
+      ]);
+      return { tested: true, withoutCertificate, withUntrustedCertificate };
+    });
+
+  const clientCertificate = () =>
+    once('clientCertificate', async (): Promise<ClientCertificateFacts> => {
+      if (!context.client) return { given: false, intermediates: 0 };
+      const [leaf, ...intermediates] = context.client.cert.certificates;
+      const facts: ClientCertificateFacts = {
+        given: true,
+        path: context.client.cert.path,
+        certificate: describeCertificate(leaf),
+        intermediates: intermediates.length,
+      };
+      if (!context.ca) {
+        facts.chain = { verified: false, problem: 'no-ca', path: [] };
+      } else {
+        const built = buildLocalChain(leaf, intermediates, context.ca.certificates);
+        facts.chain = { verified: built.ok, problem: built.problem, path: built.path.map(subjectLine) };
+      }
+      return facts;
+    });
+
+  const getters: { [K in keyof DiagnosisFacts]: () => Promise<DiagnosisFacts[K]> } = {
+    resolution,
+    tcp,
+    handshake,
+    serverChain,
+    protocolSupport,
+    clientAuth,
+    clientCertificate,
+  };
+  return {
+    get: (key) => getters[key](),
+    mainAttempt,
+  };
+}
+
+function subjectLine(cert: X509Certificate): string {
+  return describeCertificate(cert).subject;
+}
+
+function chainUnavailableReason(seen: TlsAttempt): string {
+  if (seen.outcome === 'alert') return `the server ended the handshake with "${seen.alert?.description}" before showing its certificate`;
+  if (seen.outcome === 'timeout') return 'the server never answered the TLS handshake';
+  if (seen.outcome === 'closed') return 'the server closed the connection before showing a certificate';
+  if (seen.outcome === 'not-tls') return 'the server does not speak TLS on this port';
+  return `the handshake failed (${seen.errorCode ?? seen.outcome})`;
+}
+
+function versionVerdict(probe: TlsAttempt): Omit<VersionProbe, 'version'> {
+  if (probe.handshakeCompleted) return { result: 'accepted', detail: `handshake completed (${probe.cipher})` };
+  if (probe.outcome === 'alert' && probe.alert?.number !== undefined && CERTIFICATE_ALERTS.has(probe.alert.number)) {
+    // The server got as far as judging certificates, so it accepted the version.
+    return { result: 'accepted', detail: `version accepted (then: ${probe.alert.description})` };
+  }
+  if (probe.outcome === 'unsupported') return { result: 'untested', detail: 'this machine\'s TLS library cannot offer it' };
+  if (probe.outcome === 'alert' || probe.outcome === 'closed' || probe.outcome === 'not-tls') {
+    return { result: 'refused', detail: probe.alert?.description ?? probe.message ?? probe.outcome };
+  }
+  return { result: 'untested', detail: probe.message ?? probe.outcome };
+}
+
+function clientAuthVerdict(probe: TlsAttempt): ClientAuthAttempt {
+  const base = { outcome: probe.outcome, protocol: probe.protocol };
+  if (probe.outcome === 'accepted') return { ...base, accepted: true, detail: `handshake accepted (${probe.protocol})` };
+  if (probe.outcome === 'alert') return { ...base, accepted: false, detail: `refused: ${probe.alert?.description}` };
+  if (probe.outcome === 'closed') return { ...base, accepted: false, detail: 'refused: the server closed the connection' };
+  return { ...base, accepted: null, detail: probe.message ?? probe.outcome };
+}
+
+async function throwawayClientIdentity(): Promise<{ certPem: string; keyPem: string }> {
+  // Loaded lazily: generating certificates needs @peculiar/x509, which only this probe and the lab use.
+  const { issue } = await import('../lab/pki.js');
+  const ca = await issue({ commonName: 'lampi-doctor throwaway CA', isCa: true, organization: 'lampi-doctor' });
+  const leaf = await issue({ commonName: 'lampi-doctor-untrusted', issuer: ca, usage: 'client', organization: 'lampi-doctor' });
+  return { certPem: leaf.certPem, keyPem: leaf.keyPem };
+}

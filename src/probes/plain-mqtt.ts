@@ -1,0 +1,53 @@
+// Asks a port, in the clear, whether it speaks MQTT: one CONNECT with a unique client id and a
+// clean session, then DISCONNECT if it was accepted. Used only to explain a TLS port that hung up.
+import { randomBytes } from 'node:crypto';
+import net from 'node:net';
+
+export interface PlainMqttFacts {
+  speaksMqtt: boolean;
+  /** CONNACK return code when it answered (0 = accepted, 5 = not authorised, ...). */
+  returnCode?: number;
+  detail: string;
+}
+
+export function diagnosticClientId(): string {
+  return `lampi-doctor-${randomBytes(6).toString('hex')}`;
+}
+
+function connectPacket(clientId: string): Buffer {
+  const id = Buffer.from(clientId, 'utf8');
+  const variableHeader = Buffer.from([0x00, 0x04, 0x4d, 0x51, 0x54, 0x54, 0x04, 0x02, 0x00, 0x0a]);
+  const payload = Buffer.concat([Buffer.from([id.length >> 8, id.length & 0xff]), id]);
+  const remaining = variableHeader.length + payload.length; // < 128 for our ids
+  return Buffer.concat([Buffer.from([0x10, remaining]), variableHeader, payload]);
+}
+
+const DISCONNECT = Buffer.from([0xe0, 0x00]);
+
+export function sniffPlainMqtt(address: string, port: number, timeoutMs: number): Promise<PlainMqttFacts> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: address, port });
+    let received = Buffer.alloc(0);
+    const finish = (facts: PlainMqttFacts) => {
+      clearTimeout(timer);
+      socket.removeAllListeners('data');
+      if (facts.returnCode === 0 && socket.writable) socket.end(DISCONNECT);
+      else socket.end();
+      setTimeout(() => socket.destroy(), 50).unref();
+      resolve(facts);
+    };
+    const timer = setTimeout(() => finish({ speaksMqtt: false, detail: `no answer to an MQTT CONNECT within ${timeoutMs} ms` }), timeoutMs);
+    socket.once('connect', () => socket.write(connectPacket(diagnosticClientId())));
+    socket.on('data', (chunk) => {
+      received = Buffer.concat([received, chunk]);
+      if (received.length < 4) return;
+      if (received[0] === 0x20 && received[1] === 0x02) {
+        finish({ speaksMqtt: true, returnCode: received[3], detail: `CONNACK with return code ${received[3]}` });
+      } else {
+        finish({ speaksMqtt: false, detail: `answered ${received.subarray(0, 8).toString('hex')}, not an MQTT CONNACK` });
+      }
+    });
+    socket.on('error', (error: NodeJS.ErrnoException) => finish({ speaksMqtt: false, detail: error.code ?? error.message }));
+    socket.on('close', () => finish({ speaksMqtt: false, detail: 'closed without an MQTT answer' }));
+  });
+}

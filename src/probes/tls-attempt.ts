@@ -1,0 +1,166 @@
+// One TLS handshake, observed and classified. It sends nothing but the handshake and close_notify:
+// verification is recorded (authorized / authorizationError) rather than enforced, so a failing chain
+// can be reported; nothing is ever sent on such a connection.
+import { X509Certificate } from 'node:crypto';
+import tls, { type PeerCertificate, type SecureVersion } from 'node:tls';
+
+export type TlsOutcome =
+  | 'accepted' // handshake done and the server kept the session
+  | 'alert' // the server refused with a TLS alert (during, or right after, the handshake)
+  | 'closed' // the peer closed or reset without a TLS answer
+  | 'not-tls' // the peer answered bytes that are not TLS
+  | 'timeout' // no answer within the timeout
+  | 'unsupported' // this client could not even offer the requested version
+  | 'no-connection' // TCP itself failed
+  | 'error';
+
+export interface TlsAlert {
+  number?: number;
+  /** OpenSSL's words, e.g. "tlsv13 alert certificate required". */
+  description: string;
+  code: string;
+}
+
+export interface TlsAttempt {
+  outcome: TlsOutcome;
+  /** True once the client saw the server's Finished (so the server's chain is known). */
+  handshakeCompleted: boolean;
+  protocol?: string;
+  cipher?: string;
+  authorized?: boolean;
+  authorizationError?: string;
+  /** Certificates as the verifier assembled them, leaf first (DER, kept out of JSON). */
+  peerChain?: X509Certificate[];
+  alert?: TlsAlert;
+  errorCode?: string;
+  message?: string;
+  elapsedMs: number;
+}
+
+export interface TlsAttemptOptions {
+  address: string;
+  port: number;
+  servername?: string;
+  ca?: string;
+  cert?: string;
+  key?: string;
+  minVersion?: SecureVersion;
+  maxVersion?: SecureVersion;
+  timeoutMs: number;
+}
+
+/** After a TLS 1.3 handshake the server may still refuse our certificate; it says so within a few ms. */
+const TLS13_VERDICT_GRACE_MS = 750;
+
+const NOT_TLS_CODES = new Set([
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+  'ERR_SSL_PACKET_LENGTH_TOO_LONG',
+  'ERR_SSL_UNKNOWN_PROTOCOL',
+  'ERR_SSL_RECORD_LAYER_FAILURE',
+  'ERR_SSL_UNEXPECTED_RECORD',
+  'ERR_SSL_HTTP_REQUEST',
+]);
+const CLOSED_CODES = new Set(['ECONNRESET', 'EPIPE', 'ERR_SSL_UNEXPECTED_EOF_WHILE_READING']);
+const UNSUPPORTED_CODES = new Set(['ERR_SSL_NO_PROTOCOLS_AVAILABLE', 'ERR_SSL_UNSUPPORTED_PROTOCOL']);
+const TCP_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'ETIMEDOUT']);
+
+export function classifyTlsError(error: NodeJS.ErrnoException): Pick<TlsAttempt, 'outcome' | 'alert' | 'errorCode' | 'message'> {
+  const code = error.code ?? 'UNKNOWN';
+  const message = String(error.message ?? '');
+  const alertNumber = /SSL alert number (\d+)/.exec(message);
+  if (alertNumber || /_ALERT_/.test(code)) {
+    const words = /routines:[^:]*:([^:]+):/.exec(message)?.[1] ?? code.replace(/^ERR_SSL_/, '').toLowerCase().replace(/_/g, ' ');
+    return {
+      outcome: 'alert',
+      alert: { number: alertNumber ? Number(alertNumber[1]) : undefined, description: words.trim(), code },
+      errorCode: code,
+      message: words.trim(),
+    };
+  }
+  if (NOT_TLS_CODES.has(code)) return { outcome: 'not-tls', errorCode: code, message };
+  if (UNSUPPORTED_CODES.has(code)) return { outcome: 'unsupported', errorCode: code, message };
+  if (CLOSED_CODES.has(code) || /socket disconnected|socket hang up/i.test(message)) {
+    return { outcome: 'closed', errorCode: code, message };
+  }
+  if (TCP_CODES.has(code)) return { outcome: 'no-connection', errorCode: code, message };
+  return { outcome: 'error', errorCode: code, message };
+}
+
+function chainOf(socket: tls.TLSSocket): X509Certificate[] {
+  const chain: X509Certificate[] = [];
+  const seen = new Set<string>();
+  let current: (PeerCertificate & { issuerCertificate?: PeerCertificate }) | undefined = socket.getPeerCertificate(true);
+  while (current?.raw && !seen.has(current.fingerprint256)) {
+    seen.add(current.fingerprint256);
+    chain.push(new X509Certificate(current.raw));
+    current = current.issuerCertificate;
+  }
+  return chain;
+}
+
+export function attemptTls(options: TlsAttemptOptions): Promise<TlsAttempt> {
+  const began = performance.now();
+  return new Promise<TlsAttempt>((resolve) => {
+    let settled = false;
+    let partial: Partial<TlsAttempt> = { handshakeCompleted: false };
+    const socket = tls.connect({
+      host: options.address,
+      port: options.port,
+      servername: options.servername,
+      ca: options.ca,
+      cert: options.cert,
+      key: options.key,
+      minVersion: options.minVersion,
+      maxVersion: options.maxVersion,
+      // Report what the server offers, however weak; tls.key judges it. Verification is recorded below.
+      ciphers: 'DEFAULT:@SECLEVEL=0',
+      rejectUnauthorized: false,
+      // authorizationError then speaks of the chain alone; tls.hostname judges names.
+      checkServerIdentity: () => undefined,
+    });
+
+    const finish = (result: Partial<TlsAttempt>) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      clearTimeout(grace);
+      socket.removeAllListeners('session');
+      // Swallow late errors: the verdict is in.
+      socket.on('error', () => undefined);
+      if (socket.writable) socket.end();
+      setTimeout(() => socket.destroy(), 50).unref();
+      resolve({ ...partial, ...result, elapsedMs: Math.round(performance.now() - began) } as TlsAttempt);
+    };
+
+    const timer = setTimeout(() => {
+      finish({
+        outcome: 'timeout',
+        message: partial.handshakeCompleted
+          ? 'the handshake completed but the server sent no verdict'
+          : `no TLS answer within ${options.timeoutMs} ms`,
+      });
+    }, options.timeoutMs);
+    let grace: NodeJS.Timeout | undefined;
+
+    socket.once('secureConnect', () => {
+      const cipher = socket.getCipher();
+      partial = {
+        handshakeCompleted: true,
+        protocol: socket.getProtocol() ?? undefined,
+        cipher: cipher?.standardName ?? cipher?.name,
+        authorized: socket.authorized,
+        authorizationError: socket.authorizationError ? String(socket.authorizationError) : undefined,
+        peerChain: chainOf(socket),
+      };
+      if (partial.protocol !== 'TLSv1.3') {
+        finish({ outcome: 'accepted' });
+        return;
+      }
+      // TLS 1.3: acceptance shows as a session ticket, refusal as an alert that follows the handshake.
+      socket.once('session', () => finish({ outcome: 'accepted' }));
+      grace = setTimeout(() => finish({ outcome: 'accepted' }), Math.min(TLS13_VERDICT_GRACE_MS, options.timeoutMs));
+    });
+    socket.on('error', (error: NodeJS.ErrnoException) => finish(classifyTlsError(error)));
+    socket.on('close', () => finish({ outcome: partial.handshakeCompleted ? 'accepted' : 'closed', message: 'the peer closed the connection' }));
+  });
+}
