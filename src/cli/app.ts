@@ -1,0 +1,119 @@
+// The command line: parsing, help, and turning every failure into one clear line and an exit code.
+import yargs, { type Argv } from 'yargs';
+import { EXIT_USAGE } from '../engine/exit-code.js';
+import { UsageError } from '../engine/types.js';
+import { DEFAULT_EXPIRY_WARN_DAYS, DEFAULT_TIMEOUT_MS } from '../inputs.js';
+import { FORMATS } from '../reporters/index.js';
+import { TOOL } from '../version.js';
+
+export const EXIT_ENVIRONMENT = 3;
+
+export function reportOptions(y: Argv) {
+  return y
+    .option('format', { choices: FORMATS, default: 'human' as const, describe: 'Report format on stdout (or in --output)', group: 'Output:' })
+    .option('output', { alias: 'o', type: 'string', describe: 'Write the report in --format to FILE; the terminal still shows the human report', group: 'Output:' })
+    .option('color', { type: 'boolean', describe: 'Colour; default: on a terminal only, off under NO_COLOR (--no-color)', group: 'Output:' })
+    .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'Show the evidence behind every check', group: 'Output:' });
+}
+
+export function diagnosisOptions(y: Argv) {
+  return y
+    .option('port', { alias: 'p', type: 'number', describe: 'TLS MQTT port [default: 8883]', group: 'Target:' })
+    .option('resolve', { type: 'string', array: true, describe: 'Use ADDRESS for NAME instead of DNS, as curl does: NAME:ADDRESS (repeatable)', group: 'Target:' })
+    .option('ca', { type: 'string', describe: 'CA to verify the broker with (lampi_ca.crt); default: system roots', group: 'Certificates:' })
+    .option('cert', { type: 'string', describe: 'Client certificate, as the bridge\'s bridge_certfile', group: 'Certificates:' })
+    .option('key', { type: 'string', describe: 'Private key of --cert, as bridge_keyfile (read locally, never printed)', group: 'Certificates:' })
+    .option('key-passphrase', { type: 'string', describe: 'Passphrase of an encrypted --key', group: 'Certificates:' })
+    .option('timeout', { type: 'number', default: DEFAULT_TIMEOUT_MS, describe: 'Limit for every network step, in ms', group: 'Limits:' })
+    .option('expiry-warn-days', { type: 'number', default: DEFAULT_EXPIRY_WARN_DAYS, describe: 'Warn when a certificate expires within this many days', group: 'Limits:' });
+}
+
+const USAGE = `${TOOL.name} ${TOOL.version}: diagnose a TLS-secured Mosquitto deployment, name every failure and its fix.
+
+Usage:
+  ${TOOL.name} <fqdn> [options]        diagnose the broker at FQDN (TLS port 8883 by default)
+  ${TOOL.name} lab run [--scenario S]  start a local lab of real brokers, diagnose it, stop it
+  ${TOOL.name} lab up|down|status      keep a lab running to explore
+  ${TOOL.name} lab scenarios           list the broken setups the lab can build`;
+
+const EPILOG = `Examples:
+  Diagnose a broker as the lamp's bridge sees it:
+    $0 cloud.example.com --ca lampi_ca.crt --cert lamp.crt --key lamp.key
+  Test a server before its DNS record exists:
+    $0 cloud.example.com --resolve cloud.example.com:203.0.113.7 --ca lampi_ca.crt
+  Gate a deployment in CI:
+    $0 cloud.example.com --ca lampi_ca.crt --format json --output report.json
+  See what a broken setup looks like:
+    $0 lab run --scenario missing-intermediate
+
+Checks: dns.resolve, tcp.connect, tls.handshake, tls.version, tls.chain, tls.hostname, tls.validity,
+tls.key, tls.client-auth. Statuses: pass, warn, fail, skip (a prerequisite failed, or it could not be
+tested), error (the check itself broke).
+Exit codes: 0 nothing failed; 1 a check failed or errored; 2 usage or input error; 3 the lab could
+not start.`;
+
+function build(args: string[]) {
+  return yargs(args)
+    .scriptName(TOOL.name)
+    .usage(USAGE)
+    .command('$0 <fqdn>', false, (y) =>
+      diagnosisOptions(reportOptions(y.positional('fqdn', { type: 'string', describe: 'The broker\'s FQDN, as its certificate names it (NAME:PORT also works)' }))),
+    )
+    .command('lab <action>', false, (y) =>
+      diagnosisOptions(
+        reportOptions(
+          y
+            .positional('action', { choices: ['up', 'down', 'status', 'run', 'scenarios'] as const, describe: 'What to do with the lab' })
+            .option('scenario', { alias: 's', type: 'string', default: 'healthy', describe: 'Setup to build (see `lab scenarios`)', group: 'Lab:' })
+            .option('dir', { type: 'string', describe: 'Folder the lab lives in (up/down/status)', group: 'Lab:' }),
+        ),
+      ),
+    )
+    .epilog(EPILOG)
+    .version(TOOL.version)
+    .alias('version', 'V')
+    .help()
+    .alias('help', 'h')
+    .strict()
+    // yargs re-wraps indented usage lines badly; our lines are written to fit 100 columns.
+    .wrap(null)
+    .exitProcess(false)
+    .fail((message, error) => {
+      throw error ?? new UsageError(message);
+    });
+}
+
+export async function runCli(args: string[]): Promise<number> {
+  try {
+    const parsed = await build(args).parseAsync();
+    if (parsed.help || parsed.version) return 0;
+    const [command] = parsed._;
+    if (command === 'lab') {
+      const { runLabCommand } = await import('./lab-command.js');
+      return await runLabCommand(parsed as never);
+    }
+    const { runDiagnoseCommand } = await import('./diagnose-command.js');
+    return await runDiagnoseCommand(parsed as never);
+  } catch (error) {
+    return reportFailure(error);
+  }
+}
+
+function reportFailure(error: unknown): number {
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof UsageError || (error instanceof Error && error.name === 'YError')) {
+    if (/^Not enough non-option arguments/.test(message)) {
+      process.stderr.write(`${TOOL.name}: give the broker's FQDN (lampi-doctor <fqdn> [options]), or try the embedded lab: lampi-doctor lab run\nRun \`${TOOL.name} --help\` for usage.\n`);
+      return EXIT_USAGE;
+    }
+    process.stderr.write(`${TOOL.name}: ${message}\nRun \`${TOOL.name} --help\` for usage.\n`);
+    return EXIT_USAGE;
+  }
+  if (error instanceof Error && error.name === 'LabError') {
+    process.stderr.write(`${TOOL.name}: ${message}\n`);
+    return EXIT_ENVIRONMENT;
+  }
+  process.stderr.write(`${TOOL.name}: internal error: ${message}\n(set LAMPI_DEBUG=1 for details; please report it)\n`);
+  if (process.env.LAMPI_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  return EXIT_ENVIRONMENT;
+}

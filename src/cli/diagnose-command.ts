@@ -1,0 +1,101 @@
+// `lampi-doctor <fqdn>`: run the diagnosis with live progress on a terminal, then print and save.
+import { writeFileSync } from 'node:fs';
+import { diagnose, type Report } from '../diagnose.js';
+import type { RunHooks } from '../engine/runner.js';
+import { UsageError } from '../engine/types.js';
+import type { DiagnoseInput } from '../inputs.js';
+import { render, type Format } from '../reporters/index.js';
+import { renderHuman } from '../reporters/human.js';
+
+export interface ReportArgs {
+  format: Format;
+  output?: string;
+  color?: boolean;
+  verbose: boolean;
+}
+
+export interface DiagnoseArgs extends ReportArgs {
+  fqdn: string;
+  port?: number;
+  resolve?: string[];
+  ca?: string;
+  cert?: string;
+  key?: string;
+  keyPassphrase?: string;
+  timeout: number;
+  expiryWarnDays: number;
+}
+
+export function toDiagnoseInput(args: Omit<DiagnoseArgs, keyof ReportArgs>): DiagnoseInput {
+  return {
+    target: args.fqdn,
+    port: args.port,
+    resolve: args.resolve,
+    ca: args.ca,
+    cert: args.cert,
+    key: args.key,
+    keyPassphrase: args.keyPassphrase,
+    timeoutMs: args.timeout,
+    expiryWarnDays: args.expiryWarnDays,
+  };
+}
+
+export function colorWanted(flag: boolean | undefined, stream: NodeJS.WriteStream): boolean {
+  if (flag !== undefined) return flag;
+  if (process.env.NO_COLOR) return false;
+  if (process.env.FORCE_COLOR && process.env.FORCE_COLOR !== '0') return true;
+  return Boolean(stream.isTTY);
+}
+
+/** A spinner on stderr, only on a terminal; CI logs stay plain. */
+export async function progressHooks(label: string): Promise<{ hooks: RunHooks; stop(): void }> {
+  if (!process.stderr.isTTY || process.env.CI) return { hooks: {}, stop: () => undefined };
+  const { default: ora } = await import('ora');
+  const spinner = ora({ text: label, stream: process.stderr, discardStdin: false }).start();
+  const running = new Set<string>();
+  let done = 0;
+  const update = () => {
+    spinner.text = `${label}: ${[...running].join(', ') || 'finishing'} (${done} done)`;
+  };
+  return {
+    hooks: {
+      onStart(check) {
+        running.add(check.id);
+        update();
+      },
+      onFinish(result) {
+        running.delete(result.id);
+        done += 1;
+        update();
+      },
+    },
+    stop: () => spinner.stop(),
+  };
+}
+
+export function emitReport(report: Report, args: ReportArgs): void {
+  const human = { color: colorWanted(args.color, process.stdout), verbose: args.verbose, width: process.stdout.columns || 0 };
+  if (args.output) {
+    try {
+      writeFileSync(args.output, render(report, args.format, { ...human, color: false, width: 0 }));
+    } catch (error) {
+      throw new UsageError(`cannot write --output ${args.output}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+    process.stdout.write(renderHuman(report, human));
+    return;
+  }
+  process.stdout.write(render(report, args.format, human));
+}
+
+export async function runDiagnoseCommand(args: DiagnoseArgs): Promise<number> {
+  const input = toDiagnoseInput(args);
+  const progress = await progressHooks(`Diagnosing ${args.fqdn}`);
+  let report: Report;
+  try {
+    report = await diagnose({ ...input, hooks: progress.hooks });
+  } finally {
+    progress.stop();
+  }
+  emitReport(report, args);
+  return report.exitCode;
+}

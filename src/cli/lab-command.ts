@@ -1,0 +1,94 @@
+// `lampi-doctor lab up|down|status|run|scenarios`.
+import { diagnose } from '../diagnose.js';
+import { DEFAULT_LAB_DIR, labIsRunning, readLab, startLab, stopLab, type Lab } from '../lab/lab.js';
+import { SCENARIOS } from '../lab/scenarios.js';
+import { emitReport, progressHooks, type ReportArgs } from './diagnose-command.js';
+
+export interface LabArgs extends ReportArgs {
+  action: 'up' | 'down' | 'status' | 'run' | 'scenarios';
+  scenario: string;
+  dir?: string;
+  timeout: number;
+  expiryWarnDays: number;
+}
+
+function shellQuote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`;
+}
+
+export function describeLab(lab: Lab): string {
+  return [
+    `Lab "${lab.scenario}" in ${lab.dir}`,
+    `  cloud broker  ${lab.fqdn} = ${lab.publicAddress}: TLS ${lab.ports.tls} (client certificates required), WSS ${lab.ports.wss}; plain ${lab.ports.plain} on 127.0.0.1`,
+    `  lamp broker   127.0.0.1:${lab.ports.lampPlain}, bridging to the cloud as ${lab.bridgeClientId}`,
+    `  configs       ${lab.files.cloudConfig}, ${lab.files.lampConfig} (logs beside them)`,
+    '',
+    'Diagnose it with:',
+    `  lampi-doctor ${lab.diagnoseArgs().map(shellQuote).join(' ')}`,
+    '',
+  ].join('\n');
+}
+
+export async function runLabCommand(args: LabArgs): Promise<number> {
+  const dir = args.dir ?? DEFAULT_LAB_DIR;
+  switch (args.action) {
+    case 'scenarios': {
+      const width = Math.max(...SCENARIOS.map((scenario) => scenario.name.length));
+      for (const scenario of SCENARIOS) process.stdout.write(`${scenario.name.padEnd(width)}  ${scenario.description}\n`);
+      return 0;
+    }
+    case 'status': {
+      const lab = readLab(dir);
+      process.stdout.write(lab && labIsRunning(lab) ? describeLab(lab) : `No lab is running in ${dir}.\n`);
+      return 0;
+    }
+    case 'down': {
+      const lab = readLab(dir);
+      if (!lab) {
+        process.stdout.write(`No lab is running in ${dir}.\n`);
+        return 0;
+      }
+      await stopLab(lab);
+      process.stdout.write(`Stopped lab "${lab.scenario}" and removed ${dir}.\n`);
+      return 0;
+    }
+    case 'up': {
+      const existing = readLab(dir);
+      if (existing && labIsRunning(existing)) {
+        process.stderr.write(`A lab ("${existing.scenario}") is already running in ${dir}: run \`lampi-doctor lab down\` first.\n`);
+        return 1;
+      }
+      if (existing) await stopLab(existing);
+      const lab = await startLab({ scenario: args.scenario, dir, detached: true });
+      process.stdout.write(describeLab(lab) + 'Stop it with: lampi-doctor lab down\n');
+      return 0;
+    }
+    case 'run': {
+      const lab = await startLab({ scenario: args.scenario });
+      try {
+        if (args.format === 'human' && !args.output) process.stderr.write(describeLab(lab));
+        const progress = await progressHooks(`Diagnosing the "${lab.scenario}" lab`);
+        try {
+          const report = await diagnose({
+            target: lab.fqdn,
+            port: lab.ports.tls,
+            resolve: [`${lab.fqdn}:${lab.publicAddress}`],
+            ca: lab.files.ca,
+            cert: lab.files.clientCert,
+            key: lab.files.clientKey,
+            timeoutMs: args.timeout,
+            expiryWarnDays: args.expiryWarnDays,
+            hooks: progress.hooks,
+          });
+          progress.stop();
+          emitReport(report, args);
+          return report.exitCode;
+        } finally {
+          progress.stop();
+        }
+      } finally {
+        await lab.stop();
+      }
+    }
+  }
+}

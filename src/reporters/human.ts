@@ -1,0 +1,83 @@
+// The terminal report: one line per check in registry order, a fix under every non-pass, a count.
+import { Chalk, type ChalkInstance } from 'chalk';
+import type { Report } from '../diagnose.js';
+import type { CheckResult, Status } from '../engine/types.js';
+
+export interface HumanOptions {
+  color: boolean;
+  /** Also print each check's evidence. */
+  verbose?: boolean;
+  /** Wrap hint lines at this width (0: never). */
+  width?: number;
+}
+
+const SYMBOL: Record<Status, string> = { pass: '✓', warn: '!', fail: '✗', skip: '-', error: '‼' };
+
+function paint(chalk: ChalkInstance, status: Status, text: string): string {
+  switch (status) {
+    case 'pass':
+      return chalk.green(text);
+    case 'warn':
+      return chalk.yellow(text);
+    case 'fail':
+      return chalk.red.bold(text);
+    case 'error':
+      return chalk.magenta.bold(text);
+    default:
+      return chalk.gray(text);
+  }
+}
+
+function wrap(text: string, width: number, indent: string): string {
+  if (width <= indent.length + 20) return indent + text;
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && indent.length + line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) lines.push(line);
+  return lines.map((part) => indent + part).join('\n');
+}
+
+function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n} ${n === 1 ? word : many}`;
+}
+
+export function renderCounts(report: Pick<Report, 'counts' | 'checks' | 'durationMs'>, chalk: ChalkInstance): string {
+  const { counts } = report;
+  const parts = [
+    paint(chalk, 'pass', `${counts.pass} passed`),
+    paint(chalk, counts.warn ? 'warn' : 'skip', plural(counts.warn, 'warning')),
+    paint(chalk, counts.fail ? 'fail' : 'skip', `${counts.fail} failed`),
+    chalk.gray(`${counts.skip} skipped`),
+    paint(chalk, counts.error ? 'error' : 'skip', plural(counts.error, 'error')),
+  ];
+  return `${plural(report.checks.length, 'check')} in ${(report.durationMs / 1000).toFixed(2)} s: ${parts.join(', ')}`;
+}
+
+export function renderCheck(result: CheckResult, idWidth: number, options: HumanOptions, chalk: ChalkInstance): string {
+  const head = `${paint(chalk, result.status, `${SYMBOL[result.status]} ${result.status.padEnd(5)}`)} ${chalk.bold(result.id.padEnd(idWidth))} ${result.summary}`;
+  const lines = [head];
+  const indent = ' '.repeat(8 + idWidth + 1);
+  if (result.hint && result.status !== 'pass') lines.push(wrap(`${chalk.cyan('fix:')} ${result.hint}`, options.width ?? 0, indent));
+  if (options.verbose && result.evidence) {
+    for (const line of JSON.stringify(result.evidence, null, 2).split('\n')) lines.push(chalk.gray(indent + line));
+  }
+  return lines.join('\n');
+}
+
+export function renderHuman(report: Report, options: HumanOptions): string {
+  const chalk = new Chalk({ level: options.color ? 1 : 0 });
+  const { target } = report;
+  const via = target.resolvedBy === 'dns' ? '' : target.resolvedBy === 'literal' ? '' : ` (${target.resolvedBy})`;
+  const address = target.address && target.address !== target.host ? ` → ${target.address}${via}` : '';
+  const header = `${chalk.bold(`${report.tool.name} ${report.tool.version}`)} · ${target.host}:${target.port}${address}`;
+  const idWidth = Math.max(...report.checks.map((check) => check.id.length));
+  const body = report.checks.map((check) => renderCheck(check, idWidth, options, chalk));
+  return [header, '', ...body, '', renderCounts(report, chalk), ''].join('\n');
+}
