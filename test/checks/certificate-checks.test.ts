@@ -1,0 +1,217 @@
+import { describe, expect, it } from 'vitest';
+import { tlsChain } from '../../checks/tls-chain.js';
+import { tlsClientAuth } from '../../checks/tls-client-auth.js';
+import { tlsHostname } from '../../checks/tls-hostname.js';
+import { tlsKey } from '../../checks/tls-key.js';
+import { tlsValidity } from '../../checks/tls-validity.js';
+import type { DiagnosisFacts } from '../../src/facts.js';
+import { caCert, cert, healthyFacts, settings } from '../helpers/facts.js';
+
+const facts = (patch: (f: DiagnosisFacts) => void): DiagnosisFacts => {
+  const f = healthyFacts();
+  patch(f);
+  return f;
+};
+
+describe('tls.chain', () => {
+  it('passes a chain that verifies, listing depth and subjects as evidence', () => {
+    const out = tlsChain.run(healthyFacts(), settings);
+    expect(out.status).toBe('pass');
+    expect(out.summary).toBe('chain of 2 verifies to --ca lampi_ca.crt: cloud.example.com <- LAMPI CA');
+    expect(out.evidence?.depth).toBe(2);
+    expect((out.evidence?.chain as { subject: string }[])[0].subject).toBe('CN=cloud.example.com, O=LAMPI');
+  });
+
+  it('names a self-signed leaf', () => {
+    const out = tlsChain.run(
+      facts((f) => {
+        f.serverChain.certificates = [cert({ issuer: 'CN=cloud.example.com, O=LAMPI', selfIssued: true })];
+        f.serverChain.verifyError = 'DEPTH_ZERO_SELF_SIGNED_CERT';
+      }),
+      settings,
+    );
+    expect(out.status).toBe('fail');
+    expect(out.summary).toContain('self-signed');
+  });
+
+  it('names an unknown CA', () => {
+    const out = tlsChain.run(
+      facts((f) => {
+        f.serverChain.certificates = [cert({ issuer: 'CN=Other CA' }), caCert({ subject: 'CN=Other CA', issuer: 'CN=Other CA', inCaFile: false })];
+        f.serverChain.verifyError = 'SELF_SIGNED_CERT_IN_CHAIN';
+      }),
+      settings,
+    );
+    expect(out.status).toBe('fail');
+    expect(out.summary).toContain('unknown CA');
+    expect(out.summary).toContain('CN=Other CA');
+  });
+
+  it('names a CA that was regenerated under the same name', () => {
+    const out = tlsChain.run(
+      facts((f) => {
+        f.serverChain.certificates = [cert()];
+        f.serverChain.verifyError = 'UNABLE_TO_VERIFY_LEAF_SIGNATURE';
+      }),
+      settings,
+    );
+    expect(out.summary).toContain('regenerated');
+  });
+
+  it('names a missing intermediate with the certfile fix', () => {
+    const out = tlsChain.run(
+      facts((f) => {
+        f.serverChain.certificates = [cert({ issuer: 'CN=LAMPI Intermediate' })];
+        f.serverChain.verifyError = 'UNABLE_TO_VERIFY_LEAF_SIGNATURE';
+      }),
+      settings,
+    );
+    expect(out.status).toBe('fail');
+    expect(out.summary).toContain('missing intermediate');
+    expect(out.hint).toContain('certfile must hold the leaf followed by the intermediate');
+  });
+
+  it('without --ca, tells the user to pass the private CA', () => {
+    const out = tlsChain.run(
+      facts((f) => {
+        f.serverChain.trustStore = 'system';
+        f.serverChain.caFile = undefined;
+        f.serverChain.certificates = [cert(), caCert({ inCaFile: false })];
+        f.serverChain.verifyError = 'SELF_SIGNED_CERT_IN_CHAIN';
+      }),
+      { ...settings, caPath: undefined },
+    );
+    expect(out.status).toBe('fail');
+    expect(out.summary).toContain('the system trust store');
+  });
+
+  it('skips with the reason when the chain could not be seen', () => {
+    const out = tlsChain.run(facts((f) => (f.serverChain = { available: false, reason: 'the server never answered', certificates: [], trustStore: 'ca-file' })), settings);
+    expect(out).toMatchObject({ status: 'skip', summary: "could not see the server's certificate: the server never answered" });
+  });
+});
+
+describe('tls.hostname', () => {
+  it('passes a SAN match and a wildcard match', () => {
+    expect(tlsHostname.run(healthyFacts(), settings).status).toBe('pass');
+    const wildcard = tlsHostname.run(facts((f) => (f.serverChain.certificates[0] = cert({ dnsNames: ['*.example.com'] }))), settings);
+    expect(wildcard.status).toBe('pass');
+  });
+
+  it('does not let a wildcard cover two labels', () => {
+    const out = tlsHostname.run(facts((f) => (f.serverChain.certificates[0] = cert({ dnsNames: ['*.com'] }))), settings);
+    expect(out.status).toBe('fail');
+  });
+
+  it('fails a name the SAN does not list, with the subjectAltName fix', () => {
+    const out = tlsHostname.run(facts((f) => (f.serverChain.certificates[0] = cert({ dnsNames: ['other.example.com'] }))), settings);
+    expect(out.status).toBe('fail');
+    expect(out.summary).toBe('the certificate is for DNS:other.example.com, not cloud.example.com');
+    expect(out.hint).toContain('subjectAltName = DNS:cloud.example.com');
+  });
+
+  it('flags a CN without any SAN', () => {
+    const out = tlsHostname.run(facts((f) => (f.serverChain.certificates[0] = cert({ dnsNames: [] }))), settings);
+    expect(out.status).toBe('warn');
+    expect(out.summary).toContain('only in its CN and has no subjectAltName');
+    expect(out.hint).toContain('subjectAltName');
+  });
+
+  it('matches an IP target against IP SANs only', () => {
+    const ipSettings = { ...settings, host: '203.0.113.7' };
+    expect(tlsHostname.run(facts((f) => (f.serverChain.certificates[0] = cert({ ipAddresses: ['203.0.113.7'] }))), ipSettings).status).toBe('pass');
+    expect(tlsHostname.run(facts((f) => (f.serverChain.certificates[0] = cert({ dnsNames: ['203.0.113.7'] }))), ipSettings).status).toBe('fail');
+  });
+});
+
+describe('tls.validity', () => {
+  it('passes and says how long is left', () => {
+    const out = tlsValidity.run(healthyFacts(), settings);
+    expect(out.status).toBe('pass');
+    expect(out.summary).toBe('server certificate valid until 2027-01-01 (213 days); all 2 in the chain are within their dates');
+  });
+
+  it('fails an expired certificate anywhere in the chain', () => {
+    const out = tlsValidity.run(facts((f) => (f.serverChain.certificates[1] = caCert({ notAfter: '2026-05-01T00:00:00.000Z' }))), settings);
+    expect(out.status).toBe('fail');
+    expect(out.summary).toContain('CN=LAMPI CA, O=LAMPI expired on 2026-05-01 (31 days ago)');
+  });
+
+  it('fails a certificate that is not yet valid', () => {
+    const out = tlsValidity.run(facts((f) => (f.serverChain.certificates[0] = cert({ notBefore: '2026-06-03T12:00:00.000Z' }))), settings);
+    expect(out.status).toBe('fail');
+    expect(out.summary).toContain('is not valid until 2026-06-03 (in 2 days)');
+  });
+
+  it('warns within --expiry-warn-days, and not outside it', () => {
+    const soon = facts((f) => (f.serverChain.certificates[0] = cert({ notAfter: '2026-06-20T12:00:00.000Z' })));
+    expect(tlsValidity.run(soon, settings).status).toBe('warn');
+    expect(tlsValidity.run(soon, { ...settings, expiryWarnDays: 10 }).status).toBe('pass');
+  });
+});
+
+describe('tls.key', () => {
+  it('passes RSA 2048 with SHA-256 and names both', () => {
+    const out = tlsKey.run(healthyFacts(), settings);
+    expect(out.status).toBe('pass');
+    expect(out.summary).toContain('server key RSA 2048 bits, signed with sha256WithRSAEncryption');
+  });
+
+  it.each([
+    [{ publicKey: { algorithm: 'RSA', bits: 1024 } }, 'RSA key of 1024 bits (below 2048)'],
+    [{ publicKey: { algorithm: 'EC', bits: 192, curve: 'P-192' } }, 'EC key on P-192 (below 256 bits)'],
+    [{ signature: { algorithm: 'sha1WithRSAEncryption', hash: 'SHA-1' } }, 'signed with sha1WithRSAEncryption (SHA-1 is broken)'],
+    [{ signature: { algorithm: 'md5WithRSAEncryption', hash: 'MD5' } }, 'signed with md5WithRSAEncryption (MD5 is broken)'],
+  ])('fails a weak leaf: %j', (patch, phrase) => {
+    const out = tlsKey.run(facts((f) => (f.serverChain.certificates[0] = cert(patch as never))), settings);
+    expect(out.status).toBe('fail');
+    expect(out.summary).toContain(phrase);
+    expect(out.hint).toContain('openssl genrsa');
+  });
+
+  it("ignores a root's SHA-1 self-signature, which no client checks", () => {
+    const out = tlsKey.run(facts((f) => (f.serverChain.certificates[1] = caCert({ signature: { algorithm: 'sha1WithRSAEncryption', hash: 'SHA-1' } }))), settings);
+    expect(out.status).toBe('pass');
+  });
+});
+
+describe('tls.client-auth', () => {
+  it('passes and reports the CN as the MQTT username', () => {
+    const out = tlsClientAuth.run(healthyFacts(), settings);
+    expect(out.status).toBe('pass');
+    expect(out.summary).toContain('CN=b827eb74663e_broker (the MQTT username under use_identity_as_username)');
+    expect((out.evidence?.clientCertificate as { mqttUsername: string }).mqttUsername).toBe('b827eb74663e_broker');
+  });
+
+  it('fails when clients without a certificate get in, with require_certificate true', () => {
+    const out = tlsClientAuth.run(facts((f) => (f.clientAuth.withoutCertificate = { accepted: true, outcome: 'accepted', detail: 'ok' })), settings);
+    expect(out.status).toBe('fail');
+    expect(out.summary).toBe('the broker accepts TLS clients that send no certificate');
+    expect(out.hint).toContain('require_certificate true');
+  });
+
+  it('fails when a certificate from a throwaway CA gets in', () => {
+    const out = tlsClientAuth.run(facts((f) => (f.clientAuth.withUntrustedCertificate = { accepted: true, outcome: 'accepted', detail: 'ok' })), settings);
+    expect(out.status).toBe('fail');
+    expect(out.summary).toContain('unknown CA');
+  });
+
+  it('checks the given certificate: dates, clientAuth usage, issuer', () => {
+    const expired = tlsClientAuth.run(facts((f) => (f.clientCertificate.certificate!.notAfter = '2026-05-01T00:00:00.000Z')), settings);
+    expect(expired.status).toBe('fail');
+    expect(expired.summary).toContain('your client certificate expired on 2026-05-01');
+
+    const serverOnly = tlsClientAuth.run(facts((f) => (f.clientCertificate.certificate!.extendedKeyUsage = ['serverAuth'])), settings);
+    expect(serverOnly.status).toBe('fail');
+    expect(serverOnly.summary).toContain('without clientAuth');
+
+    const foreign = tlsClientAuth.run(facts((f) => (f.clientCertificate.chain = { verified: false, problem: 'no-issuer', path: [] })), settings);
+    expect(foreign.status).toBe('fail');
+    expect(foreign.summary).toContain('is not issued by --ca lampi_ca.crt');
+  });
+
+  it('skips with the reason when the handshake never got through', () => {
+    const out = tlsClientAuth.run(facts((f) => (f.clientAuth = { tested: false, reason: 'the TLS handshake did not get through (timeout)' })), settings);
+    expect(out.status).toBe('skip');
+  });
+});

@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import { dnsResolve } from '../../checks/dns-resolve.js';
+import { tcpConnect } from '../../checks/tcp-connect.js';
+import { tlsHandshake } from '../../checks/tls-handshake.js';
+import { tlsVersion } from '../../checks/tls-version.js';
+import type { DiagnosisFacts, HandshakeFacts } from '../../src/facts.js';
+import { cert, healthyFacts, settings } from '../helpers/facts.js';
+
+const facts = (patch: (f: DiagnosisFacts) => void): DiagnosisFacts => {
+  const f = healthyFacts();
+  patch(f);
+  return f;
+};
+
+describe('dns.resolve', () => {
+  it('passes with the addresses as evidence', () => {
+    const out = dnsResolve.run(healthyFacts(), settings);
+    expect(out.status).toBe('pass');
+    expect(out.summary).toBe('cloud.example.com resolves to 203.0.113.7');
+    expect(out.evidence?.addresses).toEqual(['203.0.113.7']);
+  });
+
+  it('says when --resolve supplied the address', () => {
+    const out = dnsResolve.run(facts((f) => (f.resolution.source = '--resolve')), settings);
+    expect(out.summary).toContain('(from --resolve)');
+  });
+
+  it('fails an unknown name and suggests --resolve', () => {
+    const out = dnsResolve.run(facts((f) => Object.assign(f.resolution, { addresses: [], errorCode: 'ENOTFOUND' })), settings);
+    expect(out.status).toBe('fail');
+    expect(out.summary).toContain('does not resolve (ENOTFOUND)');
+    expect(out.hint).toContain('--resolve cloud.example.com:ADDRESS');
+  });
+
+  it('fails a lookup that times out, naming the resolver', () => {
+    const out = dnsResolve.run(facts((f) => Object.assign(f.resolution, { addresses: [], errorCode: 'ETIMEOUT' })), settings);
+    expect(out.status).toBe('fail');
+    expect(out.summary).toContain('timed out');
+  });
+
+  it('warns for an IP literal the certificate does not name, pointing at the FQDN', () => {
+    const out = dnsResolve.run(
+      facts((f) => (f.resolution = { host: '203.0.113.7', isIpLiteral: true, source: 'literal', addresses: ['203.0.113.7'], elapsedMs: 0 })),
+      settings,
+    );
+    expect(out.status).toBe('warn');
+    expect(out.summary).toContain('is an IP address');
+    expect(out.hint).toContain('lampi-doctor cloud.example.com --resolve cloud.example.com:203.0.113.7');
+  });
+
+  it('passes an IP literal that the certificate lists as an IP SAN', () => {
+    const out = dnsResolve.run(
+      facts((f) => {
+        f.resolution = { host: '203.0.113.7', isIpLiteral: true, source: 'literal', addresses: ['203.0.113.7'], elapsedMs: 0 };
+        f.serverChain.certificates[0] = cert({ ipAddresses: ['203.0.113.7'] });
+      }),
+      settings,
+    );
+    expect(out.status).toBe('pass');
+  });
+});
+
+describe('tcp.connect', () => {
+  it('tells refused (nothing listens) apart from a timeout (firewall) and unreachable', () => {
+    const refused = tcpConnect.run(facts((f) => Object.assign(f.tcp, { outcome: 'refused', errorCode: 'ECONNREFUSED' })), settings);
+    const timeout = tcpConnect.run(facts((f) => Object.assign(f.tcp, { outcome: 'timeout', elapsedMs: 3000 })), settings);
+    const unreachable = tcpConnect.run(facts((f) => Object.assign(f.tcp, { outcome: 'unreachable', errorCode: 'EHOSTUNREACH' })), settings);
+    expect([refused.status, timeout.status, unreachable.status]).toEqual(['fail', 'fail', 'fail']);
+    expect(refused.summary).toContain('nothing listens on port 8883');
+    expect(refused.hint).toContain('listener 8883');
+    expect(timeout.summary).toContain('firewall or cloud security group');
+    expect(unreachable.summary).toContain('unreachable (EHOSTUNREACH)');
+  });
+});
+
+describe('tls.handshake', () => {
+  const handshake = (patch: Partial<HandshakeFacts>) => tlsHandshake.run(facts((f) => Object.assign(f.handshake, patch)), settings);
+
+  it('passes and names version and cipher', () => {
+    const out = handshake({});
+    expect(out.status).toBe('pass');
+    expect(out.summary).toContain('TLS 1.3 handshake completed with the client certificate (TLS_AES_256_GCM_SHA384');
+  });
+
+  it('names a missing client certificate (TLS 1.3 alert 116)', () => {
+    const out = handshake({ outcome: 'alert', clientCertificateSent: false, alert: { number: 116, description: 'tlsv13 alert certificate required', code: 'X' } });
+    expect(out.status).toBe('fail');
+    expect(out.summary).toContain('requires a client certificate');
+    expect(out.hint).toContain('--cert');
+  });
+
+  it('names an untrusted client certificate (alert 48) with the cafile fix', () => {
+    const out = handshake({ outcome: 'alert', alert: { number: 48, description: 'tlsv1 alert unknown ca', code: 'X' } });
+    expect(out.summary).toContain('does not trust the client certificate');
+    expect(out.hint).toContain('cafile');
+  });
+
+  it('names a version mismatch (alert 70) with the tls_version fix', () => {
+    const out = handshake({ outcome: 'alert', alert: { number: 70, description: 'tlsv1 alert protocol version', code: 'X' } });
+    expect(out.summary).toContain('no TLS version in common');
+    expect(out.hint).toContain('tls_version tlsv1.2');
+  });
+
+  it('names plain MQTT answering on the TLS port', () => {
+    const out = handshake({ outcome: 'closed', handshakeCompleted: false, plainMqtt: { speaksMqtt: true, returnCode: 0, detail: 'CONNACK 0' } });
+    expect(out.status).toBe('fail');
+    expect(out.summary).toContain('speaks plain MQTT, not TLS');
+    expect(out.hint).toContain('certfile');
+  });
+
+  it('names a peer that closes, one that never answers, and one that is not TLS', () => {
+    const closed = handshake({ outcome: 'closed', handshakeCompleted: false, plainMqtt: { speaksMqtt: false, detail: 'closed' } });
+    const silent = handshake({ outcome: 'timeout', handshakeCompleted: false });
+    const notTls = handshake({ outcome: 'not-tls', handshakeCompleted: false, errorCode: 'ERR_SSL_WRONG_VERSION_NUMBER' });
+    expect(closed.summary).toBe('the server closed the connection during the TLS handshake');
+    expect(silent.summary).toBe('the server accepted TCP but never answered the TLS hello within 3000 ms');
+    expect(notTls.summary).toContain('not with TLS');
+    expect([closed.status, silent.status, notTls.status]).toEqual(['fail', 'fail', 'fail']);
+  });
+});
+
+describe('tls.version', () => {
+  it('passes TLS 1.2 + 1.3 and lists what is refused', () => {
+    const out = tlsVersion.run(healthyFacts(), settings);
+    expect(out.status).toBe('pass');
+    expect(out.summary).toBe('negotiated TLS 1.3; accepts TLS 1.2, TLS 1.3; refuses TLS 1.0, TLS 1.1');
+  });
+
+  it('warns when a legacy version is accepted', () => {
+    const out = tlsVersion.run(facts((f) => (f.protocolSupport.versions[1].result = 'accepted')), settings);
+    expect(out.status).toBe('warn');
+    expect(out.summary).toContain('legacy TLS 1.1');
+  });
+
+  it('fails when TLS 1.2 is refused, because the bridge pins it', () => {
+    const out = tlsVersion.run(facts((f) => (f.protocolSupport.versions[2].result = 'refused')), settings);
+    expect(out.status).toBe('fail');
+    expect(out.hint).toContain('bridge_tls_version tlsv1.2');
+  });
+
+  it('skips, with the reason, when nothing could be tested', () => {
+    const out = tlsVersion.run(facts((f) => (f.protocolSupport = { tested: false, reason: 'the TLS handshake did not get through (timeout)', versions: [] })), settings);
+    expect(out.status).toBe('skip');
+    expect(out.summary).toContain('could not test');
+  });
+});

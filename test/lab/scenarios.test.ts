@@ -1,0 +1,61 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { checkIds } from '../../checks/index.js';
+import { diagnose, type Report } from '../../src/diagnose.js';
+import { startLab, type Lab } from '../../src/lab/lab.js';
+import { SCENARIOS } from '../../src/lab/scenarios.js';
+import { describeWithBroker } from '../helpers/broker.js';
+
+const labs: Lab[] = [];
+afterEach(async () => {
+  await Promise.all(labs.splice(0).map((lab) => lab.stop()));
+});
+
+async function diagnoseLab(scenario: string, timeoutMs = 1500): Promise<Report> {
+  const lab = await startLab({ scenario });
+  labs.push(lab);
+  return diagnose({
+    target: lab.fqdn,
+    port: lab.ports.tls,
+    resolve: [`${lab.fqdn}:${lab.publicAddress}`],
+    ca: lab.files.ca,
+    cert: lab.files.clientCert,
+    key: lab.files.clientKey,
+    timeoutMs,
+  });
+}
+
+describeWithBroker('diagnosing each lab scenario against real Mosquitto', () => {
+  for (const scenario of SCENARIOS) {
+    it(`${scenario.name}: ${scenario.description}`, async () => {
+      const report = await diagnoseLab(scenario.name);
+      const statuses = Object.fromEntries(report.checks.map((check) => [check.id, check.status]));
+      const expected = Object.fromEntries(checkIds.map((id) => [id, scenario.expect[id] ?? 'pass']));
+      expect(statuses).toEqual(expected);
+
+      const finding = report.checks.find((check) => check.status === 'fail' || check.status === 'warn');
+      if (scenario.says) expect(finding?.summary).toMatch(scenario.says);
+      for (const check of report.checks) {
+        if (check.status === 'fail' || check.status === 'warn') expect(check.hint, `${check.id} has a fix`).toBeTruthy();
+        if (check.status === 'skip') expect(check.summary.length).toBeGreaterThan(10);
+      }
+      expect(report.exitCode).toBe(Object.values(expected).some((s) => s === 'fail') ? 1 : 0);
+    });
+  }
+});
+
+describeWithBroker('bounds and hygiene', () => {
+  it('a silent peer costs the timeout plus at most a second', async () => {
+    const report = await diagnoseLab('silent-peer', 1000);
+    expect(report.checks.find((check) => check.id === 'tls.handshake')?.summary).toContain('never answered the TLS hello within 1000 ms');
+    expect(report.durationMs).toBeLessThan(2000);
+  });
+
+  it('a healthy lab reports the certificate chain, negotiated version and MQTT username', async () => {
+    const report = await diagnoseLab('healthy');
+    const byId = Object.fromEntries(report.checks.map((check) => [check.id, check]));
+    expect(byId['tls.chain'].evidence?.depth).toBe(2);
+    expect(byId['tls.version'].evidence?.negotiated).toBe('TLSv1.3');
+    expect((byId['tls.client-auth'].evidence?.clientCertificate as { mqttUsername: string }).mqttUsername).toBe('doctor_client');
+    expect(report.target).toMatchObject({ host: 'cloud.lampi.test', address: '127.0.0.2', resolvedBy: '--resolve' });
+  });
+});
