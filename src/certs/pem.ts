@@ -63,15 +63,19 @@ export function readKeyFile(path: string, flag: string, passphrase?: string): Ke
   if (!KEY_MARKER.test(text) && /-----BEGIN CERTIFICATE-----/.test(text)) {
     throw new UsageError(`${flag} ${path} holds a certificate, not a private key (are --cert and --key swapped?)`);
   }
+  const encrypted = /-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/.test(text);
+  if (encrypted && passphrase === undefined) {
+    throw new UsageError(`${flag} ${path} is encrypted: pass its passphrase with --key-passphrase`);
+  }
   let key: KeyObject;
   try {
     key = createPrivateKey({ key: data, format: text.includes('-----BEGIN') ? 'pem' : 'der', passphrase });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ERR_MISSING_PASSPHRASE') {
+    if (code === 'ERR_MISSING_PASSPHRASE' || code === 'ERR_OSSL_CRYPTO_INTERRUPTED_OR_CANCELLED') {
       throw new UsageError(`${flag} ${path} is encrypted: pass its passphrase with --key-passphrase`);
     }
-    if (passphrase !== undefined && /bad decrypt|decrypt/i.test(String((error as Error).message))) {
+    if (encrypted || code === 'ERR_OSSL_BAD_DECRYPT') {
       throw new UsageError(`${flag} ${path}: the --key-passphrase does not decrypt this key`);
     }
     throw new UsageError(`${flag} ${path} holds no usable private key (expected a PEM private key)`);

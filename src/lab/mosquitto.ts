@@ -100,9 +100,16 @@ export async function waitUntilListening(proc: StartedProcess, endpoints: { host
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  // A detached broker outlives the `lab up` that started it; once stopped it may linger as a zombie
+  // until init reaps it, and kill(pid, 0) still succeeds on zombies.
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true;
   }
 }
 

@@ -61,9 +61,9 @@ export function renderCounts(report: Pick<Report, 'counts' | 'checks' | 'duratio
 }
 
 export function renderCheck(result: CheckResult, idWidth: number, options: HumanOptions, chalk: ChalkInstance): string {
-  const head = `${paint(chalk, result.status, `${SYMBOL[result.status]} ${result.status.padEnd(5)}`)} ${chalk.bold(result.id.padEnd(idWidth))} ${result.summary}`;
+  const head = `${paint(chalk, result.status, `${SYMBOL[result.status]} ${result.status.padEnd(5)}`)} ${chalk.bold(result.id.padEnd(idWidth))}  ${result.summary}`;
   const lines = [head];
-  const indent = ' '.repeat(8 + idWidth + 1);
+  const indent = ' '.repeat(8 + idWidth + 2);
   if (result.hint && result.status !== 'pass') lines.push(wrap(`${chalk.cyan('fix:')} ${result.hint}`, options.width ?? 0, indent));
   if (options.verbose && result.evidence) {
     for (const line of JSON.stringify(result.evidence, null, 2).split('\n')) lines.push(chalk.gray(indent + line));

@@ -1,0 +1,75 @@
+import { X509Certificate } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { buildLocalChain } from '../../src/certs/chain.js';
+import { describeCertificate } from '../../src/certs/describe.js';
+import { dnsNameMatches } from '../../src/certs/names.js';
+import { keyMatchesCertificate } from '../../src/certs/pem.js';
+import { issue } from '../../src/lab/pki.js';
+import { createPrivateKey } from 'node:crypto';
+
+const x509 = (pem: string) => new X509Certificate(pem);
+
+describe('describeCertificate on generated certificates', () => {
+  it('reads names, usages, key and signature', async () => {
+    const ca = await issue({ commonName: 'Test CA', isCa: true });
+    const leaf = await issue({ commonName: 'cloud.example.com', issuer: ca, dnsNames: ['cloud.example.com'], ipAddresses: ['203.0.113.7'] });
+    const info = describeCertificate(x509(leaf.certPem));
+    expect(info).toMatchObject({
+      subject: 'CN=cloud.example.com, O=LAMPI lab',
+      issuer: 'CN=Test CA, O=LAMPI lab',
+      commonName: 'cloud.example.com',
+      dnsNames: ['cloud.example.com'],
+      ipAddresses: ['203.0.113.7'],
+      publicKey: { algorithm: 'EC', bits: 256, curve: 'P-256' },
+      signature: { algorithm: 'ecdsa-with-SHA256', hash: 'SHA-256' },
+      isCa: false,
+      selfIssued: false,
+      extendedKeyUsage: ['serverAuth'],
+    });
+    expect(describeCertificate(x509(ca.certPem))).toMatchObject({ isCa: true, selfIssued: true });
+  });
+
+  it('sees an RSA 1024 key signed with SHA-1', async () => {
+    const weak = await issue({ commonName: 'weak', key: { kind: 'rsa', bits: 1024 }, hash: 'SHA-1', usage: 'client' });
+    expect(describeCertificate(x509(weak.certPem))).toMatchObject({
+      publicKey: { algorithm: 'RSA', bits: 1024 },
+      signature: { algorithm: 'sha1WithRSAEncryption', hash: 'SHA-1' },
+      extendedKeyUsage: ['clientAuth'],
+    });
+  });
+});
+
+describe('local chain building', () => {
+  it('follows intermediates to the CA, and tells a missing issuer from a regenerated CA', async () => {
+    const ca = await issue({ commonName: 'Root', isCa: true });
+    const intermediate = await issue({ commonName: 'Intermediate', issuer: ca, isCa: true });
+    const leaf = await issue({ commonName: 'client', issuer: intermediate, usage: 'client' });
+    const regenerated = await issue({ commonName: 'Root', isCa: true });
+
+    const ok = buildLocalChain(x509(leaf.certPem), [x509(intermediate.certPem)], [x509(ca.certPem)]);
+    expect(ok.ok).toBe(true);
+    expect(ok.path.map((c) => describeCertificate(c).commonName)).toEqual(['client', 'Intermediate', 'Root']);
+    expect(buildLocalChain(x509(leaf.certPem), [], [x509(ca.certPem)])).toMatchObject({ ok: false, problem: 'no-issuer' });
+    const direct = await issue({ commonName: 'direct', issuer: ca, usage: 'client' });
+    expect(buildLocalChain(x509(direct.certPem), [], [x509(regenerated.certPem)])).toMatchObject({ ok: false, problem: 'bad-signature' });
+  });
+
+  it('matches a key to its own certificate only', async () => {
+    const a = await issue({ commonName: 'a', usage: 'client' });
+    const b = await issue({ commonName: 'b', usage: 'client' });
+    expect(keyMatchesCertificate(createPrivateKey(a.keyPem), x509(a.certPem))).toBe(true);
+    expect(keyMatchesCertificate(createPrivateKey(a.keyPem), x509(b.certPem))).toBe(false);
+  });
+});
+
+describe('host name matching', () => {
+  it.each([
+    ['cloud.example.com', 'CLOUD.example.com.', true],
+    ['*.example.com', 'cloud.example.com', true],
+    ['*.example.com', 'a.b.example.com', false],
+    ['*.example.com', 'example.com', false],
+    ['other.example.com', 'cloud.example.com', false],
+  ])('%s vs %s -> %s', (pattern, host, expected) => {
+    expect(dnsNameMatches(pattern, host)).toBe(expected);
+  });
+});
