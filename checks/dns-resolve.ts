@@ -1,19 +1,17 @@
-import { hostMatches } from '../src/certs/names.js';
 import { diagnosisCheck, fail, pass, warn } from './define.js';
 
 export const dnsResolve = diagnosisCheck({
   id: 'dns.resolve',
   title: 'The name resolves',
   dependsOn: [],
-  needs: ['resolution', 'serverChain'],
-  run({ resolution, serverChain }) {
+  needs: ['resolution', 'literalTarget'],
+  run({ resolution, literalTarget }) {
     const evidence = { host: resolution.host, addresses: resolution.addresses, source: resolution.source };
     if (resolution.isIpLiteral) {
-      const leaf = serverChain.certificates[0];
-      if (leaf && hostMatches(leaf, resolution.host)) {
+      if (literalTarget.coveredBySan) {
         return pass(`${resolution.host} is an IP address, and the server certificate lists it in its SAN`, evidence);
       }
-      const names = leaf ? [...leaf.dnsNames, leaf.commonName].filter(Boolean) : [];
+      const names = literalTarget.certificateNames;
       const fqdn = names[0] ?? 'your.broker.fqdn';
       return warn(
         `${resolution.host} is an IP address: certificates name the broker by its FQDN, so TLS clients will reject it`,

@@ -81,8 +81,17 @@ export interface ClientCertificateFacts {
   chain?: { verified: boolean; problem?: 'no-ca' | 'no-issuer' | 'bad-signature' | 'too-deep'; path: string[] };
 }
 
+/** For an IP-literal target only: does the server certificate name that IP? */
+export interface LiteralTargetFacts {
+  /** null when the target is a name, or the certificate could not be seen. */
+  coveredBySan: boolean | null;
+  /** The names the certificate does carry (DNS SANs, then CN), to suggest instead. */
+  certificateNames: string[];
+}
+
 export interface DiagnosisFacts {
   resolution: Resolution;
+  literalTarget: LiteralTargetFacts;
   tcp: TcpFacts;
   handshake: HandshakeFacts;
   serverChain: ServerChainFacts;

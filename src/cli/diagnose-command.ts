@@ -55,7 +55,9 @@ export async function progressHooks(label: string): Promise<{ hooks: RunHooks; s
   const running = new Set<string>();
   let done = 0;
   const update = () => {
-    spinner.text = `${label}: ${[...running].join(', ') || 'finishing'} (${done} done)`;
+    const ids = [...running];
+    const shown = ids.length > 3 ? `${ids.slice(0, 3).join(', ')} +${ids.length - 3} more` : ids.join(', ');
+    spinner.text = `${label}: ${shown || 'finishing'} (${done} done)`;
   };
   return {
     hooks: {

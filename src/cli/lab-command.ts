@@ -1,4 +1,5 @@
 // `lampi-doctor lab up|down|status|run|scenarios`.
+import { basename, relative } from 'node:path';
 import { diagnose } from '../diagnose.js';
 import { DEFAULT_LAB_DIR, labIsRunning, readLab, startLab, stopLab, type Lab } from '../lab/lab.js';
 import { SCENARIOS } from '../lab/scenarios.js';
@@ -16,15 +17,23 @@ function shellQuote(arg: string): string {
   return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`;
 }
 
-export function describeLab(lab: Lab): string {
+/** How this user runs the tool: `lampi-doctor` when installed, `node dist/lampi-doctor.js` in a checkout. */
+export function invokedAs(): string {
+  const script = process.argv[1] ?? '';
+  if (basename(script) === 'lampi-doctor') return 'lampi-doctor';
+  const path = relative(process.cwd(), script);
+  return `node ${path.startsWith('..') || !path ? script : path}`;
+}
+
+export function describeLab(lab: Lab, running = true): string {
   return [
     `Lab "${lab.scenario}" in ${lab.dir}`,
     `  cloud broker  ${lab.fqdn} = ${lab.publicAddress}: TLS ${lab.ports.tls} (client certificates required), WSS ${lab.ports.wss}; plain ${lab.ports.plain} on 127.0.0.1`,
     `  lamp broker   127.0.0.1:${lab.ports.lampPlain}, bridging to the cloud as ${lab.bridgeClientId}`,
     `  configs       ${lab.files.cloudConfig}, ${lab.files.lampConfig} (logs beside them)`,
     '',
-    'Diagnose it with:',
-    `  lampi-doctor ${lab.diagnoseArgs().map(shellQuote).join(' ')}`,
+    running ? 'Diagnose it with:' : 'Diagnosing it as (the lab stops afterwards; `lab up` keeps one running):',
+    `  ${invokedAs()} ${lab.diagnoseArgs().map(shellQuote).join(' ')}`,
     '',
   ].join('\n');
 }
@@ -60,13 +69,13 @@ export async function runLabCommand(args: LabArgs): Promise<number> {
       }
       if (existing) await stopLab(existing);
       const lab = await startLab({ scenario: args.scenario, dir, detached: true });
-      process.stdout.write(describeLab(lab) + 'Stop it with: lampi-doctor lab down\n');
+      process.stdout.write(describeLab(lab) + `Stop it with: ${invokedAs()} lab down${args.dir ? ` --dir ${shellQuote(dir)}` : ''}\n`);
       return 0;
     }
     case 'run': {
       const lab = await startLab({ scenario: args.scenario });
       try {
-        if (args.format === 'human' && !args.output) process.stderr.write(describeLab(lab));
+        if (args.format === 'human' && !args.output) process.stderr.write(describeLab(lab, false));
         const progress = await progressHooks(`Diagnosing the "${lab.scenario}" lab`);
         try {
           const report = await diagnose({

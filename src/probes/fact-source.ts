@@ -3,6 +3,7 @@
 import type { X509Certificate } from 'node:crypto';
 import { buildLocalChain } from '../certs/chain.js';
 import { describeCertificate } from '../certs/describe.js';
+import { hostMatches } from '../certs/names.js';
 import type { CertificateFile, KeyFile } from '../certs/pem.js';
 import type { FactSource } from '../engine/runner.js';
 import type {
@@ -11,6 +12,7 @@ import type {
   ClientCertificateFacts,
   DiagnosisFacts,
   HandshakeFacts,
+  LiteralTargetFacts,
   ProtocolSupportFacts,
   ServerChainFacts,
   TlsVersionName,
@@ -146,6 +148,17 @@ export function createFactSource(context: ProbeContext): FactSource<DiagnosisFac
       return { tested: true, withoutCertificate, withUntrustedCertificate };
     });
 
+  // Resolves at once for a name, so dns.resolve (which everything depends on) never waits on TLS.
+  const literalTarget = () =>
+    once('literalTarget', async (): Promise<LiteralTargetFacts> => {
+      if (!(await resolution()).isIpLiteral) return { coveredBySan: null, certificateNames: [] };
+      const chain = await serverChain();
+      const leaf = chain.certificates[0];
+      if (!leaf) return { coveredBySan: null, certificateNames: [] };
+      const names = [...leaf.dnsNames, ...(leaf.commonName ? [leaf.commonName] : [])];
+      return { coveredBySan: hostMatches(leaf, context.host), certificateNames: [...new Set(names)] };
+    });
+
   const clientCertificate = () =>
     once('clientCertificate', async (): Promise<ClientCertificateFacts> => {
       if (!context.client) return { given: false, intermediates: 0 };
@@ -167,6 +180,7 @@ export function createFactSource(context: ProbeContext): FactSource<DiagnosisFac
 
   const getters: { [K in keyof DiagnosisFacts]: () => Promise<DiagnosisFacts[K]> } = {
     resolution,
+    literalTarget,
     tcp,
     handshake,
     serverChain,

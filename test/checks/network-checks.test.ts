@@ -4,7 +4,7 @@ import { tcpConnect } from '../../checks/tcp-connect.js';
 import { tlsHandshake } from '../../checks/tls-handshake.js';
 import { tlsVersion } from '../../checks/tls-version.js';
 import type { DiagnosisFacts, HandshakeFacts } from '../../src/facts.js';
-import { cert, healthyFacts, settings } from '../helpers/facts.js';
+import { healthyFacts, settings } from '../helpers/facts.js';
 
 const facts = (patch: (f: DiagnosisFacts) => void): DiagnosisFacts => {
   const f = healthyFacts();
@@ -40,7 +40,10 @@ describe('dns.resolve', () => {
 
   it('warns for an IP literal the certificate does not name, pointing at the FQDN', () => {
     const out = dnsResolve.run(
-      facts((f) => (f.resolution = { host: '203.0.113.7', isIpLiteral: true, source: 'literal', addresses: ['203.0.113.7'], elapsedMs: 0 })),
+      facts((f) => {
+        f.resolution = { host: '203.0.113.7', isIpLiteral: true, source: 'literal', addresses: ['203.0.113.7'], elapsedMs: 0 };
+        f.literalTarget = { coveredBySan: false, certificateNames: ['cloud.example.com'] };
+      }),
       settings,
     );
     expect(out.status).toBe('warn');
@@ -52,7 +55,7 @@ describe('dns.resolve', () => {
     const out = dnsResolve.run(
       facts((f) => {
         f.resolution = { host: '203.0.113.7', isIpLiteral: true, source: 'literal', addresses: ['203.0.113.7'], elapsedMs: 0 };
-        f.serverChain.certificates[0] = cert({ ipAddresses: ['203.0.113.7'] });
+        f.literalTarget = { coveredBySan: true, certificateNames: ['cloud.example.com'] };
       }),
       settings,
     );

@@ -78,7 +78,7 @@ describeWithBroker('lab commands', () => {
   it('lab run diagnoses a broken scenario and exits 1', async () => {
     const run = await runCli(['lab', 'run', '--scenario', 'missing-intermediate']);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('Diagnose it with:');
+    expect(run.stderr).toContain('Diagnosing it as (the lab stops afterwards');
     expect(run.stdout).toContain('✗ fail  tls.chain');
     expect(run.stdout).toContain('certfile must hold the leaf followed by the intermediate');
   });
@@ -88,7 +88,9 @@ describeWithBroker('lab commands', () => {
     try {
       const up = await runCli(['lab', 'up', '--dir', dir, '--scenario', 'cn-only']);
       expect(up.code).toBe(0);
-      const command = /^ {2}lampi-doctor (.+)$/m.exec(up.stdout)![1].split(' ');
+      // Printed as this user runs the tool: `node <path to the bundle> ...` from a checkout.
+      const command = /^ {2}node \S+lampi-doctor\.js (.+)$/m.exec(up.stdout)![1].split(' ');
+      expect(up.stdout).toContain(`lab down --dir ${dir}`);
       const state = JSON.parse(readFileSync(join(dir, 'lab.json'), 'utf8'));
       expect(state.pids.every(isAlive)).toBe(true);
 

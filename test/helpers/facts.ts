@@ -43,6 +43,7 @@ export const caCert = (overrides: Partial<ChainEntry> = {}): ChainEntry =>
 export function healthyFacts(): DiagnosisFacts {
   return {
     resolution: { host: 'cloud.example.com', isIpLiteral: false, source: 'dns', addresses: ['203.0.113.7'], elapsedMs: 3 },
+    literalTarget: { coveredBySan: null, certificateNames: [] },
     tcp: { address: '203.0.113.7', port: 8883, outcome: 'connected', elapsedMs: 2 },
     handshake: {
       address: '203.0.113.7',

@@ -10,11 +10,11 @@ afterEach(async () => {
   await Promise.all(labs.splice(0).map((lab) => lab.stop()));
 });
 
-async function diagnoseLab(scenario: string, timeoutMs = 1500): Promise<Report> {
+async function diagnoseLab(scenario: string, timeoutMs = 1500, byAddress = false): Promise<Report> {
   const lab = await startLab({ scenario });
   labs.push(lab);
   return diagnose({
-    target: lab.fqdn,
+    target: byAddress ? lab.publicAddress : lab.fqdn,
     port: lab.ports.tls,
     resolve: [`${lab.fqdn}:${lab.publicAddress}`],
     ca: lab.files.ca,
@@ -48,6 +48,14 @@ describeWithBroker('bounds and hygiene', () => {
     const report = await diagnoseLab('silent-peer', 1000);
     expect(report.checks.find((check) => check.id === 'tls.handshake')?.summary).toContain('never answered the TLS hello within 1000 ms');
     expect(report.durationMs).toBeLessThan(2000);
+  });
+
+  it('an IP-literal target warns unless the certificate names that IP', async () => {
+    const named = await diagnoseLab('healthy', 1500, true);
+    expect(named.checks[0]).toMatchObject({ id: 'dns.resolve', status: 'pass' });
+    const unnamed = await diagnoseLab('wrong-san', 1500, true);
+    expect(unnamed.checks[0]).toMatchObject({ id: 'dns.resolve', status: 'warn' });
+    expect(unnamed.checks[0].hint).toContain('--resolve wrong.lampi.test:127.0.0.2');
   });
 
   it('a healthy lab reports the certificate chain, negotiated version and MQTT username', async () => {
