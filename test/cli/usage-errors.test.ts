@@ -44,6 +44,7 @@ const target = () => ['broker.test', '--port', String(port), '--resolve', 'broke
 describe('usage and input errors', () => {
   it.each([
     ['a missing --ca file', () => ['--ca', f('nope.crt')], /cannot read --ca .*nope\.crt: no such file/],
+    ['an unreadable --ca (a directory)', () => ['--ca', dir], /cannot read --ca .*: it is a directory/],
     ['a --ca that is not PEM', () => ['--ca', f('garbage.crt')], /--ca .*garbage\.crt holds no certificate/],
     ['a damaged PEM', () => ['--ca', f('truncated.crt')], /certificate #1 in the file does not parse/],
     ['--cert without --key', () => ['--cert', f('client.crt')], /--cert needs its private key: add --key/],
