@@ -7,7 +7,7 @@ export const diagnosisCheck = defineCheck<DiagnosisFacts, DiagnosisSettings>();
 export const pass = (summary: string, evidence?: Evidence): Outcome => ({ status: 'pass', summary, evidence });
 export const warn = (summary: string, hint: string, evidence?: Evidence): Outcome => ({ status: 'warn', summary, hint, evidence });
 export const fail = (summary: string, hint: string, evidence?: Evidence): Outcome => ({ status: 'fail', summary, hint, evidence });
-export const skip = (summary: string, evidence?: Evidence): Outcome => ({ status: 'skip', summary, evidence });
+export const skip = (summary: string, evidence?: Evidence, hint?: string): Outcome => ({ status: 'skip', summary, hint, evidence });
 
 /** 'TLSv1' -> 'TLS 1.0', 'TLSv1.3' -> 'TLS 1.3'. */
 export function versionLabel(version: string | undefined): string {
@@ -20,3 +20,23 @@ export function isoDay(iso: string): string {
 }
 
 export const DAY_MS = 86_400_000;
+
+export interface LatencySummary {
+  samples: number;
+  p50: number;
+  p95: number;
+  max: number;
+}
+
+/** Nearest-rank percentiles, in ms rounded to 0.01. Reporters print `evidence.latency` on its own line. */
+export function latency(samplesMs: readonly number[]): LatencySummary | undefined {
+  if (samplesMs.length === 0) return undefined;
+  const sorted = [...samplesMs].sort((a, b) => a - b);
+  const rank = (p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+  const round = (n: number) => Math.round(n * 100) / 100;
+  return { samples: sorted.length, p50: round(rank(50)), p95: round(rank(95)), max: round(sorted[sorted.length - 1]) };
+}
+
+export function latencyText(summary: LatencySummary): string {
+  return `p50 ${summary.p50} ms, p95 ${summary.p95} ms, max ${summary.max} ms`;
+}

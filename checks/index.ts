@@ -1,5 +1,11 @@
 // The ordered registry: reports list checks in this order, whatever order they finish in.
+import { bridgeInbound, bridgeOutbound } from './bridge-flow.js';
+import { bridgeStatus } from './bridge-status.js';
 import { dnsResolve } from './dns-resolve.js';
+import { mqttConnect } from './mqtt-connect.js';
+import { mqttRoundtrip } from './mqtt-roundtrip.js';
+import { plainExposure } from './plain-exposure.js';
+import { wssConnect, wssHandshake } from './wss.js';
 import { tcpConnect } from './tcp-connect.js';
 import { tlsChain } from './tls-chain.js';
 import { tlsClientAuth } from './tls-client-auth.js';
@@ -23,6 +29,14 @@ export const diagnosisChecks = [
   tlsValidity,
   tlsKey,
   tlsClientAuth,
+  mqttConnect,
+  mqttRoundtrip,
+  bridgeStatus,
+  bridgeInbound,
+  bridgeOutbound,
+  wssHandshake,
+  wssConnect,
+  plainExposure,
 ] as unknown as readonly DiagnosisCheck[];
 
 export const checkIds = diagnosisChecks.map((check) => check.id);

@@ -4,7 +4,8 @@ import { diagnosisCheck, fail, pass, versionLabel } from './define.js';
 
 const CLIENT_CERT_FLAGS = '--cert client.crt --key client.key (the files the bridge uses as bridge_certfile / bridge_keyfile)';
 
-function alertVerdict(facts: HandshakeFacts, evidence: Record<string, unknown>): Outcome {
+/** Shared with mqtt.connect: a TLS alert from the broker, in words, with its fix. */
+export function alertVerdict(facts: Pick<HandshakeFacts, 'alert' | 'clientCertificateSent'>, evidence: Record<string, unknown>): Outcome {
   const alert = facts.alert!;
   const said = `the broker ended the handshake with alert ${alert.number ?? '?'} "${alert.description}"`;
   const ev = evidence as Outcome['evidence'];

@@ -29,7 +29,7 @@ export const tlsVersion = diagnosisCheck({
     if (tls12?.result === 'refused') {
       return fail(
         `the server refuses TLS 1.2 (${tail})`,
-        'The LAMPI bridge pins `bridge_tls_version tlsv1.2`, so it cannot connect: set `tls_version tlsv1.2` on the listener (in Mosquitto 2 it is the minimum version).',
+        'Clients that speak at most TLS 1.2 cannot connect: a lamp on Mosquitto 1.x with the seed\'s `bridge_tls_version tlsv1.2` (1.x pins that exact version; 2.x treats it as a minimum) and many embedded TLS stacks. Set `tls_version tlsv1.2` on the listener (in Mosquitto 2 the minimum version).',
         evidence,
       );
     }

@@ -47,6 +47,11 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
       timeoutMs: context.timeoutMs,
       caPath: options.ca,
       certPath: options.cert,
+      samples: context.mqtt.samples,
+      qos: context.mqtt.qos,
+      wssPort: context.mqtt.wssPort,
+      plainPort: context.mqtt.plainPort,
+      hasLocal: Boolean(context.mqtt.localUrl),
     },
     // Probes bound themselves; this only catches a probe that forgot to.
     deadlineMs: context.timeoutMs * 3 + 2000,

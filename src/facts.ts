@@ -89,7 +89,7 @@ export interface LiteralTargetFacts {
   certificateNames: string[];
 }
 
-export interface DiagnosisFacts {
+export interface DiagnosisFacts extends MqttFacts {
   resolution: Resolution;
   literalTarget: LiteralTargetFacts;
   tcp: TcpFacts;
@@ -100,7 +100,7 @@ export interface DiagnosisFacts {
   clientCertificate: ClientCertificateFacts;
 }
 
-export interface DiagnosisSettings {
+export interface DiagnosisSettings extends MqttSettings {
   host: string;
   port: number;
   now: Date;
@@ -108,4 +108,114 @@ export interface DiagnosisSettings {
   timeoutMs: number;
   caPath?: string;
   certPath?: string;
+}
+
+// ---- MQTT, bridge, websockets and exposure facts (issue 4) ----
+
+export interface LatencyFacts {
+  /** Per-sample latency in ms, in the order sent. */
+  samplesMs: number[];
+  sent: number;
+  lost: number;
+}
+
+export interface MqttConnectFacts {
+  outcome: 'connected' | 'refused' | 'tls-alert' | 'tls-error' | 'closed' | 'timeout' | 'error';
+  clientId: string;
+  protocolVersion: 4 | 5;
+  returnCode?: number;
+  alert?: TlsAlert;
+  errorCode?: string;
+  message?: string;
+  elapsedMs: number;
+  transcript: string[];
+}
+
+export interface RoundtripFacts extends LatencyFacts {
+  connect: MqttConnectFacts;
+  topic: string;
+  qos: 0 | 1 | 2;
+  /** SUBACK's granted QoS; 128 means refused. */
+  granted?: number;
+  /** The broker acknowledged publishes (QoS > 0) that never came back. */
+  acknowledgedButLost: boolean;
+  error?: string;
+  transcript: string[];
+}
+
+export interface BridgeStateFacts {
+  /** Whether we know where to look (device id or bridge config given). */
+  configured: boolean;
+  reason?: string;
+  deviceId?: string;
+  bridgeClientId?: string;
+  /** The retained state topic we expect, as the seed's mapping puts it on the cloud. */
+  expectedFilter?: string;
+  /** Retained state notifications seen on the cloud: topic -> payload. */
+  states: { topic: string; value: string }[];
+  connectFailure?: string;
+  transcript: string[];
+}
+
+export interface BridgeFlowFacts extends LatencyFacts {
+  direction: 'inbound' | 'outbound';
+  configured: boolean;
+  reason?: string;
+  /** Topic published to, and topic (and broker) where it should arrive. */
+  from?: string;
+  to?: string;
+  /** Topic where a probe did arrive instead (a different remote prefix), if any. */
+  arrivedElsewhere?: string;
+  /** The bridge line that carries the probes, to suggest when it is missing. */
+  mappingLine?: string;
+  failure?: string;
+  transcript: string[];
+}
+
+export interface WssFacts {
+  port: number;
+  tcp: TcpFacts;
+  /** The wss port's certificate chain, as for the MQTT port. */
+  chain: ServerChainFacts;
+  /** The leaf on the MQTT TLS port, to compare. */
+  mqttLeafFingerprint?: string;
+  handshakeOutcome: TlsOutcome;
+  handshakeDetail?: string;
+  /** HTTP status of the WebSocket upgrade (101 = switched), when it was tried. */
+  upgradeStatus?: number;
+  upgradeDetail?: string;
+}
+
+export interface WssConnectFacts {
+  tried: boolean;
+  reason?: string;
+  connect?: MqttConnectFacts;
+}
+
+export interface PlainExposureFacts {
+  address?: string;
+  port: number;
+  /** The target is 127.0.0.1 itself: from here, inside and outside cannot be told apart. */
+  indistinguishable: boolean;
+  tcp?: TcpFacts;
+  mqtt?: PlainMqttFacts;
+}
+
+export interface MqttFacts {
+  mqttConnect: MqttConnectFacts;
+  roundtrip: RoundtripFacts;
+  bridgeState: BridgeStateFacts;
+  bridgeInbound: BridgeFlowFacts;
+  bridgeOutbound: BridgeFlowFacts;
+  wss: WssFacts;
+  wssConnect: WssConnectFacts;
+  plainExposure: PlainExposureFacts;
+}
+
+export interface MqttSettings {
+  samples: number;
+  qos: 0 | 1 | 2;
+  wssPort: number;
+  plainPort: number;
+  hasLocal: boolean;
 }

@@ -2,11 +2,16 @@
 import { isIP } from 'node:net';
 import { keyMatchesCertificate, readCertificateFile, readKeyFile } from './certs/pem.js';
 import { UsageError } from './engine/types.js';
-import type { ProbeContext } from './probes/fact-source.js';
+import { bridgeConnections, readConf } from './config/mosquitto-conf.js';
+import type { MqttOptions, ProbeContext } from './probes/fact-source.js';
 
 export const DEFAULT_TLS_PORT = 8883;
 export const DEFAULT_TIMEOUT_MS = 3000;
 export const DEFAULT_EXPIRY_WARN_DAYS = 30;
+export const DEFAULT_WSS_PORT = 50002;
+export const DEFAULT_PLAIN_PORT = 1883;
+export const DEFAULT_SAMPLES = 10;
+export const DEFAULT_PROBE_PREFIX = 'lampi-doctor/';
 
 export interface DiagnoseInput {
   target: string;
@@ -18,6 +23,16 @@ export interface DiagnoseInput {
   resolve?: string[];
   timeoutMs?: number;
   expiryWarnDays?: number;
+  mqttVersion?: string;
+  clientId?: string;
+  samples?: number;
+  qos?: number;
+  local?: string;
+  deviceId?: string;
+  bridgeConfig?: string;
+  probePrefix?: string;
+  wssPort?: number;
+  plainPort?: number;
 }
 
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*\.?$/i;
@@ -69,6 +84,62 @@ function positive(value: number | undefined, fallback: number, flag: string, min
   return value;
 }
 
+/** What the bridge config (or the LAMPI naming convention) says about the lamp's bridge. */
+function bridgeFacts(input: DiagnoseInput): Pick<MqttOptions, 'deviceId' | 'bridgeClientId' | 'remotePrefix' | 'probePrefix'> {
+  let probePrefix = input.probePrefix ?? DEFAULT_PROBE_PREFIX;
+  if (/[#+]/.test(probePrefix)) throw new UsageError(`--probe-prefix ${probePrefix}: a topic prefix, without wildcards`);
+  if (!probePrefix.endsWith('/')) probePrefix += '/';
+  const deviceId = input.deviceId;
+  if (deviceId !== undefined && !/^[\w.-]+$/.test(deviceId)) throw new UsageError(`--device-id ${deviceId}: letters, digits, _ . - only (e.g. b827eb74663e)`);
+  const fromDevice = deviceId ? { deviceId, bridgeClientId: `${deviceId}_broker`, remotePrefix: `devices/${deviceId}/` } : {};
+  if (!input.bridgeConfig) return { ...fromDevice, probePrefix };
+
+  const bridges = bridgeConnections(readConf(input.bridgeConfig, '--bridge-config'));
+  const bridge = bridges[0];
+  if (!bridge) throw new UsageError(`--bridge-config ${input.bridgeConfig} has no \`connection\` block: is it the lamp's lampi_bridge.conf?`);
+  const probe = bridge.topics.find((topic) => `${topic.localPrefix}${topic.pattern}` === `${probePrefix}#`);
+  const state = bridge.topics.find((topic) => topic.pattern.startsWith('lamp/connection/'));
+  const remotePrefix = input.deviceId ? fromDevice.remotePrefix : (probe ?? state ?? bridge.topics[0])?.remotePrefix;
+  return {
+    deviceId: deviceId ?? /devices\/([^/]+)\//.exec(remotePrefix ?? '')?.[1],
+    bridgeClientId: bridge.remoteClientId ?? fromDevice.bridgeClientId,
+    remotePrefix,
+    probePrefix,
+  };
+}
+
+function mqttOptions(input: DiagnoseInput): MqttOptions {
+  const versions: Record<string, 4 | 5> = { '3.1.1': 4, '4': 4, '5': 5 };
+  const version = versions[input.mqttVersion ?? '3.1.1'];
+  if (!version) throw new UsageError(`--mqtt-version must be 3.1.1 or 5, not ${input.mqttVersion}`);
+  const qos = input.qos ?? 1;
+  if (![0, 1, 2].includes(qos)) throw new UsageError(`--qos must be 0, 1 or 2, not ${qos}`);
+  const samples = input.samples ?? DEFAULT_SAMPLES;
+  if (!Number.isInteger(samples) || samples < 1 || samples > 1000) throw new UsageError(`--samples must be a whole number from 1 to 1000, not ${samples}`);
+  if (input.local !== undefined && !/^mqtts?:\/\/[^/]+$/.test(input.local)) {
+    throw new UsageError(`--local ${input.local}: expected the lamp broker's URL, e.g. mqtt://127.0.0.1:1883`);
+  }
+  const bridge = bridgeFacts(input);
+  if (input.clientId !== undefined) {
+    if (!input.clientId || input.clientId.length > 65535) throw new UsageError('--client-id must not be empty');
+    if (bridge.bridgeClientId && input.clientId === bridge.bridgeClientId) {
+      throw new UsageError(
+        `--client-id ${input.clientId} is the bridge's remote_clientid: the broker would disconnect the lamp's bridge to let it in. Leave --client-id out (a unique lampi-doctor-<random> id is used).`,
+      );
+    }
+  }
+  return {
+    version,
+    clientId: input.clientId,
+    samples,
+    qos: qos as 0 | 1 | 2,
+    localUrl: input.local,
+    ...bridge,
+    wssPort: checkPort(input.wssPort ?? DEFAULT_WSS_PORT, '--wss-port'),
+    plainPort: checkPort(input.plainPort ?? DEFAULT_PLAIN_PORT, '--plain-port'),
+  };
+}
+
 export function prepareProbeContext(input: DiagnoseInput): ProbeContext & { expiryWarnDays: number } {
   const { host, port } = parseTarget(input.target, input.port);
   const timeoutMs = positive(input.timeoutMs, DEFAULT_TIMEOUT_MS, '--timeout', 100);
@@ -88,5 +159,6 @@ export function prepareProbeContext(input: DiagnoseInput): ProbeContext & { expi
     }
     client = { cert, key };
   }
-  return { host, port, resolve, timeoutMs, ca, client, expiryWarnDays };
+  const mqtt = mqttOptions(input);
+  return { host, port, resolve, timeoutMs, ca, client, expiryWarnDays, mqtt };
 }

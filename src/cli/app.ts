@@ -2,7 +2,7 @@
 import yargs, { type Argv } from 'yargs';
 import { EXIT_USAGE } from '../engine/exit-code.js';
 import { UsageError } from '../engine/types.js';
-import { DEFAULT_EXPIRY_WARN_DAYS, DEFAULT_TIMEOUT_MS } from '../inputs.js';
+import { DEFAULT_EXPIRY_WARN_DAYS, DEFAULT_PLAIN_PORT, DEFAULT_PROBE_PREFIX, DEFAULT_SAMPLES, DEFAULT_TIMEOUT_MS, DEFAULT_WSS_PORT } from '../inputs.js';
 import { FORMATS } from '../reporters/index.js';
 import { TOOL } from '../version.js';
 
@@ -24,6 +24,16 @@ export function diagnosisOptions(y: Argv) {
     .option('cert', { type: 'string', describe: 'Client certificate, as the bridge\'s bridge_certfile', group: 'Certificates:' })
     .option('key', { type: 'string', describe: 'Private key of --cert, as bridge_keyfile (read locally, never printed)', group: 'Certificates:' })
     .option('key-passphrase', { type: 'string', describe: 'Passphrase of an encrypted --key', group: 'Certificates:' })
+    .option('mqtt-version', { choices: ['3.1.1', '5'], default: '3.1.1', describe: 'MQTT protocol version for the CONNECTs', group: 'MQTT:' })
+    .option('client-id', { type: 'string', describe: 'Client id to use (default: a unique lampi-doctor-<random>); never the bridge\'s', group: 'MQTT:' })
+    .option('samples', { type: 'number', default: DEFAULT_SAMPLES, describe: 'Messages per round trip, for latency figures', group: 'MQTT:' })
+    .option('qos', { type: 'number', choices: [0, 1, 2], default: 1, describe: 'QoS of the probe messages (never retained)', group: 'MQTT:' })
+    .option('wss-port', { type: 'number', default: DEFAULT_WSS_PORT, describe: 'Secure websockets port', group: 'MQTT:' })
+    .option('plain-port', { type: 'number', default: DEFAULT_PLAIN_PORT, describe: 'Plain MQTT port that must not be reachable from outside', group: 'MQTT:' })
+    .option('local', { type: 'string', describe: 'The lamp\'s own broker, e.g. mqtt://127.0.0.1:1883, to test through the bridge', group: 'Bridge:' })
+    .option('device-id', { type: 'string', describe: 'The lamp\'s id: the bridge maps its topics under devices/<id>/', group: 'Bridge:' })
+    .option('bridge-config', { type: 'string', describe: 'The lamp\'s lampi_bridge.conf, to read the bridge\'s mapping and client id', group: 'Bridge:' })
+    .option('probe-prefix', { type: 'string', default: DEFAULT_PROBE_PREFIX, describe: 'Local topic prefix of the diagnostic bridge mapping', group: 'Bridge:' })
     .option('timeout', { type: 'number', default: DEFAULT_TIMEOUT_MS, describe: 'Limit for every network step, in ms', group: 'Limits:' })
     .option('expiry-warn-days', { type: 'number', default: DEFAULT_EXPIRY_WARN_DAYS, describe: 'Warn when a certificate expires within this many days', group: 'Limits:' });
 }
@@ -39,6 +49,9 @@ Usage:
 const EPILOG = `Examples:
   Diagnose a broker as the lamp's bridge sees it:
     $0 cloud.example.com --ca lampi_ca.crt --cert lamp.crt --key lamp.key
+  ...and through the bridge, from the lamp (needs \`topic lampi-doctor/# both 1 "" devices/<id>/\`):
+    $0 cloud.example.com --ca lampi_ca.crt --cert lamp.crt --key lamp.key \\
+      --local mqtt://127.0.0.1:1883 --bridge-config /etc/mosquitto/conf.d/lampi_bridge.conf
   Test a server before its DNS record exists:
     $0 cloud.example.com --resolve cloud.example.com:203.0.113.7 --ca lampi_ca.crt
   Gate a deployment in CI:
@@ -47,7 +60,8 @@ const EPILOG = `Examples:
     $0 lab run --scenario missing-intermediate
 
 Checks: dns.resolve, tcp.connect, tls.handshake, tls.version, tls.chain, tls.hostname, tls.validity,
-tls.key, tls.client-auth. Statuses: pass, warn, fail, skip (a prerequisite failed, or it could not be
+tls.key, tls.client-auth, mqtt.connect, mqtt.roundtrip, bridge.status, bridge.inbound, bridge.outbound,
+wss.handshake, wss.connect, plain.exposure. Statuses: pass, warn, fail, skip (a prerequisite failed, or it could not be
 tested), error (the check itself broke).
 Exit codes: 0 nothing failed; 1 a check failed or errored; 2 usage or input error; 3 the lab could
 not start.`;

@@ -24,6 +24,16 @@ export interface DiagnoseArgs extends ReportArgs {
   keyPassphrase?: string;
   timeout: number;
   expiryWarnDays: number;
+  mqttVersion: string;
+  clientId?: string;
+  samples: number;
+  qos: number;
+  wssPort: number;
+  plainPort: number;
+  local?: string;
+  deviceId?: string;
+  bridgeConfig?: string;
+  probePrefix: string;
 }
 
 export function toDiagnoseInput(args: Omit<DiagnoseArgs, keyof ReportArgs>): DiagnoseInput {
@@ -37,6 +47,16 @@ export function toDiagnoseInput(args: Omit<DiagnoseArgs, keyof ReportArgs>): Dia
     keyPassphrase: args.keyPassphrase,
     timeoutMs: args.timeout,
     expiryWarnDays: args.expiryWarnDays,
+    mqttVersion: args.mqttVersion,
+    clientId: args.clientId,
+    samples: args.samples,
+    qos: args.qos,
+    wssPort: args.wssPort,
+    plainPort: args.plainPort,
+    local: args.local,
+    deviceId: args.deviceId,
+    bridgeConfig: args.bridgeConfig,
+    probePrefix: args.probePrefix,
   };
 }
 

@@ -3,14 +3,12 @@ import { basename, relative } from 'node:path';
 import { diagnose } from '../diagnose.js';
 import { DEFAULT_LAB_DIR, labIsRunning, readLab, startLab, stopLab, type Lab } from '../lab/lab.js';
 import { SCENARIOS } from '../lab/scenarios.js';
-import { emitReport, progressHooks, type ReportArgs } from './diagnose-command.js';
+import { emitReport, progressHooks, toDiagnoseInput, type DiagnoseArgs } from './diagnose-command.js';
 
-export interface LabArgs extends ReportArgs {
+export interface LabArgs extends DiagnoseArgs {
   action: 'up' | 'down' | 'status' | 'run' | 'scenarios';
   scenario: string;
   dir?: string;
-  timeout: number;
-  expiryWarnDays: number;
 }
 
 function shellQuote(arg: string): string {
@@ -78,17 +76,8 @@ export async function runLabCommand(args: LabArgs): Promise<number> {
         if (args.format === 'human' && !args.output) process.stderr.write(describeLab(lab, false));
         const progress = await progressHooks(`Diagnosing the "${lab.scenario}" lab`);
         try {
-          const report = await diagnose({
-            target: lab.fqdn,
-            port: lab.ports.tls,
-            resolve: [`${lab.fqdn}:${lab.publicAddress}`],
-            ca: lab.files.ca,
-            cert: lab.files.clientCert,
-            key: lab.files.clientKey,
-            timeoutMs: args.timeout,
-            expiryWarnDays: args.expiryWarnDays,
-            hooks: progress.hooks,
-          });
+          // The lab's own flags, then whatever else the user asked for (--samples, --qos, ...).
+          const report = await diagnose({ ...toDiagnoseInput({ ...args, fqdn: lab.fqdn }), ...lab.diagnoseInput(), hooks: progress.hooks });
           progress.stop();
           emitReport(report, args);
           return report.exitCode;

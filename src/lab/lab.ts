@@ -4,6 +4,7 @@
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import type { DiagnoseInput } from '../inputs.js';
 import { issue } from './pki.js';
 import { LabError, freePorts, isAlive, requireMosquitto, startProcess, stopPid, waitUntilListening, type StartedProcess } from './mosquitto.js';
 import { LAB_DEVICE_ID, LAB_FQDN, LAB_PUBLIC_ADDRESS, findScenario, SCENARIOS, type CloudSetup, type LabIdentities } from './scenarios.js';
@@ -28,12 +29,38 @@ export interface LabInfo {
     lampLog: string;
   };
   pids: number[];
+  lampPid?: number;
+}
+
+/**
+ * Labs are handed over with the bridge up (when it can come up), so a diagnosis right after start
+ * sees the steady state. The lamp logs each bridge connection; its CONNACK ends the wait.
+ */
+async function waitForBridge(info: LabInfo, lamp: StartedProcess, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const log = (() => {
+      try {
+        return readFileSync(info.files.lampLog, 'utf8');
+      } catch {
+        return '';
+      }
+    })();
+    // Connected, or failed once (the failure is the scenario's point; the bridge keeps retrying).
+    if (/Received CONNACK on connection|OpenSSL Error|disconnected: /.test(log)) return;
+    if (lamp.child.exitCode !== null) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
 }
 
 export interface Lab extends LabInfo {
-  /** Flags that point a diagnosis at this lab. */
+  /** What points a diagnosis at this lab... */
+  diagnoseInput(): DiagnoseInput;
+  /** ...and the same as command-line flags. */
   diagnoseArgs(): string[];
   stop(): Promise<void>;
+  /** Stops only the lamp broker, as when the lamp loses power. */
+  stopLamp(): Promise<void>;
 }
 
 export interface StartLabOptions {
@@ -53,44 +80,45 @@ function listenerTls(setup: CloudSetup, files: { ca: string; cert: string; key: 
     `keyfile ${files.key}`,
     `tls_version ${setup.tlsVersion}`,
     ...(setup.ciphers ? [`ciphers ${setup.ciphers}`] : []),
-    ...(requireCertificate ? ['require_certificate true', 'use_identity_as_username true'] : []),
+    ...(requireCertificate ? ['require_certificate true'] : []),
+    ...(requireCertificate && setup.useIdentityAsUsername ? ['use_identity_as_username true'] : []),
   ];
 }
 
-/** The seed's port.conf, on lab ports and files; TLS listeners bind the lab's public address. */
-export function cloudConfig(setup: CloudSetup, info: LabInfo, files: { ca: string; cert: string; key: string }): string {
+/**
+ * The seed's port.conf, on lab ports and files; TLS listeners bind the lab's public address.
+ * per_listener_settings lets each listener carry its own anonymous/ACL rules, as Mosquitto 2 wants.
+ */
+export function cloudConfig(setup: CloudSetup, info: LabInfo, files: { ca: string; cert: string; key: string; wssCert: string; wssKey: string; acl: string }): string {
+  const auth = (anonymous: boolean) => [`allow_anonymous ${anonymous}`, ...(setup.acl ? [`acl_file ${files.acl}`] : [])];
   const lines = [
-    '# lampi-doctor lab: the cloud broker (the seed\'s /etc/mosquitto/conf.d/port.conf)',
+    "# lampi-doctor lab: the cloud broker (the seed's /etc/mosquitto/conf.d/port.conf)",
     `user ${userInfo().username}`,
     'persistence false',
     `log_dest file ${info.files.cloudLog}`,
     'log_type all',
     'connection_messages true',
-    // Mosquitto 1.x, which the course used, let anonymous clients in by default; the lab keeps that.
-    'allow_anonymous true',
+    'per_listener_settings true',
     '',
   ];
   if (setup.tlsPort === 'tls') {
-    lines.push(`listener ${info.ports.tls} ${info.publicAddress}`, ...listenerTls(setup, files, setup.requireCertificate), '');
+    lines.push(`listener ${info.ports.tls} ${info.publicAddress}`, ...listenerTls(setup, files, setup.requireCertificate), ...auth(!setup.requireCertificate), '');
   } else if (setup.tlsPort === 'plain-mqtt') {
-    lines.push('# the TLS lines were lost: this port now speaks plain MQTT', `listener ${info.ports.tls} ${info.publicAddress}`, '');
+    lines.push('# the TLS lines were lost: this port now speaks plain MQTT', `listener ${info.ports.tls} ${info.publicAddress}`, ...auth(true), '');
   }
-  lines.push(
-    `listener ${info.ports.wss} ${info.publicAddress}`,
-    'protocol websockets',
-    ...listenerTls(setup, files, false),
-    '',
-    `listener ${info.ports.plain} 127.0.0.1`,
-    '',
-  );
+  if (setup.wss !== 'none') {
+    const wssFiles = setup.wss === 'other-cert' ? { ...files, cert: files.wssCert, key: files.wssKey } : files;
+    lines.push(`listener ${info.ports.wss} ${info.publicAddress}`, 'protocol websockets', ...listenerTls({ ...setup, useIdentityAsUsername: false }, wssFiles, false), ...auth(true), '');
+  }
+  lines.push(`listener ${info.ports.plain} ${setup.plainBind}`, ...auth(true), '');
   return lines.join('\n');
 }
 
 /** The seed's lampi_bridge.conf. The bridge dials the public address: the made-up FQDN has no DNS. */
-export function lampConfig(info: LabInfo): string {
-  const prefix = `devices/${info.deviceId}/`;
+export function lampConfig(setup: CloudSetup, info: LabInfo): string {
+  const prefix = `devices/${setup.lampDeviceId ?? info.deviceId}/`;
   return [
-    '# lampi-doctor lab: the lamp broker (the seed\'s /etc/mosquitto/conf.d/lampi_bridge.conf)',
+    "# lampi-doctor lab: the lamp broker (the seed's /etc/mosquitto/conf.d/lampi_bridge.conf)",
     `user ${userInfo().username}`,
     'persistence false',
     `log_dest file ${info.files.lampLog}`,
@@ -106,11 +134,12 @@ export function lampConfig(info: LabInfo): string {
     `bridge_keyfile ${info.files.bridgeKey}`,
     'bridge_tls_version tlsv1.2',
     `notification_topic lamp/connection/${info.bridgeClientId}/state`,
+    'restart_timeout 1',
     `topic lamp/set_config in 1 "" ${prefix}`,
     `topic lamp/changed out 1 "" ${prefix}`,
     `topic lamp/connection/+/state out 2 "" ${prefix}`,
     `topic lamp/associated in 2 "" ${prefix}`,
-    `topic lampi-doctor/# both 1 "" ${prefix}`,
+    ...(setup.probeMapping ? [`topic lampi-doctor/# both 1 "" ${prefix}`] : []),
     'cleansession false',
     '',
   ].join('\n');
@@ -163,24 +192,37 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
     },
     pids: [],
   };
-  const server = { ca: f('cloud_cafile.crt'), cert: f('lampi_server.crt'), key: f('lampi_server.key') };
+  const server = {
+    ca: f('cloud_cafile.crt'),
+    cert: f('lampi_server.crt'),
+    key: f('lampi_server.key'),
+    wssCert: f('wss_server.crt'),
+    wssKey: f('wss_server.key'),
+    acl: f('cloud.acl'),
+  };
   writeFileSync(info.files.ca, ca.certPem);
   writeFileSync(info.files.clientCert, ids.client.certPem);
   writePrivate(info.files.clientKey, ids.client.keyPem);
-  writeFileSync(info.files.bridgeCert, ids.bridge.certPem);
-  writePrivate(info.files.bridgeKey, ids.bridge.keyPem);
   writeFileSync(server.ca, setup.cafilePem);
   writeFileSync(server.cert, setup.certfilePem);
   writePrivate(server.key, setup.keyfilePem);
+  if (setup.wssIdentity) {
+    writeFileSync(server.wssCert, setup.wssIdentity.certPem);
+    writePrivate(server.wssKey, setup.wssIdentity.keyPem);
+  }
+  if (setup.acl) writeFileSync(server.acl, setup.acl);
+  writeFileSync(info.files.bridgeCert, (setup.bridgeIdentity ?? ids.bridge).certPem);
+  writePrivate(info.files.bridgeKey, (setup.bridgeIdentity ?? ids.bridge).keyPem);
   writeFileSync(info.files.cloudConfig, cloudConfig(setup, info, server));
-  writeFileSync(info.files.lampConfig, lampConfig(info));
+  writeFileSync(info.files.lampConfig, lampConfig(setup, info));
 
   const started: StartedProcess[] = [];
   const detached = options.detached ?? false;
   try {
     const cloud = startProcess('cloud broker', mosquitto, ['-c', info.files.cloudConfig], f('cloud.out'), detached);
     started.push(cloud);
-    const cloudEndpoints = [{ host: '127.0.0.1', port: plain }, { host: LAB_PUBLIC_ADDRESS, port: wss }];
+    const cloudEndpoints = [{ host: setup.plainBind, port: plain }];
+    if (setup.wss !== 'none') cloudEndpoints.push({ host: LAB_PUBLIC_ADDRESS, port: wss });
     if (setup.tlsPort === 'tls' || setup.tlsPort === 'plain-mqtt') cloudEndpoints.push({ host: LAB_PUBLIC_ADDRESS, port: tls });
     await waitUntilListening(cloud, cloudEndpoints, info.files.cloudLog);
 
@@ -194,27 +236,49 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
     const lamp = startProcess('lamp broker', mosquitto, ['-c', info.files.lampConfig], f('lamp.out'), detached);
     started.push(lamp);
     await waitUntilListening(lamp, [{ host: '127.0.0.1', port: lampPlain }], info.files.lampLog);
+    if (setup.tlsPort === 'tls' && !setup.bridgeIdentity) await waitForBridge(info, lamp);
   } catch (error) {
     await Promise.all(started.map((proc) => stopPid(proc.pid)));
     throw error;
   }
   info.pids = started.map((proc) => proc.pid);
+  info.lampPid = started.find((proc) => proc.name === 'lamp broker')?.pid;
   writeFileSync(join(dir, STATE_FILE), JSON.stringify(info, null, 2) + '\n');
   return attach(info);
 }
 
 function attach(info: LabInfo): Lab {
+  const input = {
+    target: info.fqdn,
+    port: info.ports.tls,
+    resolve: [`${info.fqdn}:${info.publicAddress}`],
+    ca: info.files.ca,
+    cert: info.files.clientCert,
+    key: info.files.clientKey,
+    wssPort: info.ports.wss,
+    plainPort: info.ports.plain,
+    local: `mqtt://127.0.0.1:${info.ports.lampPlain}`,
+    deviceId: info.deviceId,
+  } satisfies DiagnoseInput;
   return {
     ...info,
+    diagnoseInput: () => ({ ...input, resolve: [...input.resolve] }),
     diagnoseArgs: () => [
-      info.fqdn,
-      '--port', String(info.ports.tls),
-      '--resolve', `${info.fqdn}:${info.publicAddress}`,
-      '--ca', info.files.ca,
-      '--cert', info.files.clientCert,
-      '--key', info.files.clientKey,
+      input.target,
+      '--port', String(input.port),
+      '--resolve', input.resolve[0],
+      '--ca', input.ca,
+      '--cert', input.cert,
+      '--key', input.key,
+      '--wss-port', String(input.wssPort),
+      '--plain-port', String(input.plainPort),
+      '--local', input.local,
+      '--device-id', input.deviceId,
     ],
     stop: () => stopLab(info),
+    stopLamp: async () => {
+      if (info.lampPid) await stopPid(info.lampPid);
+    },
   };
 }
 

@@ -21,6 +21,22 @@ import type {
 import { connectTcp, resolveHost } from './network.js';
 import { sniffPlainMqtt } from './plain-mqtt.js';
 import { attemptTls, type TlsAttempt, type TlsAttemptOptions } from './tls-attempt.js';
+import { probeBridgeFlow, probeBridgeState, probeMqttConnect, probeRoundtrip, type MqttProbeContext } from './mqtt-probes.js';
+import { probePlainExposure, probeWss, probeWssConnect, type EndpointContext } from './exposure-probes.js';
+
+export interface MqttOptions {
+  version: 4 | 5;
+  clientId?: string;
+  samples: number;
+  qos: 0 | 1 | 2;
+  localUrl?: string;
+  deviceId?: string;
+  bridgeClientId?: string;
+  remotePrefix?: string;
+  probePrefix: string;
+  wssPort: number;
+  plainPort: number;
+}
 
 export interface ProbeContext {
   host: string;
@@ -29,6 +45,7 @@ export interface ProbeContext {
   timeoutMs: number;
   ca?: CertificateFile;
   client?: { cert: CertificateFile; key: KeyFile };
+  mqtt: MqttOptions;
 }
 
 /** The handshake got far enough that asking the same server more TLS questions makes sense. */
@@ -178,7 +195,43 @@ export function createFactSource(context: ProbeContext): FactSource<DiagnosisFac
       return facts;
     });
 
+  const mqttContext = async (): Promise<MqttProbeContext> => {
+    const { address } = await tcp();
+    const hostPart = address?.includes(':') ? `[${address}]` : address;
+    return {
+      ...context.mqtt,
+      cloudUrl: `mqtts://${hostPart}:${context.port}`,
+      tls: { servername, ca: context.ca?.pem, cert: context.client?.cert.pem, key: context.client?.key.pem },
+      timeoutMs: context.timeoutMs,
+    };
+  };
+  const endpoint = async (): Promise<EndpointContext> => ({
+    address: (await tcp()).address,
+    servername,
+    ca: context.ca?.pem,
+    caFile: (await serverChain()).caFile,
+    timeoutMs: context.timeoutMs,
+  });
+  const mqttConnect = () => once('mqttConnect', async () => probeMqttConnect(await mqttContext()));
+  const roundtrip = () => once('roundtrip', async () => probeRoundtrip(await mqttContext()));
+  const bridgeState = () => once('bridgeState', async () => probeBridgeState(await mqttContext()));
+  const bridgeInbound = () => once('bridgeInbound', async () => probeBridgeFlow(await mqttContext(), 'inbound'));
+  const bridgeOutbound = () => once('bridgeOutbound', async () => probeBridgeFlow(await mqttContext(), 'outbound'));
+  const wss = () =>
+    once('wss', async () => probeWss(await endpoint(), context.mqtt.wssPort, (await serverChain()).certificates[0]?.fingerprint256));
+  const wssConnect = () => once('wssConnect', async () => probeWssConnect(await endpoint(), context.mqtt.wssPort, context.mqtt.version, await wss()));
+  const plainExposure = () =>
+    once('plainExposure', async () => probePlainExposure((await resolution()).addresses[0], context.mqtt.plainPort, context.timeoutMs));
+
   const getters: { [K in keyof DiagnosisFacts]: () => Promise<DiagnosisFacts[K]> } = {
+    mqttConnect,
+    roundtrip,
+    bridgeState,
+    bridgeInbound,
+    bridgeOutbound,
+    wss,
+    wssConnect,
+    plainExposure,
     resolution,
     literalTarget,
     tcp,

@@ -23,7 +23,7 @@ describeWithBroker('the CLI against a running lab', () => {
     const run = await runCli(lab.diagnoseArgs());
     expect(run.code).toBe(0);
     for (const id of checkIds) expect(run.stdout).toMatch(new RegExp(`✓ pass  ${id.replace('.', '\\.')}\\s`));
-    expect(run.stdout).toMatch(/9 checks in \d+\.\d\d s: 9 passed, 0 warnings, 0 failed, 0 skipped, 0 errors/);
+    expect(run.stdout).toMatch(/17 checks in \d+\.\d\d s: 17 passed, 0 warnings, 0 failed, 0 skipped, 0 errors/);
     expect(run.stdout).not.toMatch(ANSI); // not a terminal: no colour
     expect(run.stderr).toBe(''); // and no spinner
   });
@@ -41,11 +41,11 @@ describeWithBroker('the CLI against a running lab', () => {
       expect(Object.keys(check)).toEqual(expect.arrayContaining(['id', 'title', 'status', 'summary', 'durationMs']));
       expect(['pass', 'warn', 'fail', 'skip', 'error']).toContain(check.status);
     }
-    expect(report.counts).toEqual({ pass: 9, warn: 0, fail: 0, skip: 0, error: 0 });
+    expect(report.counts).toEqual({ pass: 17, warn: 0, fail: 0, skip: 0, error: 0 });
     expect(report.exitCode).toBe(0);
     expect(saved.code).toBe(0);
-    expect(JSON.parse(readFileSync(out, 'utf8')).counts.pass).toBe(9);
-    expect(saved.stdout).toContain('9 passed'); // the terminal still gets the human report
+    expect(JSON.parse(readFileSync(out, 'utf8')).counts.pass).toBe(17);
+    expect(saved.stdout).toContain('17 passed'); // the terminal still gets the human report
   });
 
   it('never prints private-key material, even with --verbose evidence', async () => {
@@ -86,7 +86,7 @@ describeWithBroker('lab commands', () => {
   it('lab up leaves a lab running that the printed command diagnoses; lab down stops it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lampi-labup-'));
     try {
-      const up = await runCli(['lab', 'up', '--dir', dir, '--scenario', 'cn-only']);
+      const up = await runCli(['lab', 'up', '--dir', dir, '--scenario', 'expiring-soon']);
       expect(up.code).toBe(0);
       // Printed as this user runs the tool: `node <path to the bundle> ...` from a checkout.
       const command = /^ {2}node \S+lampi-doctor\.js (.+)$/m.exec(up.stdout)![1].split(' ');
@@ -95,17 +95,17 @@ describeWithBroker('lab commands', () => {
       expect(state.pids.every(isAlive)).toBe(true);
 
       const status = await runCli(['lab', 'status', '--dir', dir]);
-      expect(status.stdout).toContain('Lab "cn-only"');
+      expect(status.stdout).toContain('Lab "expiring-soon"');
       const diagnosis = await runCli(command);
       expect(diagnosis.code).toBe(0); // a warning does not fail the run
-      expect(diagnosis.stdout).toContain('! warn  tls.hostname');
+      expect(diagnosis.stdout).toContain('! warn  tls.validity');
 
       const again = await runCli(['lab', 'up', '--dir', dir]);
       expect(again.code).toBe(1);
       expect(again.stderr).toContain('already running');
 
       const down = await runCli(['lab', 'down', '--dir', dir]);
-      expect(down.stdout).toContain('Stopped lab "cn-only"');
+      expect(down.stdout).toContain('Stopped lab "expiring-soon"');
       expect(state.pids.some(isAlive)).toBe(false);
       expect(existsSync(join(dir, 'lab.json'))).toBe(false);
     } finally {

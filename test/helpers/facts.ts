@@ -1,5 +1,5 @@
 // Hand-written facts of a healthy setup, for checks tested without any network.
-import type { ChainEntry, DiagnosisFacts, DiagnosisSettings } from '../../src/facts.js';
+import type { BridgeFlowFacts, ChainEntry, DiagnosisFacts, DiagnosisSettings, MqttConnectFacts } from '../../src/facts.js';
 
 export const NOW = new Date('2026-06-01T12:00:00Z');
 
@@ -40,6 +40,27 @@ export const caCert = (overrides: Partial<ChainEntry> = {}): ChainEntry =>
     ...overrides,
   });
 
+export function connected(overrides: Partial<MqttConnectFacts> = {}): MqttConnectFacts {
+  return { outcome: 'connected', clientId: 'lampi-doctor-0123456789ab', protocolVersion: 4, returnCode: 0, elapsedMs: 12, transcript: [], ...overrides };
+}
+
+export function flow(direction: 'inbound' | 'outbound', overrides: Partial<BridgeFlowFacts> = {}): BridgeFlowFacts {
+  const local = `lampi-doctor/abcd/${direction === 'inbound' ? 'in' : 'out'}`;
+  const remote = `devices/b827eb74663e/${local}`;
+  return {
+    direction,
+    configured: true,
+    from: direction === 'inbound' ? `cloud ${remote}` : `lamp ${local}`,
+    to: direction === 'inbound' ? `lamp ${local}` : `cloud ${remote}`,
+    samplesMs: [12, 10, 11, 10, 13, 10, 11, 12, 10, 30],
+    sent: 10,
+    lost: 0,
+    mappingLine: 'topic lampi-doctor/# both 1 "" devices/b827eb74663e/',
+    transcript: [],
+    ...overrides,
+  };
+}
+
 export function healthyFacts(): DiagnosisFacts {
   return {
     resolution: { host: 'cloud.example.com', isIpLiteral: false, source: 'dns', addresses: ['203.0.113.7'], elapsedMs: 3 },
@@ -76,6 +97,53 @@ export function healthyFacts(): DiagnosisFacts {
       withoutCertificate: { accepted: false, outcome: 'alert', detail: 'refused: tlsv13 alert certificate required' },
       withUntrustedCertificate: { accepted: false, outcome: 'alert', detail: 'refused: tlsv1 alert unknown ca' },
     },
+    mqttConnect: connected(),
+    roundtrip: {
+      connect: connected(),
+      topic: 'lampi-doctor/roundtrip/lampi-doctor-0123456789ab',
+      qos: 1,
+      granted: 1,
+      samplesMs: [3, 1, 2, 2, 4, 2, 2, 3, 2, 9],
+      sent: 10,
+      lost: 0,
+      acknowledgedButLost: false,
+      transcript: [],
+    },
+    bridgeState: {
+      configured: true,
+      deviceId: 'b827eb74663e',
+      bridgeClientId: 'b827eb74663e_broker',
+      expectedFilter: 'devices/b827eb74663e/lamp/connection/+/state',
+      states: [
+        { topic: 'devices/b827eb74663e/lamp/connection/b827eb74663e_broker/state', value: '1' },
+        { topic: 'lamp/connection/b827eb74663e_broker/state', value: '1' },
+      ],
+      transcript: [],
+    },
+    bridgeInbound: flow('inbound'),
+    bridgeOutbound: flow('outbound'),
+    wss: {
+      port: 50002,
+      tcp: { address: '203.0.113.7', port: 50002, outcome: 'connected', elapsedMs: 2 },
+      chain: {
+        available: true,
+        certificates: [cert(), caCert()],
+        trustStore: 'ca-file',
+        caFile: { path: 'lampi_ca.crt', certificates: [caCert()] },
+      },
+      mqttLeafFingerprint: 'AA:BB',
+      handshakeOutcome: 'accepted',
+      handshakeDetail: 'TLSv1.3',
+      upgradeStatus: 101,
+      upgradeDetail: 'switched protocols (mqtt)',
+    },
+    wssConnect: { tried: true, connect: connected() },
+    plainExposure: {
+      address: '203.0.113.7',
+      port: 1883,
+      indistinguishable: false,
+      tcp: { address: '203.0.113.7', port: 1883, outcome: 'refused', elapsedMs: 1 },
+    },
     clientCertificate: {
       given: true,
       path: 'client.crt',
@@ -94,4 +162,9 @@ export const settings: DiagnosisSettings = {
   timeoutMs: 3000,
   caPath: 'lampi_ca.crt',
   certPath: 'client.crt',
+  samples: 10,
+  qos: 1,
+  wssPort: 50002,
+  plainPort: 1883,
+  hasLocal: true,
 };

@@ -13,15 +13,8 @@ afterEach(async () => {
 async function diagnoseLab(scenario: string, timeoutMs = 1500, byAddress = false): Promise<Report> {
   const lab = await startLab({ scenario });
   labs.push(lab);
-  return diagnose({
-    target: byAddress ? lab.publicAddress : lab.fqdn,
-    port: lab.ports.tls,
-    resolve: [`${lab.fqdn}:${lab.publicAddress}`],
-    ca: lab.files.ca,
-    cert: lab.files.clientCert,
-    key: lab.files.clientKey,
-    timeoutMs,
-  });
+  const input = lab.diagnoseInput();
+  return diagnose({ ...input, target: byAddress ? lab.publicAddress : input.target, timeoutMs });
 }
 
 describeWithBroker('diagnosing each lab scenario against real Mosquitto', () => {
@@ -32,7 +25,8 @@ describeWithBroker('diagnosing each lab scenario against real Mosquitto', () => 
       const expected = Object.fromEntries(checkIds.map((id) => [id, scenario.expect[id] ?? 'pass']));
       expect(statuses).toEqual(expected);
 
-      const finding = report.checks.find((check) => check.status === 'fail' || check.status === 'warn');
+      // The scenario's own finding: the first non-pass that is not a prerequisite's knock-on skip.
+      const finding = report.checks.find((check) => check.status !== 'pass' && !check.summary.startsWith('not run:'));
       if (scenario.says) expect(finding?.summary).toMatch(scenario.says);
       for (const check of report.checks) {
         if (check.status === 'fail' || check.status === 'warn') expect(check.hint, `${check.id} has a fix`).toBeTruthy();
@@ -56,6 +50,15 @@ describeWithBroker('bounds and hygiene', () => {
     const unnamed = await diagnoseLab('wrong-san', 1500, true);
     expect(unnamed.checks[0]).toMatchObject({ id: 'dns.resolve', status: 'warn' });
     expect(unnamed.checks[0].hint).toContain('--resolve wrong.lampi.test:127.0.0.2');
+  });
+
+  it('a bridge without the diagnostic mapping is skipped with the exact line to add', async () => {
+    const report = await diagnoseLab('no-probe-mapping');
+    for (const id of ['bridge.inbound', 'bridge.outbound']) {
+      const check = report.checks.find((c) => c.id === id)!;
+      expect(check.status).toBe('skip');
+      expect(check.hint).toContain('topic lampi-doctor/# both 1 "" devices/b827eb74663e/');
+    }
   });
 
   it('a healthy lab reports the certificate chain, negotiated version and MQTT username', async () => {

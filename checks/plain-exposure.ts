@@ -1,0 +1,26 @@
+import { diagnosisCheck, fail, pass, skip, warn } from './define.js';
+
+export const plainExposure = diagnosisCheck({
+  id: 'plain.exposure',
+  title: 'Plain MQTT is not reachable from outside',
+  dependsOn: ['dns.resolve'],
+  needs: ['plainExposure'],
+  run({ plainExposure: facts }) {
+    const where = `${facts.address}:${facts.port}`;
+    const evidence = { address: facts.address, port: facts.port, tcp: facts.tcp?.outcome, mqtt: facts.mqtt ? { ...facts.mqtt } : undefined };
+    if (facts.indistinguishable) {
+      return skip(`the target is 127.0.0.1 itself, where the seed binds port ${facts.port}: from here, inside and outside look alike`, evidence);
+    }
+    const fix = `Bind plain MQTT to the broker host only: \`listener ${facts.port} 127.0.0.1\` (the seed's port.conf), and restart mosquitto.`;
+    if (facts.tcp?.outcome !== 'connected') {
+      return pass(`port ${facts.port} is not reachable at ${facts.address} (${facts.tcp?.outcome}): plain MQTT stays on the broker host`, evidence);
+    }
+    if (facts.mqtt?.speaksMqtt && facts.mqtt.returnCode === 0) {
+      return fail(`${where} accepts anonymous plain-text MQTT from outside: anyone can read and publish, unencrypted`, fix, evidence);
+    }
+    if (facts.mqtt?.speaksMqtt) {
+      return warn(`${where} speaks plain-text MQTT from outside (it refused anonymous access, CONNACK ${facts.mqtt.returnCode}); credentials would cross the network in clear`, fix, evidence);
+    }
+    return warn(`something answers on ${where} from outside (${facts.mqtt?.detail ?? 'not MQTT'})`, `Nothing should listen there publicly. ${fix}`, evidence);
+  },
+});

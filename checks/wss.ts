@@ -1,0 +1,81 @@
+// The secure-websockets listener (the seed's `listener 50002` with `protocol websockets`).
+import type { Outcome } from '../src/engine/types.js';
+import { diagnosisCheck, fail, pass, skip, warn } from './define.js';
+import { connectEvidence, connectFailure } from './mqtt-connect.js';
+import { tlsChain } from './tls-chain.js';
+import { tlsHostname } from './tls-hostname.js';
+import { tlsValidity } from './tls-validity.js';
+
+export const wssHandshake = diagnosisCheck({
+  id: 'wss.handshake',
+  title: 'The secure websockets listener',
+  dependsOn: ['dns.resolve'],
+  needs: ['wss'],
+  run({ wss }, settings) {
+    const port = wss.port;
+    const evidence = {
+      port,
+      tcp: wss.tcp.outcome,
+      handshake: wss.handshakeOutcome,
+      protocol: wss.handshakeDetail,
+      sameCertificateAsMqttPort: wss.chain.available && wss.mqttLeafFingerprint ? wss.chain.certificates[0].fingerprint256 === wss.mqttLeafFingerprint : null,
+      upgradeStatus: wss.upgradeStatus,
+      upgrade: wss.upgradeDetail,
+    };
+    const listenerHint = `Add \`listener ${port} 0.0.0.0\` with \`protocol websockets\` and its cafile/certfile/keyfile lines, as the seed's port.conf does, and restart mosquitto.`;
+    if (wss.tcp.outcome === 'refused') return fail(`nothing listens on websockets port ${port} (connection refused)`, listenerHint, evidence);
+    if (wss.tcp.outcome !== 'connected') return fail(`port ${port} is not reachable (${wss.tcp.outcome})`, `Allow inbound TCP ${port} in the security group and firewall. ${listenerHint}`, evidence);
+    if (!wss.chain.available) return fail(`port ${port} accepts TCP but ${wss.chain.reason}`, `The websockets listener needs cafile, certfile and keyfile lines (options apply to the listener above them). ${listenerHint}`, evidence);
+
+    // The same TLS verdicts as for the MQTT port.
+    const verdicts: [string, Outcome][] = [
+      ['chain', tlsChain.run({ serverChain: wss.chain }, settings)],
+      ['hostname', tlsHostname.run({ serverChain: wss.chain }, settings)],
+      ['validity', tlsValidity.run({ serverChain: wss.chain }, settings)],
+    ];
+    const failed = verdicts.find(([, outcome]) => outcome.status === 'fail');
+    if (failed) return fail(`port ${port}: ${failed[1].summary}`, failed[1].hint ?? '', { ...evidence, [failed[0]]: failed[1].evidence });
+    if (wss.upgradeStatus !== 101) {
+      const refusedCertificate = wss.upgradeStatus === undefined && /certificate|signature|digest|key too small|verify|weak/i.test(wss.upgradeDetail ?? '');
+      return fail(
+        `port ${port} speaks TLS but the websocket upgrade failed: ${wss.upgradeDetail}`,
+        refusedCertificate
+          ? 'A standard TLS client refused this certificate before the upgrade: see tls.key and tls.chain.'
+          : `Add \`protocol websockets\` under \`listener ${port}\` (Mosquitto must be built with websockets, as Debian's is).`,
+        evidence,
+      );
+    }
+    const warned = verdicts.find(([, outcome]) => outcome.status === 'warn');
+    if (evidence.sameCertificateAsMqttPort === false) {
+      return warn(
+        `port ${port} serves a different certificate than the MQTT port ${settings.port} (${wss.chain.certificates[0].subject})`,
+        'Point both listeners\' `certfile`/`keyfile` at the same files (lampi_server.crt / lampi_server.key), so renewing one cannot leave the other stale.',
+        evidence,
+      );
+    }
+    if (warned) return warn(`port ${port}: ${warned[1].summary}`, warned[1].hint ?? '', evidence);
+    return pass(`port ${port}: ${wss.handshakeDetail ?? 'TLS'} with the same verified certificate as port ${settings.port}; websocket upgrade OK (${wss.upgradeDetail})`, evidence);
+  },
+});
+
+export const wssConnect = diagnosisCheck({
+  id: 'wss.connect',
+  title: 'MQTT over secure websockets, as a browser connects',
+  dependsOn: ['wss.handshake'],
+  needs: ['wssConnect'],
+  run({ wssConnect: facts }) {
+    if (!facts.tried || !facts.connect) return skip(`not tried: ${facts.reason}`);
+    const connect = facts.connect;
+    if (connect.outcome === 'connected') {
+      return pass(`MQTT over wss:// accepted without a client certificate, as a browser connects (CONNACK 0, ${connect.elapsedMs} ms)`, connectEvidence(connect));
+    }
+    const outcome = connectFailure(connect, 'the web client', 'the websockets listener');
+    if (connect.outcome === 'refused' && [4, 5, 0x86, 0x87].includes(connect.returnCode ?? -1)) {
+      return {
+        ...outcome,
+        hint: 'Browsers send no client certificate, so web clients need `allow_anonymous true` on this listener (with `per_listener_settings true`) or a `password_file` entry they log in with.',
+      };
+    }
+    return outcome;
+  },
+});

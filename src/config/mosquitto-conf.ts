@@ -1,0 +1,93 @@
+// Mosquitto configuration, read as Mosquitto reads it: one option per line, `#` comments, options
+// after `listener` or `connection` belonging to that block. Every entry keeps its file and line.
+import { readFileSync } from 'node:fs';
+import { UsageError } from '../engine/types.js';
+
+export interface ConfEntry {
+  file: string;
+  line: number;
+  key: string;
+  args: string[];
+}
+
+export interface TopicMapping {
+  file: string;
+  line: number;
+  pattern: string;
+  direction: 'in' | 'out' | 'both';
+  qos: number;
+  localPrefix: string;
+  remotePrefix: string;
+}
+
+export interface BridgeConnection {
+  name: string;
+  file: string;
+  line: number;
+  options: ConfEntry[];
+  address?: ConfEntry;
+  remoteClientId?: string;
+  topics: TopicMapping[];
+}
+
+/** Splits a line into words; "" is an empty word, as in `topic x both 1 "" devices/a/`. */
+export function tokenize(text: string): string[] {
+  const words: string[] = [];
+  const pattern = /"([^"]*)"|(\S+)/g;
+  for (let match = pattern.exec(text); match; match = pattern.exec(text)) words.push(match[1] ?? match[2]);
+  return words;
+}
+
+export function parseConf(text: string, file: string): ConfEntry[] {
+  const entries: ConfEntry[] = [];
+  text.split(/\r?\n/).forEach((raw, index) => {
+    const trimmed = raw.trim();
+    if (!trimmed || trimmed.startsWith('#')) return;
+    const [key, ...args] = tokenize(trimmed);
+    entries.push({ file, line: index + 1, key, args });
+  });
+  return entries;
+}
+
+export function readConf(path: string, flag: string): ConfEntry[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`cannot read ${flag} ${path}: ${code === 'ENOENT' ? 'no such file' : code}`);
+  }
+  return parseConf(text, path);
+}
+
+export function parseTopic(entry: ConfEntry): TopicMapping {
+  const [pattern = '', direction = 'out', qos = '0', localPrefix = '', remotePrefix = ''] = entry.args;
+  return {
+    file: entry.file,
+    line: entry.line,
+    pattern,
+    direction: (['in', 'out', 'both'].includes(direction) ? direction : 'out') as TopicMapping['direction'],
+    qos: Number(qos),
+    localPrefix,
+    remotePrefix,
+  };
+}
+
+export function bridgeConnections(entries: readonly ConfEntry[]): BridgeConnection[] {
+  const bridges: BridgeConnection[] = [];
+  let current: BridgeConnection | undefined;
+  for (const entry of entries) {
+    if (entry.key === 'connection') {
+      current = { name: entry.args[0] ?? '', file: entry.file, line: entry.line, options: [], topics: [] };
+      bridges.push(current);
+      continue;
+    }
+    if (entry.key === 'listener') current = undefined;
+    if (!current) continue;
+    current.options.push(entry);
+    if (entry.key === 'address' || entry.key === 'addresses') current.address = entry;
+    if (entry.key === 'remote_clientid' || entry.key === 'clientid') current.remoteClientId = entry.args[0];
+    if (entry.key === 'topic') current.topics.push(parseTopic(entry));
+  }
+  return bridges;
+}

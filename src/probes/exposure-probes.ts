@@ -1,0 +1,119 @@
+// The secure-websockets listener (TLS, upgrade, MQTT over wss like a browser) and the plain port's
+// reachability from outside.
+import { randomBytes } from 'node:crypto';
+import https from 'node:https';
+import type { PlainExposureFacts, ServerChainFacts, WssConnectFacts, WssFacts } from '../facts.js';
+import { describeCertificate } from '../certs/describe.js';
+import { MqttSession } from './mqtt-session.js';
+import { connectTcp } from './network.js';
+import { diagnosticClientId, sniffPlainMqtt } from './plain-mqtt.js';
+import { attemptTls } from './tls-attempt.js';
+
+export interface EndpointContext {
+  address?: string;
+  servername?: string;
+  ca?: string;
+  caFile?: ServerChainFacts['caFile'];
+  timeoutMs: number;
+}
+
+/** The HTTP upgrade a browser sends for MQTT over websockets, on a verified TLS connection. */
+function tryUpgrade(ctx: EndpointContext, port: number): Promise<{ status?: number; detail: string }> {
+  return new Promise((resolve) => {
+    const request = https.request({
+      host: ctx.address,
+      port,
+      servername: ctx.servername,
+      ca: ctx.ca,
+      rejectUnauthorized: true,
+      path: '/mqtt',
+      method: 'GET',
+      timeout: ctx.timeoutMs,
+      headers: {
+        Host: ctx.servername ?? ctx.address,
+        Connection: 'Upgrade',
+        Upgrade: 'websocket',
+        'Sec-WebSocket-Version': '13',
+        'Sec-WebSocket-Key': randomBytes(16).toString('base64'),
+        'Sec-WebSocket-Protocol': 'mqtt',
+      },
+    });
+    request.on('upgrade', (response, socket) => {
+      socket.destroy();
+      resolve({ status: response.statusCode, detail: `switched protocols (${response.headers['sec-websocket-protocol'] ?? 'no subprotocol'})` });
+    });
+    request.on('response', (response) => {
+      response.resume();
+      request.destroy();
+      resolve({ status: response.statusCode, detail: `answered HTTP ${response.statusCode} instead of switching to websockets` });
+    });
+    request.on('timeout', () => {
+      request.destroy();
+      resolve({ detail: `no answer to the upgrade within ${ctx.timeoutMs} ms` });
+    });
+    request.on('error', (error: NodeJS.ErrnoException) => resolve({ detail: `${error.code ?? ''} ${error.message}`.trim() }));
+    request.end();
+  });
+}
+
+export async function probeWss(ctx: EndpointContext, port: number, mqttLeafFingerprint?: string): Promise<WssFacts> {
+  const tcp = await connectTcp(ctx.address, port, ctx.timeoutMs);
+  const unavailable = (reason: string): ServerChainFacts => ({ available: false, reason, certificates: [], trustStore: ctx.ca ? 'ca-file' : 'system', caFile: ctx.caFile });
+  if (tcp.outcome !== 'connected') {
+    return { port, tcp, chain: unavailable('the port does not accept connections'), mqttLeafFingerprint, handshakeOutcome: 'no-connection' };
+  }
+  // Like a browser: no client certificate.
+  const attempt = await attemptTls({ address: ctx.address!, port, servername: ctx.servername, ca: ctx.ca, timeoutMs: ctx.timeoutMs });
+  if (!attempt.handshakeCompleted || !attempt.peerChain?.length) {
+    return {
+      port,
+      tcp,
+      chain: unavailable(`the TLS handshake did not complete (${attempt.alert?.description ?? attempt.message ?? attempt.outcome})`),
+      mqttLeafFingerprint,
+      handshakeOutcome: attempt.outcome,
+      handshakeDetail: attempt.alert?.description ?? attempt.message,
+    };
+  }
+  const anchors = new Set(ctx.caFile?.certificates.map((cert) => cert.fingerprint256) ?? []);
+  const chain: ServerChainFacts = {
+    available: true,
+    certificates: attempt.peerChain.map((cert, depth) => ({ ...describeCertificate(cert), depth, inCaFile: anchors.has(cert.fingerprint256) })),
+    verifyError: attempt.authorizationError,
+    trustStore: ctx.ca ? 'ca-file' : 'system',
+    caFile: ctx.caFile,
+  };
+  const facts: WssFacts = { port, tcp, chain, mqttLeafFingerprint, handshakeOutcome: attempt.outcome, handshakeDetail: attempt.protocol };
+  if (!attempt.authorizationError) {
+    const upgrade = await tryUpgrade(ctx, port);
+    facts.upgradeStatus = upgrade.status;
+    facts.upgradeDetail = upgrade.detail;
+  } else {
+    facts.upgradeDetail = 'not tried: the certificate does not verify, and nothing is sent on an unverified connection';
+  }
+  return facts;
+}
+
+export async function probeWssConnect(ctx: EndpointContext, port: number, version: 4 | 5, wss: WssFacts): Promise<WssConnectFacts> {
+  if (wss.upgradeStatus !== 101) return { tried: false, reason: 'the websocket upgrade did not succeed' };
+  const clientId = diagnosticClientId();
+  const transcript: string[] = [];
+  const url = `wss://${ctx.address?.includes(':') ? `[${ctx.address}]` : ctx.address}:${port}/mqtt`;
+  const { session, result } = await MqttSession.open({
+    url,
+    clientId,
+    protocolVersion: version,
+    timeoutMs: ctx.timeoutMs,
+    tls: { ca: ctx.ca },
+    wsServername: ctx.servername,
+    transcript,
+  });
+  await session?.close();
+  return { tried: true, connect: { ...result, clientId, protocolVersion: version, transcript } };
+}
+
+export async function probePlainExposure(address: string | undefined, port: number, timeoutMs: number): Promise<PlainExposureFacts> {
+  if (address === '127.0.0.1') return { address, port, indistinguishable: true };
+  const tcp = await connectTcp(address, port, timeoutMs);
+  if (tcp.outcome !== 'connected' || !address) return { address, port, indistinguishable: false, tcp };
+  return { address, port, indistinguishable: false, tcp, mqtt: await sniffPlainMqtt(address, port, timeoutMs) };
+}

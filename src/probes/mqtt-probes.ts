@@ -1,0 +1,187 @@
+// MQTT facts: connect, round trips on the cloud, the bridge's state and both bridge directions.
+// Each probe opens its own session(s) with a unique client id and closes them with DISCONNECT.
+import { randomBytes } from 'node:crypto';
+import type { BridgeFlowFacts, BridgeStateFacts, LatencyFacts, MqttConnectFacts, RoundtripFacts } from '../facts.js';
+import { MqttSession, withTimeout, type ConnectResult } from './mqtt-session.js';
+import { diagnosticClientId } from './plain-mqtt.js';
+
+export interface MqttProbeContext {
+  /** mqtts://address:port, with TLS options that verify the server as the host name. */
+  cloudUrl: string;
+  tls: { servername?: string; ca?: string; cert?: string; key?: string };
+  version: 4 | 5;
+  /** A client id the user chose (already checked not to be the bridge's). */
+  clientId?: string;
+  samples: number;
+  qos: 0 | 1 | 2;
+  timeoutMs: number;
+  /** The lamp's own broker, e.g. mqtt://127.0.0.1:1883. */
+  localUrl?: string;
+  deviceId?: string;
+  bridgeClientId?: string;
+  /** The bridge's remote prefix, e.g. devices/b827eb74663e/. */
+  remotePrefix?: string;
+  /** Local topic prefix of the diagnostic mapping, e.g. lampi-doctor/. */
+  probePrefix: string;
+}
+
+const runId = () => randomBytes(4).toString('hex');
+
+function connectFacts(result: ConnectResult, clientId: string, version: 4 | 5, transcript: string[]): MqttConnectFacts {
+  return { ...result, clientId, protocolVersion: version, transcript };
+}
+
+export async function openCloud(ctx: MqttProbeContext, clientId = ctx.clientId ?? diagnosticClientId()) {
+  const transcript: string[] = [];
+  const { session, result } = await MqttSession.open({ url: ctx.cloudUrl, clientId, protocolVersion: ctx.version, timeoutMs: ctx.timeoutMs, tls: ctx.tls, transcript });
+  return { session, facts: connectFacts(result, clientId, ctx.version, transcript) };
+}
+
+export async function probeMqttConnect(ctx: MqttProbeContext): Promise<MqttConnectFacts> {
+  const { session, facts } = await openCloud(ctx);
+  await session?.close();
+  return facts;
+}
+
+interface Delivery extends LatencyFacts {
+  arrivedElsewhere?: string;
+}
+
+/**
+ * Publishes `samples` messages one at a time and times each until it arrives at the receiver on
+ * `expectTopic`. The first lost sample ends the series: a dead path costs one timeout, not N.
+ */
+async function measureDelivery(
+  sender: MqttSession,
+  sendTopic: string,
+  receiver: MqttSession,
+  expectTopic: string,
+  samples: number,
+  qos: 0 | 1 | 2,
+  timeoutMs: number,
+): Promise<Delivery> {
+  const id = runId();
+  const waiting = new Map<string, (arrival: { topic: string; at: number }) => void>();
+  let arrivedElsewhere: string | undefined;
+  const onMessage = (topic: string, payload: Buffer) => {
+    const key = payload.toString();
+    const resolve = waiting.get(key);
+    if (!resolve) return;
+    if (topic !== expectTopic) {
+      arrivedElsewhere ??= topic;
+      return;
+    }
+    waiting.delete(key);
+    resolve({ topic, at: performance.now() });
+  };
+  receiver.client.on('message', onMessage);
+  const samplesMs: number[] = [];
+  let sent = 0;
+  try {
+    for (let i = 1; i <= samples; i += 1) {
+      const key = `lampi-doctor ${id} ${i}`;
+      const arrived = new Promise<{ at: number }>((resolve) => waiting.set(key, resolve));
+      const began = performance.now();
+      sent += 1;
+      await sender.publish(sendTopic, key, qos);
+      const arrival = await withTimeout(arrived, timeoutMs, 'delivery').catch(() => undefined);
+      waiting.delete(key);
+      if (!arrival) break;
+      samplesMs.push(Math.round((arrival.at - began) * 100) / 100);
+    }
+  } finally {
+    receiver.client.off('message', onMessage);
+  }
+  return { samplesMs, sent, lost: sent - samplesMs.length, arrivedElsewhere };
+}
+
+export async function probeRoundtrip(ctx: MqttProbeContext): Promise<RoundtripFacts> {
+  const { session, facts: connect } = await openCloud(ctx);
+  const topic = `${ctx.probePrefix}roundtrip/${connect.clientId}`;
+  const base = { connect, topic, qos: ctx.qos, samplesMs: [], sent: 0, lost: 0, acknowledgedButLost: false, transcript: connect.transcript };
+  if (!session) return base;
+  try {
+    const granted = await session.subscribe(topic, ctx.qos);
+    if (granted === 128) return { ...base, granted };
+    const delivery = await measureDelivery(session, topic, session, topic, ctx.samples, ctx.qos, ctx.timeoutMs);
+    await session.unsubscribe(topic);
+    return { ...base, ...delivery, granted, acknowledgedButLost: delivery.lost > 0 && ctx.qos > 0 };
+  } catch (error) {
+    return { ...base, error: (error as Error).message };
+  } finally {
+    await session.close();
+  }
+}
+
+const STATE_FILTERS = ['devices/+/lamp/connection/+/state', 'lamp/connection/+/state', '$SYS/broker/connection/+/state'];
+
+export async function probeBridgeState(ctx: MqttProbeContext): Promise<BridgeStateFacts> {
+  if (!ctx.remotePrefix) {
+    return { configured: false, reason: 'give --device-id (or --bridge-config lampi_bridge.conf) to say which lamp to look for', states: [], transcript: [] };
+  }
+  const expectedFilter = `${ctx.remotePrefix}lamp/connection/+/state`;
+  const { session, facts: connect } = await openCloud(ctx);
+  const base: BridgeStateFacts = {
+    configured: true,
+    deviceId: ctx.deviceId,
+    bridgeClientId: ctx.bridgeClientId,
+    expectedFilter,
+    states: [],
+    transcript: connect.transcript,
+  };
+  if (!session) return { ...base, connectFailure: connect.message ?? connect.outcome };
+  const states = new Map<string, string>();
+  session.client.on('message', (topic, payload, packet) => {
+    if (packet.retain) states.set(topic, payload.toString());
+  });
+  // The broker queues a subscription's retained messages before it reads our next packet, so once a
+  // second SUBSCRIBE (to a topic nobody uses) is acknowledged, every retained state has arrived.
+  const sentinel = `${ctx.probePrefix}${runId()}/sync`;
+  try {
+    await session.subscribe(STATE_FILTERS, 0).catch(() => 128);
+    await session.subscribe(sentinel, 0);
+    await session.unsubscribe([...STATE_FILTERS, sentinel]);
+  } finally {
+    await session.close();
+  }
+  return { ...base, states: [...states].map(([topic, value]) => ({ topic, value })) };
+}
+
+/** `devices/b827eb74663e/` -> `devices/+/`: where a probe lands if the bridge uses another id. */
+function anyDevicePrefix(prefix: string): string | undefined {
+  const parts = prefix.split('/').filter(Boolean);
+  return parts.length >= 2 ? `${[...parts.slice(0, -1), '+'].join('/')}/` : undefined;
+}
+
+export async function probeBridgeFlow(ctx: MqttProbeContext, direction: 'inbound' | 'outbound'): Promise<BridgeFlowFacts> {
+  const mappingLine = ctx.remotePrefix ? `topic ${ctx.probePrefix}# both 1 "" ${ctx.remotePrefix}` : undefined;
+  const base: BridgeFlowFacts = { direction, configured: false, samplesMs: [], sent: 0, lost: 0, mappingLine, transcript: [] };
+  if (!ctx.localUrl) return { ...base, reason: "give --local mqtt://127.0.0.1:1883 (the lamp's own broker) to test through the bridge" };
+  if (!ctx.remotePrefix) return { ...base, reason: 'give --device-id (or --bridge-config lampi_bridge.conf) to know the bridge\'s topic prefix' };
+
+  const id = runId();
+  const localTopic = `${ctx.probePrefix}${id}/${direction === 'inbound' ? 'in' : 'out'}`;
+  const remoteTopic = `${ctx.remotePrefix}${localTopic}`;
+  const cloud = await openCloud(ctx);
+  const transcript = cloud.facts.transcript;
+  const localId = diagnosticClientId();
+  const local = await MqttSession.open({ url: ctx.localUrl, clientId: localId, protocolVersion: ctx.version, timeoutMs: ctx.timeoutMs, transcript });
+  const flow = { ...base, configured: true, from: direction === 'inbound' ? `cloud ${remoteTopic}` : `lamp ${localTopic}`, to: direction === 'inbound' ? `lamp ${localTopic}` : `cloud ${remoteTopic}`, transcript };
+  try {
+    if (!cloud.session) return { ...flow, failure: `cannot connect to the cloud broker: ${cloud.facts.message ?? cloud.facts.outcome}` };
+    if (!local.session) return { ...flow, failure: `cannot connect to --local ${ctx.localUrl}: ${local.result.message ?? local.result.outcome}` };
+    const [sender, senderTopic, receiver, receiverTopic] =
+      direction === 'inbound' ? [cloud.session, remoteTopic, local.session, localTopic] : [local.session, localTopic, cloud.session, remoteTopic];
+    const filters = [receiverTopic];
+    const elsewhere = direction === 'outbound' ? anyDevicePrefix(ctx.remotePrefix) : undefined;
+    if (elsewhere) filters.push(`${elsewhere}${localTopic}`);
+    for (const filter of filters) await receiver.subscribe(filter, ctx.qos);
+    const delivery = await measureDelivery(sender, senderTopic, receiver, receiverTopic, Math.max(1, ctx.samples), ctx.qos, ctx.timeoutMs);
+    for (const filter of filters) await receiver.unsubscribe(filter);
+    return { ...flow, ...delivery };
+  } catch (error) {
+    return { ...flow, failure: (error as Error).message };
+  } finally {
+    await Promise.all([cloud.session?.close(), local.session?.close()]);
+  }
+}

@@ -1,0 +1,141 @@
+// An MQTT session for probes: every step bounded by a timeout, a transcript of packets (never
+// payloads or key material), never retained publishes, and always ended with DISCONNECT.
+import type { IClientOptions, MqttClient, Packet } from 'mqtt';
+import { classifyTlsError, type TlsAlert } from './tls-attempt.js';
+
+export type MqttOutcome = 'connected' | 'refused' | 'tls-alert' | 'tls-error' | 'closed' | 'timeout' | 'error';
+
+export interface ConnectResult {
+  outcome: MqttOutcome;
+  /** CONNACK return code (3.1.1) or reason code (5) when the broker answered. */
+  returnCode?: number;
+  alert?: TlsAlert;
+  errorCode?: string;
+  message?: string;
+  elapsedMs: number;
+}
+
+export interface SessionOptions {
+  url: string;
+  clientId: string;
+  protocolVersion: 4 | 5;
+  timeoutMs: number;
+  tls?: { servername?: string; ca?: string; cert?: string; key?: string };
+  /** For wss://: the name to verify the server as (mqtt.js does not pass servername to ws). */
+  wsServername?: string;
+  /** Receives one line per packet sent or received. */
+  transcript?: string[];
+}
+
+function describePacket(packet: Packet): string {
+  const p = packet as Packet & Record<string, unknown>;
+  switch (packet.cmd) {
+    case 'connect':
+      return `CONNECT clientId=${p.clientId} protocol=${p.protocolVersion === 5 ? '5' : '3.1.1'} clean=${p.clean} keepalive=${p.keepalive}${p.username ? ' username=…' : ''}`;
+    case 'connack':
+      return `CONNACK ${p.reasonCode !== undefined ? `reason=${p.reasonCode}` : `rc=${p.returnCode}`} sessionPresent=${p.sessionPresent}`;
+    case 'publish':
+      return `PUBLISH topic=${p.topic} qos=${p.qos} retain=${p.retain}${p.messageId ? ` id=${p.messageId}` : ''} (${(p.payload as Buffer | string)?.length ?? 0} bytes)`;
+    case 'subscribe':
+      return `SUBSCRIBE ${(p.subscriptions as { topic: string; qos: number }[]).map((s) => `${s.topic} qos=${s.qos}`).join(', ')}`;
+    case 'suback':
+      return `SUBACK granted=${JSON.stringify(p.granted)}`;
+    case 'unsubscribe':
+      return `UNSUBSCRIBE ${(p.unsubscriptions as string[]).join(', ')}`;
+    default:
+      return `${packet.cmd.toUpperCase()}${p.messageId ? ` id=${p.messageId}` : ''}`;
+  }
+}
+
+export function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error(`${what} timed out after ${ms} ms`), { code: 'TIMEOUT' })), ms);
+  });
+  return Promise.race([work, limit]).finally(() => clearTimeout(timer));
+}
+
+export class MqttSession {
+  readonly transcript: string[];
+  private constructor(
+    readonly client: MqttClient,
+    readonly options: SessionOptions,
+  ) {
+    this.transcript = options.transcript ?? [];
+  }
+
+  /** Opens a session; a refusal or failure comes back as a ConnectResult, with no session. */
+  static async open(options: SessionOptions): Promise<{ session?: MqttSession; result: ConnectResult }> {
+    // mqtt is CommonJS: bundled, its exports sit under `default`; under tsx/vitest they are named.
+    const mqtt = (await import('mqtt')) as typeof import('mqtt') & { default?: typeof import('mqtt') };
+    const connect = mqtt.connect ?? mqtt.default!.connect;
+    const began = performance.now();
+    const elapsed = () => Math.round(performance.now() - began);
+    const clientOptions: IClientOptions = {
+      clientId: options.clientId,
+      protocolVersion: options.protocolVersion,
+      clean: true,
+      keepalive: 30,
+      reconnectPeriod: 0,
+      connectTimeout: options.timeoutMs,
+      ...(options.tls ? { ...options.tls, rejectUnauthorized: true } : {}),
+      ...(options.url.startsWith('wss:') ? { wsOptions: { servername: options.wsServername, ca: options.tls?.ca, rejectUnauthorized: true } as IClientOptions['wsOptions'] } : {}),
+    };
+    const client = connect(options.url, clientOptions);
+    const session = new MqttSession(client, options);
+    client.on('packetsend', (packet: Packet) => session.transcript.push(`→ ${describePacket(packet)}`));
+    client.on('packetreceive', (packet: Packet) => session.transcript.push(`← ${describePacket(packet)}`));
+
+    const result = await new Promise<ConnectResult>((resolve) => {
+      const timer = setTimeout(() => resolve({ outcome: 'timeout', message: `no CONNACK within ${options.timeoutMs} ms`, elapsedMs: elapsed() }), options.timeoutMs + 200);
+      const done = (value: ConnectResult) => {
+        clearTimeout(timer);
+        resolve(value);
+      };
+      client.once('connect', () => done({ outcome: 'connected', returnCode: 0, elapsedMs: elapsed() }));
+      client.once('error', (error: Error & { code?: string | number }) => {
+        if (typeof error.code === 'number') {
+          done({ outcome: 'refused', returnCode: error.code, message: error.message, elapsedMs: elapsed() });
+          return;
+        }
+        const tls = classifyTlsError(error as NodeJS.ErrnoException);
+        if (tls.outcome === 'alert') done({ outcome: 'tls-alert', alert: tls.alert, errorCode: tls.errorCode, message: tls.message, elapsedMs: elapsed() });
+        else if (tls.outcome === 'closed') done({ outcome: 'closed', errorCode: tls.errorCode, message: tls.message, elapsedMs: elapsed() });
+        else if (/^ERR_(TLS|SSL)|^UNSPECIFIED$|CERT|SELF_SIGNED/.test(String(error.code ?? '')) || /certificate|signature|digest|key too small|verify/i.test(error.message)) {
+          done({ outcome: 'tls-error', errorCode: String(error.code ?? ''), message: error.message, elapsedMs: elapsed() });
+        } else done({ outcome: 'error', errorCode: String(error.code ?? ''), message: error.message, elapsedMs: elapsed() });
+      });
+      client.once('close', () => done({ outcome: 'closed', message: 'the broker closed the connection before CONNACK', elapsedMs: elapsed() }));
+    });
+    if (result.outcome !== 'connected') {
+      client.end(true);
+      return { result };
+    }
+    client.on('error', () => undefined); // later errors surface through the operation that hits them
+    return { session, result };
+  }
+
+  /** Returns the QoS granted to the first filter; 128 means refused. */
+  async subscribe(topic: string | string[], qos: 0 | 1 | 2): Promise<number> {
+    const grants = await withTimeout(this.client.subscribeAsync(topic, { qos }), this.options.timeoutMs, `SUBSCRIBE ${topic}`);
+    return grants[0]?.qos ?? 128;
+  }
+
+  async unsubscribe(topic: string | string[]): Promise<void> {
+    await withTimeout(this.client.unsubscribeAsync(topic), this.options.timeoutMs, `UNSUBSCRIBE ${topic}`).catch(() => undefined);
+  }
+
+  /** Never retained: diagnostics must leave nothing behind on the broker. */
+  async publish(topic: string, payload: string, qos: 0 | 1 | 2): Promise<void> {
+    await withTimeout(this.client.publishAsync(topic, payload, { qos, retain: false }), this.options.timeoutMs, `PUBLISH ${topic}`);
+  }
+
+  /** A clean DISCONNECT, so the broker logs a proper goodbye. */
+  async close(): Promise<void> {
+    if (this.client.connected) {
+      await withTimeout(this.client.endAsync(), Math.min(1000, this.options.timeoutMs), 'DISCONNECT').catch(() => this.client.end(true));
+    } else {
+      this.client.end(true);
+    }
+  }
+}

@@ -1,0 +1,200 @@
+import { describe, expect, it } from 'vitest';
+import { bridgeInbound, bridgeOutbound } from '../../checks/bridge-flow.js';
+import { bridgeStatus } from '../../checks/bridge-status.js';
+import { latency } from '../../checks/define.js';
+import { mqttConnect } from '../../checks/mqtt-connect.js';
+import { mqttRoundtrip } from '../../checks/mqtt-roundtrip.js';
+import { plainExposure } from '../../checks/plain-exposure.js';
+import { wssConnect, wssHandshake } from '../../checks/wss.js';
+import type { DiagnosisFacts } from '../../src/facts.js';
+import { cert, connected, flow, healthyFacts, settings } from '../helpers/facts.js';
+
+const facts = (patch: (f: DiagnosisFacts) => void): DiagnosisFacts => {
+  const f = healthyFacts();
+  patch(f);
+  return f;
+};
+
+describe('latency figures', () => {
+  it('uses nearest-rank percentiles', () => {
+    expect(latency([3, 1, 2, 2, 4, 2, 2, 3, 2, 9])).toEqual({ samples: 10, p50: 2, p95: 9, max: 9 });
+    expect(latency([])).toBeUndefined();
+  });
+});
+
+describe('mqtt.connect', () => {
+  it('passes and names the client id and the username the CN gives', () => {
+    const out = mqttConnect.run(healthyFacts(), settings);
+    expect(out.status).toBe('pass');
+    expect(out.summary).toContain('MQTT 3.1.1 CONNECT accepted for client id lampi-doctor-0123456789ab');
+    expect(out.summary).toContain('its username is b827eb74663e_broker');
+  });
+
+  it('explains "not authorised" under use_identity_as_username', () => {
+    const out = mqttConnect.run(facts((f) => (f.mqttConnect = connected({ outcome: 'refused', returnCode: 5 }))), settings);
+    expect(out.status).toBe('fail');
+    expect(out.summary).toContain('not authorised (CONNACK 5)');
+    expect(out.hint).toContain("certificate's CN (b827eb74663e_broker) is the MQTT username");
+    expect(out.hint).toContain('acl_file');
+  });
+
+  it('explains MQTT 5 reason codes too', () => {
+    const out = mqttConnect.run(facts((f) => (f.mqttConnect = connected({ outcome: 'refused', returnCode: 0x87, protocolVersion: 5 }))), settings);
+    expect(out.summary).toContain('not authorised');
+  });
+
+  it('reads a TLS 1.3 refusal after the handshake as a client-certificate problem', () => {
+    const out = mqttConnect.run(
+      facts((f) => (f.mqttConnect = connected({ outcome: 'tls-alert', alert: { number: 48, description: 'tlsv1 alert unknown ca', code: 'X' } }))),
+      settings,
+    );
+    expect(out.status).toBe('fail');
+    expect(out.summary).toContain('does not trust the client certificate');
+    expect(out.summary).not.toContain('connection lost');
+  });
+});
+
+describe('mqtt.roundtrip', () => {
+  it('passes with p50/p95/max and the samples as evidence', () => {
+    const out = mqttRoundtrip.run(healthyFacts(), settings);
+    expect(out.status).toBe('pass');
+    expect(out.summary).toBe('10/10 messages round-tripped at QoS 1, never retained: p50 2 ms, p95 9 ms, max 9 ms');
+    expect(out.evidence?.latency).toEqual({ samples: 10, p50: 2, p95: 9, max: 9 });
+  });
+
+  it('fails a message that is acknowledged but never delivered, naming the ACL', () => {
+    const out = mqttRoundtrip.run(facts((f) => Object.assign(f.roundtrip, { samplesMs: [], sent: 1, lost: 1, acknowledgedButLost: true })), settings);
+    expect(out.status).toBe('fail');
+    expect(out.summary).toContain('acknowledged the PUBLISH');
+    expect(out.summary).toContain('an ACL silently drops it');
+    expect(out.hint).toContain('topic readwrite lampi-doctor/#');
+  });
+
+  it('fails a refused SUBSCRIBE', () => {
+    const out = mqttRoundtrip.run(facts((f) => (f.roundtrip.granted = 128)), settings);
+    expect(out.summary).toContain('refused the SUBSCRIBE');
+  });
+});
+
+describe('bridge.status', () => {
+  it('reads connected / disconnected / unknown from the retained state, preferring the mapped topic', () => {
+    expect(bridgeStatus.run(healthyFacts(), settings).summary).toContain('connected: devices/b827eb74663e/lamp/connection/b827eb74663e_broker/state = 1');
+    const down = bridgeStatus.run(facts((f) => (f.bridgeState.states[0].value = '0')), settings);
+    expect(down.status).toBe('fail');
+    expect(down.summary).toContain('disconnected');
+    const unknown = bridgeStatus.run(facts((f) => (f.bridgeState.states = [])), settings);
+    expect(unknown.status).toBe('warn');
+    expect(unknown.summary).toContain('unknown');
+  });
+
+  it('names a bridge that maps another prefix', () => {
+    const out = bridgeStatus.run(
+      facts(
+        (f) =>
+          (f.bridgeState.states = [
+            { topic: 'devices/0000deadbeef/lamp/connection/b827eb74663e_broker/state', value: '1' },
+            { topic: 'lamp/connection/b827eb74663e_broker/state', value: '1' },
+          ]),
+      ),
+      settings,
+    );
+    expect(out.status).toBe('fail');
+    expect(out.summary).toContain('under devices/0000deadbeef/');
+  });
+
+  it('skips without a device id', () => {
+    expect(bridgeStatus.run(facts((f) => (f.bridgeState = { configured: false, reason: 'give --device-id', states: [], transcript: [] })), settings).status).toBe('skip');
+  });
+});
+
+describe('bridge.inbound / bridge.outbound', () => {
+  it('pass with latency in both directions', () => {
+    expect(bridgeInbound.run(healthyFacts(), settings).summary).toBe('10/10 probes crossed the bridge cloud -> lamp: p50 11 ms, p95 30 ms, max 30 ms');
+    expect(bridgeOutbound.run(healthyFacts(), settings).summary).toContain('lamp -> cloud');
+  });
+
+  it('skip with the exact line to add when a connected bridge does not carry the mapping', () => {
+    const out = bridgeInbound.run(facts((f) => (f.bridgeInbound = flow('inbound', { samplesMs: [], sent: 1, lost: 1 }))), settings);
+    expect(out.status).toBe('skip');
+    expect(out.hint).toContain('topic lampi-doctor/# both 1 "" devices/b827eb74663e/');
+  });
+
+  it('fail when nothing crosses a disconnected bridge', () => {
+    const out = bridgeOutbound.run(
+      facts((f) => {
+        f.bridgeOutbound = flow('outbound', { samplesMs: [], sent: 1, lost: 1 });
+        f.bridgeState.states[0].value = '0';
+      }),
+      settings,
+    );
+    expect(out.status).toBe('fail');
+    expect(out.summary).toContain('it is disconnected');
+  });
+
+  it('fail with the prefix the probe really arrived under', () => {
+    const out = bridgeOutbound.run(
+      facts((f) => (f.bridgeOutbound = flow('outbound', { samplesMs: [], sent: 1, lost: 1, arrivedElsewhere: 'devices/0000deadbeef/lampi-doctor/abcd/out' }))),
+      settings,
+    );
+    expect(out.status).toBe('fail');
+    expect(out.summary).toContain('arrived on devices/0000deadbeef/lampi-doctor/abcd/out');
+  });
+
+  it('skip without --local, saying what to pass', () => {
+    const out = bridgeInbound.run(facts((f) => (f.bridgeInbound = flow('inbound', { configured: false, reason: 'give --local mqtt://127.0.0.1:1883' }))), settings);
+    expect(out).toMatchObject({ status: 'skip', summary: 'not checked: give --local mqtt://127.0.0.1:1883' });
+  });
+});
+
+describe('wss.handshake / wss.connect', () => {
+  it('passes when the listener serves the same verified certificate and upgrades', () => {
+    expect(wssHandshake.run(healthyFacts(), settings).status).toBe('pass');
+  });
+
+  it('fails an absent listener with the listener lines to add', () => {
+    const out = wssHandshake.run(facts((f) => (f.wss.tcp = { port: 50002, outcome: 'refused', elapsedMs: 1 })), settings);
+    expect(out.status).toBe('fail');
+    expect(out.hint).toContain('protocol websockets');
+  });
+
+  it('warns when the two ports serve different certificates', () => {
+    const out = wssHandshake.run(facts((f) => (f.wss.chain.certificates[0] = cert({ fingerprint256: 'EE:FF' }))), settings);
+    expect(out.status).toBe('warn');
+    expect(out.summary).toContain('different certificate');
+  });
+
+  it('applies the MQTT port\'s TLS verdicts (hostname here)', () => {
+    const out = wssHandshake.run(facts((f) => (f.wss.chain.certificates[0] = cert({ dnsNames: ['other.example.com'] }))), settings);
+    expect(out.status).toBe('fail');
+    expect(out.summary).toContain('not cloud.example.com');
+  });
+
+  it('explains "not authorised" over websockets as a browser problem', () => {
+    const out = wssConnect.run(facts((f) => (f.wssConnect = { tried: true, connect: connected({ outcome: 'refused', returnCode: 5 }) })), settings);
+    expect(out.status).toBe('fail');
+    expect(out.hint).toContain('allow_anonymous');
+    expect(out.hint).toContain('password_file');
+  });
+});
+
+describe('plain.exposure', () => {
+  it('passes when the plain port is closed from outside', () => {
+    expect(plainExposure.run(healthyFacts(), settings).status).toBe('pass');
+  });
+
+  it('fails anonymous plain MQTT reachable from outside, with the bind fix', () => {
+    const out = plainExposure.run(
+      facts((f) => {
+        f.plainExposure.tcp!.outcome = 'connected';
+        f.plainExposure.mqtt = { speaksMqtt: true, returnCode: 0, detail: 'CONNACK 0' };
+      }),
+      settings,
+    );
+    expect(out.status).toBe('fail');
+    expect(out.hint).toContain('listener 1883 127.0.0.1');
+  });
+
+  it('skips when the target is 127.0.0.1 itself', () => {
+    expect(plainExposure.run(facts((f) => (f.plainExposure = { address: '127.0.0.1', port: 1883, indistinguishable: true })), settings).status).toBe('skip');
+  });
+});
