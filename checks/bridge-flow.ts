@@ -38,7 +38,11 @@ function decide(flow: BridgeFlowFacts, state: BridgeStateFacts): Outcome {
     }
     const bridge = reading.state;
     if (bridge === 'connected') {
-      return skip(`the bridge is connected but does not carry the diagnostic mapping (${arrow} saw nothing)`, evidence, `Add this line to the bridge's connection block in lampi_bridge.conf and restart mosquitto on the lamp: ${flow.mappingLine}`);
+      return skip(
+        `the bridge reports connected but does not carry the diagnostic mapping (${arrow} saw nothing)`,
+        evidence,
+        `Add this line to the bridge's connection block in lampi_bridge.conf and restart mosquitto on the lamp: ${flow.mappingLine} (if the line is there, the "connected" state is stale: a lamp that shut down cleanly leaves it behind).`,
+      );
     }
     return fail(
       bridge === 'disconnected' ? `nothing crossed the bridge (${arrow}): it is disconnected` : `nothing crossed the bridge (${arrow}), and its state is unknown`,

@@ -10,7 +10,12 @@ export interface StateReading {
   otherPrefix?: string;
 }
 
-/** Reads the bridge's state from retained notifications: the mapped one first, then the raw ones. */
+/**
+ * Reads the bridge's state from retained notifications. Two copies exist on the cloud: the lamp's
+ * own, carried by the `lamp/connection/+/state` mapping under devices/<id>/, and the raw one the
+ * bridge sets on the cloud as its last will. When the lamp dies only the raw one turns to "0"
+ * (the mapped copy keeps a stale "1"), so a "0" in either means disconnected.
+ */
 export function readBridgeState(facts: BridgeStateFacts): StateReading {
   const expectedPrefix = facts.expectedFilter?.replace(/\+\/state$/, '') ?? '';
   const mine = (topic: string) => !facts.bridgeClientId || topic.includes(`/${facts.bridgeClientId}/`);
@@ -18,14 +23,18 @@ export function readBridgeState(facts: BridgeStateFacts): StateReading {
   const asState = (value: string): BridgeState => (value === '1' ? 'connected' : value === '0' ? 'disconnected' : 'unknown');
 
   const mapped = pick(facts.states.filter((s) => s.topic.startsWith(expectedPrefix)));
-  if (mapped) return { state: asState(mapped.value), topic: mapped.topic };
-  // A state under another devices/<id>/ prefix means the bridge's topic lines map elsewhere: that
-  // outranks the raw notification the bridge also leaves on the cloud.
-  const elsewhere = pick(facts.states.filter((s) => s.topic.startsWith('devices/')));
-  if (elsewhere) return { state: asState(elsewhere.value), topic: elsewhere.topic, otherPrefix: elsewhere.topic.replace(/lamp\/connection\/.*$/, '') };
-  const raw = facts.states.filter((s) => facts.bridgeClientId && s.topic.includes(`/${facts.bridgeClientId}/`));
-  if (raw[0]) return { state: asState(raw[0].value), topic: raw[0].topic };
-  return { state: 'unknown' };
+  const raw = facts.bridgeClientId ? facts.states.find((s) => !s.topic.startsWith('devices/') && mine(s.topic)) : undefined;
+  if (!mapped) {
+    // A state under another devices/<id>/ prefix means the bridge's topic lines map elsewhere.
+    const elsewhere = pick(facts.states.filter((s) => s.topic.startsWith('devices/')));
+    if (elsewhere) return { state: asState(elsewhere.value), topic: elsewhere.topic, otherPrefix: elsewhere.topic.replace(/lamp\/connection\/.*$/, '') };
+  }
+  const readings = [mapped, raw].filter((s): s is { topic: string; value: string } => Boolean(s));
+  const down = readings.find((s) => s.value === '0');
+  if (down) return { state: 'disconnected', topic: down.topic };
+  const up = readings.find((s) => s.value === '1');
+  if (up) return { state: 'connected', topic: up.topic };
+  return { state: 'unknown', topic: readings[0]?.topic };
 }
 
 export const bridgeStatus = diagnosisCheck({

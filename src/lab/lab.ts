@@ -59,7 +59,10 @@ export interface Lab extends LabInfo {
   /** ...and the same as command-line flags. */
   diagnoseArgs(): string[];
   stop(): Promise<void>;
-  /** Stops only the lamp broker, as when the lamp loses power. */
+  /**
+   * Kills only the lamp broker, as a crash or power cut does: the cloud then publishes the bridge's
+   * last will ("0"). A clean shutdown sends no will and leaves the retained "1" behind.
+   */
   stopLamp(): Promise<void>;
 }
 
@@ -277,7 +280,7 @@ function attach(info: LabInfo): Lab {
     ],
     stop: () => stopLab(info),
     stopLamp: async () => {
-      if (info.lampPid) await stopPid(info.lampPid);
+      if (info.lampPid) await stopPid(info.lampPid, 'SIGKILL');
     },
   };
 }

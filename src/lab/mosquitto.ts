@@ -113,10 +113,10 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-export async function stopPid(pid: number): Promise<void> {
+export async function stopPid(pid: number, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   if (!isAlive(pid)) return;
   try {
-    process.kill(pid, 'SIGTERM');
+    process.kill(pid, signal);
   } catch {
     return;
   }

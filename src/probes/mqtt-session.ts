@@ -78,6 +78,8 @@ export class MqttSession {
       keepalive: 30,
       reconnectPeriod: 0,
       connectTimeout: options.timeoutMs,
+      // Start only once our transcript listeners are attached, so CONNECT is recorded too.
+      manualConnect: true,
       ...(options.tls ? { ...options.tls, rejectUnauthorized: true } : {}),
       ...(options.url.startsWith('wss:') ? { wsOptions: { servername: options.wsServername, ca: options.tls?.ca, rejectUnauthorized: true } as IClientOptions['wsOptions'] } : {}),
     };
@@ -85,6 +87,7 @@ export class MqttSession {
     const session = new MqttSession(client, options);
     client.on('packetsend', (packet: Packet) => session.transcript.push(`→ ${describePacket(packet)}`));
     client.on('packetreceive', (packet: Packet) => session.transcript.push(`← ${describePacket(packet)}`));
+    client.connect();
 
     const result = await new Promise<ConnectResult>((resolve) => {
       const timer = setTimeout(() => resolve({ outcome: 'timeout', message: `no CONNACK within ${options.timeoutMs} ms`, elapsedMs: elapsed() }), options.timeoutMs + 200);

@@ -198,3 +198,20 @@ describe('plain.exposure', () => {
     expect(plainExposure.run(facts((f) => (f.plainExposure = { address: '127.0.0.1', port: 1883, indistinguishable: true })), settings).status).toBe('skip');
   });
 });
+
+describe('bridge.status after the lamp died', () => {
+  it('trusts the raw last will ("0") over the stale mapped copy ("1")', () => {
+    const out = bridgeStatus.run(
+      facts(
+        (f) =>
+          (f.bridgeState.states = [
+            { topic: 'devices/b827eb74663e/lamp/connection/b827eb74663e_broker/state', value: '1' },
+            { topic: 'lamp/connection/b827eb74663e_broker/state', value: '0' },
+          ]),
+      ),
+      settings,
+    );
+    expect(out.status).toBe('fail');
+    expect(out.summary).toContain('disconnected: lamp/connection/b827eb74663e_broker/state = 0');
+  });
+});
