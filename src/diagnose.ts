@@ -1,6 +1,7 @@
 // One diagnosis: inputs -> probes -> facts -> checks -> a report (the JSON contract).
 import { diagnosisChecks } from '../checks/index.js';
-import { exitCodeFor } from './engine/exit-code.js';
+import { exitCodeFor, type FailOn } from './engine/exit-code.js';
+import { selectChecks } from './engine/selection.js';
 import { runChecks, type RunHooks } from './engine/runner.js';
 import { countStatuses, type CheckResult, type Counts } from './engine/types.js';
 import { prepareProbeContext, type DiagnoseInput } from './inputs.js';
@@ -27,17 +28,23 @@ export interface Report {
 
 export interface DiagnoseOptions extends DiagnoseInput {
   hooks?: RunHooks;
+  /** Check ids or areas to run (--only) or leave out (--skip). */
+  only?: string[];
+  skip?: string[];
+  /** Which status fails the run (--fail-on): 'fail' (default) or 'warn'. */
+  failOn?: FailOn;
   /** Fixed clock for tests of dates. */
   now?: Date;
 }
 
 export async function diagnose(options: DiagnoseOptions): Promise<Report> {
+  const checks = selectChecks(diagnosisChecks, options.only, options.skip);
   const context = prepareProbeContext(options);
   const started = new Date();
   const began = performance.now();
   const facts = createFactSource(context);
-  const checks = await runChecks({
-    checks: diagnosisChecks,
+  const results = await runChecks({
+    checks,
     facts,
     settings: {
       host: context.host,
@@ -72,8 +79,8 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
     },
     startedAt: started.toISOString(),
     durationMs: Math.round(performance.now() - began),
-    checks,
-    counts: countStatuses(checks),
-    exitCode: exitCodeFor(checks),
+    checks: results,
+    counts: countStatuses(results),
+    exitCode: exitCodeFor(results, options.failOn),
   };
 }

@@ -12,6 +12,8 @@ export const DEFAULT_WSS_PORT = 50002;
 export const DEFAULT_PLAIN_PORT = 1883;
 export const DEFAULT_SAMPLES = 10;
 export const DEFAULT_PROBE_PREFIX = 'lampi-doctor/';
+/** Students graded at once: each diagnosis mostly waits on the network, so a laptop takes many. */
+export const DEFAULT_CONCURRENCY = 16;
 
 export interface DiagnoseInput {
   target: string;

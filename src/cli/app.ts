@@ -2,18 +2,22 @@
 import yargs, { type Argv } from 'yargs';
 import { EXIT_USAGE } from '../engine/exit-code.js';
 import { UsageError } from '../engine/types.js';
-import { DEFAULT_EXPIRY_WARN_DAYS, DEFAULT_PLAIN_PORT, DEFAULT_PROBE_PREFIX, DEFAULT_SAMPLES, DEFAULT_TIMEOUT_MS, DEFAULT_WSS_PORT } from '../inputs.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_EXPIRY_WARN_DAYS, DEFAULT_PLAIN_PORT, DEFAULT_PROBE_PREFIX, DEFAULT_SAMPLES, DEFAULT_TIMEOUT_MS, DEFAULT_WSS_PORT } from '../inputs.js';
 import { FORMATS } from '../reporters/index.js';
+import { GRADE_FORMATS } from '../reporters/grade.js';
 import { TOOL } from '../version.js';
 
 export const EXIT_ENVIRONMENT = 3;
 
-export function reportOptions(y: Argv) {
+export function reportOptions(y: Argv, formats: readonly string[] = FORMATS) {
   return y
-    .option('format', { choices: FORMATS, default: 'human' as const, describe: 'Report format on stdout (or in --output)', group: 'Output:' })
+    .option('format', { choices: formats, default: 'human', describe: 'Report format on stdout (or in --output)', group: 'Output:' })
     .option('output', { alias: 'o', type: 'string', describe: 'Write the report in --format to FILE; the terminal still shows the human report', group: 'Output:' })
     .option('color', { type: 'boolean', describe: 'Colour; default: on a terminal only, off under NO_COLOR (--no-color)', group: 'Output:' })
-    .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'Show the evidence behind every check', group: 'Output:' });
+    .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'Show the evidence behind every check', group: 'Output:' })
+    .option('fail-on', { choices: ['warn', 'fail'] as const, default: 'fail' as const, describe: 'Lowest status that makes the exit code 1', group: 'Output:' })
+    .option('only', { type: 'string', array: true, describe: 'Run only these checks or areas (tls.chain, tls, bridge, ...)', group: 'Selection:' })
+    .option('skip', { type: 'string', array: true, describe: 'Leave out these checks or areas (e.g. --skip wss bridge)', group: 'Selection:' });
 }
 
 export function diagnosisOptions(y: Argv) {
@@ -44,7 +48,9 @@ Usage:
   ${TOOL.name} <fqdn> [options]        diagnose the broker at FQDN (TLS port 8883 by default)
   ${TOOL.name} lab run [--scenario S]  start a local lab of real brokers, diagnose it, stop it
   ${TOOL.name} lab up|down|status      keep a lab running to explore
-  ${TOOL.name} lab scenarios           list the broken setups the lab can build`;
+  ${TOOL.name} lab scenarios           list the broken setups the lab can build
+  ${TOOL.name} grade roster.csv        grade a class: one diagnosis per row, scored by a rubric
+  ${TOOL.name} merge shard-*.json      join the --format json reports of grade --shard K/N runs`;
 
 const EPILOG = `Examples:
   Diagnose a broker as the lamp's bridge sees it:
@@ -58,6 +64,10 @@ const EPILOG = `Examples:
     $0 cloud.example.com --ca lampi_ca.crt --format json --output report.json
   See what a broken setup looks like:
     $0 lab run --scenario missing-intermediate
+  Grade a class (CSV columns: student,fqdn and optionally port,wss_port,ca,cert,key,local,device_id,resolve):
+    $0 grade roster.csv --ca lampi_ca.crt --cert grader.crt --key grader.key --rubric rubric.json --format csv -o grades.csv
+  Grade a large class on a CI matrix, then join:
+    $0 grade roster.csv --shard 2/4 --format json -o shard-2.json ...;  $0 merge shard-*.json --format csv
 
 Checks: dns.resolve, tcp.connect, tls.handshake, tls.version, tls.chain, tls.hostname, tls.validity,
 tls.key, tls.client-auth, mqtt.connect, mqtt.roundtrip, bridge.status, bridge.inbound, bridge.outbound,
@@ -83,6 +93,15 @@ function build(args: string[]) {
         ),
       ),
     )
+    .command('grade <roster>', false, (y) =>
+      diagnosisOptions(reportOptions(y.positional('roster', { type: 'string', describe: 'CSV roster: student,fqdn[,port,wss_port,ca,cert,key,local,device_id,resolve]' }), GRADE_FORMATS))
+        .option('rubric', { type: 'string', describe: 'JSON: { "points": { "<check id or area>": n }, "warnCredit": 0.5 }', group: 'Grading:' })
+        .option('concurrency', { type: 'number', default: DEFAULT_CONCURRENCY, describe: 'Students diagnosed at once', group: 'Grading:' })
+        .option('shard', { type: 'string', describe: 'Grade only slice K of N (stable by student name), e.g. 2/4', group: 'Grading:' }),
+    )
+    .command('merge <reports..>', false, (y) =>
+      reportOptions(y.positional('reports', { type: 'string', array: true, describe: 'grade --format json reports of the shards' }), GRADE_FORMATS),
+    )
     .epilog(EPILOG)
     .version(TOOL.version)
     .alias('version', 'V')
@@ -102,6 +121,14 @@ export async function runCli(args: string[]): Promise<number> {
     const parsed = await build(args).parseAsync();
     if (parsed.help || parsed.version) return 0;
     const [command] = parsed._;
+    if (command === 'grade') {
+      const { runGradeCommand } = await import('./grade-command.js');
+      return await runGradeCommand(parsed as never);
+    }
+    if (command === 'merge') {
+      const { runMergeCommand } = await import('./grade-command.js');
+      return await runMergeCommand(parsed as never);
+    }
     if (command === 'lab') {
       const { runLabCommand } = await import('./lab-command.js');
       return await runLabCommand(parsed as never);

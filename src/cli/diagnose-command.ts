@@ -12,6 +12,9 @@ export interface ReportArgs {
   output?: string;
   color?: boolean;
   verbose: boolean;
+  failOn: 'warn' | 'fail';
+  only?: string[];
+  skip?: string[];
 }
 
 export interface DiagnoseArgs extends ReportArgs {
@@ -114,7 +117,7 @@ export async function runDiagnoseCommand(args: DiagnoseArgs): Promise<number> {
   const progress = await progressHooks(`Diagnosing ${args.fqdn}`);
   let report: Report;
   try {
-    report = await diagnose({ ...input, hooks: progress.hooks });
+    report = await diagnose({ ...input, only: args.only, skip: args.skip, failOn: args.failOn, hooks: progress.hooks });
   } finally {
     progress.stop();
   }

@@ -1,6 +1,8 @@
 // `lampi-doctor lab up|down|status|run|scenarios`.
 import { basename, relative } from 'node:path';
+import { diagnosisChecks } from '../../checks/index.js';
 import { diagnose } from '../diagnose.js';
+import { selectChecks } from '../engine/selection.js';
 import { DEFAULT_LAB_DIR, labIsRunning, readLab, startLab, stopLab, type Lab } from '../lab/lab.js';
 import { SCENARIOS } from '../lab/scenarios.js';
 import { emitReport, progressHooks, toDiagnoseInput, type DiagnoseArgs } from './diagnose-command.js';
@@ -71,13 +73,21 @@ export async function runLabCommand(args: LabArgs): Promise<number> {
       return 0;
     }
     case 'run': {
+      selectChecks(diagnosisChecks, args.only, args.skip); // bad --only/--skip: say so before starting brokers
       const lab = await startLab({ scenario: args.scenario });
       try {
         if (args.format === 'human' && !args.output) process.stderr.write(describeLab(lab, false));
         const progress = await progressHooks(`Diagnosing the "${lab.scenario}" lab`);
         try {
           // The lab's own flags, then whatever else the user asked for (--samples, --qos, ...).
-          const report = await diagnose({ ...toDiagnoseInput({ ...args, fqdn: lab.fqdn }), ...lab.diagnoseInput(), hooks: progress.hooks });
+          const report = await diagnose({
+            ...toDiagnoseInput({ ...args, fqdn: lab.fqdn }),
+            ...lab.diagnoseInput(),
+            only: args.only,
+            skip: args.skip,
+            failOn: args.failOn,
+            hooks: progress.hooks,
+          });
           progress.stop();
           emitReport(report, args);
           return report.exitCode;

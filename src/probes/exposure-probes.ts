@@ -62,8 +62,12 @@ export async function probeWss(ctx: EndpointContext, port: number, mqttLeafFinge
   if (tcp.outcome !== 'connected') {
     return { port, tcp, chain: unavailable('the port does not accept connections'), mqttLeafFingerprint, handshakeOutcome: 'no-connection' };
   }
-  // Like a browser: no client certificate.
-  const attempt = await attemptTls({ address: ctx.address!, port, servername: ctx.servername, ca: ctx.ca, timeoutMs: ctx.timeoutMs });
+  // Like a browser: no client certificate. The upgrade verifies the certificate itself (nothing is sent
+  // if it fails), so it runs alongside the look at the chain: websockets round trips are slow.
+  const [attempt, upgrade] = await Promise.all([
+    attemptTls({ address: ctx.address!, port, servername: ctx.servername, ca: ctx.ca, timeoutMs: ctx.timeoutMs }),
+    tryUpgrade(ctx, port),
+  ]);
   if (!attempt.handshakeCompleted || !attempt.peerChain?.length) {
     return {
       port,
@@ -82,15 +86,16 @@ export async function probeWss(ctx: EndpointContext, port: number, mqttLeafFinge
     trustStore: ctx.ca ? 'ca-file' : 'system',
     caFile: ctx.caFile,
   };
-  const facts: WssFacts = { port, tcp, chain, mqttLeafFingerprint, handshakeOutcome: attempt.outcome, handshakeDetail: attempt.protocol };
-  if (!attempt.authorizationError) {
-    const upgrade = await tryUpgrade(ctx, port);
-    facts.upgradeStatus = upgrade.status;
-    facts.upgradeDetail = upgrade.detail;
-  } else {
-    facts.upgradeDetail = 'not tried: the certificate does not verify, and nothing is sent on an unverified connection';
-  }
-  return facts;
+  return {
+    port,
+    tcp,
+    chain,
+    mqttLeafFingerprint,
+    handshakeOutcome: attempt.outcome,
+    handshakeDetail: attempt.protocol,
+    upgradeStatus: upgrade.status,
+    upgradeDetail: attempt.authorizationError ? 'not sent: the certificate does not verify' : upgrade.detail,
+  };
 }
 
 export async function probeWssConnect(ctx: EndpointContext, port: number, version: 4 | 5, wss: WssFacts): Promise<WssConnectFacts> {

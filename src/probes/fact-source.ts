@@ -280,10 +280,16 @@ function clientAuthVerdict(probe: TlsAttempt): ClientAuthAttempt {
   return { ...base, accepted: null, detail: probe.message ?? probe.outcome };
 }
 
-async function throwawayClientIdentity(): Promise<{ certPem: string; keyPem: string }> {
-  // Loaded lazily: generating certificates needs @peculiar/x509, which only this probe and the lab use.
-  const { issue } = await import('../lab/pki.js');
-  const ca = await issue({ commonName: 'lampi-doctor throwaway CA', isCa: true, organization: 'lampi-doctor' });
-  const leaf = await issue({ commonName: 'lampi-doctor-untrusted', issuer: ca, usage: 'client', organization: 'lampi-doctor' });
-  return { certPem: leaf.certPem, keyPem: leaf.keyPem };
+let throwaway: Promise<{ certPem: string; keyPem: string }> | undefined;
+
+/** One per process: grading a class makes it once, not once per student. */
+function throwawayClientIdentity(): Promise<{ certPem: string; keyPem: string }> {
+  throwaway ??= (async () => {
+    // Loaded lazily: generating certificates needs @peculiar/x509, which only this probe and the lab use.
+    const { issue } = await import('../lab/pki.js');
+    const ca = await issue({ commonName: 'lampi-doctor throwaway CA', isCa: true, organization: 'lampi-doctor' });
+    const leaf = await issue({ commonName: 'lampi-doctor-untrusted', issuer: ca, usage: 'client', organization: 'lampi-doctor' });
+    return { certPem: leaf.certPem, keyPem: leaf.keyPem };
+  })();
+  return throwaway;
 }

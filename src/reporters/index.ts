@@ -1,10 +1,13 @@
 import type { Report } from '../diagnose.js';
 import { renderHuman, type HumanOptions } from './human.js';
 import { renderJson } from './json.js';
+import { renderJunit } from './junit.js';
 
-export const FORMATS = ['human', 'json'] as const;
+export const FORMATS = ['human', 'json', 'junit'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export function render(report: Report, format: Format, human: HumanOptions): string {
-  return format === 'json' ? renderJson(report) : renderHuman(report, human);
+  if (format === 'json') return renderJson(report);
+  if (format === 'junit') return renderJunit(report);
+  return renderHuman(report, human);
 }

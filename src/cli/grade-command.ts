@@ -1,0 +1,101 @@
+// `lampi-doctor grade roster.csv` and `lampi-doctor merge shard-*.json`.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { diagnosisChecks } from '../../checks/index.js';
+import { selectChecks } from '../engine/selection.js';
+import { UsageError } from '../engine/types.js';
+import { gradeRoster, mergeReports, parseShard, type GradeReport, type StudentResult } from '../grade/grade.js';
+import { readRoster } from '../grade/roster.js';
+import { defaultRubric, readRubric } from '../grade/rubric.js';
+import { renderGrade, type GradeFormat } from '../reporters/grade.js';
+import { colorWanted, toDiagnoseInput, type DiagnoseArgs } from './diagnose-command.js';
+
+export interface GradeArgs extends Omit<DiagnoseArgs, 'format' | 'fqdn'> {
+  roster: string;
+  format: GradeFormat;
+  rubric?: string;
+  concurrency: number;
+  shard?: string;
+}
+
+export interface MergeArgs {
+  reports: string[];
+  format: GradeFormat;
+  output?: string;
+  color?: boolean;
+}
+
+/** A bar that redraws one line on stderr; only on a terminal, so CI logs stay plain. */
+function progressBar(total: number): { onStudent(result: StudentResult, done: number): void; stop(): void } {
+  if (!process.stderr.isTTY || process.env.CI) return { onStudent: () => undefined, stop: () => undefined };
+  let failing = 0;
+  const draw = (done: number) => {
+    const width = 24;
+    const filled = Math.round((done / Math.max(1, total)) * width);
+    process.stderr.write(`\r\u001b[2K[${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${done}/${total} graded · ${failing} with failures`);
+  };
+  draw(0);
+  return {
+    onStudent(result, done) {
+      if (result.error || result.counts.fail + result.counts.error > 0) failing += 1;
+      draw(done);
+    },
+    stop: () => process.stderr.write('\r\u001b[2K'),
+  };
+}
+
+function emit(report: GradeReport, format: GradeFormat, output: string | undefined, color: boolean | undefined): void {
+  const terminalColor = colorWanted(color, process.stdout);
+  if (output) {
+    try {
+      writeFileSync(output, renderGrade(report, format, false));
+    } catch (error) {
+      throw new UsageError(`cannot write --output ${output}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+    process.stdout.write(renderGrade(report, 'human', terminalColor));
+    return;
+  }
+  process.stdout.write(renderGrade(report, format, terminalColor));
+}
+
+export async function runGradeCommand(args: GradeArgs): Promise<number> {
+  if (!Number.isInteger(args.concurrency) || args.concurrency < 1 || args.concurrency > 256) {
+    throw new UsageError(`--concurrency must be a whole number from 1 to 256, not ${args.concurrency}`);
+  }
+  const checkIds = selectChecks(diagnosisChecks, args.only, args.skip).map((check) => check.id);
+  const rubric = args.rubric ? readRubric(args.rubric, checkIds) : defaultRubric(checkIds);
+  const shard = args.shard ? parseShard(args.shard) : undefined;
+  const rows = readRoster(args.roster);
+  const { target: _unused, ...defaults } = toDiagnoseInput({ ...args, fqdn: '' });
+  const bar = progressBar(shard ? rows.length : rows.length);
+  let report: GradeReport;
+  try {
+    report = await gradeRoster({
+      roster: args.roster,
+      rows,
+      defaults,
+      rubric,
+      only: args.only,
+      skip: args.skip,
+      concurrency: args.concurrency,
+      shard,
+      onStudent: (result, done) => bar.onStudent(result, done),
+    });
+  } finally {
+    bar.stop();
+  }
+  emit(report, args.format, args.output, args.color);
+  return 0;
+}
+
+export async function runMergeCommand(args: MergeArgs): Promise<number> {
+  const reports = args.reports.map((path) => {
+    try {
+      return JSON.parse(readFileSync(path, 'utf8')) as GradeReport;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new UsageError(`merge: cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : code ?? 'not JSON'}`);
+    }
+  });
+  emit(mergeReports(reports, args.reports), args.format, args.output, args.color);
+  return 0;
+}
