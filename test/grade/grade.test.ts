@@ -1,0 +1,131 @@
+// Grading a class of real (lab) setups: healthy, broken, silent and malformed rows.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { checkIds } from '../../checks/index.js';
+import type { GradeReport } from '../../src/grade/grade.js';
+import { startLab, type Lab } from '../../src/lab/lab.js';
+import { describeWithBroker } from '../helpers/broker.js';
+import { runCli } from '../helpers/cli.js';
+import { parseJunit } from '../helpers/junit.js';
+import { schemaErrors } from '../helpers/schema.js';
+
+describeWithBroker('grade roster.csv', () => {
+  let labs: Record<'healthy' | 'expired' | 'silent', Lab>;
+  let dir: string;
+  let roster: string;
+  const out = (name: string) => join(dir, name);
+  const common = ['--timeout', '800', '--samples', '2'];
+
+  beforeAll(async () => {
+    const [healthy, expired, silent] = await Promise.all([
+      startLab({ scenario: 'healthy' }),
+      startLab({ scenario: 'expired' }),
+      startLab({ scenario: 'silent-peer' }),
+    ]);
+    labs = { healthy, expired, silent };
+    dir = mkdtempSync(join(tmpdir(), 'lampi-grade-'));
+    const row = (student: string, lab: Lab) =>
+      [student, lab.fqdn, lab.ports.tls, lab.ports.wss, lab.files.ca, lab.files.clientCert, lab.files.clientKey, `mqtt://127.0.0.1:${lab.ports.lampPlain}`, lab.deviceId, `${lab.fqdn}:${lab.publicAddress}`].join(',');
+    roster = out('class.csv');
+    writeFileSync(
+      roster,
+      [
+        'student,fqdn,port,wss_port,ca,cert,key,local,device_id,resolve',
+        row('alice', healthy),
+        row('bob', expired),
+        row('carol', silent),
+        'dave,,8883,,,,,,,',
+        row('alice', healthy),
+        `erin,cloud.lampi.test,${healthy.ports.tls},,missing/ca.crt,,,,,cloud.lampi.test:127.0.0.2`,
+        row('frank', healthy),
+        row('grace', expired),
+        '',
+      ].join('\n'),
+    );
+  });
+  afterAll(() => Promise.all(Object.values(labs).map((lab) => lab.stop())));
+
+  const grade = async (...args: string[]) => {
+    const run = await runCli(['grade', roster, ...common, ...args]);
+    expect(run.code).toBe(0);
+    return run;
+  };
+
+  it('grades every row: statuses and scores per student, bad rows named by line', async () => {
+    await grade('--format', 'json', '--output', out('all.json'));
+    const report = JSON.parse(readFileSync(out('all.json'), 'utf8')) as GradeReport;
+    expect(schemaErrors('grade.schema.json', report)).toEqual([]);
+    const by = (line: number) => report.students.find((s) => s.line === line)!;
+
+    expect(by(2)).toMatchObject({ student: 'alice', score: 17, maxScore: 17, counts: { pass: 17, fail: 0 } });
+    const bob = by(3);
+    expect(bob.checks.find((c) => c.id === 'tls.validity')?.status).toBe('fail');
+    expect(bob.score).toBe(bob.counts.pass);
+    expect(bob.score).toBeLessThan(17);
+    const carol = by(4);
+    expect(carol.checks.find((c) => c.id === 'tls.handshake')?.summary).toContain('never answered');
+    expect(carol.durationMs).toBeLessThan(5000); // a silent setup costs its own timeout, not the class's
+    expect(by(5).error).toBe('line 5: no fqdn for dave');
+    expect(by(6).error).toBe('line 6: student "alice" already appears on line 2');
+    expect(by(7).error).toMatch(/^line 7: cannot read --ca .*missing\/ca\.crt: no such file/);
+    expect(by(8)).toMatchObject({ student: 'frank', score: 17 });
+    expect(by(9).score).toBe(bob.score);
+  });
+
+  it('applies a rubric: points per id or area, partial credit for warn', async () => {
+    writeFileSync(out('rubric.json'), JSON.stringify({ points: { tls: 2, 'tls.validity': 10, mqtt: 1 }, warnCredit: 0.5 }));
+    await grade('--rubric', out('rubric.json'), '--format', 'json', '--output', out('rubric-report.json'));
+    const report = JSON.parse(readFileSync(out('rubric-report.json'), 'utf8')) as GradeReport;
+    const alice = report.students.find((s) => s.student === 'alice' && !s.error)!;
+    const bob = report.students.find((s) => s.student === 'bob')!;
+    expect(alice.maxScore).toBe(6 * 2 + 10 + 2 * 1);
+    expect(alice.score).toBe(alice.maxScore);
+    // bob's expired certificate costs tls.validity (10) and the MQTT checks it blocks (2).
+    expect(bob.score).toBe(alice.maxScore - 10 - 2);
+  });
+
+  it('writes a gradebook CSV: a row per student, a column per check id', async () => {
+    const csv = (await grade('--format', 'csv')).stdout.trim().split('\n');
+    const header = csv[0].split(',');
+    expect(header.slice(0, 5)).toEqual(['student', 'line', 'target', 'score', 'max_score']);
+    expect(header).toEqual(expect.arrayContaining(checkIds));
+    expect(csv).toHaveLength(1 + 8);
+    const bob = csv.find((line) => line.startsWith('bob,'))!.split(',');
+    expect(bob[header.indexOf('tls.validity')]).toBe('fail');
+  });
+
+  it('writes JUnit with a suite per student', async () => {
+    const suites = parseJunit((await grade('--format', 'junit')).stdout);
+    expect(suites.testsuite).toHaveLength(8);
+    const dave = suites.testsuite.find((s: { name: string }) => s.name.startsWith('dave'));
+    expect(dave.testcase[0].error.message).toBe('line 5: no fqdn for dave');
+  });
+
+  it('sharded grading merged back equals the unsharded result', async () => {
+    const whole = JSON.parse((await grade('--format', 'json')).stdout) as GradeReport;
+    for (const k of [1, 2, 3]) await grade('--shard', `${k}/3`, '--format', 'json', '--output', out(`shard-${k}.json`));
+    const parts = [1, 2, 3].map((k) => JSON.parse(readFileSync(out(`shard-${k}.json`), 'utf8')) as GradeReport);
+    expect(parts.reduce((n, part) => n + part.students.length, 0)).toBe(whole.students.length);
+    expect(parts.filter((part) => part.students.length > 0).length).toBeGreaterThan(1);
+
+    const merged = await runCli(['merge', out('shard-1.json'), out('shard-2.json'), out('shard-3.json'), '--format', 'json']);
+    expect(merged.code).toBe(0);
+    const joined = JSON.parse(merged.stdout) as GradeReport;
+    expect(schemaErrors('grade.schema.json', joined)).toEqual([]);
+    expect(joined.shard).toBeNull();
+    const essence = (report: GradeReport) =>
+      report.students.map((s) => ({ student: s.student, line: s.line, score: s.score, error: s.error, statuses: s.checks.map((c) => `${c.id}:${c.status}`) }));
+    expect(essence(joined)).toEqual(essence(whole));
+  });
+
+  it('shows a table, and no progress bar when not on a terminal', async () => {
+    const run = await grade();
+    expect(run.stdout).toMatch(/^student\s+target\s+dns\s+tcp\s+tls\s+mqtt\s+bridge\s+wss\s+plain\s+score$/m);
+    expect(run.stdout).toMatch(/^alice\s+cloud\.lampi\.test:\d+\s+✓.*17\/17$/m);
+    expect(run.stdout).toContain('8 students in');
+    expect(run.stderr).toBe('');
+    expect(run.stdout).not.toMatch(/\r|\u001b\[|graded ·/);
+  });
+});
