@@ -1,7 +1,9 @@
 // `npm run bench`: figures measured side by side in one run on the embedded lab. Speed targets
 // live here, not in the test suite.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { connect } from 'mqtt';
 import { diagnose } from '../src/diagnose.js';
 import { startLab, type Lab } from '../src/lab/lab.js';
@@ -94,12 +96,58 @@ async function main(): Promise<void> {
     const help = timeCommand([CLI, '--help']);
     say(`start-up (median of 15): node -e 0 ${bareNode.toFixed(0)} ms; --version ${version.toFixed(0)} ms (+${(version - bareNode).toFixed(0)}); --help ${help.toFixed(0)} ms (+${(help - bareNode).toFixed(0)})`);
 
-    // 4. One CLI diagnosis end to end, process start included.
-    const cli = spawnSync(process.execPath, [CLI, ...lab.diagnoseArgs(), '--format', 'json'], { encoding: 'utf8' });
-    const cliReport = JSON.parse(cli.stdout) as { durationMs: number; counts: Record<string, number> };
-    say(`one CLI run against the lab: diagnosis ${cliReport.durationMs} ms, ${cliReport.counts.pass} of 17 passed`);
+    // 4. One CLI diagnosis end to end, process start included, against testssl.sh's default scan.
+    const cliWall = median(Array.from({ length: 5 }, () => wallOf(process.execPath, [CLI, ...lab.diagnoseArgs(), '--format', 'json'])));
+    say(`one CLI diagnosis of the healthy lab, process start included: ${cliWall.toFixed(0)} ms (median of 5)`);
+    const testssl = ['/usr/bin/testssl', '/usr/bin/testssl.sh'].find(existsSync);
+    if (process.env.BENCH_SKIP_TESTSSL || !testssl) {
+      say(`testssl.sh: ${testssl ? 'skipped (BENCH_SKIP_TESTSSL)' : 'not installed (apt-get install testssl.sh) - comparison skipped'}`);
+    } else {
+      const scan = wallOf(testssl, ['--ip', lab.publicAddress, '--nodns', 'min', '--warnings', 'off', '--color', '0', '--quiet', `${lab.fqdn}:${lab.ports.tls}`], tmpdir());
+      say(`testssl.sh default scan of the same TLS port: ${(scan / 1000).toFixed(1)} s, ${(scan / cliWall).toFixed(0)}x the lampi-doctor run`);
+    }
   } finally {
     await lab.stop();
+  }
+
+  // 5. Grading: 100 targets over several lab brokers, about half broken, plus silent peers.
+  await benchGrading(say);
+}
+
+function wallOf(command: string, args: string[], cwd?: string): number {
+  const began = performance.now();
+  spawnSync(command, args, { stdio: 'ignore', cwd });
+  return performance.now() - began;
+}
+
+async function benchGrading(say: (line: string) => void): Promise<void> {
+  const healthy = ['healthy', 'healthy', 'healthy'];
+  const broken = ['expired', 'wrong-san', 'missing-intermediate', 'acl-denies-client', 'no-wss', 'client-cert-optional'];
+  const labs = await Promise.all([...healthy, ...broken, 'silent-peer'].map((scenario) => startLab({ scenario })));
+  try {
+    const silent = labs[labs.length - 1];
+    const pick = (i: number): Lab => (i < 45 ? labs[i % 3] : i < 90 ? labs[3 + (i % broken.length)] : silent);
+    const rows = Array.from({ length: 100 }, (_, i) => {
+      const lab = pick(i);
+      return [`student-${String(i).padStart(3, '0')}`, lab.fqdn, lab.ports.tls, lab.ports.wss, lab.files.ca, lab.files.clientCert, lab.files.clientKey, `mqtt://127.0.0.1:${lab.ports.lampPlain}`, lab.deviceId, `${lab.fqdn}:${lab.publicAddress}`].join(',');
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'lampi-bench-'));
+    const roster = join(dir, 'roster.csv');
+    writeFileSync(roster, ['student,fqdn,port,wss_port,ca,cert,key,local,device_id,resolve', ...rows].join('\n') + '\n');
+    const timeBinary = existsSync('/usr/bin/time');
+    const command = timeBinary ? '/usr/bin/time' : process.execPath;
+    const args = [...(timeBinary ? ['-f', '%M', process.execPath] : []), CLI, 'grade', roster, '--format', 'json', '--output', join(dir, 'grades.json')];
+    const began = performance.now();
+    const run = spawnSync(command, args, { encoding: 'utf8' });
+    const wall = performance.now() - began;
+    const peakKb = timeBinary ? Number(run.stderr.trim().split('\n').pop()) : NaN;
+    const report = JSON.parse(readFileSync(join(dir, 'grades.json'), 'utf8')) as { students: { counts: { fail: number; error: number } }[] };
+    const failing = report.students.filter((s) => s.counts.fail + s.counts.error > 0).length;
+    say(
+      `grading 100 targets (45 healthy, 45 broken in ${broken.length} ways, 10 silent peers) at the default concurrency: ${(wall / 1000).toFixed(1)} s wall, peak RSS ${Number.isFinite(peakKb) ? `${(peakKb / 1024).toFixed(0)} MB` : 'n/a (no /usr/bin/time)'}; ${failing} graded with failures`,
+    );
+  } finally {
+    await Promise.all(labs.map((lab) => lab.stop()));
   }
 }
 
