@@ -28,7 +28,7 @@ export function diagnosisOptions(y: Argv) {
     .option('cert', { type: 'string', describe: 'Client certificate, as the bridge\'s bridge_certfile', group: 'Certificates:' })
     .option('key', { type: 'string', describe: 'Private key of --cert, as bridge_keyfile (read locally, never printed)', group: 'Certificates:' })
     .option('key-passphrase', { type: 'string', describe: 'Passphrase of an encrypted --key', group: 'Certificates:' })
-    .option('mqtt-version', { choices: ['3.1.1', '5'], default: '3.1.1', describe: 'MQTT protocol version for the CONNECTs', group: 'MQTT:' })
+    .option('mqtt-version', { type: 'string', choices: ['3.1.1', '5'], default: '3.1.1', describe: 'MQTT protocol version for the CONNECTs', group: 'MQTT:' })
     .option('client-id', { type: 'string', describe: 'Client id to use (default: a unique lampi-doctor-<random>); never the bridge\'s', group: 'MQTT:' })
     .option('samples', { type: 'number', default: DEFAULT_SAMPLES, describe: 'Messages per round trip, for latency figures', group: 'MQTT:' })
     .option('qos', { type: 'number', choices: [0, 1, 2], default: 1, describe: 'QoS of the probe messages (never retained)', group: 'MQTT:' })

@@ -58,9 +58,18 @@ describeWithBroker('the CLI against a running lab', () => {
     expect(verbose.stdout).toContain('"mqttUsername": "doctor_client"');
   });
 
-  it('--color forces colour and --no-color removes it', async () => {
+  it('--color forces colour; --no-color and NO_COLOR remove it', async () => {
     expect((await runCli([...lab.diagnoseArgs(), '--color'])).stdout).toMatch(ANSI);
     expect((await runCli([...lab.diagnoseArgs(), '--no-color'], { FORCE_COLOR: '1' })).stdout).not.toMatch(ANSI);
+    expect((await runCli(lab.diagnoseArgs(), { FORCE_COLOR: '1', NO_COLOR: '1' })).stdout).not.toMatch(ANSI);
+    expect((await runCli(lab.diagnoseArgs(), { FORCE_COLOR: '1' })).stdout).toMatch(ANSI);
+  });
+
+  it('speaks MQTT 5 when asked', async () => {
+    const run = await runCli([...lab.diagnoseArgs(), '--mqtt-version', '5', '--only', 'mqtt', '--verbose']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('MQTT 5 CONNECT accepted');
+    expect(run.stdout).toContain('protocol=5');
   });
 
   it('connection refused exits 1 with the listener fix', async () => {
