@@ -6,6 +6,9 @@ import { runChecks, type RunHooks } from './engine/runner.js';
 import { countStatuses, type CheckResult, type Counts } from './engine/types.js';
 import { prepareProbeContext, type DiagnoseInput } from './inputs.js';
 import { createFactSource } from './probes/fact-source.js';
+import { citeConfig } from './config/cite.js';
+import { gatherLintFacts } from './config/lint-facts.js';
+import { runLintRules } from './lint.js';
 import { TOOL } from './version.js';
 
 export interface Report {
@@ -33,8 +36,29 @@ export interface DiagnoseOptions extends DiagnoseInput {
   skip?: string[];
   /** Which status fails the run (--fail-on): 'fail' (default) or 'warn'. */
   failOn?: FailOn;
+  /** The cloud broker's mosquitto.conf: lint it and cite its lines (--config). */
+  config?: string;
   /** Fixed clock for tests of dates. */
   now?: Date;
+}
+
+/** Lints the given configs (each its own broker), appends what is not a pass, and cites lines. */
+function joinConfig(results: CheckResult[], options: DiagnoseOptions, context: ReturnType<typeof prepareProbeContext>): CheckResult[] {
+  const paths = [options.config, options.bridgeConfig].filter((path): path is string => Boolean(path));
+  const facts = gatherLintFacts(paths);
+  const findings = runLintRules(facts, { now: options.now ?? new Date(), expiryWarnDays: context.expiryWarnDays, probePrefix: context.mqtt.probePrefix }).filter(
+    (finding) => finding.status !== 'pass',
+  );
+  const byPath = (path?: string) => facts.configs.find((model) => path && model.root === path);
+  const cited = citeConfig(results, {
+    cloud: byPath(options.config),
+    lamp: byPath(options.bridgeConfig),
+    findings,
+    port: context.port,
+    wssPort: context.mqtt.wssPort,
+    plainPort: context.mqtt.plainPort,
+  });
+  return [...cited, ...findings];
 }
 
 export async function diagnose(options: DiagnoseOptions): Promise<Report> {
@@ -64,6 +88,7 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
     deadlineMs: context.timeoutMs * 3 + 2000,
     hooks: options.hooks,
   });
+  const joined = options.config || options.bridgeConfig ? joinConfig(results, options, context) : results;
   const resolution = await facts.get('resolution');
   const tcp = await facts.get('tcp');
   return {
@@ -79,8 +104,8 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
     },
     startedAt: started.toISOString(),
     durationMs: Math.round(performance.now() - began),
-    checks: results,
-    counts: countStatuses(results),
-    exitCode: exitCodeFor(results, options.failOn),
+    checks: joined,
+    counts: countStatuses(joined),
+    exitCode: exitCodeFor(joined, options.failOn),
   };
 }

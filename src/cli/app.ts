@@ -36,7 +36,8 @@ export function diagnosisOptions(y: Argv) {
     .option('plain-port', { type: 'number', default: DEFAULT_PLAIN_PORT, describe: 'Plain MQTT port that must not be reachable from outside', group: 'MQTT:' })
     .option('local', { type: 'string', describe: 'The lamp\'s own broker, e.g. mqtt://127.0.0.1:1883, to test through the bridge', group: 'Bridge:' })
     .option('device-id', { type: 'string', describe: 'The lamp\'s id: the bridge maps its topics under devices/<id>/', group: 'Bridge:' })
-    .option('bridge-config', { type: 'string', describe: 'The lamp\'s lampi_bridge.conf, to read the bridge\'s mapping and client id', group: 'Bridge:' })
+    .option('bridge-config', { type: 'string', describe: 'The lamp\'s lampi_bridge.conf: its mapping and client id; linted, and cited by results', group: 'Bridge:' })
+    .option('config', { type: 'string', describe: 'The cloud broker\'s mosquitto.conf: linted, and cited by the results it explains', group: 'Bridge:' })
     .option('probe-prefix', { type: 'string', default: DEFAULT_PROBE_PREFIX, describe: 'Local topic prefix of the diagnostic bridge mapping', group: 'Bridge:' })
     .option('timeout', { type: 'number', default: DEFAULT_TIMEOUT_MS, describe: 'Limit for every network step, in ms', group: 'Limits:' })
     .option('expiry-warn-days', { type: 'number', default: DEFAULT_EXPIRY_WARN_DAYS, describe: 'Warn when a certificate expires within this many days', group: 'Limits:' });
@@ -50,7 +51,8 @@ Usage:
   ${TOOL.name} lab up|down|status      keep a lab running to explore
   ${TOOL.name} lab scenarios           list the broken setups the lab can build
   ${TOOL.name} grade roster.csv        grade a class: one diagnosis per row, scored by a rubric
-  ${TOOL.name} merge shard-*.json      join the --format json reports of grade --shard K/N runs`;
+  ${TOOL.name} merge shard-*.json      join the --format json reports of grade --shard K/N runs
+  ${TOOL.name} lint [config...]        read Mosquitto configs and the files they name (one config per broker)`;
 
 const EPILOG = `Examples:
   Diagnose a broker as the lamp's bridge sees it:
@@ -99,6 +101,11 @@ function build(args: string[]) {
         .option('concurrency', { type: 'number', default: DEFAULT_CONCURRENCY, describe: 'Students diagnosed at once', group: 'Grading:' })
         .option('shard', { type: 'string', describe: 'Grade only slice K of N (stable by student name), e.g. 2/4', group: 'Grading:' }),
     )
+    .command('lint [paths..]', false, (y) =>
+      reportOptions(y.positional('paths', { type: 'string', array: true, describe: 'Mosquitto configs, one per broker (default /etc/mosquitto/mosquitto.conf)' }))
+        .option('expiry-warn-days', { type: 'number', default: DEFAULT_EXPIRY_WARN_DAYS, describe: 'Warn when a certificate expires within this many days', group: 'Limits:' })
+        .option('probe-prefix', { type: 'string', default: DEFAULT_PROBE_PREFIX, describe: 'Local topic prefix of the diagnostic bridge mapping', group: 'Bridge:' }),
+    )
     .command('merge <reports..>', false, (y) =>
       reportOptions(y.positional('reports', { type: 'string', array: true, describe: 'grade --format json reports of the shards' }), GRADE_FORMATS),
     )
@@ -124,6 +131,10 @@ export async function runCli(args: string[]): Promise<number> {
     if (command === 'grade') {
       const { runGradeCommand } = await import('./grade-command.js');
       return await runGradeCommand(parsed as never);
+    }
+    if (command === 'lint') {
+      const { runLintCommand } = await import('./lint-command.js');
+      return await runLintCommand(parsed as never);
     }
     if (command === 'merge') {
       const { runMergeCommand } = await import('./grade-command.js');

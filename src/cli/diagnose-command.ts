@@ -36,6 +36,7 @@ export interface DiagnoseArgs extends ReportArgs {
   local?: string;
   deviceId?: string;
   bridgeConfig?: string;
+  config?: string;
   probePrefix: string;
 }
 
@@ -117,7 +118,7 @@ export async function runDiagnoseCommand(args: DiagnoseArgs): Promise<number> {
   const progress = await progressHooks(`Diagnosing ${args.fqdn}`);
   let report: Report;
   try {
-    report = await diagnose({ ...input, only: args.only, skip: args.skip, failOn: args.failOn, hooks: progress.hooks });
+    report = await diagnose({ ...input, config: args.config, only: args.only, skip: args.skip, failOn: args.failOn, hooks: progress.hooks });
   } finally {
     progress.stop();
   }

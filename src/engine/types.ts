@@ -22,6 +22,9 @@ export interface CheckResult extends Outcome {
   id: string;
   title: string;
   durationMs: number;
+  /** The configuration line a result is about, or that explains it (config lint, joined runs). */
+  file?: string;
+  line?: number;
 }
 
 /**

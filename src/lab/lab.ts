@@ -215,7 +215,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
   }
   if (setup.acl) writeFileSync(server.acl, setup.acl);
   writeFileSync(info.files.bridgeCert, (setup.bridgeIdentity ?? ids.bridge).certPem);
-  writePrivate(info.files.bridgeKey, (setup.bridgeIdentity ?? ids.bridge).keyPem);
+  writePrivate(info.files.bridgeKey, setup.bridgeKeyPem ?? (setup.bridgeIdentity ?? ids.bridge).keyPem);
   writeFileSync(info.files.cloudConfig, cloudConfig(setup, info, server));
   writeFileSync(info.files.lampConfig, lampConfig(setup, info));
 
@@ -239,7 +239,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
     const lamp = startProcess('lamp broker', mosquitto, ['-c', info.files.lampConfig], f('lamp.out'), detached);
     started.push(lamp);
     await waitUntilListening(lamp, [{ host: '127.0.0.1', port: lampPlain }], info.files.lampLog);
-    if (setup.tlsPort === 'tls' && !setup.bridgeIdentity) await waitForBridge(info, lamp);
+    if (setup.tlsPort === 'tls' && !setup.bridgeIdentity && !setup.bridgeKeyPem) await waitForBridge(info, lamp);
   } catch (error) {
     await Promise.all(started.map((proc) => stopPid(proc.pid)));
     throw error;

@@ -43,6 +43,8 @@ export interface CloudSetup {
   lampDeviceId?: string;
   /** The lamp's bridge certificate, when not the good one. */
   bridgeIdentity?: Issued;
+  /** A bridge_keyfile that does not belong to the bridge certificate. */
+  bridgeKeyPem?: string;
 }
 
 export interface Scenario {
@@ -262,6 +264,13 @@ export const SCENARIOS: Scenario[] = [
       const other = await issue({ commonName: 'Some Other CA', isCa: true, organization: 'Elsewhere' });
       return { ...(await healthy(ids)), bridgeIdentity: await issue({ commonName: `${LAB_DEVICE_ID}_broker`, issuer: other, usage: 'client' }) };
     },
+  },
+  {
+    name: 'bridge-key-mismatch',
+    description: 'the lamp\'s bridge_keyfile belongs to another certificate, so its bridge never connects',
+    expect: { 'bridge.status': 'warn', 'bridge.inbound': 'fail', 'bridge.outbound': 'fail' },
+    says: /unknown: no retained bridge state/,
+    build: async (ids) => ({ ...(await healthy(ids)), bridgeKeyPem: (await issue({ commonName: 'someone-else', issuer: ids.ca, usage: 'client' })).keyPem }),
   },
   {
     name: 'no-wss',

@@ -1,6 +1,7 @@
 // The terminal report: one line per check in registry order, a fix under every non-pass, a count.
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Report } from '../diagnose.js';
+import type { LintReport } from '../lint.js';
 import type { CheckResult, Status } from '../engine/types.js';
 
 export interface HumanOptions {
@@ -60,15 +61,32 @@ export function renderCounts(report: Pick<Report, 'counts' | 'checks' | 'duratio
   return `${plural(report.checks.length, 'check')} in ${(report.durationMs / 1000).toFixed(2)} s: ${parts.join(', ')}`;
 }
 
+/** `file:line`, as editors and terminals link it; line 0 means the file as a whole. */
+export function location(result: Pick<CheckResult, 'file' | 'line'>): string | undefined {
+  if (!result.file) return undefined;
+  return result.line ? `${result.file}:${result.line}` : result.file;
+}
+
 export function renderCheck(result: CheckResult, idWidth: number, options: HumanOptions, chalk: ChalkInstance): string {
   const head = `${paint(chalk, result.status, `${SYMBOL[result.status]} ${result.status.padEnd(5)}`)} ${chalk.bold(result.id.padEnd(idWidth))}  ${result.summary}`;
   const lines = [head];
   const indent = ' '.repeat(8 + idWidth + 2);
+  const where = location(result);
+  if (where) lines.push(chalk.gray(`${indent}at ${where}`));
   if (result.hint && result.status !== 'pass') lines.push(wrap(`${chalk.cyan('fix:')} ${result.hint}`, options.width ?? 0, indent));
   if (options.verbose && result.evidence) {
     for (const line of JSON.stringify(result.evidence, null, 2).split('\n')) lines.push(chalk.gray(indent + line));
   }
   return lines.join('\n');
+}
+
+export function renderLintHuman(report: LintReport, options: HumanOptions): string {
+  const chalk = new Chalk({ level: options.color ? 1 : 0 });
+  const header = `${chalk.bold(`${report.tool.name} ${report.tool.version}`)} · lint ${report.config.paths.join(', ')}`;
+  const idWidth = Math.max(...report.checks.map((check) => check.id.length));
+  const body = report.checks.map((check) => renderCheck(check, idWidth, options, chalk));
+  const total = renderCounts(report, chalk).replace(/^\d+ checks?/, `${report.checks.length} finding${report.checks.length === 1 ? '' : 's'}`);
+  return [header, '', ...body, '', total, ''].join('\n');
 }
 
 export function renderHuman(report: Report, options: HumanOptions): string {

@@ -1,6 +1,7 @@
 // JUnit XML as GitLab, Jenkins and GitHub test reporters read it: <testsuites> of <testsuite>s of
 // <testcase classname="area" name="id">, with <failure>, <error> or <skipped> inside.
 import type { Report } from '../diagnose.js';
+import type { LintReport } from '../lint.js';
 import { areaOf } from '../engine/selection.js';
 import type { CheckResult } from '../engine/types.js';
 
@@ -35,7 +36,9 @@ function body(check: CheckResult): string {
 }
 
 function testcase(check: CheckResult): string {
-  const open = `    <testcase classname="${xmlEscape(areaOf(check.id))}" name="${xmlEscape(check.id)}" time="${seconds(check.durationMs)}"`;
+  // Config findings repeat an id across files and lines: the location keeps test names unique.
+  const name = check.file ? `${check.id} (${check.line ? `${check.file}:${check.line}` : check.file})` : check.id;
+  const open = `    <testcase classname="${xmlEscape(areaOf(check.id))}" name="${xmlEscape(name)}" time="${seconds(check.durationMs)}"`;
   const message = xmlEscape(check.summary);
   switch (check.status) {
     case 'fail':
@@ -87,5 +90,10 @@ export function renderJunitSuites(name: string, suites: JunitSuite[], durationMs
 
 export function renderJunit(report: Report): string {
   const suite = { name: `${report.tool.name} ${report.target.host}:${report.target.port}`, timestamp: report.startedAt, durationMs: report.durationMs, checks: report.checks };
+  return renderJunitSuites(report.tool.name, [suite], report.durationMs);
+}
+
+export function renderLintJunit(report: LintReport): string {
+  const suite = { name: `${report.tool.name} lint ${report.config.paths.join(' ')}`, timestamp: report.startedAt, durationMs: report.durationMs, checks: report.checks };
   return renderJunitSuites(report.tool.name, [suite], report.durationMs);
 }

@@ -1,0 +1,52 @@
+// Config lint rules: like checks, they only decide; each finding points at a file and line.
+import type { ConfEntry } from '../../src/config/mosquitto-conf.js';
+import type { Block, ConfigModel, ListenerModel } from '../../src/config/model.js';
+import { isTls, last } from '../../src/config/model.js';
+import type { LintFacts } from '../../src/config/lint-facts.js';
+import type { Evidence, Outcome } from '../../src/engine/types.js';
+
+export interface LintFinding extends Outcome {
+  file: string;
+  line: number;
+}
+
+export interface LintSettings {
+  now: Date;
+  expiryWarnDays: number;
+  /** Local prefix of the diagnostic bridge mapping (lampi-doctor/). */
+  probePrefix: string;
+}
+
+export interface LintRule {
+  id: string;
+  title: string;
+  run(facts: LintFacts, settings: LintSettings): LintFinding[];
+}
+
+export const defineRule = (rule: LintRule): LintRule => rule;
+
+type At = { file: string; line: number };
+export const at = (place: At | ConfEntry | Block): At => ({ file: place.file, line: place.line });
+
+export const ok = (place: At, summary: string, evidence?: Evidence): LintFinding => ({ ...place, status: 'pass', summary, evidence });
+export const bad = (place: At, summary: string, hint: string, evidence?: Evidence): LintFinding => ({ ...place, status: 'fail', summary, hint, evidence });
+export const doubt = (place: At, summary: string, hint: string, evidence?: Evidence): LintFinding => ({ ...place, status: 'warn', summary, hint, evidence });
+
+export function listenerName(listener: ListenerModel): string {
+  return listener.implicit ? `the default listener (port ${listener.port})` : `listener ${listener.port}${listener.address ? ` ${listener.address}` : ''}`;
+}
+
+/** The TLS listener (in another config) that a bridge's `address` port reaches, if linted alongside. */
+export function remoteListener(facts: LintFacts, own: ConfigModel, address: ConfEntry | undefined): { model: ConfigModel; listener: ListenerModel } | undefined {
+  const target = address?.args[0];
+  if (!target) return undefined;
+  const port = Number(/:(\d+)$/.exec(target)?.[1] ?? 1883);
+  for (const model of facts.configs) {
+    if (model === own) continue;
+    const listener = model.listeners.find((l) => l.port === port && isTls(l));
+    if (listener) return { model, listener };
+  }
+  return undefined;
+}
+
+export { last };

@@ -1,0 +1,23 @@
+// The ordered registry of config lint rules (ids under config.).
+import { configBridgeAddress, configBridgeIdentity, configBridgeTls, configTopics } from './bridge.js';
+import { configCertificates, configChain, configFiles, configKeypair } from './files.js';
+import { configListenerTls, configPlainListener, configWebsockets } from './listeners.js';
+import { configLoad, configOption } from './syntax.js';
+
+export const lintRules = [
+  configLoad,
+  configOption,
+  configFiles,
+  configKeypair,
+  configChain,
+  configCertificates,
+  configListenerTls,
+  configPlainListener,
+  configWebsockets,
+  configBridgeAddress,
+  configBridgeTls,
+  configBridgeIdentity,
+  configTopics,
+];
+
+export const lintRuleIds = lintRules.map((rule) => rule.id);

@@ -1,0 +1,68 @@
+// Loads Mosquitto configuration as the broker does: each file in order, `include_dir` expanded in
+// place with its *.conf files in name order. Only reads; problems are collected, not thrown.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseConf, type ConfEntry } from './mosquitto-conf.js';
+
+export interface LoadProblem {
+  file: string;
+  line: number;
+  kind: 'missing' | 'unreadable' | 'include-missing' | 'include-loop';
+  message: string;
+}
+
+export interface LoadedConfig {
+  /** The files read, in the order Mosquitto reads them. */
+  files: string[];
+  entries: ConfEntry[];
+  problems: LoadProblem[];
+}
+
+function errno(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : String(code);
+}
+
+export function loadConfig(paths: readonly string[]): LoadedConfig {
+  const loaded: LoadedConfig = { files: [], entries: [], problems: [] };
+  const visiting = new Set<string>();
+
+  const readFile = (path: string, from?: { file: string; line: number }) => {
+    const absolute = resolve(path);
+    if (visiting.has(absolute)) {
+      loaded.problems.push({ file: from?.file ?? absolute, line: from?.line ?? 0, kind: 'include-loop', message: `${absolute} includes itself` });
+      return;
+    }
+    let text: string;
+    try {
+      text = readFileSync(absolute, 'utf8');
+    } catch (error) {
+      const kind = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : 'unreadable';
+      loaded.problems.push({ file: from?.file ?? absolute, line: from?.line ?? 0, kind, message: `cannot read ${absolute}: ${errno(error)}` });
+      return;
+    }
+    visiting.add(absolute);
+    loaded.files.push(absolute);
+    for (const entry of parseConf(text, absolute)) {
+      loaded.entries.push(entry);
+      if (entry.key === 'include_dir' && entry.args[0]) includeDir(entry.args[0], entry);
+    }
+    visiting.delete(absolute);
+  };
+
+  const includeDir = (dir: string, entry: ConfEntry) => {
+    let names: string[];
+    try {
+      if (!statSync(dir).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+      names = readdirSync(dir);
+    } catch (error) {
+      loaded.problems.push({ file: entry.file, line: entry.line, kind: 'include-missing', message: `include_dir ${dir}: ${errno(error)}` });
+      return;
+    }
+    // Mosquitto loads *.conf files of the folder in (byte-wise) name order.
+    for (const name of names.filter((n) => n.endsWith('.conf')).sort()) readFile(join(dir, name), entry);
+  };
+
+  for (const path of paths) readFile(path);
+  return loaded;
+}

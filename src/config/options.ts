@@ -1,0 +1,78 @@
+// Mosquitto 2.0's configuration vocabulary (mosquitto.conf(5)), by where an option belongs.
+
+export const GLOBAL_OPTIONS = [
+  'acl_file', 'allow_anonymous', 'allow_duplicate_messages', 'allow_zero_length_clientid', 'auth_plugin',
+  'auth_plugin_deny_special_chars', 'auto_id_prefix', 'autosave_interval', 'autosave_on_changes', 'check_retain_source',
+  'clientid_prefixes', 'connection_messages', 'include_dir', 'log_dest', 'log_facility', 'log_timestamp',
+  'log_timestamp_format', 'log_type', 'max_inflight_bytes', 'max_inflight_messages', 'max_keepalive', 'max_packet_size',
+  'max_queued_bytes', 'max_queued_messages', 'memory_limit', 'message_size_limit', 'password_file', 'per_listener_settings',
+  'persistence', 'persistence_file', 'persistence_location', 'persistent_client_expiration', 'pid_file', 'plugin',
+  'psk_file', 'queue_qos0_messages', 'retain_available', 'set_tcp_nodelay', 'sys_interval', 'upgrade_outgoing_qos', 'user',
+  'websockets_log_level', 'websockets_headers_size',
+] as const;
+
+export const LISTENER_OPTIONS = [
+  'listener', 'port', 'bind_address', 'bind_interface', 'http_dir', 'max_connections', 'max_qos', 'max_topic_alias',
+  'mount_point', 'protocol', 'socket_domain', 'use_username_as_clientid', 'cafile', 'capath', 'certfile', 'keyfile',
+  'ciphers', 'ciphers_tls1.3', 'crlfile', 'dhparamfile', 'require_certificate', 'tls_engine', 'tls_engine_kpass_sha1',
+  'tls_keyform', 'tls_version', 'use_identity_as_username', 'use_subject_as_username', 'psk_hint',
+] as const;
+
+export const BRIDGE_OPTIONS = [
+  'connection', 'address', 'addresses', 'bridge_alpn', 'bridge_attempt_unsubscribe', 'bridge_bind_address', 'bridge_cafile',
+  'bridge_capath', 'bridge_certfile', 'bridge_identity', 'bridge_insecure', 'bridge_keyfile', 'bridge_max_packet_size',
+  'bridge_outgoing_retain', 'bridge_protocol_version', 'bridge_psk', 'bridge_require_ocsp', 'bridge_tls_version',
+  'cleansession', 'clientid', 'idle_timeout', 'keepalive_interval', 'local_cleansession', 'local_clientid',
+  'local_password', 'local_username', 'notifications', 'notifications_local_only', 'notification_topic', 'remote_clientid',
+  'remote_password', 'remote_username', 'restart_timeout', 'round_robin', 'start_type', 'threshold', 'topic', 'try_private',
+] as const;
+
+/** Options whose name is a prefix (auth_opt_NAME, plugin_opt_NAME). */
+const PREFIXES = ['auth_opt_', 'plugin_opt_'];
+
+const ALL = [...GLOBAL_OPTIONS, ...LISTENER_OPTIONS, ...BRIDGE_OPTIONS];
+const GLOBAL = new Set<string>(GLOBAL_OPTIONS);
+const LISTENER = new Set<string>(LISTENER_OPTIONS);
+const BRIDGE = new Set<string>(BRIDGE_OPTIONS);
+
+export type OptionContext = 'global' | 'listener' | 'bridge' | 'unknown';
+
+export function contextOf(option: string): OptionContext {
+  if (GLOBAL.has(option) || PREFIXES.some((prefix) => option.startsWith(prefix))) return 'global';
+  if (LISTENER.has(option)) return 'listener';
+  if (BRIDGE.has(option)) return 'bridge';
+  return 'unknown';
+}
+
+/** The bridge's name for a listener TLS option written inside a connection block. */
+export const BRIDGE_EQUIVALENT: Record<string, string> = {
+  cafile: 'bridge_cafile',
+  capath: 'bridge_capath',
+  certfile: 'bridge_certfile',
+  keyfile: 'bridge_keyfile',
+  tls_version: 'bridge_tls_version',
+};
+
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i += 1) {
+    let previous = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j += 1) {
+      const saved = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = saved;
+    }
+  }
+  return row[b.length];
+}
+
+/** The valid option nearest to a misspelt one, when it is near enough to be what was meant. */
+export function nearestOption(option: string): string | undefined {
+  let best: { name: string; d: number } | undefined;
+  for (const name of ALL) {
+    const d = distance(option.toLowerCase(), name);
+    if (!best || d < best.d) best = { name, d };
+  }
+  return best && best.d <= Math.max(2, Math.floor(option.length / 3)) ? best.name : undefined;
+}

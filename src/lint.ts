@@ -1,0 +1,57 @@
+// `lampi-doctor lint`: config files -> facts -> rules -> results, in the diagnosis's result shape.
+import { lintRules } from '../checks/config/index.js';
+import type { LintSettings } from '../checks/config/define.js';
+import { gatherLintFacts, type LintFacts } from './config/lint-facts.js';
+import { exitCodeFor, type FailOn } from './engine/exit-code.js';
+import { countStatuses, type CheckResult, type Counts } from './engine/types.js';
+import { DEFAULT_EXPIRY_WARN_DAYS, DEFAULT_PROBE_PREFIX } from './inputs.js';
+import { TOOL } from './version.js';
+
+export const DEFAULT_CONFIG = '/etc/mosquitto/mosquitto.conf';
+
+export interface LintReport {
+  tool: { name: string; version: string };
+  config: { paths: string[]; files: string[] };
+  startedAt: string;
+  durationMs: number;
+  checks: (CheckResult & { file: string; line: number })[];
+  counts: Counts;
+  exitCode: number;
+}
+
+export interface LintOptions {
+  paths: string[];
+  now?: Date;
+  expiryWarnDays?: number;
+  probePrefix?: string;
+  failOn?: FailOn;
+}
+
+export function runLintRules(facts: LintFacts, settings: LintSettings): LintReport['checks'] {
+  return lintRules.flatMap((rule) => {
+    try {
+      return rule.run(facts, settings).map((finding) => ({ id: rule.id, title: rule.title, ...finding, durationMs: 0 }));
+    } catch (error) {
+      return [{ id: rule.id, title: rule.title, status: 'error' as const, summary: `the rule itself failed: ${(error as Error).message}`, hint: 'This is a lampi-doctor bug: please report it.', file: facts.configs[0]?.root ?? '', line: 0, durationMs: 0 }];
+    }
+  });
+}
+
+export function lint(options: LintOptions): LintReport {
+  const started = new Date();
+  const began = performance.now();
+  const paths = options.paths.length > 0 ? options.paths : [DEFAULT_CONFIG];
+  const facts = gatherLintFacts(paths);
+  let probePrefix = options.probePrefix ?? DEFAULT_PROBE_PREFIX;
+  if (!probePrefix.endsWith('/')) probePrefix += '/';
+  const checks = runLintRules(facts, { now: options.now ?? started, expiryWarnDays: options.expiryWarnDays ?? DEFAULT_EXPIRY_WARN_DAYS, probePrefix });
+  return {
+    tool: TOOL,
+    config: { paths, files: facts.configs.flatMap((model) => model.files) },
+    startedAt: started.toISOString(),
+    durationMs: Math.round(performance.now() - began),
+    checks,
+    counts: countStatuses(checks),
+    exitCode: exitCodeFor(checks, options.failOn),
+  };
+}
