@@ -3,8 +3,14 @@
 import { X509Certificate, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../engine/types.js';
+import { describeFsError } from '../fs-errors.js';
 
 const CERT_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+
+/** The PEM certificate blocks in a text, in order. */
+export function certificateBlocks(text: string): string[] {
+  return text.match(CERT_BLOCK) ?? [];
+}
 const KEY_MARKER = /-----BEGIN (?:RSA |EC |ENCRYPTED |DSA )?PRIVATE KEY-----/;
 
 export interface CertificateFile {
@@ -24,17 +30,14 @@ function readInput(path: string, flag: string): Buffer {
   try {
     return readFileSync(path);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : code;
-    throw new UsageError(`cannot read ${flag} ${path}: ${why}`);
+    throw new UsageError(`cannot read ${flag} ${path}: ${describeFsError(error)}`);
   }
 }
 
 export function readCertificateFile(path: string, flag: string): CertificateFile {
   const data = readInput(path, flag);
   const text = data.toString('latin1');
-  const blocks = text.match(CERT_BLOCK) ?? [];
+  const blocks = certificateBlocks(text);
   if (blocks.length === 0) {
     if (KEY_MARKER.test(text)) {
       throw new UsageError(`${flag} ${path} holds a private key, not a certificate (are --cert and --key swapped?)`);

@@ -1,11 +1,9 @@
 // `lampi-doctor <fqdn>`: run the diagnosis with live progress on a terminal, then print and save.
-import { writeFileSync } from 'node:fs';
 import { diagnose, type Report } from '../diagnose.js';
 import type { RunHooks } from '../engine/runner.js';
-import { UsageError } from '../engine/types.js';
 import type { DiagnoseInput } from '../inputs.js';
 import { render, type Format } from '../reporters/index.js';
-import { renderHuman } from '../reporters/human.js';
+import { deliver } from './output.js';
 
 export interface ReportArgs {
   format: Format;
@@ -100,17 +98,8 @@ export async function progressHooks(label: string): Promise<{ hooks: RunHooks; s
 }
 
 export function emitReport(report: Report, args: ReportArgs): void {
-  const human = { color: colorWanted(args.color, process.stdout), verbose: args.verbose, width: process.stdout.columns || 0 };
-  if (args.output) {
-    try {
-      writeFileSync(args.output, render(report, args.format, { ...human, color: false, width: 0 }));
-    } catch (error) {
-      throw new UsageError(`cannot write --output ${args.output}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-    }
-    process.stdout.write(renderHuman(report, human));
-    return;
-  }
-  process.stdout.write(render(report, args.format, human));
+  const width = process.stdout.columns || 0;
+  deliver((format, color) => render(report, format, { color, verbose: args.verbose, width: color ? width : 0 }), args.format, args.output, colorWanted(args.color, process.stdout));
 }
 
 export async function runDiagnoseCommand(args: DiagnoseArgs): Promise<number> {

@@ -1,13 +1,15 @@
 // `lampi-doctor grade roster.csv` and `lampi-doctor merge shard-*.json`.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { diagnosisChecks } from '../../checks/index.js';
 import { selectChecks } from '../engine/selection.js';
 import { UsageError } from '../engine/types.js';
+import { describeFsError } from '../fs-errors.js';
 import { gradeRoster, mergeReports, parseShard, type GradeReport, type StudentResult } from '../grade/grade.js';
 import { readRoster } from '../grade/roster.js';
 import { defaultRubric, readRubric } from '../grade/rubric.js';
 import { renderGrade, type GradeFormat } from '../reporters/grade.js';
 import { colorWanted, toDiagnoseInput, type DiagnoseArgs } from './diagnose-command.js';
+import { deliver } from './output.js';
 
 export interface GradeArgs extends Omit<DiagnoseArgs, 'format' | 'fqdn'> {
   roster: string;
@@ -44,17 +46,7 @@ function progressBar(total: number): { onStudent(result: StudentResult, done: nu
 }
 
 function emit(report: GradeReport, format: GradeFormat, output: string | undefined, color: boolean | undefined): void {
-  const terminalColor = colorWanted(color, process.stdout);
-  if (output) {
-    try {
-      writeFileSync(output, renderGrade(report, format, false));
-    } catch (error) {
-      throw new UsageError(`cannot write --output ${output}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-    }
-    process.stdout.write(renderGrade(report, 'human', terminalColor));
-    return;
-  }
-  process.stdout.write(renderGrade(report, format, terminalColor));
+  deliver((f, c) => renderGrade(report, f, c), format, output, colorWanted(color, process.stdout));
 }
 
 export async function runGradeCommand(args: GradeArgs): Promise<number> {
@@ -92,8 +84,7 @@ export async function runMergeCommand(args: MergeArgs): Promise<number> {
     try {
       return JSON.parse(readFileSync(path, 'utf8')) as GradeReport;
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      throw new UsageError(`merge: cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : code ?? 'not JSON'}`);
+      throw new UsageError(`merge: cannot read ${path}: ${error instanceof SyntaxError ? 'not JSON' : describeFsError(error)}`);
     }
   });
   emit(mergeReports(reports, args.reports), args.format, args.output, args.color);

@@ -4,6 +4,8 @@ import { createHash, createPublicKey, X509Certificate, type KeyObject } from 'no
 import { readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { describeCertificate, type CertificateInfo } from '../certs/describe.js';
+import { certificateBlocks } from '../certs/pem.js';
+import { describeFsError } from '../fs-errors.js';
 
 export interface FileFacts {
   path: string;
@@ -96,8 +98,7 @@ export function gatherFileFacts(path: string, brokerUser: string): FileFacts {
     text = readFileSync(path, 'latin1');
     facts.readable = true;
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    facts.error = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String(code);
+    facts.error = describeFsError(error);
     return facts;
   }
   facts.isKey = /-----BEGIN (?:RSA |EC |ENCRYPTED |DSA )?PRIVATE KEY-----/.test(text);
@@ -109,7 +110,7 @@ export function gatherFileFacts(path: string, brokerUser: string): FileFacts {
       facts.parseError = 'the private key does not parse';
     }
   }
-  const blocks = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+  const blocks = certificateBlocks(text);
   for (const [index, block] of blocks.entries()) {
     try {
       const cert = new X509Certificate(block);

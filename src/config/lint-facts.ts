@@ -3,6 +3,7 @@
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { buildLocalChain } from '../certs/chain.js';
+import { certificateBlocks } from '../certs/pem.js';
 import { gatherFileFacts, type FileFacts } from './file-facts.js';
 import { loadConfig } from './load.js';
 import { buildModel, last, pathOf, type Block, type ConfigModel } from './model.js';
@@ -32,7 +33,7 @@ export function tlsMaterial(model: ConfigModel): { block: Block; kind: 'listener
 
 function certificatesOf(path: string): X509Certificate[] {
   try {
-    return (readFileSync(path, 'latin1').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []).map((pem) => new X509Certificate(pem));
+    return certificateBlocks(readFileSync(path, 'latin1')).map((pem) => new X509Certificate(pem));
   } catch {
     return [];
   }

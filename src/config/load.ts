@@ -2,6 +2,7 @@
 // place with its *.conf files in name order. Only reads; problems are collected, not thrown.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { describeFsError } from '../fs-errors.js';
 import { parseConf, type ConfEntry } from './mosquitto-conf.js';
 
 export interface LoadProblem {
@@ -18,10 +19,6 @@ export interface LoadedConfig {
   problems: LoadProblem[];
 }
 
-function errno(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  return code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : String(code);
-}
 
 export function loadConfig(paths: readonly string[]): LoadedConfig {
   const loaded: LoadedConfig = { files: [], entries: [], problems: [] };
@@ -38,7 +35,7 @@ export function loadConfig(paths: readonly string[]): LoadedConfig {
       text = readFileSync(absolute, 'utf8');
     } catch (error) {
       const kind = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : 'unreadable';
-      loaded.problems.push({ file: from?.file ?? absolute, line: from?.line ?? 0, kind, message: `cannot read ${absolute}: ${errno(error)}` });
+      loaded.problems.push({ file: from?.file ?? absolute, line: from?.line ?? 0, kind, message: `cannot read ${absolute}: ${describeFsError(error)}` });
       return;
     }
     visiting.add(absolute);
@@ -56,7 +53,7 @@ export function loadConfig(paths: readonly string[]): LoadedConfig {
       if (!statSync(dir).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
       names = readdirSync(dir);
     } catch (error) {
-      loaded.problems.push({ file: entry.file, line: entry.line, kind: 'include-missing', message: `include_dir ${dir}: ${errno(error)}` });
+      loaded.problems.push({ file: entry.file, line: entry.line, kind: 'include-missing', message: `include_dir ${dir}: ${describeFsError(error)}` });
       return;
     }
     // Mosquitto loads *.conf files of the folder in (byte-wise) name order.

@@ -2,6 +2,7 @@
 // after `listener` or `connection` belonging to that block. Every entry keeps its file and line.
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../engine/types.js';
+import { describeFsError } from '../fs-errors.js';
 
 export interface ConfEntry {
   file: string;
@@ -54,8 +55,7 @@ export function readConf(path: string, flag: string): ConfEntry[] {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`cannot read ${flag} ${path}: ${code === 'ENOENT' ? 'no such file' : code}`);
+    throw new UsageError(`cannot read ${flag} ${path}: ${describeFsError(error)}`);
   }
   return parseConf(text, path);
 }

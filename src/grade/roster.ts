@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { UsageError } from '../engine/types.js';
+import { describeFsError } from '../fs-errors.js';
 import type { DiagnoseInput } from '../inputs.js';
 
 export const REQUIRED_COLUMNS = ['student', 'fqdn'] as const;
@@ -70,8 +71,7 @@ export function readRoster(path: string): RosterRow[] {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`cannot read roster ${path}: ${code === 'ENOENT' ? 'no such file' : code}`);
+    throw new UsageError(`cannot read roster ${path}: ${describeFsError(error)}`);
   }
   const [header, ...records] = parseCsv(text);
   if (!header) throw new UsageError(`roster ${path} is empty: it needs a header row (student,fqdn,...) and one row per student`);

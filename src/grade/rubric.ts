@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { areaOf } from '../engine/selection.js';
 import { UsageError, type CheckResult } from '../engine/types.js';
+import { describeFsError } from '../fs-errors.js';
 
 export interface Rubric {
   /** Points per check id. */
@@ -20,8 +21,8 @@ export function readRubric(path: string, checkIds: readonly string[]): Rubric {
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`--rubric ${path}: ${code === 'ENOENT' ? 'no such file' : code ?? `not valid JSON (${(error as Error).message})`}`);
+    const why = error instanceof SyntaxError ? `not valid JSON (${error.message})` : describeFsError(error);
+    throw new UsageError(`--rubric ${path}: ${why}`);
   }
   const spec = raw as { points?: Record<string, unknown>; warnCredit?: unknown };
   if (typeof spec !== 'object' || spec === null || typeof spec.points !== 'object' || spec.points === null) {

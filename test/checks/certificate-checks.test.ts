@@ -4,14 +4,9 @@ import { tlsClientAuth } from '../../checks/tls-client-auth.js';
 import { tlsHostname } from '../../checks/tls-hostname.js';
 import { tlsKey } from '../../checks/tls-key.js';
 import { tlsValidity } from '../../checks/tls-validity.js';
-import type { DiagnosisFacts } from '../../src/facts.js';
-import { caCert, cert, healthyFacts, settings } from '../helpers/facts.js';
+import { caCert, cert, healthyFacts, settings, withFacts } from '../helpers/facts.js';
 
-const facts = (patch: (f: DiagnosisFacts) => void): DiagnosisFacts => {
-  const f = healthyFacts();
-  patch(f);
-  return f;
-};
+const facts = withFacts;
 
 describe('tls.chain', () => {
   it('passes a chain that verifies, listing depth and subjects as evidence', () => {

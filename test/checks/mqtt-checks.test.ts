@@ -6,14 +6,9 @@ import { mqttConnect } from '../../checks/mqtt-connect.js';
 import { mqttRoundtrip } from '../../checks/mqtt-roundtrip.js';
 import { plainExposure } from '../../checks/plain-exposure.js';
 import { wssConnect, wssHandshake } from '../../checks/wss.js';
-import type { DiagnosisFacts } from '../../src/facts.js';
-import { cert, connected, flow, healthyFacts, settings } from '../helpers/facts.js';
+import { cert, connected, flow, healthyFacts, settings, withFacts } from '../helpers/facts.js';
 
-const facts = (patch: (f: DiagnosisFacts) => void): DiagnosisFacts => {
-  const f = healthyFacts();
-  patch(f);
-  return f;
-};
+const facts = withFacts;
 
 describe('latency figures', () => {
   it('uses nearest-rank percentiles', () => {

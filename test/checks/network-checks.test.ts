@@ -4,13 +4,9 @@ import { tcpConnect } from '../../checks/tcp-connect.js';
 import { tlsHandshake } from '../../checks/tls-handshake.js';
 import { tlsVersion } from '../../checks/tls-version.js';
 import type { DiagnosisFacts, HandshakeFacts } from '../../src/facts.js';
-import { healthyFacts, settings } from '../helpers/facts.js';
+import { healthyFacts, settings, withFacts } from '../helpers/facts.js';
 
-const facts = (patch: (f: DiagnosisFacts) => void): DiagnosisFacts => {
-  const f = healthyFacts();
-  patch(f);
-  return f;
-};
+const facts = withFacts;
 
 describe('dns.resolve', () => {
   it('passes with the addresses as evidence', () => {

@@ -168,3 +168,10 @@ export const settings: DiagnosisSettings = {
   plainPort: 1883,
   hasLocal: true,
 };
+
+/** Healthy facts with one change: what most check tests start from. */
+export function withFacts(patch: (facts: DiagnosisFacts) => void): DiagnosisFacts {
+  const facts = healthyFacts();
+  patch(facts);
+  return facts;
+}
