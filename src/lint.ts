@@ -1,6 +1,7 @@
 // `lampi-doctor lint`: config files -> facts -> rules -> results, in the diagnosis's result shape.
 import { lintRules } from '../checks/config/index.js';
-import type { LintSettings } from '../checks/config/define.js';
+import type { LintRule, LintSettings } from '../checks/config/define.js';
+import { selectChecks } from './engine/selection.js';
 import { gatherLintFacts, type LintFacts } from './config/lint-facts.js';
 import { exitCodeFor, type FailOn } from './engine/exit-code.js';
 import { countStatuses, type CheckResult, type Counts } from './engine/types.js';
@@ -25,10 +26,12 @@ export interface LintOptions {
   expiryWarnDays?: number;
   probePrefix?: string;
   failOn?: FailOn;
+  only?: string[];
+  skip?: string[];
 }
 
-export function runLintRules(facts: LintFacts, settings: LintSettings): LintReport['checks'] {
-  return lintRules.flatMap((rule) => {
+export function runLintRules(facts: LintFacts, settings: LintSettings, rules: readonly LintRule[] = lintRules): LintReport['checks'] {
+  return rules.flatMap((rule) => {
     try {
       return rule.run(facts, settings).map((finding) => ({ id: rule.id, title: rule.title, ...finding, durationMs: 0 }));
     } catch (error) {
@@ -38,13 +41,14 @@ export function runLintRules(facts: LintFacts, settings: LintSettings): LintRepo
 }
 
 export function lint(options: LintOptions): LintReport {
+  const rules = selectChecks(lintRules, options.only, options.skip);
   const started = new Date();
   const began = performance.now();
   const paths = options.paths.length > 0 ? options.paths : [DEFAULT_CONFIG];
   const facts = gatherLintFacts(paths);
   let probePrefix = options.probePrefix ?? DEFAULT_PROBE_PREFIX;
   if (!probePrefix.endsWith('/')) probePrefix += '/';
-  const checks = runLintRules(facts, { now: options.now ?? started, expiryWarnDays: options.expiryWarnDays ?? DEFAULT_EXPIRY_WARN_DAYS, probePrefix });
+  const checks = runLintRules(facts, { now: options.now ?? started, expiryWarnDays: options.expiryWarnDays ?? DEFAULT_EXPIRY_WARN_DAYS, probePrefix }, rules);
   return {
     tool: TOOL,
     config: { paths, files: facts.configs.flatMap((model) => model.files) },

@@ -52,7 +52,9 @@ Usage:
   ${TOOL.name} lab scenarios           list the broken setups the lab can build
   ${TOOL.name} grade roster.csv        grade a class: one diagnosis per row, scored by a rubric
   ${TOOL.name} merge shard-*.json      join the --format json reports of grade --shard K/N runs
-  ${TOOL.name} lint [config...]        read Mosquitto configs and the files they name (one config per broker)`;
+  ${TOOL.name} lint [config...]        read Mosquitto configs and the files they name (one config per broker)
+
+Each command has its own options: lampi-doctor grade --help, lampi-doctor lint --help, ...`;
 
 const EPILOG = `Examples:
   Diagnose a broker as the lamp's bridge sees it:

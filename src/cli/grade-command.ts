@@ -27,19 +27,18 @@ export interface MergeArgs {
 }
 
 /** A bar that redraws one line on stderr; only on a terminal, so CI logs stay plain. */
-function progressBar(total: number): { onStudent(result: StudentResult, done: number): void; stop(): void } {
+function progressBar(): { onStudent(result: StudentResult, done: number, total: number): void; stop(): void } {
   if (!process.stderr.isTTY || process.env.CI) return { onStudent: () => undefined, stop: () => undefined };
   let failing = 0;
-  const draw = (done: number) => {
+  const draw = (done: number, total: number) => {
     const width = 24;
     const filled = Math.round((done / Math.max(1, total)) * width);
     process.stderr.write(`\r\u001b[2K[${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${done}/${total} graded · ${failing} with failures`);
   };
-  draw(0);
   return {
-    onStudent(result, done) {
+    onStudent(result, done, total) {
       if (result.error || result.counts.fail + result.counts.error > 0) failing += 1;
-      draw(done);
+      draw(done, total);
     },
     stop: () => process.stderr.write('\r\u001b[2K'),
   };
@@ -58,7 +57,7 @@ export async function runGradeCommand(args: GradeArgs): Promise<number> {
   const shard = args.shard ? parseShard(args.shard) : undefined;
   const rows = readRoster(args.roster);
   const { target: _unused, ...defaults } = toDiagnoseInput({ ...args, fqdn: '' });
-  const bar = progressBar(shard ? rows.length : rows.length);
+  const bar = progressBar();
   let report: GradeReport;
   try {
     report = await gradeRoster({
@@ -70,7 +69,7 @@ export async function runGradeCommand(args: GradeArgs): Promise<number> {
       skip: args.skip,
       concurrency: args.concurrency,
       shard,
-      onStudent: (result, done) => bar.onStudent(result, done),
+      onStudent: (result, done, total) => bar.onStudent(result, done, total),
     });
   } finally {
     bar.stop();

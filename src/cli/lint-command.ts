@@ -18,7 +18,7 @@ function render(report: LintReport, format: string, color: boolean, verbose: boo
 }
 
 export async function runLintCommand(args: LintArgs): Promise<number> {
-  const report = lint({ paths: args.paths ?? [], expiryWarnDays: args.expiryWarnDays, probePrefix: args.probePrefix, failOn: args.failOn });
+  const report = lint({ paths: args.paths ?? [], expiryWarnDays: args.expiryWarnDays, probePrefix: args.probePrefix, failOn: args.failOn, only: args.only, skip: args.skip });
   deliver((format, color) => render(report, format, color, args.verbose), args.format, args.output, colorWanted(args.color, process.stdout));
   return report.exitCode;
 }

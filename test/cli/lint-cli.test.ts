@@ -24,6 +24,19 @@ describe('lampi-doctor lint', () => {
     expect(broken.stdout).toContain(`at ${join(dir, 'bad.conf')}:2`);
   });
 
+  it('--skip and --only select rules by id; an unknown one is a usage error', async () => {
+    const path = conf('no-probe.conf', 'connection b\naddress cloud.example.com:8883\nbridge_cafile /nonexistent.crt\n');
+    const all = JSON.parse((await runCli(['lint', path, '--format', 'json'])).stdout);
+    expect(all.checks.map((c: { id: string }) => c.id)).toContain('config.topics');
+    const skipped = JSON.parse((await runCli(['lint', path, '--skip', 'config.topics', '--format', 'json'])).stdout);
+    expect(skipped.checks.map((c: { id: string }) => c.id)).not.toContain('config.topics');
+    const only = JSON.parse((await runCli(['lint', path, '--only', 'config.files', '--format', 'json'])).stdout);
+    expect(new Set(only.checks.map((c: { id: string }) => c.id))).toEqual(new Set(['config.files']));
+    const bad = await runCli(['lint', path, '--only', 'config.nope']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--only config.nope: no such check or area');
+  });
+
   it('reads /etc/mosquitto/mosquitto.conf by default, and says so when it is not there', async () => {
     const run = await runCli(['lint', '--format', 'json']);
     const report = JSON.parse(run.stdout);
