@@ -1,6 +1,6 @@
 // The secure-websockets listener (the seed's `listener 50002` with `protocol websockets`).
 import type { Outcome } from '../src/engine/types.js';
-import { diagnosisCheck, fail, pass, skip, warn } from './define.js';
+import { diagnosisCheck, fail, pass, skip, versionLabel, warn } from './define.js';
 import { connectEvidence, connectFailure } from './mqtt-connect.js';
 import { tlsChain } from './tls-chain.js';
 import { tlsHostname } from './tls-hostname.js';
@@ -54,7 +54,7 @@ export const wssHandshake = diagnosisCheck({
       );
     }
     if (warned) return warn(`port ${port}: ${warned[1].summary}`, warned[1].hint ?? '', evidence);
-    return pass(`port ${port}: ${wss.handshakeDetail ?? 'TLS'} with the same verified certificate as port ${settings.port}; websocket upgrade OK (${wss.upgradeDetail})`, evidence);
+    return pass(`port ${port}: ${versionLabel(wss.handshakeDetail)} with the same verified certificate as port ${settings.port}; websocket upgrade OK (${wss.upgradeDetail})`, evidence);
   },
 });
 

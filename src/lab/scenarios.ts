@@ -191,7 +191,7 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     name: 'tls13-only',
-    description: 'the listener requires TLS 1.3, which the bridge\'s `bridge_tls_version tlsv1.2` cannot speak',
+    description: 'the listener requires TLS 1.3, which TLS-1.2-only clients cannot speak (Mosquitto 1.x bridges pinned by `bridge_tls_version tlsv1.2`, many devices)',
     expect: { 'tls.version': 'fail' },
     says: /refuses TLS 1\.2/,
     build: async (ids) => ({ ...(await healthy(ids)), tlsVersion: 'tlsv1.3' }),
