@@ -27,6 +27,7 @@ export async function runChecks<F, S>(options: RunOptions<F, S>): Promise<CheckR
   const { checks, facts, settings, deadlineMs, hooks } = options;
   const byId = new Map(checks.map((check) => [check.id, check]));
   const running = new Map<string, Promise<CheckResult>>();
+  const rootCauses = new Map<string, string>();
 
   const start = (check: Check<F, S, keyof F>): Promise<CheckResult> => {
     let pending = running.get(check.id);
@@ -43,13 +44,10 @@ export async function runChecks<F, S>(options: RunOptions<F, S>): Promise<CheckR
     );
     const blocker = prerequisites.find((result) => !OK_FOR_DEPENDENTS.has(result.status));
     if (blocker) {
-      const result: CheckResult = {
-        id: check.id,
-        title: check.title,
-        status: 'skip',
-        summary: `not run: ${blocker.id} ${blocker.status === 'skip' ? 'was skipped' : `did not pass (${blocker.status})`}`,
-        durationMs: 0,
-      };
+      // Name the root cause: a prerequisite skipped for its own prerequisite passes that reason on.
+      const summary = rootCauses.get(blocker.id) ?? `not run: ${blocker.id} ${blocker.status === 'skip' ? `was skipped (${blocker.summary})` : `did not pass (${blocker.status})`}`;
+      rootCauses.set(check.id, summary);
+      const result: CheckResult = { id: check.id, title: check.title, status: 'skip', summary, durationMs: 0 };
       hooks?.onFinish?.(result);
       return result;
     }

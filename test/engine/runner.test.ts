@@ -42,7 +42,18 @@ describe('runChecks', () => {
     });
     expect(results.map((r) => r.status)).toEqual(['fail', 'skip', 'skip']);
     expect(results[1].summary).toBe('not run: a did not pass (fail)');
-    expect(results[2].summary).toBe('not run: b was skipped');
+    expect(results[2].summary).toBe('not run: a did not pass (fail)'); // the root cause, not the knock-on skip
+  });
+
+  it('passes on the reason of a check that skipped itself', async () => {
+    const results = await runChecks({
+      checks: [check('a', [], [], { status: 'skip', summary: 'could not test: no answer' }), check('b', ['a'], [], passing), check('c', ['b'], [], passing)],
+      facts: source(),
+      settings: {},
+      deadlineMs: 1000,
+    });
+    expect(results[1].summary).toBe('not run: a was skipped (could not test: no answer)');
+    expect(results[2].summary).toBe(results[1].summary);
   });
 
   it('lets dependents of a warning run', async () => {
