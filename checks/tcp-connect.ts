@@ -4,8 +4,8 @@ export const tcpConnect = diagnosisCheck({
   id: 'tcp.connect',
   title: 'The TLS port accepts TCP connections',
   dependsOn: ['dns.resolve'],
-  needs: ['tcp'],
-  run({ tcp }, { port }) {
+  needs: ['tcp', 'resolution'],
+  run({ tcp, resolution }, { port }) {
     const where = `${tcp.address}:${port}`;
     const evidence = { address: tcp.address, port, outcome: tcp.outcome, errorCode: tcp.errorCode, elapsedMs: tcp.elapsedMs };
     switch (tcp.outcome) {
@@ -30,7 +30,11 @@ export const tcpConnect = diagnosisCheck({
           evidence,
         );
       case 'no-address':
-        return fail('there is no address to connect to', 'Fix name resolution first (see dns.resolve).', evidence);
+        return fail(
+          `there is no address to connect to: ${resolution.host} does not resolve (${resolution.errorCode ?? 'no addresses'})`,
+          `Fix name resolution first (see dns.resolve), or give the address with --resolve ${resolution.host}:ADDRESS.`,
+          evidence,
+        );
       default:
         return fail(`connecting to ${where} failed: ${tcp.message ?? tcp.errorCode}`, 'Check the address and port.', evidence);
     }

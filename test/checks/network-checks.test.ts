@@ -70,6 +70,18 @@ describe('tcp.connect', () => {
     expect(timeout.summary).toContain('firewall or cloud security group');
     expect(unreachable.summary).toContain('unreachable (EHOSTUNREACH)');
   });
+
+  it('says why there is no address when the name did not resolve', () => {
+    const out = tcpConnect.run(
+      facts((f) => {
+        f.tcp = { port: 8883, outcome: 'no-address', elapsedMs: 0 };
+        Object.assign(f.resolution, { addresses: [], errorCode: 'ENOTFOUND' });
+      }),
+      settings,
+    );
+    expect(out.summary).toBe('there is no address to connect to: cloud.example.com does not resolve (ENOTFOUND)');
+    expect(out.hint).toContain('--resolve cloud.example.com:ADDRESS');
+  });
 });
 
 describe('tls.handshake', () => {
