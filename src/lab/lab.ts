@@ -246,6 +246,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
   }
   info.pids = started.map((proc) => proc.pid);
   info.lampPid = started.find((proc) => proc.name === 'lamp broker')?.pid;
+  if (!detached) cleanUpOnExit(info);
   writeFileSync(join(dir, STATE_FILE), JSON.stringify(info, null, 2) + '\n');
   return attach(info);
 }
@@ -285,7 +286,32 @@ function attach(info: LabInfo): Lab {
   };
 }
 
+const attachedLabs = new Set<LabInfo>();
+
+/** A lab that lives with this process dies with it, however it ends (crash, Ctrl-C, kill). */
+function cleanUpOnExit(info: LabInfo): void {
+  if (attachedLabs.size === 0) {
+    process.once('exit', () => {
+      for (const lab of attachedLabs) {
+        for (const pid of lab.pids) {
+          try {
+            process.kill(pid, 'SIGKILL');
+          } catch {
+            // already gone
+          }
+        }
+        rmSync(lab.dir, { recursive: true, force: true });
+      }
+    });
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+      process.once(signal, () => process.exit(signal === 'SIGINT' ? 130 : 143));
+    }
+  }
+  attachedLabs.add(info);
+}
+
 export async function stopLab(info: LabInfo): Promise<void> {
+  attachedLabs.delete(info);
   await Promise.all(info.pids.map((pid) => stopPid(pid)));
   rmSync(info.dir, { recursive: true, force: true });
 }

@@ -6,7 +6,7 @@ import { checkIds } from '../../checks/index.js';
 import { isAlive } from '../../src/lab/mosquitto.js';
 import { startLab, type Lab } from '../../src/lab/lab.js';
 import { describeWithBroker } from '../helpers/broker.js';
-import { runCli } from '../helpers/cli.js';
+import { CLI, runCli } from '../helpers/cli.js';
 
 const ANSI = /\u001b\[/;
 
@@ -121,6 +121,25 @@ describeWithBroker('lab commands', () => {
       await runCli(['lab', 'down', '--dir', dir]);
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('Ctrl-C during lab run stops its brokers and removes its folder', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [CLI, 'lab', 'run', '--scenario', 'silent-peer', '--timeout', '5000'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: '1' } });
+    let stderr = '';
+    const dir = await new Promise<string>((resolve) => {
+      child.stderr.on('data', (chunk) => {
+        stderr += chunk;
+        const match = /^Lab "silent-peer" in (\S+)$/m.exec(stderr);
+        if (match) resolve(match[1]);
+      });
+    });
+    const state = JSON.parse(readFileSync(join(dir, 'lab.json'), 'utf8'));
+    child.kill('SIGINT');
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect(code).toBe(130);
+    expect(existsSync(dir)).toBe(false);
+    expect(state.pids.some(isAlive)).toBe(false);
   });
 
   it('lab scenarios lists every scenario; an unknown one is refused', async () => {
