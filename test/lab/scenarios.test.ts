@@ -4,6 +4,7 @@ import { diagnose, type Report } from '../../src/diagnose.js';
 import { startLab, type Lab } from '../../src/lab/lab.js';
 import { SCENARIOS } from '../../src/lab/scenarios.js';
 import { describeWithBroker } from '../helpers/broker.js';
+import { schemaErrors } from '../helpers/schema.js';
 
 const labs: Lab[] = [];
 afterEach(async () => {
@@ -33,6 +34,7 @@ describeWithBroker('diagnosing each lab scenario against real Mosquitto', () => 
         if (check.status === 'skip') expect(check.summary.length).toBeGreaterThan(10);
       }
       expect(report.exitCode).toBe(Object.values(expected).some((s) => s === 'fail') ? 1 : 0);
+      expect(schemaErrors('report.schema.json', JSON.parse(JSON.stringify(report)))).toEqual([]);
     });
   }
 });
