@@ -19,7 +19,16 @@ export interface EndpointContext {
 
 /** The HTTP upgrade a browser sends for MQTT over websockets, on a verified TLS connection. */
 function tryUpgrade(ctx: EndpointContext, port: number): Promise<{ status?: number; detail: string }> {
-  return new Promise((resolve) => {
+  return new Promise((settle) => {
+    // An explicit deadline: https.request's `timeout` is an idle timer, which a silent peer stretches.
+    const deadline = setTimeout(() => {
+      request.destroy();
+      resolve({ detail: `no answer to the upgrade within ${ctx.timeoutMs} ms` });
+    }, ctx.timeoutMs);
+    const resolve = (value: { status?: number; detail: string }) => {
+      clearTimeout(deadline);
+      settle(value);
+    };
     const request = https.request({
       host: ctx.address,
       port,
@@ -28,7 +37,6 @@ function tryUpgrade(ctx: EndpointContext, port: number): Promise<{ status?: numb
       rejectUnauthorized: true,
       path: '/mqtt',
       method: 'GET',
-      timeout: ctx.timeoutMs,
       headers: {
         Host: ctx.servername ?? ctx.address,
         Connection: 'Upgrade',
@@ -47,20 +55,16 @@ function tryUpgrade(ctx: EndpointContext, port: number): Promise<{ status?: numb
       request.destroy();
       resolve({ status: response.statusCode, detail: `answered HTTP ${response.statusCode} instead of switching to websockets` });
     });
-    request.on('timeout', () => {
-      request.destroy();
-      resolve({ detail: `no answer to the upgrade within ${ctx.timeoutMs} ms` });
-    });
     request.on('error', (error: NodeJS.ErrnoException) => resolve({ detail: `${error.code ?? ''} ${error.message}`.trim() }));
     request.end();
   });
 }
 
-export async function probeWss(ctx: EndpointContext, port: number, mqttLeafFingerprint?: string): Promise<WssFacts> {
+export async function probeWss(ctx: EndpointContext, port: number): Promise<WssFacts> {
   const tcp = await connectTcp(ctx.address, port, ctx.timeoutMs);
   const unavailable = (reason: string): ServerChainFacts => ({ available: false, reason, certificates: [], trustStore: ctx.ca ? 'ca-file' : 'system', caFile: ctx.caFile });
   if (tcp.outcome !== 'connected') {
-    return { port, tcp, chain: unavailable('the port does not accept connections'), mqttLeafFingerprint, handshakeOutcome: 'no-connection' };
+    return { port, tcp, chain: unavailable('the port does not accept connections'), handshakeOutcome: 'no-connection' };
   }
   // Like a browser: no client certificate. The upgrade verifies the certificate itself (nothing is sent
   // if it fails), so it runs alongside the look at the chain: websockets round trips are slow.
@@ -73,7 +77,6 @@ export async function probeWss(ctx: EndpointContext, port: number, mqttLeafFinge
       port,
       tcp,
       chain: unavailable(`the TLS handshake did not complete (${attempt.alert?.description ?? attempt.message ?? attempt.outcome})`),
-      mqttLeafFingerprint,
       handshakeOutcome: attempt.outcome,
       handshakeDetail: attempt.alert?.description ?? attempt.message,
     };
@@ -90,7 +93,6 @@ export async function probeWss(ctx: EndpointContext, port: number, mqttLeafFinge
     port,
     tcp,
     chain,
-    mqttLeafFingerprint,
     handshakeOutcome: attempt.outcome,
     handshakeDetail: attempt.protocol,
     upgradeStatus: upgrade.status,

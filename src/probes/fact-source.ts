@@ -60,6 +60,7 @@ export function createFactSource(context: ProbeContext): FactSource<DiagnosisFac
     return memo.get(key) as Promise<T>;
   };
   const servername = /^[\d.]+$|:/.test(context.host) ? undefined : context.host;
+  const caFile = context.ca && { path: context.ca.path, certificates: context.ca.certificates.map(describeCertificate) };
 
   const resolution = () => once('resolution', () => resolveHost(context.host, context.resolve, context.timeoutMs));
   const tcp = () => once('tcp', async () => connectTcp((await resolution()).addresses[0], context.port, context.timeoutMs));
@@ -106,7 +107,6 @@ export function createFactSource(context: ProbeContext): FactSource<DiagnosisFac
   const serverChain = () =>
     once('serverChain', async (): Promise<ServerChainFacts> => {
       const trustStore = context.ca ? 'ca-file' : 'system';
-      const caFile = context.ca && { path: context.ca.path, certificates: context.ca.certificates.map(describeCertificate) };
       let seen = await mainAttempt();
       if (!seen.handshakeCompleted && seen.outcome === 'alert') {
         // Under TLS 1.2 a refused client certificate ends the handshake before we see the server's
@@ -209,7 +209,7 @@ export function createFactSource(context: ProbeContext): FactSource<DiagnosisFac
     address: (await tcp()).address,
     servername,
     ca: context.ca?.pem,
-    caFile: (await serverChain()).caFile,
+    caFile,
     timeoutMs: context.timeoutMs,
   });
   const mqttConnect = () => once('mqttConnect', async () => probeMqttConnect(await mqttContext()));
@@ -217,8 +217,12 @@ export function createFactSource(context: ProbeContext): FactSource<DiagnosisFac
   const bridgeState = () => once('bridgeState', async () => probeBridgeState(await mqttContext()));
   const bridgeInbound = () => once('bridgeInbound', async () => probeBridgeFlow(await mqttContext(), 'inbound'));
   const bridgeOutbound = () => once('bridgeOutbound', async () => probeBridgeFlow(await mqttContext(), 'outbound'));
+  // The MQTT port's leaf is only compared afterwards: a silent MQTT port must not delay this probe.
   const wss = () =>
-    once('wss', async () => probeWss(await endpoint(), context.mqtt.wssPort, (await serverChain()).certificates[0]?.fingerprint256));
+    once('wss', async () => {
+      const [facts, chain] = await Promise.all([probeWss(await endpoint(), context.mqtt.wssPort), serverChain()]);
+      return { ...facts, mqttLeafFingerprint: chain.certificates[0]?.fingerprint256 };
+    });
   const wssConnect = () => once('wssConnect', async () => probeWssConnect(await endpoint(), context.mqtt.wssPort, context.mqtt.version, await wss()));
   const plainExposure = () =>
     once('plainExposure', async () => probePlainExposure((await resolution()).addresses[0], context.mqtt.plainPort, context.timeoutMs));

@@ -46,6 +46,16 @@ describeWithBroker('bounds and hygiene', () => {
     expect(report.durationMs).toBeLessThan(2000);
   });
 
+  it('a peer that is silent on every port still costs the timeout plus at most a second', async () => {
+    const lab = await startLab({ scenario: 'silent-peer' });
+    labs.push(lab);
+    const tarpit = lab.ports.tls;
+    const report = await diagnose({ ...lab.diagnoseInput(), wssPort: tarpit, plainPort: tarpit, local: `mqtt://127.0.0.2:${tarpit}`, timeoutMs: 1000 });
+    expect(report.checks.find((c) => c.id === 'wss.handshake')?.status).toBe('fail');
+    expect(report.checks.find((c) => c.id === 'plain.exposure')?.summary).toContain('no answer to an MQTT CONNECT');
+    expect(report.durationMs).toBeLessThan(2000);
+  });
+
   it('an IP-literal target warns unless the certificate names that IP', async () => {
     const named = await diagnoseLab('healthy', 1500, true);
     expect(named.checks[0]).toMatchObject({ id: 'dns.resolve', status: 'pass' });
