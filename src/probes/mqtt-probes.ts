@@ -31,9 +31,9 @@ function connectFacts(result: ConnectResult, clientId: string, version: 4 | 5, t
   return { ...result, clientId, protocolVersion: version, transcript };
 }
 
-export async function openCloud(ctx: MqttProbeContext, clientId = ctx.clientId ?? diagnosticClientId()) {
-  const transcript: string[] = [];
-  const { session, result } = await MqttSession.open({ url: ctx.cloudUrl, clientId, protocolVersion: ctx.version, timeoutMs: ctx.timeoutMs, tls: ctx.tls, transcript });
+export async function openCloud(ctx: MqttProbeContext, clientId = ctx.clientId ?? diagnosticClientId(), record: { transcript?: string[]; label?: string } = {}) {
+  const transcript = record.transcript ?? [];
+  const { session, result } = await MqttSession.open({ url: ctx.cloudUrl, clientId, protocolVersion: ctx.version, timeoutMs: ctx.timeoutMs, tls: ctx.tls, transcript, label: record.label });
   return { session, facts: connectFacts(result, clientId, ctx.version, transcript) };
 }
 
@@ -162,10 +162,12 @@ export async function probeBridgeFlow(ctx: MqttProbeContext, direction: 'inbound
   const id = runId();
   const localTopic = `${ctx.probePrefix}${id}/${direction === 'inbound' ? 'in' : 'out'}`;
   const remoteTopic = `${ctx.remotePrefix}${localTopic}`;
-  const cloud = await openCloud(ctx);
-  const transcript = cloud.facts.transcript;
-  const localId = diagnosticClientId();
-  const local = await MqttSession.open({ url: ctx.localUrl, clientId: localId, protocolVersion: ctx.version, timeoutMs: ctx.timeoutMs, transcript });
+  // Both sessions open at once and write one transcript, each line labelled with its broker.
+  const transcript: string[] = [];
+  const [cloud, local] = await Promise.all([
+    openCloud(ctx, undefined, { transcript, label: 'cloud' }),
+    MqttSession.open({ url: ctx.localUrl, clientId: diagnosticClientId(), protocolVersion: ctx.version, timeoutMs: ctx.timeoutMs, transcript, label: 'lamp' }),
+  ]);
   const flow = { ...base, configured: true, from: direction === 'inbound' ? `cloud ${remoteTopic}` : `lamp ${localTopic}`, to: direction === 'inbound' ? `lamp ${localTopic}` : `cloud ${remoteTopic}`, transcript };
   try {
     if (!cloud.session) return { ...flow, failure: `cannot connect to the cloud broker: ${cloud.facts.message ?? cloud.facts.outcome}` };

@@ -25,6 +25,8 @@ export interface SessionOptions {
   wsServername?: string;
   /** Receives one line per packet sent or received. */
   transcript?: string[];
+  /** Prefix for this session's transcript lines, when sessions share one. */
+  label?: string;
 }
 
 function describePacket(packet: Packet): string {
@@ -85,8 +87,9 @@ export class MqttSession {
     };
     const client = connect(options.url, clientOptions);
     const session = new MqttSession(client, options);
-    client.on('packetsend', (packet: Packet) => session.transcript.push(`→ ${describePacket(packet)}`));
-    client.on('packetreceive', (packet: Packet) => session.transcript.push(`← ${describePacket(packet)}`));
+    const prefix = options.label ? `${options.label} ` : '';
+    client.on('packetsend', (packet: Packet) => session.transcript.push(`${prefix}→ ${describePacket(packet)}`));
+    client.on('packetreceive', (packet: Packet) => session.transcript.push(`${prefix}← ${describePacket(packet)}`));
     client.connect();
 
     const result = await new Promise<ConnectResult>((resolve) => {
