@@ -287,10 +287,12 @@ function attach(info: LabInfo): Lab {
 }
 
 const attachedLabs = new Set<LabInfo>();
+let exitHooksInstalled = false;
 
 /** A lab that lives with this process dies with it, however it ends (crash, Ctrl-C, kill). */
 function cleanUpOnExit(info: LabInfo): void {
-  if (attachedLabs.size === 0) {
+  if (!exitHooksInstalled) {
+    exitHooksInstalled = true;
     process.once('exit', () => {
       for (const lab of attachedLabs) {
         for (const pid of lab.pids) {
