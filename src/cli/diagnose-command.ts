@@ -69,9 +69,14 @@ export function colorWanted(flag: boolean | undefined, stream: NodeJS.WriteStrea
   return Boolean(stream.isTTY);
 }
 
-/** A spinner on stderr, only on a terminal; CI logs stay plain. */
+/** Progress is for a person at a terminal: not in CI, nor when output is redirected or piped. */
+export function interactive(): boolean {
+  return Boolean(process.stdout.isTTY && process.stderr.isTTY && !process.env.CI);
+}
+
+/** A spinner on stderr, only in an interactive session; CI logs stay plain. */
 export async function progressHooks(label: string): Promise<{ hooks: RunHooks; stop(): void }> {
-  if (!process.stderr.isTTY || process.env.CI) return { hooks: {}, stop: () => undefined };
+  if (!interactive()) return { hooks: {}, stop: () => undefined };
   const { default: ora } = await import('ora');
   const spinner = ora({ text: label, stream: process.stderr, discardStdin: false }).start();
   const running = new Set<string>();

@@ -8,7 +8,7 @@ import { gradeRoster, mergeReports, parseShard, type GradeReport, type StudentRe
 import { readRoster } from '../grade/roster.js';
 import { defaultRubric, readRubric } from '../grade/rubric.js';
 import { renderGrade, type GradeFormat } from '../reporters/grade.js';
-import { colorWanted, toDiagnoseInput, type DiagnoseArgs } from './diagnose-command.js';
+import { colorWanted, interactive, toDiagnoseInput, type DiagnoseArgs } from './diagnose-command.js';
 import { deliver } from './output.js';
 
 export interface GradeArgs extends Omit<DiagnoseArgs, 'format' | 'fqdn'> {
@@ -28,7 +28,7 @@ export interface MergeArgs {
 
 /** A bar that redraws one line on stderr; only on a terminal, so CI logs stay plain. */
 function progressBar(): { onStudent(result: StudentResult, done: number, total: number): void; stop(): void } {
-  if (!process.stderr.isTTY || process.env.CI) return { onStudent: () => undefined, stop: () => undefined };
+  if (!interactive()) return { onStudent: () => undefined, stop: () => undefined };
   let failing = 0;
   const draw = (done: number, total: number) => {
     const width = 24;
