@@ -53,7 +53,7 @@ const SPEAKS_TLS = new Set(['accepted', 'alert', 'unsupported']);
 const CERTIFICATE_ALERTS = new Set([42, 43, 44, 45, 46, 48, 49, 116]);
 const VERSIONS: TlsVersionName[] = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
 
-export function createFactSource(context: ProbeContext): FactSource<DiagnosisFacts> & { mainAttempt(): Promise<TlsAttempt> } {
+export function createFactSource(context: ProbeContext): FactSource<DiagnosisFacts> {
   const memo = new Map<string, Promise<unknown>>();
   const once = <T>(key: string, work: () => Promise<T>): Promise<T> => {
     if (!memo.has(key)) memo.set(key, work());
@@ -247,7 +247,6 @@ export function createFactSource(context: ProbeContext): FactSource<DiagnosisFac
   };
   return {
     get: (key) => getters[key](),
-    mainAttempt,
   };
 }
 

@@ -3,7 +3,7 @@ import { dnsResolve } from '../../checks/dns-resolve.js';
 import { tcpConnect } from '../../checks/tcp-connect.js';
 import { tlsHandshake } from '../../checks/tls-handshake.js';
 import { tlsVersion } from '../../checks/tls-version.js';
-import type { DiagnosisFacts, HandshakeFacts } from '../../src/facts.js';
+import type { HandshakeFacts } from '../../src/facts.js';
 import { healthyFacts, settings, withFacts } from '../helpers/facts.js';
 
 const facts = withFacts;

@@ -1,5 +1,5 @@
 // What a CI job keys on: exit codes per --fail-on, selection, and formats that cannot drift.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { checkIds } from '../../checks/index.js';
 import { startLab, type Lab } from '../../src/lab/lab.js';
 import { describeWithBroker } from '../helpers/broker.js';

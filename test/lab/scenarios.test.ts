@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { checkIds } from '../../checks/index.js';
 import { diagnose, type Report } from '../../src/diagnose.js';
 import { startLab, type Lab } from '../../src/lab/lab.js';
