@@ -4,10 +4,11 @@ import type { DiagnosisFacts, DiagnosisSettings } from '../src/facts.js';
 
 export const diagnosisCheck = defineCheck<DiagnosisFacts, DiagnosisSettings>();
 
-export const pass = (summary: string, evidence?: Evidence): Outcome => ({ status: 'pass', summary, evidence });
-export const warn = (summary: string, hint: string, evidence?: Evidence): Outcome => ({ status: 'warn', summary, hint, evidence });
-export const fail = (summary: string, hint: string, evidence?: Evidence): Outcome => ({ status: 'fail', summary, hint, evidence });
-export const skip = (summary: string, evidence?: Evidence, hint?: string): Outcome => ({ status: 'skip', summary, hint, evidence });
+// The trailing `code` is the finding's slug (see Outcome.code); reports show `<check id>/<code>`.
+export const pass = (summary: string, evidence?: Evidence, code?: string): Outcome => ({ status: 'pass', summary, evidence, code });
+export const warn = (summary: string, hint: string, evidence?: Evidence, code?: string): Outcome => ({ status: 'warn', summary, hint, evidence, code });
+export const fail = (summary: string, hint: string, evidence?: Evidence, code?: string): Outcome => ({ status: 'fail', summary, hint, evidence, code });
+export const skip = (summary: string, evidence?: Evidence, hint?: string, code?: string): Outcome => ({ status: 'skip', summary, hint, evidence, code });
 
 /** 'TLSv1' -> 'TLS 1.0', 'TLSv1.3' -> 'TLS 1.3'. */
 export function versionLabel(version: string | undefined): string {

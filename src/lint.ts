@@ -4,7 +4,7 @@ import type { LintRule, LintSettings } from '../checks/config/define.js';
 import { selectChecks } from './engine/selection.js';
 import { gatherLintFacts, type LintFacts } from './config/lint-facts.js';
 import { exitCodeFor, type FailOn } from './engine/exit-code.js';
-import { countStatuses, type CheckResult, type Counts } from './engine/types.js';
+import { countStatuses, findingCode, type CheckResult, type Counts } from './engine/types.js';
 import { DEFAULT_EXPIRY_WARN_DAYS, DEFAULT_PROBE_PREFIX } from './inputs.js';
 import { TOOL } from './version.js';
 
@@ -33,9 +33,9 @@ export interface LintOptions {
 export function runLintRules(facts: LintFacts, settings: LintSettings, rules: readonly LintRule[] = lintRules): LintReport['checks'] {
   return rules.flatMap((rule) => {
     try {
-      return rule.run(facts, settings).map((finding) => ({ id: rule.id, title: rule.title, ...finding, durationMs: 0 }));
+      return rule.run(facts, settings).map(({ code, ...finding }) => ({ id: rule.id, title: rule.title, ...finding, code: findingCode(rule.id, { status: finding.status, code }), durationMs: 0 }));
     } catch (error) {
-      return [{ id: rule.id, title: rule.title, status: 'error' as const, summary: `the rule itself failed: ${(error as Error).message}`, hint: 'This is a lampi-doctor bug: please report it.', file: facts.configs[0]?.root ?? '', line: 0, durationMs: 0 }];
+      return [{ id: rule.id, title: rule.title, status: 'error' as const, code: `${rule.id}/internal-error`, summary: `the rule itself failed: ${(error as Error).message}`, hint: 'This is a lampi-doctor bug: please report it.', file: facts.configs[0]?.root ?? '', line: 0, durationMs: 0 }];
     }
   });
 }

@@ -1,6 +1,6 @@
 // Runs checks as a dependency graph: every check starts as soon as its prerequisites are done,
 // so independent checks run concurrently; results come back in registry order.
-import type { Check, CheckResult, Outcome } from './types.js';
+import { findingCode, type Check, type CheckResult, type Outcome } from './types.js';
 
 /** Where checks get their facts: memoized probes in real runs, plain objects in tests. */
 export interface FactSource<F> {
@@ -47,17 +47,18 @@ export async function runChecks<F, S>(options: RunOptions<F, S>): Promise<CheckR
       // Name the root cause: a prerequisite skipped for its own prerequisite passes that reason on.
       const summary = rootCauses.get(blocker.id) ?? `not run: ${blocker.id} ${blocker.status === 'skip' ? `was skipped (${blocker.summary})` : `did not pass (${blocker.status})`}`;
       rootCauses.set(check.id, summary);
-      const result: CheckResult = { id: check.id, title: check.title, status: 'skip', summary, durationMs: 0 };
+      const result: CheckResult = { id: check.id, title: check.title, status: 'skip', code: `${check.id}/prerequisite-not-met`, summary, durationMs: 0 };
       hooks?.onFinish?.(result);
       return result;
     }
     hooks?.onStart?.(check);
     const began = performance.now();
-    const outcome = await withDeadline(decide(check, facts, settings), deadlineMs, check.id);
+    const { code, ...outcome } = await withDeadline(decide(check, facts, settings), deadlineMs, check.id);
     const result: CheckResult = {
       id: check.id,
       title: check.title,
       ...outcome,
+      code: findingCode(check.id, { status: outcome.status, code }),
       durationMs: Math.round(performance.now() - began),
     };
     hooks?.onFinish?.(result);
@@ -76,6 +77,7 @@ async function decide<F, S>(check: Check<F, S, keyof F>, facts: FactSource<F>, s
     return {
       status: 'error',
       summary: `the check itself failed: ${error instanceof Error ? error.message : String(error)}`,
+      code: 'internal-error',
       hint: 'This is a lampi-doctor bug, not a finding about your broker: please report it with the --format json output.',
     };
   }
@@ -89,6 +91,7 @@ function withDeadline(work: Promise<Outcome>, deadlineMs: number, id: string): P
         resolve({
           status: 'error',
           summary: `${id} did not finish within ${deadlineMs} ms`,
+          code: 'deadline',
           hint: 'A probe outlived its own timeout: raise --timeout if the network is slow, or report it.',
         }),
       deadlineMs,

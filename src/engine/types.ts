@@ -15,11 +15,26 @@ export interface Outcome {
   /** For every non-pass: the fix, naming the config line or the openssl/x509 step to change. */
   hint?: string;
   evidence?: Evidence;
+  /**
+   * The finding's stable slug (kebab-case, e.g. `missing-intermediate`). The runner prefixes the check
+   * id, so reports carry `tls.chain/missing-intermediate`. Without one, a default per status is used.
+   */
+  code?: string;
+}
+
+/** Slugs used when a check does not name its finding. */
+export const DEFAULT_CODES: Record<Status, string> = { pass: 'ok', warn: 'warning', fail: 'failed', skip: 'not-tested', error: 'internal-error' };
+
+/** `tls.chain` + `missing-intermediate` -> `tls.chain/missing-intermediate`. */
+export function findingCode(id: string, outcome: Pick<Outcome, 'status' | 'code'>): string {
+  return `${id}/${outcome.code ?? DEFAULT_CODES[outcome.status]}`;
 }
 
 /** What the runner reports for one check. */
-export interface CheckResult extends Outcome {
+export interface CheckResult extends Omit<Outcome, 'code'> {
   id: string;
+  /** Stable machine code of the finding: `<check id>/<slug>`; tests, CI jobs and graders key on it. */
+  code: string;
   title: string;
   durationMs: number;
   /** The configuration line a result is about, or that explains it (config lint, joined runs). */

@@ -45,7 +45,7 @@ describe('roster CSV', () => {
 });
 
 describe('rubric', () => {
-  const check = (id: string, status: 'pass' | 'warn' | 'fail' | 'skip' | 'error') => ({ id, title: id, status, summary: 's', durationMs: 0 });
+  const check = (id: string, status: 'pass' | 'warn' | 'fail' | 'skip' | 'error') => ({ id, title: id, status, code: `${id}/x`, summary: 's', durationMs: 0 });
 
   it('defaults to a point per check and half for a warning', () => {
     const rubric = defaultRubric(checkIds);
