@@ -49,12 +49,12 @@ function size(bytes: number): string {
 }
 
 /**
- * Reads a whole regular file. `label` is how the message names it ("--ca", "roster", "merge:" ...).
+ * Reads a whole regular file. `label` is how the message names it ("--ca", "roster", "merge:" ...; '' for the path alone).
  * Throws InputFileError (a UsageError: exit 2) for anything else.
  */
 export function readInputFile(path: string, kind: InputKind, label: string): Buffer {
   const cap = INPUT_CAPS[kind];
-  const where = `${label} ${path}`;
+  const where = label ? `${label} ${path}` : path;
   let fd: number;
   try {
     // O_NONBLOCK: opening a FIFO without a writer returns at once instead of waiting for one.

@@ -1,9 +1,9 @@
 // Everything the config rules decide on, gathered once: the models, the files they name, and how
 // each certificate file chains to the CA file beside it. Reads only.
 import { X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { buildLocalChain } from '../certs/chain.js';
 import { certificateBlocks } from '../certs/pem.js';
+import { readInputText } from '../read-input.js';
 import { gatherFileFacts, type FileFacts } from './file-facts.js';
 import { loadConfig } from './load.js';
 import { buildModel, last, pathOf, type Block, type ConfigModel } from './model.js';
@@ -33,7 +33,7 @@ export function tlsMaterial(model: ConfigModel): { block: Block; kind: 'listener
 
 function certificatesOf(path: string): X509Certificate[] {
   try {
-    return certificateBlocks(readFileSync(path, 'latin1')).map((pem) => new X509Certificate(pem));
+    return certificateBlocks(readInputText(path, 'pem', '', 'latin1')).map((pem) => new X509Certificate(pem));
   } catch {
     return [];
   }

@@ -1,8 +1,9 @@
 // Loads Mosquitto configuration as the broker does: each file in order, `include_dir` expanded in
 // place with its *.conf files in name order. Only reads; problems are collected, not thrown.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describeFsError } from '../fs-errors.js';
+import { tryReadInputText } from '../read-input.js';
 import { parseConf, type ConfEntry } from './mosquitto-conf.js';
 
 export interface LoadProblem {
@@ -30,12 +31,11 @@ export function loadConfig(paths: readonly string[]): LoadedConfig {
       loaded.problems.push({ file: from?.file ?? absolute, line: from?.line ?? 0, kind: 'include-loop', message: `${absolute} includes itself` });
       return;
     }
-    let text: string;
-    try {
-      text = readFileSync(absolute, 'utf8');
-    } catch (error) {
-      const kind = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : 'unreadable';
-      loaded.problems.push({ file: from?.file ?? absolute, line: from?.line ?? 0, kind, message: `cannot read ${absolute}: ${describeFsError(error)}` });
+    // Regular files only, under the config cap: a FIFO or /dev/zero named by include_dir never blocks.
+    const { text, error } = tryReadInputText(absolute, 'config', '');
+    if (error) {
+      const kind = error.reason === 'missing' ? 'missing' : 'unreadable';
+      loaded.problems.push({ file: from?.file ?? absolute, line: from?.line ?? 0, kind, message: error.message });
       return;
     }
     visiting.add(absolute);
