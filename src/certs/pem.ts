@@ -89,7 +89,11 @@ export function parseCertificateData(data: Buffer, path: string, flag: string): 
 }
 
 export function readKeyFile(path: string, flag: string, passphrase?: string): KeyFile {
-  const data = readInput(path, flag);
+  return parseKeyData(readInput(path, flag), path, flag, passphrase);
+}
+
+/** A key file's bytes (PEM or DER) to a usable private key, or a UsageError naming the file. */
+export function parseKeyData(data: Buffer, path: string, flag: string, passphrase?: string): KeyFile {
   const text = data.toString('latin1');
   if (!KEY_MARKER.test(text) && /-----BEGIN CERTIFICATE-----/.test(text)) {
     throw new UsageError(`${flag} ${path} holds a certificate, not a private key (are --cert and --key swapped?)`);
