@@ -61,12 +61,12 @@ export function readInputFile(path: string, kind: InputKind, label: string): Buf
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENXIO') throw new InputFileError(`${where}: it is a socket or a device, not a regular file`, path, 'not-regular');
+    if (code === 'ENXIO') throw new InputFileError(`cannot read ${where}: it is a socket or a device, not a regular file`, path, 'not-regular');
     throw new InputFileError(`cannot read ${where}: ${describeFsError(error)}`, path, code === 'ENOENT' ? 'missing' : 'unreadable');
   }
   try {
     const stat = fstatSync(fd);
-    if (!stat.isFile()) throw new InputFileError(`${where}: it is ${kindOf(stat)}, not a regular file`, path, 'not-regular');
+    if (!stat.isFile()) throw new InputFileError(`cannot read ${where}: it is ${kindOf(stat)}, not a regular file`, path, 'not-regular');
     if (stat.size > cap) {
       throw new InputFileError(`${where}: ${size(stat.size)} is too large for a ${kind} file (at most ${size(cap)})`, path, 'too-large');
     }

@@ -62,7 +62,7 @@ export async function makeCorpus(): Promise<Corpus> {
   };
 }
 
-function sampleReport(): GradeReport {
+export function sampleReport(): GradeReport {
   const check = (id: string, status: CheckResult['status']): CheckResult => ({
     id,
     title: id,
