@@ -20,6 +20,8 @@ export const INPUT_CAPS = {
   report: 64 * MiB,
   /** One Mosquitto configuration file (each file of an include_dir counts on its own). */
   config: 4 * MiB,
+  /** A passphrase file (--key-passphrase-file): one line. */
+  secret: 64 * 1024,
 } as const;
 
 export type InputKind = keyof typeof INPUT_CAPS;
