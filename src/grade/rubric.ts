@@ -9,6 +9,16 @@ export interface Rubric {
   /** Points per check id. */
   points: Record<string, number>;
   warnCredit: number;
+  /** Gradescope visibility per check id, where the rubric sets one (default: visible). */
+  visibility?: Record<string, Visibility>;
+}
+
+/** Gradescope's test visibilities: a rubric may hide checks until after the due date. */
+export const VISIBILITIES = ['visible', 'hidden', 'after_due_date', 'after_published'] as const;
+export type Visibility = (typeof VISIBILITIES)[number];
+
+export function visibilityOf(rubric: Rubric, id: string): Visibility {
+  return rubric.visibility?.[id] ?? 'visible';
 }
 
 export function defaultRubric(checkIds: readonly string[]): Rubric {
@@ -32,7 +42,7 @@ export function parseRubric(text: string, path: string, checkIds: readonly strin
   if (problem) {
     throw new UsageError(`--rubric ${path}: ${problem}; expected { "points": { "<check id or area>": <points of at least 0> }, "warnCredit": <0 to 1> }`);
   }
-  const spec = raw as { points: Record<string, number>; warnCredit?: number };
+  const spec = raw as { points: Record<string, number>; warnCredit?: number; visibility?: unknown };
   const warnCredit = spec.warnCredit ?? 0.5;
   // No prototype: a check id can never meet an inherited property.
   const points: Record<string, number> = Object.create(null);
@@ -42,7 +52,26 @@ export function parseRubric(text: string, path: string, checkIds: readonly strin
     // An id named on its own outranks its area's figure.
     for (const id of ids) if (id === key || !Object.hasOwn(points, id)) points[id] = n;
   }
-  return { points: { ...points }, warnCredit };
+  const visibility = readVisibility(path, spec.visibility, checkIds);
+  return visibility ? { points: { ...points }, warnCredit, visibility } : { points: { ...points }, warnCredit };
+}
+
+/** "visibility": { "<check id or area>": "after_due_date", ... }; an id outranks its area. */
+function readVisibility(path: string, raw: unknown, checkIds: readonly string[]): Record<string, Visibility> | undefined {
+  if (raw === undefined) return undefined;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new UsageError(`--rubric ${path}: "visibility" must map check ids or areas to one of ${VISIBILITIES.join(', ')}`);
+  }
+  const visibility: Record<string, Visibility> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (typeof value !== 'string' || !(VISIBILITIES as readonly string[]).includes(value)) {
+      throw new UsageError(`--rubric ${path}: visibility of "${key}" must be one of ${VISIBILITIES.join(', ')}`);
+    }
+    const ids = checkIds.filter((id) => id === key || areaOf(id) === key);
+    if (ids.length === 0) throw new UsageError(`--rubric ${path}: visibility names "${key}", which is no check id or area`);
+    for (const id of ids) if (id === key || !Object.hasOwn(visibility, id)) visibility[id] = value as Visibility;
+  }
+  return visibility;
 }
 
 export function maxScore(rubric: Rubric, checkIds: readonly string[]): number {
