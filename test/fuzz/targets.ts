@@ -242,9 +242,10 @@ export function derTarget(corpus: Corpus): FuzzTarget<{ source: number; mutation
       } catch {
         return; // not a certificate at all: Node refuses it, and so do our readers (above)
       }
+      buildLocalChain(cert, [cert], anchors);
+      buildLocalChain(anchors[0], [], [cert]);
       try {
         describeCertificate(cert);
-        buildLocalChain(cert, [], anchors);
       } catch (error) {
         if (!(error instanceof CertificateDecodeError)) throw error;
       }
