@@ -29,11 +29,13 @@ export type InputKind = keyof typeof INPUT_CAPS;
 /** A problem reading an input: `message` names the file; lint turns it into a finding, commands into exit 2. */
 export class InputFileError extends UsageError {
   constructor(
-    message: string,
+    where: string,
+    /** What is wrong, without the file's name: "it is a named pipe (FIFO), not a regular file". */
+    readonly detail: string,
     readonly path: string,
     readonly reason: 'missing' | 'unreadable' | 'not-regular' | 'too-large',
   ) {
-    super(message);
+    super(reason === 'too-large' ? `${where}: ${detail}` : `cannot read ${where}: ${detail}`);
   }
 }
 
@@ -63,14 +65,14 @@ export function readInputFile(path: string, kind: InputKind, label: string): Buf
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENXIO') throw new InputFileError(`cannot read ${where}: it is a socket or a device, not a regular file`, path, 'not-regular');
-    throw new InputFileError(`cannot read ${where}: ${describeFsError(error)}`, path, code === 'ENOENT' ? 'missing' : 'unreadable');
+    if (code === 'ENXIO') throw new InputFileError(where, 'it is a socket or a device, not a regular file', path, 'not-regular');
+    throw new InputFileError(where, describeFsError(error), path, code === 'ENOENT' ? 'missing' : 'unreadable');
   }
   try {
     const stat = fstatSync(fd);
-    if (!stat.isFile()) throw new InputFileError(`cannot read ${where}: it is ${kindOf(stat)}, not a regular file`, path, 'not-regular');
+    if (!stat.isFile()) throw new InputFileError(where, `it is ${kindOf(stat)}, not a regular file`, path, 'not-regular');
     if (stat.size > cap) {
-      throw new InputFileError(`${where}: ${size(stat.size)} is too large for a ${kind} file (at most ${size(cap)})`, path, 'too-large');
+      throw new InputFileError(where, `${size(stat.size)} is too large for a ${kind} file (at most ${size(cap)})`, path, 'too-large');
     }
     // Read until end of file, but never past the cap: a file that grows while we read is refused too.
     const chunks: Buffer[] = [];
@@ -81,12 +83,12 @@ export function readInputFile(path: string, kind: InputKind, label: string): Buf
       if (read === 0) break;
       chunks.push(chunk.subarray(0, read));
       total += read;
-      if (total > cap) throw new InputFileError(`${where}: more than ${size(cap)}, too large for a ${kind} file`, path, 'too-large');
+      if (total > cap) throw new InputFileError(where, `more than ${size(cap)}, too large for a ${kind} file`, path, 'too-large');
     }
     return Buffer.concat(chunks, total);
   } catch (error) {
     if (error instanceof InputFileError) throw error;
-    throw new InputFileError(`cannot read ${where}: ${describeFsError(error)}`, path, 'unreadable');
+    throw new InputFileError(where, describeFsError(error), path, 'unreadable');
   } finally {
     closeSync(fd);
   }
