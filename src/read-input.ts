@@ -26,6 +26,15 @@ export const INPUT_CAPS = {
 
 export type InputKind = keyof typeof INPUT_CAPS;
 
+const KIND_WORDS: Record<InputKind, string> = {
+  pem: 'certificate or key file',
+  roster: 'roster',
+  rubric: 'rubric',
+  report: 'grade report',
+  config: 'configuration file',
+  secret: 'passphrase file',
+};
+
 /** A problem reading an input: `message` names the file; lint turns it into a finding, commands into exit 2. */
 export class InputFileError extends UsageError {
   constructor(
@@ -72,7 +81,7 @@ export function readInputFile(path: string, kind: InputKind, label: string): Buf
     const stat = fstatSync(fd);
     if (!stat.isFile()) throw new InputFileError(where, `it is ${kindOf(stat)}, not a regular file`, path, 'not-regular');
     if (stat.size > cap) {
-      throw new InputFileError(where, `${size(stat.size)} is too large for a ${kind} file (at most ${size(cap)})`, path, 'too-large');
+      throw new InputFileError(where, `${size(stat.size)} is too large for a ${KIND_WORDS[kind]} (at most ${size(cap)})`, path, 'too-large');
     }
     // Read until end of file, but never past the cap: a file that grows while we read is refused too.
     const chunks: Buffer[] = [];
@@ -83,7 +92,7 @@ export function readInputFile(path: string, kind: InputKind, label: string): Buf
       if (read === 0) break;
       chunks.push(chunk.subarray(0, read));
       total += read;
-      if (total > cap) throw new InputFileError(where, `more than ${size(cap)}, too large for a ${kind} file`, path, 'too-large');
+      if (total > cap) throw new InputFileError(where, `more than ${size(cap)}, too large for a ${KIND_WORDS[kind]}`, path, 'too-large');
     }
     return Buffer.concat(chunks, total);
   } catch (error) {

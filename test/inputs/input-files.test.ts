@@ -125,8 +125,8 @@ describe('only regular files are read: a FIFO, a device, a folder or a socket en
   });
 
   it('a file over its cap is refused, with the cap', async () => {
-    expectUsageError(await run([...target, '--ca', f('huge.crt')]), /--ca .*huge\.crt: 3 MiB is too large for a pem file \(at most 2 MiB\)/);
-    expect(() => readInputFile(f('huge.crt'), 'rubric', '--rubric')).toThrow(/3 MiB is too large for a rubric file \(at most 1 MiB\)/);
+    expectUsageError(await run([...target, '--ca', f('huge.crt')]), /--ca .*huge\.crt: 3 MiB is too large for a certificate or key file \(at most 2 MiB\)/);
+    expect(() => readInputFile(f('huge.crt'), 'rubric', '--rubric')).toThrow(/3 MiB is too large for a rubric \(at most 1 MiB\)/);
   });
 });
 
