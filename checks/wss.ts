@@ -76,10 +76,10 @@ export const wssConnect = diagnosisCheck({
   dependsOn: ['wss.handshake'],
   needs: ['wssConnect'],
   run({ wssConnect: facts }) {
-    if (!facts.tried || !facts.connect) return skip(`not tried: ${facts.reason}`);
+    if (!facts.tried || !facts.connect) return skip(`not tried: ${facts.reason}`, undefined, undefined, 'not-tried');
     const connect = facts.connect;
     if (connect.outcome === 'connected') {
-      return pass(`MQTT over wss:// accepted without a client certificate, as a browser connects (CONNACK 0, ${connect.elapsedMs} ms)`, connectEvidence(connect));
+      return pass(`MQTT over wss:// accepted without a client certificate, as a browser connects (CONNACK 0, ${connect.elapsedMs} ms)`, connectEvidence(connect), 'ok');
     }
     const outcome = connectFailure(connect, 'the web client', 'the websockets listener');
     if (connect.outcome === 'refused' && [4, 5, 0x86, 0x87].includes(connect.returnCode ?? -1)) {

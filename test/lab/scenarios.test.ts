@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { checkIds } from '../../checks/index.js';
 import { diagnose, type Report } from '../../src/diagnose.js';
@@ -10,6 +12,7 @@ import { describeWithBroker } from '../helpers/broker.js';
 import { schemaErrors } from '../helpers/schema.js';
 
 const labs: Lab[] = [];
+const OWN_CHECKS = new Set(['dns.resolve', 'tls.handshake', 'tls.chain', 'tls.hostname', 'tls.validity', 'tls.client-auth', 'mqtt.connect', 'wss.handshake', 'wss.connect', 'bridge.status']);
 afterEach(async () => {
   await Promise.all(labs.splice(0).map((lab) => lab.stop()));
 });
@@ -51,6 +54,11 @@ describeWithBroker('diagnosing each lab scenario against real Mosquitto, judged 
       const finding = report.checks.find((check) => check.status !== 'pass' && !check.summary.startsWith('not run:'));
       if (scenario.says) expect(finding?.summary).toMatch(scenario.says);
       if (scenario.code) expect(report.checks.map((check) => check.code)).toContain(scenario.code);
+      // Every finding of the oracle's checks has its explanation page (cause, confirm by hand, fix).
+      for (const check of report.checks) {
+        if (!OWN_CHECKS.has(check.id) || check.code.endsWith('/prerequisite-not-met')) continue;
+        expect(existsSync(join('docs', 'findings', check.id, `${check.code.split('/')[1]}.md`)), `docs/findings/${check.code}.md`).toBe(true);
+      }
       for (const check of report.checks) {
         if (check.status === 'fail' || check.status === 'warn') expect(check.hint, `${check.id} has a fix`).toBeTruthy();
         if (check.status === 'skip') expect(check.summary.length).toBeGreaterThan(10);
