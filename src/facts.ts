@@ -190,6 +190,8 @@ export interface WssFacts {
   mqttLeafFingerprint?: string;
   handshakeOutcome: TlsOutcome;
   handshakeDetail?: string;
+  /** The path the upgrade asked for (--wss-path). */
+  path?: string;
   /** HTTP status of the WebSocket upgrade (101 = switched), when it was tried. */
   upgradeStatus?: number;
   upgradeDetail?: string;

@@ -34,6 +34,8 @@ export interface DiagnoseInput {
   bridgeConfig?: string;
   probePrefix?: string;
   wssPort?: number;
+  /** --wss-path: the websockets path clients use (default /mqtt). */
+  wssPath?: string;
   plainPort?: number;
 }
 
@@ -59,6 +61,13 @@ export function parseTarget(target: string, port?: number): { host: string; port
   if (!isIP(host) && !HOSTNAME.test(host)) throw new UsageError(`"${target}" is not a host name or IP address`);
   const chosen = port ?? portFromTarget ?? DEFAULT_TLS_PORT;
   return { host, port: checkPort(chosen, '--port') };
+}
+
+export const DEFAULT_WSS_PATH = '/mqtt';
+
+function checkWssPath(path: string): string {
+  if (!/^\/[\x21-\x7e]*$/.test(path)) throw new UsageError(`--wss-path ${path}: a URL path starting with /, e.g. /mqtt`);
+  return path;
 }
 
 export function checkPort(value: number, flag: string): number {
@@ -138,6 +147,7 @@ function mqttOptions(input: DiagnoseInput): MqttOptions {
     localUrl: input.local,
     ...bridge,
     wssPort: checkPort(input.wssPort ?? DEFAULT_WSS_PORT, '--wss-port'),
+    wssPath: checkWssPath(input.wssPath ?? DEFAULT_WSS_PATH),
     plainPort: checkPort(input.plainPort ?? DEFAULT_PLAIN_PORT, '--plain-port'),
   };
 }

@@ -34,7 +34,7 @@ export interface CloudSetup {
   /** An acl_file for every listener, when set. */
   acl?: string;
   /** The websockets listener: as the seed, with another certificate, or missing. */
-  wss: 'same' | 'other-cert' | 'none';
+  wss: 'same' | 'other-cert' | 'none' | 'http-404';
   wssIdentity?: Issued;
   /** Address of the plain listener: 127.0.0.1 as the seed, or the public address (exposed). */
   plainBind: string;
@@ -339,6 +339,15 @@ export const ORACLE_SCENARIOS: Scenario[] = [
     code: 'mqtt.connect/no-certificate-identity',
     says: /no certificate|bad user name/,
     build: async (ids) => ({ ...(await healthy(ids)), requireCertificate: false, identityWithoutRequire: true }),
+  },
+  {
+    name: 'wss-http-404',
+    description: 'the websockets port is held by an HTTPS server (a proxy) that answers 404 at /mqtt: it speaks HTTP, so `protocol websockets` is not what is missing',
+    reference: { sClient: 'ok', brokerView: 'ok', mqtt: 'delivered' },
+    expect: { 'wss.handshake': 'fail', 'wss.connect': 'skip' },
+    code: 'wss.handshake/upgrade-refused',
+    says: /HTTP 404/,
+    build: async (ids) => ({ ...(await healthy(ids)), wss: 'http-404' }),
   },
   {
     name: 'aedes-broker',

@@ -35,6 +35,8 @@ export interface MqttOptions {
   remotePrefix?: string;
   probePrefix: string;
   wssPort: number;
+  /** --wss-path: the websockets path (default /mqtt). */
+  wssPath?: string;
   plainPort: number;
 }
 
@@ -228,6 +230,7 @@ export function createFactSource(context: ProbeContext): FactSource<DiagnosisFac
     ca: context.ca?.pem,
     caFile,
     timeoutMs: context.timeoutMs,
+    wssPath: context.mqtt.wssPath,
   });
   const mqttConnect = () => once('mqttConnect', async () => probeMqttConnect(await mqttContext()));
   const roundtrip = () => once('roundtrip', async () => probeRoundtrip(await mqttContext()));

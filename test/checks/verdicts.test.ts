@@ -172,3 +172,12 @@ describe('bridge.status on a broker without Mosquitto\'s $SYS tree', () => {
     expect(out.code).toBe('unknown');
   });
 });
+
+describe('--wss-path', () => {
+  it('defaults to /mqtt and must be a path', async () => {
+    const { prepareProbeContext } = await import('../../src/inputs.js');
+    expect(prepareProbeContext({ target: 'cloud.example.com' }).mqtt.wssPath).toBe('/mqtt');
+    expect(prepareProbeContext({ target: 'cloud.example.com', wssPath: '/ws' }).mqtt.wssPath).toBe('/ws');
+    expect(() => prepareProbeContext({ target: 'cloud.example.com', wssPath: 'mqtt' })).toThrow(/--wss-path mqtt: a URL path starting with \//);
+  });
+});
