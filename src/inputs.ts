@@ -1,5 +1,6 @@
 // Turns command-line values into a probe context, or a UsageError: all of it before any traffic.
 import { isIP } from 'node:net';
+import { isFolder, readCaFolder } from './certs/ca-folder.js';
 import { keyMatchesCertificate, readCertificateFile, readKeyFile } from './certs/pem.js';
 import { UsageError } from './engine/types.js';
 import { bridgeConnections, readConf } from './config/mosquitto-conf.js';
@@ -161,7 +162,8 @@ export function prepareProbeContext(input: DiagnoseInput): ProbeContext & { expi
     throw new UsageError(input.cert ? '--cert needs its private key: add --key client.key' : '--key needs its certificate: add --cert client.crt');
   }
   if (input.keyPassphrase !== undefined && !input.key) throw new UsageError('--key-passphrase goes with --key');
-  const ca = input.ca ? readCertificateFile(input.ca, '--ca') : undefined;
+  // A folder is read as mosquitto_pub --capath reads one (hash links only).
+  const ca = input.ca ? (isFolder(input.ca) ? readCaFolder(input.ca, '--ca') : readCertificateFile(input.ca, '--ca')) : undefined;
   let client: ProbeContext['client'];
   if (input.cert && input.key) {
     const cert = readCertificateFile(input.cert, '--cert');

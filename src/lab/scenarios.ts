@@ -187,6 +187,22 @@ export const ORACLE_SCENARIOS: Scenario[] = [
     build: async (ids) => ({ ...(await healthy(ids)), capath: { hashed: false } }),
   },
   {
+    name: 'ca-folder-hashed',
+    description: '--ca is a folder holding the CA with its hash link (after `openssl rehash`), as `mosquitto_pub --capath` takes it',
+    reference: { sClient: 'ok', brokerView: 'ok', mqtt: 'delivered' },
+    expect: {},
+    build: async (ids) => ({ ...(await healthy(ids)), user: { caDir: { hashed: true } } }),
+  },
+  {
+    name: 'ca-folder-unhashed',
+    description: '--ca is a folder holding the CA but `openssl rehash` was forgotten: OpenSSL (and mosquitto_pub --capath) find no CA there',
+    reference: { sClient: 'verify 19', brokerView: 'ok', mqtt: 'tls-error' },
+    expect: { 'tls.chain': 'fail', 'tls.client-auth': 'warn', ...MQTT_NOT_TRIED, ...WSS_FAILED },
+    code: 'tls.chain/capath-unhashed',
+    says: /no hash links/,
+    build: async (ids) => ({ ...(await healthy(ids)), user: { caDir: { hashed: false } } }),
+  },
+  {
     name: 'root-only-ca-intermediate-chain',
     description: 'server and client certificates come from an intermediate; certfile sends leaf + intermediate, --ca holds only the root (as Mosquitto\'s own TLS tests)',
     reference: { sClient: 'ok', brokerView: 'ok', mqtt: 'delivered' },
