@@ -32,7 +32,7 @@ const CONTENT_CODES: Partial<Record<FileKind, { fail: string; warn: string; what
   },
   dhparam: {
     fail: 'dhparam-invalid',
-    warn: 'dhparam-weak',
+    warn: 'dhparam-warning',
     what: (c) => `DH parameters, ${c.dhBits} bits`,
     fix: 'Make new ones: `openssl dhparam -out dhparam.pem 2048`, then restart mosquitto.',
   },
@@ -85,7 +85,7 @@ export const configFiles = defineRule({
               const more = content.problems.length > 1 ? ` (and ${content.problems.length - 1} more: see evidence)` : '';
               const place = worst.line ? { file: path, line: worst.line } : at(entry);
               const finding = worst.severity === 'fail' ? bad : doubt;
-              return finding(worst.severity === 'fail' ? codes.fail : codes.warn, place, `${where(entry.key, path, worst)}${more}`, codes.fix, { ...evidence, configFile: entry.file, configLine: entry.line, problems });
+              return finding(worst.code ?? (worst.severity === 'fail' ? codes.fail : codes.warn), place, `${where(entry.key, path, worst)}${more}`, codes.fix, { ...evidence, configFile: entry.file, configLine: entry.line, problems });
             }
             return ok('ok', at(entry), `${entry.key} ${path}: ${codes.what(content)}${readableBy}`, evidence);
           }

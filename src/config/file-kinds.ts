@@ -28,6 +28,8 @@ export interface LineProblem {
   /** fail: Mosquitto refuses to start; warn: it starts, and drops or ignores the line. */
   severity: 'fail' | 'warn';
   problem: string;
+  /** A finding slug more precise than the kind's default. */
+  code?: string;
 }
 
 export interface ContentFacts {
@@ -169,7 +171,8 @@ export function parseDhParams(text: string): ContentFacts {
     while (bytes.length > 1 && bytes[0] === 0) bytes = bytes.subarray(1);
     facts.dhBits = bytes.length * 8 - Math.clz32(bytes[0]) + 24;
     facts.entries = 1;
-    if (facts.dhBits < 2048) facts.problems.push({ line: 0, severity: 'warn', problem: `the DH group is only ${facts.dhBits} bits (2048 or more is today's minimum; OpenSSL 3 at its default security level refuses under 2048)` });
+    // Checked with Mosquitto 2.0.11 on OpenSSL 3: "Error loading dhparamfile ... dh key too small".
+    if (facts.dhBits < 2048) facts.problems.push({ line: 0, severity: 'fail', code: 'dhparam-weak', problem: `the DH group is only ${facts.dhBits} bits: OpenSSL 3 refuses it ("dh key too small") and Mosquitto does not start` });
   } catch {
     facts.problems.push({ line: 0, severity: 'fail', problem: 'the DH PARAMETERS block does not decode (Mosquitto refuses to start)' });
   }
