@@ -93,7 +93,8 @@ export function gatherLintFacts(paths: readonly string[], inputs: LintInputs = {
       if (!leaf) continue;
       for (const ca of cas) {
         const anchors = capaths[ca]?.anchors ?? certificates(ca);
-        if (anchors.length === 0) continue;
+        // An empty capath still decides: nothing there can anchor the chain.
+        if (anchors.length === 0 && !capaths[ca]) continue;
         const built = buildLocalChain(leaf, intermediates, anchors);
         chains[chainKey(cert, ca)] = { verified: built.ok, problem: built.problem, path: built.path.map((c) => c.subject.split('\n').join(', ')) };
       }

@@ -31,7 +31,7 @@ export async function makeCrl(issuer: Issued, options: CrlOptions = {}): Promise
   const caDer = new X509Certificate(issuer.certPem).raw;
   const subject = certificateNames(caDer).subject;
   const revoked = (options.revoke ?? []).map((cert) => encode(TAG.SEQUENCE, Buffer.concat([integer(new X509Certificate(cert.certPem).serialNumber), utcTime(new Date(Date.now() - 60_000))])));
-  const nextUpdate = options.nextUpdate === undefined ? new Date(Date.now() + 30 * 86_400_000) : options.nextUpdate;
+  const nextUpdate = options.nextUpdate === undefined ? new Date(Date.now() + 90 * 86_400_000) : options.nextUpdate;
   const tbs = encode(
     TAG.SEQUENCE,
     Buffer.concat([
