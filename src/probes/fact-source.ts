@@ -21,7 +21,7 @@ import type {
 import { connectTcp, resolveHost } from './network.js';
 import { sniffPlainMqtt } from './plain-mqtt.js';
 import { attemptTls, type TlsAttempt, type TlsAttemptOptions } from './tls-attempt.js';
-import { probeBridgeFlow, probeBridgeState, probeMqttConnect, probeRoundtrip, type MqttProbeContext } from './mqtt-probes.js';
+import { openCloud, probeBridgeFlow, probeBridgeState, probeMqttConnect, probeRoundtrip, type MqttProbeContext } from './mqtt-probes.js';
 import { probePlainExposure, probeWss, probeWssConnect, type EndpointContext } from './exposure-probes.js';
 
 export interface MqttOptions {
@@ -118,7 +118,10 @@ export function createFactSource(context: ProbeContext): FactSource<DiagnosisFac
         return { available: false, reason: chainUnavailableReason(seen), certificates: [], trustStore, caFile };
       }
       const anchors = new Set(context.ca?.certificates.map((cert) => cert.fingerprint256) ?? []);
+      const [leaf, ...sent] = seen.peerChain;
+      const anchored = context.ca ? buildLocalChain(leaf, sent, context.ca.certificates) : undefined;
       return {
+        localAnchor: anchored && { ok: anchored.ok, problem: anchored.problem },
         available: true,
         certificates: seen.peerChain.map((cert, depth) => ({
           ...describeCertificate(cert),
@@ -158,9 +161,20 @@ export function createFactSource(context: ProbeContext): FactSource<DiagnosisFac
         return { tested: false, reason: `the TLS handshake did not get through (${main.outcome})` };
       }
       const throwaway = await throwawayClientIdentity();
+      // A server that checks certificates after the handshake (node:tls with rejectUnauthorized, as
+      // aedes runs) completes it and then hangs up: an MQTT CONNECT on the same identity tells.
+      const confirm = async (seen: ClientAuthAttempt, identity: { cert?: string; key?: string }): Promise<ClientAuthAttempt> => {
+        if (seen.accepted !== true) return seen;
+        const ctx = await mqttContext();
+        const { session, facts } = await openCloud({ ...ctx, tls: { ...ctx.tls, cert: identity.cert, key: identity.key } });
+        await session?.close();
+        if (facts.outcome !== 'closed' && facts.outcome !== 'tls-alert') return seen;
+        return { ...seen, accepted: false, detail: `refused after the handshake: ${facts.alert?.description ?? 'the server closed the session before CONNACK'}` };
+      };
+      const untrusted = { cert: throwaway.certPem, key: throwaway.keyPem };
       const [withoutCertificate, withUntrustedCertificate] = await Promise.all([
-        attempt({}).then(clientAuthVerdict),
-        attempt({ cert: throwaway.certPem, key: throwaway.keyPem }).then(clientAuthVerdict),
+        attempt({}).then(clientAuthVerdict).then((seen) => confirm(seen, {})),
+        attempt(untrusted).then(clientAuthVerdict).then((seen) => confirm(seen, untrusted)),
       ]);
       return { tested: true, withoutCertificate, withUntrustedCertificate };
     });
@@ -189,8 +203,11 @@ export function createFactSource(context: ProbeContext): FactSource<DiagnosisFac
       if (!context.ca) {
         facts.chain = { verified: false, problem: 'no-ca', path: [] };
       } else {
-        const built = buildLocalChain(leaf, intermediates, context.ca.certificates);
-        facts.chain = { verified: built.ok, problem: built.problem, path: built.path.map(subjectLine) };
+        // As OpenSSL does: every intermediate at hand counts (the --cert file's and those the server sent).
+        const sent = (await mainAttempt()).peerChain ?? [];
+        const built = buildLocalChain(leaf, [...intermediates, ...sent], context.ca.certificates);
+        const caHasRoot = context.ca.certificates.some((cert) => cert.subject === cert.issuer);
+        facts.chain = { verified: built.ok, problem: built.problem, path: built.path.map(subjectLine), caHasRoot };
       }
       return facts;
     });
