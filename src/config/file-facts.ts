@@ -5,6 +5,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { describeCertificate, type CertificateInfo } from '../certs/describe.js';
 import { certificateBlocks } from '../certs/pem.js';
+import { readInputText } from '../read-input.js';
 import { describeFsError } from '../fs-errors.js';
 import { parseContent, type ContentFacts, type FileKind } from './file-kinds.js';
 
@@ -100,7 +101,7 @@ export function gatherFileFacts(path: string, brokerUser: string, kinds: Readonl
       facts.readable = true;
       return facts;
     }
-    text = readFileSync(path, 'latin1');
+    text = readInputText(path, 'pem', '', 'latin1');
     facts.readable = true;
   } catch (error) {
     facts.error = describeFsError(error);
