@@ -19,6 +19,7 @@ import type {
   VersionProbe,
 } from '../facts.js';
 import { stepScope, type LoadMonitor } from './load.js';
+import { THROWAWAY_CERT_PEM, THROWAWAY_KEY_PEM } from './throwaway-identity.js';
 import { connectTcp, resolveHost } from './network.js';
 import { sniffPlainMqtt } from './plain-mqtt.js';
 import { attemptTls, type TlsAttempt, type TlsAttemptOptions } from './tls-attempt.js';
@@ -327,16 +328,7 @@ function clientAuthVerdict(probe: TlsAttempt): ClientAuthAttempt {
   return { ...base, accepted: null, detail: probe.message ?? probe.outcome };
 }
 
-let throwaway: Promise<{ certPem: string; keyPem: string }> | undefined;
-
-/** One per process: grading a class makes it once, not once per student. */
+/** The same pre-made identity for every run and every student (see throwaway-identity.ts). */
 function throwawayClientIdentity(): Promise<{ certPem: string; keyPem: string }> {
-  throwaway ??= (async () => {
-    // Loaded lazily: generating certificates needs @peculiar/x509, which only this probe and the lab use.
-    const { issue } = await import('../lab/pki.js');
-    const ca = await issue({ commonName: 'lampi-doctor throwaway CA', isCa: true, organization: 'lampi-doctor' });
-    const leaf = await issue({ commonName: 'lampi-doctor-untrusted', issuer: ca, usage: 'client', organization: 'lampi-doctor' });
-    return { certPem: leaf.certPem, keyPem: leaf.keyPem };
-  })();
-  return throwaway;
+  return Promise.resolve({ certPem: THROWAWAY_CERT_PEM, keyPem: THROWAWAY_KEY_PEM });
 }
