@@ -40,6 +40,8 @@ export interface DiagnoseOptions extends DiagnoseInput {
   config?: string;
   /** Fixed clock for tests of dates. */
   now?: Date;
+  /** Ends the diagnosis early (e.g. a Prometheus scrape timeout in `serve`). */
+  signal?: AbortSignal;
 }
 
 /** Lints the given configs (each its own broker), appends what is not a pass, and cites lines. */
