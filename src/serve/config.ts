@@ -136,18 +136,16 @@ class Locator {
     return `${this.file}:${line}`;
   }
 
-  /** The node at a path (or the key naming `key` inside it), else the nearest parent that exists. */
+  /** The line of the key naming the last step of `path` (or `key` inside it), else of the nearest parent. */
   of(path: readonly string[], key?: string): string {
-    for (let depth = path.length; depth >= 0; depth--) {
-      const node = (depth === 0 ? this.doc.contents : this.doc.getIn(path.slice(0, depth), true)) as Node | null | undefined;
-      if (!node) continue;
-      if (key !== undefined && depth === path.length && isMap(node)) {
-        const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === key);
-        if (pair && isScalar(pair.key)) return this.at(pair.key.range?.[0]);
-      }
-      return this.at(node.range?.[0]);
+    const steps = key === undefined ? [...path] : [...path, key];
+    for (let depth = steps.length; depth > 0; depth--) {
+      const parent = (depth === 1 ? this.doc.contents : this.doc.getIn(steps.slice(0, depth - 1), true)) as Node | null | undefined;
+      if (!isMap(parent)) continue;
+      const pair = parent.items.find((item) => isScalar(item.key) && String(item.key.value) === steps[depth - 1]);
+      if (pair && isScalar(pair.key)) return this.at(pair.key.range?.[0]);
     }
-    return this.file;
+    return this.at((this.doc.contents as Node | null)?.range?.[0]);
   }
 }
 
@@ -186,7 +184,7 @@ export function loadServeConfig(path: string): ServeConfig {
   for (const [name, raw] of Object.entries((data as { modules: Record<string, ModuleOptions> }).modules)) {
     const options: ModuleOptions = { ...raw };
     for (const key of PATH_KEYS) if (options[key] !== undefined) options[key] = resolve(base, options[key]!);
-    const module: ServeModule = { name, options, where: locate.of(['modules', name]) };
+    const module: ServeModule = { name, options, where: locate.of(['modules'], name) };
     try {
       // Everything a probe would refuse is refused now, before the first scrape.
       probeInput(module, 'localhost', 1000);

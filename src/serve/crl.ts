@@ -19,7 +19,7 @@ export function readCrlDates(path: string): CrlDates {
     throw new UsageError(`cannot read crl ${path}: ${describeFsError(error)}`);
   }
   const text = data.toString('latin1');
-  const pem = /-----BEGIN X509 CRL-----[\s\S]+?-----END X509 CRL-----/.exec(text)?.[0];
+  const pem = /-----BEGIN (?:X509 )?CRL-----[\s\S]+?-----END (?:X509 )?CRL-----/.exec(text)?.[0]?.replace(/(BEGIN|END) CRL/g, '$1 X509 CRL');
   try {
     const crl = new X509Crl(pem ?? new Uint8Array(data));
     return { thisUpdate: crl.thisUpdate.toISOString(), nextUpdate: crl.nextUpdate?.toISOString() };
