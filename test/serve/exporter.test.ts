@@ -1,12 +1,15 @@
 // `lampi-doctor serve` (the built CLI) against lab brokers: metric values per scenario, promtool's
 // verdict on every answer, the scrape timeout, the in-flight limit and the min-interval cache.
+import 'reflect-metadata';
+import * as x509 from '@peculiar/x509';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { checkIds } from '../../checks/index.js';
 import { startLab, type Lab } from '../../src/lab/lab.js';
+import { issue } from '../../src/lab/pki.js';
 import { describeWithBroker } from '../helpers/broker.js';
 import { runCli } from '../helpers/cli.js';
 import { describeWithPromtool, get, labModule, labTarget, promtoolProblems, scrape, series, startExporter, value, writeConfig, type Exporter } from './helpers.js';
@@ -16,6 +19,19 @@ function opensslDates(path: string): { notBefore: number; notAfter: number } {
   const out = execFileSync('openssl', ['x509', '-in', path, '-noout', '-startdate', '-enddate'], { encoding: 'utf8' });
   const date = (field: string) => Date.parse(new RegExp(`${field}=(.+)`).exec(out)![1]) / 1000;
   return { notBefore: date('notBefore'), notAfter: date('notAfter') };
+}
+
+/** A CRL as a CA publishes it for a broker's `crlfile`, due for renewal in two days. */
+async function writeCrl(path: string): Promise<void> {
+  const ca = await issue({ commonName: 'CRL test CA', isCa: true });
+  const crl = await x509.X509CrlGenerator.create({
+    issuer: ca.cert.subject,
+    thisUpdate: new Date(),
+    nextUpdate: new Date(Date.now() + 2 * 86_400_000),
+    signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' } as EcdsaParams,
+    signingKey: ca.keys.privateKey,
+  });
+  writeFileSync(path, crl.toString('pem').replace(/(BEGIN|END) CRL/g, '$1 X509 CRL'));
 }
 
 const FLEET = Array.from({ length: 10 }, (_, i) => `node${i}.lampi.test`);
@@ -38,9 +54,10 @@ describeWithBroker('lampi-doctor serve against lab brokers', () => {
     beforeAll(async () => {
       dir = mkdtempSync(join(tmpdir(), 'lampi-serve-'));
       [healthy, expired, silent] = await Promise.all([startLab({ scenario: 'healthy' }), startLab({ scenario: 'expired' }), startLab({ scenario: 'silent-peer' })]);
+      await writeCrl(join(dir, 'lampi.crl'));
       const config = writeConfig(dir, {
         healthy: labModule(healthy, { device_id: healthy.deviceId, local: `mqtt://127.0.0.1:${healthy.ports.lampPlain}` }),
-        expired: labModule(expired, { device_id: expired.deviceId }),
+        expired: labModule(expired, { device_id: expired.deviceId, crl: join(dir, 'lampi.crl') }),
         silent: labModule(silent, { timeout: 3000 }),
         'silent-short': labModule(silent, { timeout: 3000 }),
         bridge: labModule(healthy, { device_id: healthy.deviceId, only: ['bridge.status'] }),
@@ -114,6 +131,9 @@ describeWithBroker('lampi-doctor serve against lab brokers', () => {
       expect(value(text, 'lampi_server_cert_not_after_seconds')).toBe(notAfter);
       expect(notAfter).toBeLessThan(Date.now() / 1000);
       expect(value(text, 'lampi_mqtt_roundtrip_seconds', { quantile: '0.5' })).toBeUndefined();
+      // The module's crl: file, dated as openssl reads it.
+      const nextUpdate = execFileSync('openssl', ['crl', '-in', join(dir, 'lampi.crl'), '-noout', '-nextupdate'], { encoding: 'utf8' }).replace('nextUpdate=', '').trim();
+      expect(value(text, 'lampi_crl_next_update_seconds')).toBe(Date.parse(nextUpdate) / 1000);
     });
 
     it('a silent peer never holds a scrape past its timeout', async () => {
@@ -122,6 +142,8 @@ describeWithBroker('lampi-doctor serve against lab brokers', () => {
       expect(fits.ms).toBeLessThan(5000);
       expect(value(fits.text, 'probe_success')).toBe(0);
       expect(value(fits.text, 'lampi_check_status', { check: 'tls.handshake', status: 'fail' })).toBe(1);
+      // tls.client-auth could not run, so the monitor's certificate date comes from its file.
+      expect(value(fits.text, 'lampi_client_cert_not_after_seconds')).toBe(opensslDates(silent.files.clientCert).notAfter);
       // 1 s: the answer comes in time however long the diagnosis takes (as a failed probe if it is cut).
       const cut = await probe(labTarget(silent), 'silent-short', 1);
       expect(cut.status).toBe(200);
