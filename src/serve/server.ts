@@ -209,6 +209,7 @@ export class Exporter {
     // run well inside the scrape. The race in probe() answers in time even when it is not.
     const stepTimeout = Math.max(100, Math.min(module.options.timeout ?? DEFAULT_MODULE_TIMEOUT_MS, Math.floor((remaining - 1000) / 3)));
     const record: ProbeRecord = { id: this.nextId++, module: module.name, target, startedAt: new Date(), done: Promise.resolve() };
+    this.forgetStale();
     this.latest.set(key, record);
     this.history.push(record);
     if (this.history.length > HISTORY) this.history.shift();
@@ -233,6 +234,14 @@ export class Exporter {
       }
     })();
     return record;
+  }
+
+  /** Results past --min-interval serve nobody: drop them, so many one-off targets do not pile up. */
+  private forgetStale(): void {
+    const now = Date.now();
+    for (const [key, record] of this.latest) {
+      if ((record.report || record.error) && now - record.startedAt.getTime() >= this.settings.minIntervalMs) this.latest.delete(key);
+    }
   }
 
   private debug(params: URLSearchParams, response: ServerResponse): void {

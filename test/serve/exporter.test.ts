@@ -61,6 +61,7 @@ describeWithBroker('lampi-doctor serve against lab brokers', () => {
         silent: labModule(silent, { timeout: 3000 }),
         'silent-short': labModule(silent, { timeout: 3000 }),
         bridge: labModule(healthy, { device_id: healthy.deviceId, only: ['bridge.status'] }),
+        tarpit: labModule(silent, { timeout: 3000, resolve: ['t0', 't1', 't2', 't3'].map((name) => `${name}.lampi.test:${silent.publicAddress}`) }),
         fleet: labModule(healthy, { resolve: FLEET.map((name) => `${name}:${healthy.publicAddress}`), only: ['dns', 'tcp', 'tls.handshake'] }),
       });
       exporter = await startExporter(config, ['--max-in-flight', '3', '--min-interval', '60']);
@@ -149,6 +150,18 @@ describeWithBroker('lampi-doctor serve against lab brokers', () => {
       expect(cut.status).toBe(200);
       expect(cut.ms).toBeLessThan(1000);
       expect(value(cut.text, 'probe_success')).toBe(0);
+    });
+
+    it('with every slot held by a slow probe, a scrape waits up to its timeout, then gets 503 with the reason', async () => {
+      const slow = ['t0', 't1', 't2'].map((name) => probe(`${name}.lampi.test:${silent.ports.tls}`, 'tarpit', 8));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const refused = await probe(`t3.lampi.test:${silent.ports.tls}`, 'tarpit', 1);
+      expect(refused.status).toBe(503);
+      expect(refused.text).toContain('busy: 3 probes in flight (--max-in-flight 3)');
+      expect(refused.ms).toBeLessThan(1000);
+      for (const answer of await Promise.all(slow)) expect(value(answer.text, 'probe_success')).toBe(0);
+      const own = await get(`${exporter.url}/metrics`);
+      expect(value(own.text, 'lampi_exporter_rejected_requests_total', { reason: 'busy' })).toBe(1);
     });
 
     it('50 concurrent scrapes of 10 targets: never more than --max-in-flight probes, each target probed once', async () => {
