@@ -161,7 +161,7 @@ export class Exporter {
       // The diagnosis itself broke (a bug): a failed probe, explained in its debug report.
       families = failedMetrics((performance.now() - arrived) / 1000);
     } else {
-      // Answer within the scrape timeout; the diagnosis finishes in the background and is kept.
+      // Answer within the scrape timeout whatever the diagnosis does; its result, when it comes, is kept.
       record.timedOut = true;
       this.metrics.timedOut.inc({ module: module.name });
       families = failedMetrics((performance.now() - arrived) / 1000);
@@ -219,7 +219,8 @@ export class Exporter {
     record.done = (async () => {
       try {
         const { options, extras } = probeInput(module, target, stepTimeout);
-        const report = await diagnose({ ...options, signal: AbortSignal.timeout(Math.ceil(remaining)) });
+        // Cancelled just before the scrape's deadline: checks still running then report `<check>/cancelled`.
+        const report = await diagnose({ ...options, signal: AbortSignal.timeout(Math.max(50, Math.floor(remaining - 200))) });
         record.report = report;
         record.families = probeMetrics(report, extras);
         this.metrics.probes.inc({ module: module.name, result: report.exitCode === 0 ? 'success' : 'failure' });
