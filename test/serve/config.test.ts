@@ -2,11 +2,13 @@
 // answered 400 with words. No broker needed: nothing here probes.
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
+import Ajv from 'ajv';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { issue, type Issued } from '../../src/lab/pki.js';
 import { loadServeConfig } from '../../src/serve/config.js';
 import { readCrlDates } from '../../src/serve/crl.js';
@@ -116,6 +118,17 @@ describe('loading lampi-doctor.yml', () => {
     expect(Date.parse(byOpenssl.replace(/^nextUpdate=/, '').trim())).toBe(nextUpdate.getTime());
     expect(readCrlDates(path).nextUpdate).toBe(nextUpdate.toISOString());
     expect(loadError(GOOD.replace('skip: [bridge]', 'crl: certs/monitor.crt'))).toMatch(/module lampi: crl \S+monitor\.crt holds no CRL/);
+  });
+});
+
+describe('the documented config', () => {
+  it('README\'s example module file follows schema/serve-config.schema.json', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const monitoring = readme.slice(readme.indexOf('## Monitoring'));
+    const example = /```yaml\n(modules:[\s\S]+?)```/.exec(monitoring)![1];
+    const validate = new Ajv({ allErrors: true, strict: true }).compile(JSON.parse(readFileSync('schema/serve-config.schema.json', 'utf8')));
+    expect(validate(parse(example)), JSON.stringify(validate.errors)).toBe(true);
+    expect(validate(parse(example.replace('timeout: 3000', 'timeout: 3 s')))).toBe(false);
   });
 });
 
