@@ -181,7 +181,8 @@ export class Exporter {
   private async recordFor(module: ServeModule, target: string, deadline: number): Promise<ProbeRecord> {
     const key = `${module.name}\u0000${target.toLowerCase()}`;
     const last = this.latest.get(key);
-    if (last && (!last.report && !last.error ? true : Date.now() - last.startedAt.getTime() < this.settings.minIntervalMs)) {
+    const running = last && !last.report && !last.error;
+    if (last && (running || Date.now() - last.startedAt.getTime() < this.settings.minIntervalMs)) {
       this.metrics.cached.inc({ module: module.name });
       return last;
     }
