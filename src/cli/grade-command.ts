@@ -1,11 +1,12 @@
 // `lampi-doctor grade roster.csv` and `lampi-doctor merge shard-*.json`.
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { diagnosisChecks } from '../../checks/index.js';
 import { selectChecks } from '../engine/selection.js';
 import { UsageError } from '../engine/types.js';
 import { describeFsError } from '../fs-errors.js';
 import { gradeRoster, mergeReports, parseShard, shardOf, type GradeReport, type StudentResult } from '../grade/grade.js';
+import { readMergeInput } from '../grade/merge-input.js';
 import { readRoster } from '../grade/roster.js';
 import { defaultRubric, readRubric } from '../grade/rubric.js';
 import { renderGrade, renderGradeTable, type GradeFormat } from '../reporters/grade.js';
@@ -123,13 +124,7 @@ export async function runGradeCommand(args: GradeArgs): Promise<number> {
 }
 
 export async function runMergeCommand(args: MergeArgs): Promise<number> {
-  const reports = args.reports.map((path) => {
-    try {
-      return JSON.parse(readFileSync(path, 'utf8')) as GradeReport;
-    } catch (error) {
-      throw new UsageError(`merge: cannot read ${path}: ${error instanceof SyntaxError ? 'not JSON' : describeFsError(error)}`);
-    }
-  });
+  const reports = args.reports.map(readMergeInput);
   const merged = mergeReports(reports, args.reports);
   checkGradescopeTarget(args.format, args.output, merged.students.length);
   emit(merged, args.format, args.output, args.color);

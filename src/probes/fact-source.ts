@@ -19,6 +19,8 @@ import type {
   TlsVersionName,
   VersionProbe,
 } from '../facts.js';
+import { stepScope, type LoadMonitor } from './load.js';
+import { THROWAWAY_CERT_PEM, THROWAWAY_KEY_PEM } from './throwaway-identity.js';
 import { connectTcp, resolveHost } from './network.js';
 import { sniffPlainMqtt } from './plain-mqtt.js';
 import { attemptTls, type TlsAttempt, type TlsAttemptOptions } from './tls-attempt.js';
@@ -49,6 +51,17 @@ export interface ProbeContext {
   ca?: CertificateFile;
   client?: { cert: CertificateFile; key: KeyFile };
   mqtt: MqttOptions;
+  /** The run's cancellation: every probe's sockets, timers and clients end when it fires. */
+  signal?: AbortSignal;
+  /** Measures our own event-loop lag, so a timeout while we were starved is not blamed on the peer. */
+  monitor?: LoadMonitor;
+}
+
+/** A fact source that also says which facts exist yet and which timed out while we were starved. */
+export interface DiagnosisFactSource extends FactSource<DiagnosisFacts> {
+  /** The fact if some check already asked for it (a report must not open connections on its own). */
+  peek<K extends keyof DiagnosisFacts>(key: K): Promise<DiagnosisFacts[K] | undefined>;
+  starved(key: keyof DiagnosisFacts): number | undefined;
 }
 
 /** The handshake got far enough that asking the same server more TLS questions makes sense. */
@@ -56,28 +69,38 @@ const SPEAKS_TLS = new Set(['accepted', 'alert', 'unsupported']);
 const CERTIFICATE_ALERTS = new Set([42, 43, 44, 45, 46, 48, 49, 116]);
 const VERSIONS: TlsVersionName[] = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
 
-export function createFactSource(context: ProbeContext): FactSource<DiagnosisFacts> {
+export function createFactSource(context: ProbeContext): DiagnosisFactSource {
   const memo = new Map<string, Promise<unknown>>();
+  const starvedLag = new Map<string, number>();
+  const { signal, monitor } = context;
+  const noteStarved = (facts: string[], lagMs: number) => {
+    for (const fact of facts) starvedLag.set(fact, Math.max(lagMs, starvedLag.get(fact) ?? 0));
+  };
   const once = <T>(key: string, work: () => Promise<T>): Promise<T> => {
-    if (!memo.has(key)) memo.set(key, work());
+    if (!memo.has(key)) {
+      const outer = stepScope.getStore()?.facts ?? [];
+      memo.set(key, monitor ? stepScope.run({ monitor, facts: [...outer, key], noteStarved }, work) : work());
+    }
     return memo.get(key) as Promise<T>;
   };
   const servername = /^[\d.]+$|:/.test(context.host) ? undefined : context.host;
   const unhashedFiles = context.ca && 'folder' in context.ca ? (context.ca as CaFolder).folder.unhashed : undefined;
   const caFile = context.ca && { path: context.ca.path, certificates: context.ca.certificates.map(describeCertificate), ...(unhashedFiles?.length ? { unhashedFiles } : {}) };
 
-  const resolution = () => once('resolution', () => resolveHost(context.host, context.resolve, context.timeoutMs));
-  const tcp = () => once('tcp', async () => connectTcp((await resolution()).addresses[0], context.port, context.timeoutMs));
+  const resolution = () => once('resolution', () => resolveHost(context.host, context.resolve, context.timeoutMs, signal));
+  const tcp = () => once('tcp', async () => connectTcp((await resolution()).addresses[0], context.port, context.timeoutMs, signal));
 
   const attempt = async (extra: Partial<TlsAttemptOptions>): Promise<TlsAttempt> => {
-    const { address } = await tcp();
-    if (!address) return { outcome: 'no-connection', handshakeCompleted: false, message: 'no address to connect to', elapsedMs: 0 };
+    const { address, outcome } = await tcp();
+    // A port that did not take a TCP connection costs one timeout, not one more per TLS question.
+    if (!address || outcome !== 'connected') return { outcome: 'no-connection', handshakeCompleted: false, errorCode: outcome, elapsedMs: 0 };
     return attemptTls({
       address,
       port: context.port,
       servername,
       ca: context.ca?.pem,
       timeoutMs: context.timeoutMs,
+      signal,
       ...extra,
     });
   };
@@ -103,7 +126,7 @@ export function createFactSource(context: ProbeContext): FactSource<DiagnosisFac
         elapsedMs: main.elapsedMs,
       };
       if (main.outcome === 'closed' && address) {
-        facts.plainMqtt = await sniffPlainMqtt(address, context.port, context.timeoutMs);
+        facts.plainMqtt = await sniffPlainMqtt(address, context.port, context.timeoutMs, signal);
       }
       return facts;
     });
@@ -224,15 +247,18 @@ export function createFactSource(context: ProbeContext): FactSource<DiagnosisFac
       cloudUrl: `mqtts://${hostPart}:${context.port}`,
       tls: { servername, ca: context.ca?.pem, cert: context.client?.cert.pem, key: context.client?.key.pem },
       timeoutMs: context.timeoutMs,
+      signal,
     };
   };
+  // The websockets and plain ports are asked directly: they do not wait on the TLS port's TCP answer.
   const endpoint = async (): Promise<EndpointContext> => ({
-    address: (await tcp()).address,
+    address: (await resolution()).addresses[0],
     servername,
     ca: context.ca?.pem,
     caFile,
     timeoutMs: context.timeoutMs,
     wssPath: context.mqtt.wssPath,
+    signal,
   });
   const mqttConnect = () => once('mqttConnect', async () => probeMqttConnect(await mqttContext()));
   const roundtrip = () => once('roundtrip', async () => probeRoundtrip(await mqttContext()));
@@ -247,7 +273,7 @@ export function createFactSource(context: ProbeContext): FactSource<DiagnosisFac
     });
   const wssConnect = () => once('wssConnect', async () => probeWssConnect(await endpoint(), context.mqtt.wssPort, context.mqtt.version, await wss()));
   const plainExposure = () =>
-    once('plainExposure', async () => probePlainExposure((await resolution()).addresses[0], context.mqtt.plainPort, context.timeoutMs));
+    once('plainExposure', async () => probePlainExposure((await resolution()).addresses[0], context.mqtt.plainPort, context.timeoutMs, signal));
 
   const getters: { [K in keyof DiagnosisFacts]: () => Promise<DiagnosisFacts[K]> } = {
     mqttConnect,
@@ -269,6 +295,8 @@ export function createFactSource(context: ProbeContext): FactSource<DiagnosisFac
   };
   return {
     get: (key) => getters[key](),
+    peek: async (key) => (memo.has(key) ? getters[key]() : undefined),
+    starved: (key) => starvedLag.get(key),
   };
 }
 
@@ -305,16 +333,7 @@ function clientAuthVerdict(probe: TlsAttempt): ClientAuthAttempt {
   return { ...base, accepted: null, detail: probe.message ?? probe.outcome };
 }
 
-let throwaway: Promise<{ certPem: string; keyPem: string }> | undefined;
-
-/** One per process: grading a class makes it once, not once per student. */
+/** The same pre-made identity for every run and every student (see throwaway-identity.ts). */
 function throwawayClientIdentity(): Promise<{ certPem: string; keyPem: string }> {
-  throwaway ??= (async () => {
-    // Loaded lazily: generating certificates needs @peculiar/x509, which only this probe and the lab use.
-    const { issue } = await import('../lab/pki.js');
-    const ca = await issue({ commonName: 'lampi-doctor throwaway CA', isCa: true, organization: 'lampi-doctor' });
-    const leaf = await issue({ commonName: 'lampi-doctor-untrusted', issuer: ca, usage: 'client', organization: 'lampi-doctor' });
-    return { certPem: leaf.certPem, keyPem: leaf.keyPem };
-  })();
-  return throwaway;
+  return Promise.resolve({ certPem: THROWAWAY_CERT_PEM, keyPem: THROWAWAY_KEY_PEM });
 }

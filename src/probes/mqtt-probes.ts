@@ -23,6 +23,8 @@ export interface MqttProbeContext {
   remotePrefix?: string;
   /** Local topic prefix of the diagnostic mapping, e.g. lampi-doctor/. */
   probePrefix: string;
+  /** The run's cancellation, handed to every session. */
+  signal?: AbortSignal;
 }
 
 const runId = () => randomBytes(4).toString('hex');
@@ -33,7 +35,7 @@ function connectFacts(result: ConnectResult, clientId: string, version: 4 | 5, t
 
 export async function openCloud(ctx: MqttProbeContext, clientId = ctx.clientId ?? diagnosticClientId(), record: { transcript?: string[]; label?: string } = {}) {
   const transcript = record.transcript ?? [];
-  const { session, result } = await MqttSession.open({ url: ctx.cloudUrl, clientId, protocolVersion: ctx.version, timeoutMs: ctx.timeoutMs, tls: ctx.tls, transcript, label: record.label });
+  const { session, result } = await MqttSession.open({ url: ctx.cloudUrl, clientId, protocolVersion: ctx.version, timeoutMs: ctx.timeoutMs, tls: ctx.tls, transcript, label: record.label, signal: ctx.signal });
   return { session, facts: connectFacts(result, clientId, ctx.version, transcript) };
 }
 
@@ -84,7 +86,7 @@ async function measureDelivery(
       const began = performance.now();
       sent += 1;
       await sender.publish(sendTopic, key, qos);
-      const arrival = await withTimeout(arrived, timeoutMs, 'delivery').catch(() => undefined);
+      const arrival = await withTimeout(arrived, timeoutMs, 'delivery', receiver.signal).catch(() => undefined);
       waiting.delete(key);
       if (!arrival) break;
       samplesMs.push(Math.round((arrival.at - began) * 100) / 100);
@@ -170,7 +172,7 @@ export async function probeBridgeFlow(ctx: MqttProbeContext, direction: 'inbound
   const transcript: string[] = [];
   const [cloud, local] = await Promise.all([
     openCloud(ctx, undefined, { transcript, label: 'cloud' }),
-    MqttSession.open({ url: ctx.localUrl, clientId: diagnosticClientId(), protocolVersion: ctx.version, timeoutMs: ctx.timeoutMs, transcript, label: 'lamp' }),
+    MqttSession.open({ url: ctx.localUrl, clientId: diagnosticClientId(), protocolVersion: ctx.version, timeoutMs: ctx.timeoutMs, transcript, label: 'lamp', signal: ctx.signal }),
   ]);
   const flow = { ...base, configured: true, from: direction === 'inbound' ? `cloud ${remoteTopic}` : `lamp ${localTopic}`, to: direction === 'inbound' ? `lamp ${localTopic}` : `cloud ${remoteTopic}`, transcript };
   try {
