@@ -8,6 +8,7 @@ import { prepareProbeContext, type DiagnoseInput } from './inputs.js';
 import { createFactSource } from './probes/fact-source.js';
 import { citeConfig } from './config/cite.js';
 import { gatherLintFacts } from './config/lint-facts.js';
+import { resolveMosquittoVersion } from './config/mosquitto-versions.js';
 import { runLintRules } from './lint.js';
 import { TOOL } from './version.js';
 
@@ -46,7 +47,8 @@ export interface DiagnoseOptions extends DiagnoseInput {
 function joinConfig(results: CheckResult[], options: DiagnoseOptions, context: ReturnType<typeof prepareProbeContext>): CheckResult[] {
   const paths = [options.config, options.bridgeConfig].filter((path): path is string => Boolean(path));
   const facts = gatherLintFacts(paths);
-  const findings = runLintRules(facts, { now: options.now ?? new Date(), expiryWarnDays: context.expiryWarnDays, probePrefix: context.mqtt.probePrefix }).filter(
+  const mosquitto = resolveMosquittoVersion(options.mosquittoVersion, () => undefined);
+  const findings = runLintRules(facts, { now: options.now ?? new Date(), expiryWarnDays: context.expiryWarnDays, probePrefix: context.mqtt.probePrefix, mosquitto }).filter(
     (finding) => finding.status !== 'pass',
   );
   const byPath = (path?: string) => facts.configs.find((model) => path && model.root === path);
@@ -78,6 +80,7 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
       timeoutMs: context.timeoutMs,
       caPath: options.ca,
       certPath: options.cert,
+      mosquitto: resolveMosquittoVersion(options.mosquittoVersion, () => undefined),
       samples: context.mqtt.samples,
       qos: context.mqtt.qos,
       wssPort: context.mqtt.wssPort,

@@ -36,6 +36,7 @@ export interface DiagnoseArgs extends ReportArgs {
   bridgeConfig?: string;
   config?: string;
   probePrefix: string;
+  mosquittoVersion?: string;
 }
 
 export function toDiagnoseInput(args: Omit<DiagnoseArgs, keyof ReportArgs>): DiagnoseInput {
@@ -58,6 +59,7 @@ export function toDiagnoseInput(args: Omit<DiagnoseArgs, keyof ReportArgs>): Dia
     local: args.local,
     deviceId: args.deviceId,
     bridgeConfig: args.bridgeConfig,
+    mosquittoVersion: args.mosquittoVersion,
     probePrefix: args.probePrefix,
   };
 }

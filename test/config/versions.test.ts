@@ -186,3 +186,13 @@ describe('which version: flag, detected, default', () => {
     expect(await runCli(['lint', path, '--mosquitto-version', 'latest'])).toBe(2);
   });
 });
+
+describe('the live tls.version hint says what tls_version means on the broker\'s version', () => {
+  it('2.0.8 pins it, 2.0.11 takes it as a minimum', async () => {
+    const { tlsVersion } = await import('../../checks/tls-version.js');
+    const { settings, withFacts } = await import('../helpers/facts.js');
+    const refused = withFacts((f) => (f.protocolSupport.versions[2].result = 'refused'));
+    expect(tlsVersion.run(refused, { ...settings, mosquitto: v('2.0.8') }).hint).toContain('Mosquitto 2.0.8 speaks exactly the tls_version');
+    expect(tlsVersion.run(refused, { ...settings, mosquitto: v('2.0.11') }).hint).toContain('Mosquitto 2.0.11 treats tls_version / bridge_tls_version as the minimum');
+  });
+});
