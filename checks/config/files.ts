@@ -64,7 +64,10 @@ export const configFiles = defineRule({
           if (file.brokerReadable === false) {
             return bad('broker-cannot-read', at(entry), `${entry.key} ${path}: the broker's user "${model.user}" cannot read it`, `sudo chown ${model.user}: ${path} && sudo chmod ${KEY_OPTIONS.has(entry.key) || kind === 'password' || kind === 'psk' ? '600' : '644'} ${path} (and let "${model.user}" search the folders above it).`, evidence);
           }
-          if (!file.readable) return bad('unreadable', at(entry), `${entry.key} ${path}: ${file.error}`, 'Run lint with enough rights to read it (sudo).', evidence);
+          if (!file.readable) {
+            const notAFile = /regular file|too large/.test(file.error ?? '');
+            return bad(notAFile ? 'not-a-file' : 'unreadable', at(entry), `${entry.key} ${path}: ${file.error}`, notAFile ? 'Point it at the regular file Mosquitto should read.' : 'Run lint with enough rights to read it (sudo).', evidence);
+          }
           if (kind === 'certificates' && file.certificates.length === 0) {
             return bad('no-certificate', at(entry), `${entry.key} ${path} holds no certificate${file.isKey ? ' but a private key (swapped with the keyfile?)' : ''}`, 'Point it at the PEM certificate (-----BEGIN CERTIFICATE-----).', evidence);
           }

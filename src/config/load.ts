@@ -23,8 +23,14 @@ export interface LoadedConfig {
 
 /** The one place a config file's text is read (the inputs' safe reader can replace it). */
 function readConfigText(path: string): string {
+  const stat = statSync(path);
+  // A FIFO or device would block forever; Mosquitto configs are small.
+  if (!stat.isFile()) throw Object.assign(new Error('not a regular file'), { code: stat.isDirectory() ? 'EISDIR' : 'not a regular file (a FIFO or device?)' });
+  if (stat.size > MAX_CONFIG_BYTES) throw Object.assign(new Error('too large'), { code: `too large (${stat.size} bytes; the limit is ${MAX_CONFIG_BYTES})` });
   return readFileSync(path, 'utf8');
 }
+
+const MAX_CONFIG_BYTES = 64 << 20;
 
 function identity(path: string): string {
   try {

@@ -74,3 +74,16 @@ describe('huge input', () => {
     expect(report.checks.filter((c) => c.code === 'config.option/repeated').length).toBe(49_999);
   });
 });
+
+describe('files that are not files', () => {
+  it('a FIFO as the config or as a named file is a finding, not a hang', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const fifo = tree.path('fifo/pipe');
+    tree.write('fifo/.keep', '');
+    execFileSync('mkfifo', [fifo]);
+    const viaConfig = lint({ paths: [fifo], mosquittoVersion: '2.0.11' });
+    expect(viaConfig.checks.find((c) => c.id === 'config.load')).toMatchObject({ status: 'fail', code: 'config.load/unreadable' });
+    const named = lint({ paths: [tree.write('fifo/mosquitto.conf', `acl_file ${fifo}\nlistener 1883 127.0.0.1\n`)], mosquittoVersion: '2.0.11' });
+    expect(named.checks.find((c) => c.id === 'config.files')).toMatchObject({ code: 'config.files/not-a-file' });
+  });
+});
