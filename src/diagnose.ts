@@ -46,7 +46,8 @@ export interface DiagnoseOptions extends DiagnoseInput {
 /** Lints the given configs (each its own broker), appends what is not a pass, and cites lines. */
 function joinConfig(results: CheckResult[], options: DiagnoseOptions, context: ReturnType<typeof prepareProbeContext>): CheckResult[] {
   const paths = [options.config, options.bridgeConfig].filter((path): path is string => Boolean(path));
-  const facts = gatherLintFacts(paths);
+  // The client certificate of the run (--cert) is looked up in the config's CRLs too.
+  const facts = gatherLintFacts(paths, { clientCertificates: options.cert ? [options.cert] : [] });
   const mosquitto = resolveMosquittoVersion(options.mosquittoVersion, () => undefined);
   const findings = runLintRules(facts, { now: options.now ?? new Date(), expiryWarnDays: context.expiryWarnDays, probePrefix: context.mqtt.probePrefix, mosquitto }).filter(
     (finding) => finding.status !== 'pass',
