@@ -196,3 +196,11 @@ describe('the live tls.version hint says what tls_version means on the broker\'s
     expect(tlsVersion.run(refused, { ...settings, mosquitto: v('2.0.11') }).hint).toContain('Mosquitto 2.0.11 treats tls_version / bridge_tls_version as the minimum');
   });
 });
+
+describe('fixes in the version\'s own words', () => {
+  it('browsers that cannot log in: per_listener_settings on 2.0, listener_allow_anonymous on 2.1', () => {
+    const text = 'listener 50002 0.0.0.0\nprotocol websockets\ncertfile /nonexistent.crt\nkeyfile /nonexistent.key\n';
+    expect(lintAs('2.0.11', text).checks.find((c) => c.code === 'config.websockets/browsers-cannot-log-in')?.hint).toContain('per_listener_settings true');
+    expect(lintAs('2.1.0', text).checks.find((c) => c.code === 'config.websockets/browsers-cannot-log-in')?.hint).toContain('listener_allow_anonymous true');
+  });
+});
