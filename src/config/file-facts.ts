@@ -5,6 +5,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { describeCertificate, type CertificateInfo } from '../certs/describe.js';
 import { certificateBlocks } from '../certs/pem.js';
+import { readInputText } from '../read-input.js';
 import { describeFsError } from '../fs-errors.js';
 import { parseContent, type ContentFacts, type FileKind } from './file-kinds.js';
 
@@ -73,8 +74,6 @@ export function userCanRead(path: string, user: string): boolean | null {
   }
 }
 
-const MAX_FILE_BYTES = 16 << 20;
-
 const spkiSha256 = (key: KeyObject) => createHash('sha256').update(key.export({ type: 'spki', format: 'der' })).digest('hex');
 
 /** Facts about one file, read as each kind of option naming it expects (certificates and keys by default). */
@@ -102,10 +101,7 @@ export function gatherFileFacts(path: string, brokerUser: string, kinds: Readonl
       facts.readable = true;
       return facts;
     }
-    // A FIFO or device would block the read forever; a huge file is no certificate or ACL.
-    if (!stat.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'not a regular file (a FIFO or device?)' });
-    if (stat.size > MAX_FILE_BYTES) throw Object.assign(new Error('too large'), { code: `too large (${stat.size} bytes; the limit is ${MAX_FILE_BYTES})` });
-    text = readFileSync(path, 'latin1');
+    text = readInputText(path, 'pem', '', 'latin1');
     facts.readable = true;
   } catch (error) {
     facts.error = describeFsError(error);

@@ -1,9 +1,9 @@
 // Everything the config rules decide on, gathered once: the models, the files they name, and how
 // each certificate file chains to the CA file beside it. Reads only.
 import { X509Certificate } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
 import { buildLocalChain } from '../certs/chain.js';
 import { certificateBlocks } from '../certs/pem.js';
+import { readInputText } from '../read-input.js';
 import { gatherCapath, type CapathFacts } from './capath.js';
 import { gatherFileFacts, type FileFacts } from './file-facts.js';
 import { KIND_OF_OPTION, type FileKind } from './file-kinds.js';
@@ -33,8 +33,6 @@ export interface LintInputs {
   clientCertificates?: string[];
 }
 
-const MAX_PEM_BYTES = 4 << 20;
-
 export const FILE_OPTIONS = ['cafile', 'certfile', 'keyfile', 'crlfile', 'dhparamfile', 'capath', 'bridge_cafile', 'bridge_certfile', 'bridge_keyfile', 'bridge_capath', 'acl_file', 'password_file', 'psk_file'];
 
 /** The cert/key/CA triples to check: every listener's and every bridge's. */
@@ -47,9 +45,7 @@ export function tlsMaterial(model: ConfigModel): { block: Block; kind: 'listener
 
 function certificatesOf(path: string): X509Certificate[] {
   try {
-    const stat = statSync(path);
-    if (!stat.isFile() || stat.size > MAX_PEM_BYTES) return [];
-    return certificateBlocks(readFileSync(path, 'latin1')).map((pem) => new X509Certificate(pem));
+    return certificateBlocks(readInputText(path, 'pem', '', 'latin1')).map((pem) => new X509Certificate(pem));
   } catch {
     return [];
   }

@@ -2,9 +2,10 @@
 // place with its *.conf files in name order. Mosquitto honours include_dir in the main file only
 // (2.0 ignores it in included files, 2.1 refuses to start), so the expansion is one level deep and
 // each file is read at most once however folders fan out. Only reads; problems are collected.
-import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describeFsError } from '../fs-errors.js';
+import { tryReadInputText } from '../read-input.js';
 import { parseConf, type ConfEntry } from './mosquitto-conf.js';
 
 export interface LoadProblem {
@@ -20,17 +21,6 @@ export interface LoadedConfig {
   entries: ConfEntry[];
   problems: LoadProblem[];
 }
-
-/** The one place a config file's text is read (the inputs' safe reader can replace it). */
-function readConfigText(path: string): string {
-  const stat = statSync(path);
-  // A FIFO or device would block forever; Mosquitto configs are small.
-  if (!stat.isFile()) throw Object.assign(new Error('not a regular file'), { code: stat.isDirectory() ? 'EISDIR' : 'not a regular file (a FIFO or device?)' });
-  if (stat.size > MAX_CONFIG_BYTES) throw Object.assign(new Error('too large'), { code: `too large (${stat.size} bytes; the limit is ${MAX_CONFIG_BYTES})` });
-  return readFileSync(path, 'utf8');
-}
-
-const MAX_CONFIG_BYTES = 64 << 20;
 
 function identity(path: string): string {
   try {
@@ -54,12 +44,11 @@ export function loadConfig(paths: readonly string[]): LoadedConfig {
       loaded.problems.push({ file: from?.file ?? absolute, line: from?.line ?? 0, kind: 'include-loop', message });
       return;
     }
-    let text: string;
-    try {
-      text = readConfigText(absolute);
-    } catch (error) {
-      const kind = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : 'unreadable';
-      loaded.problems.push({ file: from?.file ?? absolute, line: from?.line ?? 0, kind, message: `cannot read ${absolute}: ${describeFsError(error)}` });
+    // Regular files only, under the config cap: a FIFO or /dev/zero named by include_dir never blocks.
+    const { text, error } = tryReadInputText(absolute, 'config', '');
+    if (error) {
+      const kind = error.reason === 'missing' ? 'missing' : 'unreadable';
+      loaded.problems.push({ file: from?.file ?? absolute, line: from?.line ?? 0, kind, message: error.message });
       return;
     }
     seen.set(real, absolute);
