@@ -1,22 +1,28 @@
 // `lampi-doctor grade roster.csv` and `lampi-doctor merge shard-*.json`.
 import { readFileSync } from 'node:fs';
 import { diagnosisChecks } from '../../checks/index.js';
+import type { FailOn } from '../engine/exit-code.js';
 import { selectChecks } from '../engine/selection.js';
 import { UsageError } from '../engine/types.js';
 import { describeFsError } from '../fs-errors.js';
-import { gradeRoster, mergeReports, parseShard, type GradeReport, type StudentResult } from '../grade/grade.js';
+import { writeFileAtomically } from '../grade/atomic-write.js';
+import { gradeExitCode, gradeRoster, mergeReports, parseShard, type GradeReport, type StudentResult } from '../grade/grade.js';
 import { readRoster } from '../grade/roster.js';
 import { defaultRubric, readRubric } from '../grade/rubric.js';
 import { renderGrade, type GradeFormat } from '../reporters/grade.js';
 import { colorWanted, interactive, toDiagnoseInput, type DiagnoseArgs } from './diagnose-command.js';
+import { TOOL } from '../version.js';
 import { deliver } from './output.js';
 
-export interface GradeArgs extends Omit<DiagnoseArgs, 'format' | 'fqdn'> {
+export interface GradeArgs extends Omit<DiagnoseArgs, 'format' | 'fqdn' | 'failOn'> {
+  /** Unset by default: grade exits 0 whenever every student was graded. */
+  failOn?: FailOn;
   roster: string;
   format: GradeFormat;
   rubric?: string;
   concurrency: number;
   shard?: string;
+  resume?: string;
 }
 
 export interface MergeArgs {
@@ -48,6 +54,43 @@ function emit(report: GradeReport, format: GradeFormat, output: string | undefin
   deliver((f, c) => renderGrade(report, f, c), format, output, colorWanted(color, process.stdout));
 }
 
+function writeOutput(path: string, text: string): void {
+  try {
+    writeFileAtomically(path, text);
+  } catch (error) {
+    throw new UsageError(`cannot write --output ${path}: ${describeFsError(error)}`);
+  }
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function isStudentResult(value: unknown): value is StudentResult {
+  return (
+    isObject(value) &&
+    typeof value.student === 'string' &&
+    Number.isInteger(value.line) &&
+    Array.isArray(value.checks) &&
+    value.checks.every((check) => isObject(check) && typeof check.id === 'string' && typeof check.status === 'string') &&
+    isObject(value.counts) &&
+    (value.error === undefined || typeof value.error === 'string')
+  );
+}
+
+/** A previous `grade --format json` report of the same checks, to finish with --resume. */
+function readResume(path: string, checkIds: string[]): GradeReport {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`--resume ${path}: ${error instanceof SyntaxError ? 'not JSON: resume from a grade --format json report' : describeFsError(error)}`);
+  }
+  if (!isObject(parsed) || !Array.isArray(parsed.students) || !Array.isArray(parsed.checkIds) || !parsed.students.every(isStudentResult)) {
+    throw new UsageError(`--resume ${path}: not a lampi-doctor grade report (--format json)`);
+  }
+  if (parsed.checkIds.join() !== checkIds.join()) throw new UsageError(`--resume ${path}: that run ran other checks (--only/--skip differ)`);
+  return parsed as unknown as GradeReport;
+}
+
 export async function runGradeCommand(args: GradeArgs): Promise<number> {
   if (!Number.isInteger(args.concurrency) || args.concurrency < 1 || args.concurrency > 256) {
     throw new UsageError(`--concurrency must be a whole number from 1 to 256, not ${args.concurrency}`);
@@ -56,8 +99,22 @@ export async function runGradeCommand(args: GradeArgs): Promise<number> {
   const rubric = args.rubric ? readRubric(args.rubric, checkIds) : defaultRubric(checkIds);
   const shard = args.shard ? parseShard(args.shard) : undefined;
   const rows = readRoster(args.roster);
+  const previous = args.resume ? readResume(args.resume, checkIds) : undefined;
   const { target: _unused, ...defaults } = toDiagnoseInput({ ...args, fqdn: '' });
   const bar = progressBar();
+  // With --output, the file holds every finished student at all times (a partial report until the
+  // end), so an interrupted run loses only the students in flight.
+  const output = args.output;
+  let latest: GradeReport | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    bar.stop();
+    const done = latest ? `${latest.students.length} students graded` : 'no student graded';
+    const kept = output ? `the partial report is in ${output}; finish it with --resume ${output}` : 'nothing was saved (--output FILE keeps finished students)';
+    process.stderr.write(`${TOOL.name}: interrupted: ${done}; ${kept}\n`);
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   let report: GradeReport;
   try {
     report = await gradeRoster({
@@ -69,13 +126,25 @@ export async function runGradeCommand(args: GradeArgs): Promise<number> {
       skip: args.skip,
       concurrency: args.concurrency,
       shard,
+      previous,
       onStudent: (result, done, total) => bar.onStudent(result, done, total),
+      onProgress: (snapshot) => {
+        latest = snapshot;
+        if (output) writeOutput(output, renderGrade(snapshot, args.format, false));
+      },
     });
   } finally {
     bar.stop();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
-  emit(report, args.format, args.output, args.color);
-  return 0;
+  if (output) {
+    writeOutput(output, renderGrade(report, args.format, false));
+    process.stdout.write(renderGrade(report, 'human', colorWanted(args.color, process.stdout)));
+  } else {
+    emit(report, args.format, undefined, args.color);
+  }
+  return gradeExitCode(report, args.failOn);
 }
 
 export async function runMergeCommand(args: MergeArgs): Promise<number> {
