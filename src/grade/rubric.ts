@@ -9,6 +9,16 @@ export interface Rubric {
   /** Points per check id. */
   points: Record<string, number>;
   warnCredit: number;
+  /** Gradescope visibility per check id, where the rubric sets one (default: visible). */
+  visibility?: Record<string, Visibility>;
+}
+
+/** Gradescope's test visibilities: a rubric may hide checks until after the due date. */
+export const VISIBILITIES = ['visible', 'hidden', 'after_due_date', 'after_published'] as const;
+export type Visibility = (typeof VISIBILITIES)[number];
+
+export function visibilityOf(rubric: Rubric, id: string): Visibility {
+  return rubric.visibility?.[id] ?? 'visible';
 }
 
 export function defaultRubric(checkIds: readonly string[]): Rubric {
@@ -24,7 +34,7 @@ export function readRubric(path: string, checkIds: readonly string[]): Rubric {
     const why = error instanceof SyntaxError ? `not valid JSON (${error.message})` : describeFsError(error);
     throw new UsageError(`--rubric ${path}: ${why}`);
   }
-  const spec = raw as { points?: Record<string, unknown>; warnCredit?: unknown };
+  const spec = raw as { points?: Record<string, unknown>; warnCredit?: unknown; visibility?: unknown };
   if (typeof spec !== 'object' || spec === null || typeof spec.points !== 'object' || spec.points === null) {
     throw new UsageError(`--rubric ${path}: expected { "points": { "<check id or area>": <points> }, "warnCredit": 0.5 }`);
   }
@@ -39,7 +49,26 @@ export function readRubric(path: string, checkIds: readonly string[]): Rubric {
     // An id named on its own outranks its area's figure.
     for (const id of ids) if (id === key || points[id] === undefined) points[id] = n;
   }
-  return { points, warnCredit };
+  const visibility = readVisibility(path, spec.visibility, checkIds);
+  return visibility ? { points, warnCredit, visibility } : { points, warnCredit };
+}
+
+/** "visibility": { "<check id or area>": "after_due_date", ... }; an id outranks its area. */
+function readVisibility(path: string, raw: unknown, checkIds: readonly string[]): Record<string, Visibility> | undefined {
+  if (raw === undefined) return undefined;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new UsageError(`--rubric ${path}: "visibility" must map check ids or areas to one of ${VISIBILITIES.join(', ')}`);
+  }
+  const visibility: Record<string, Visibility> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (typeof value !== 'string' || !(VISIBILITIES as readonly string[]).includes(value)) {
+      throw new UsageError(`--rubric ${path}: visibility of "${key}" must be one of ${VISIBILITIES.join(', ')}`);
+    }
+    const ids = checkIds.filter((id) => id === key || areaOf(id) === key);
+    if (ids.length === 0) throw new UsageError(`--rubric ${path}: visibility names "${key}", which is no check id or area`);
+    for (const id of ids) if (id === key || visibility[id] === undefined) visibility[id] = value as Visibility;
+  }
+  return visibility;
 }
 
 export function maxScore(rubric: Rubric, checkIds: readonly string[]): number {
