@@ -60,7 +60,7 @@ function keyFilesUnder(dir: string): string[] {
     .filter((path) => lstatSync(path).isFile() && readFileSync(path, 'utf8').includes('PRIVATE KEY'));
 }
 
-describe('the lab folder rules (no broker needed)', () => {
+describe('the lab folder rules (no broker needed)', { timeout: 120_000 }, () => {
   it('the default folder is private and per user: ~/.cache/lampi-doctor/lab, or under a private $XDG_RUNTIME_DIR', async () => {
     const { home, env, defaultDir } = freshHome();
     const status = await runCli(['lab', 'status'], env);
@@ -186,7 +186,7 @@ describe('the lab folder rules (no broker needed)', () => {
   });
 });
 
-describeWithBroker('labs: what up and down touch', () => {
+describeWithBroker('labs: what up and down touch', { timeout: 120_000 }, () => {
   it('lab up makes the default folder 0700 with a marker and 0600 files; lab down removes exactly that', async () => {
     const { env, defaultDir } = freshHome();
     const up = await runCli(['lab', 'up'], env);
@@ -339,7 +339,7 @@ function expectNothingLeft(dir: string, run: Interrupted): void {
 
 const STAGES = ['folder', 'keys issued', 'files written', 'cloud broker started', 'lamp broker started', 'waiting for the bridge'];
 
-describeWithBroker('interrupting lab start-up leaves no broker and no key', () => {
+describeWithBroker('interrupting lab start-up leaves no broker and no key', { timeout: 120_000 }, () => {
   it.each(STAGES.map((stage, i) => [stage, i % 2 ? 'SIGTERM' : 'SIGINT'] as const))('lab up --dir, interrupted at "%s" (%s)', async (stage, signal) => {
     const dir = join(base, `up-${stage.replace(/\W+/g, '-')}`);
     const run = await interrupt(['lab', 'up', '--dir', dir], {}, signal, { stage });
