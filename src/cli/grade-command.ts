@@ -1,5 +1,5 @@
 // `lampi-doctor grade roster.csv` and `lampi-doctor merge shard-*.json`.
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { diagnosisChecks } from '../../checks/index.js';
 import type { FailOn } from '../engine/exit-code.js';
@@ -8,6 +8,8 @@ import { UsageError } from '../engine/types.js';
 import { describeFsError } from '../fs-errors.js';
 import { writeFileAtomically } from '../grade/atomic-write.js';
 import { gradeExitCode, gradeRoster, mergeReports, parseShard, shardOf, type GradeReport, type StudentResult } from '../grade/grade.js';
+import { parseMergeInput, readMergeInput } from '../grade/merge-input.js';
+import { readInputText } from '../read-input.js';
 import { readRoster } from '../grade/roster.js';
 import { defaultRubric, readRubric } from '../grade/rubric.js';
 import { renderGrade, renderGradeTable, type GradeFormat } from '../reporters/grade.js';
@@ -105,33 +107,20 @@ function writeOutput(path: string, text: string): void {
   }
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-function isStudentResult(value: unknown): value is StudentResult {
-  return (
-    isObject(value) &&
-    typeof value.student === 'string' &&
-    Number.isInteger(value.line) &&
-    Array.isArray(value.checks) &&
-    value.checks.every((check) => isObject(check) && typeof check.id === 'string' && typeof check.status === 'string') &&
-    isObject(value.counts) &&
-    (value.error === undefined || typeof value.error === 'string')
-  );
-}
-
-/** A previous `grade --format json` report of the same checks, to finish with --resume. */
+/**
+ * A previous `grade --format json` report of the same checks, to finish with --resume: read and
+ * checked as `merge` checks a shard report (regular file, size cap, schema, sense).
+ */
 function readResume(path: string, checkIds: string[]): GradeReport {
-  let parsed: unknown;
+  let report: GradeReport;
   try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
+    report = parseMergeInput(readInputText(path, 'report', '--resume'), path);
   } catch (error) {
-    throw new UsageError(`--resume ${path}: ${error instanceof SyntaxError ? 'not JSON: resume from a grade --format json report' : describeFsError(error)}`);
+    if (error instanceof UsageError) throw new UsageError(error.message.replace(/^merge: /, '--resume '));
+    throw error;
   }
-  if (!isObject(parsed) || !Array.isArray(parsed.students) || !Array.isArray(parsed.checkIds) || !parsed.students.every(isStudentResult)) {
-    throw new UsageError(`--resume ${path}: not a lampi-doctor grade report (--format json)`);
-  }
-  if (parsed.checkIds.join() !== checkIds.join()) throw new UsageError(`--resume ${path}: that run ran other checks (--only/--skip differ)`);
-  return parsed as unknown as GradeReport;
+  if (report.checkIds.join() !== checkIds.join()) throw new UsageError(`--resume ${path}: that run ran other checks (--only/--skip differ)`);
+  return report;
 }
 
 export async function runGradeCommand(args: GradeArgs): Promise<number> {
@@ -193,13 +182,7 @@ export async function runGradeCommand(args: GradeArgs): Promise<number> {
 }
 
 export async function runMergeCommand(args: MergeArgs): Promise<number> {
-  const reports = args.reports.map((path) => {
-    try {
-      return JSON.parse(readFileSync(path, 'utf8')) as GradeReport;
-    } catch (error) {
-      throw new UsageError(`merge: cannot read ${path}: ${error instanceof SyntaxError ? 'not JSON' : describeFsError(error)}`);
-    }
-  });
+  const reports = args.reports.map(readMergeInput);
   const merged = mergeReports(reports, args.reports);
   checkGradescopeTarget(args.format, args.output, merged.students.length);
   emit(merged, args.format, args.output, args.color);

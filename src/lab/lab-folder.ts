@@ -3,7 +3,7 @@
 // a symlink) and removed one by one, by name, so a folder that holds anything else is never wiped.
 import { closeSync, constants, fchmodSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, rmdirSync, unlinkSync, writeSync, type Stats } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { isAbsolute, join, resolve, sep } from 'node:path';
 import { UsageError } from '../engine/types.js';
 
 /** Written at creation; names the uid that made the folder. */
@@ -119,7 +119,7 @@ export function claimLabFolder(dir: string, stale: readonly string[]): LabFolder
     }
     const foreign = entries.filter((name) => name !== MARKER_FILE && !stale.includes(name));
     if (foreign.length > 0) throw new UsageError(`lab folder ${absolute} holds files the lab did not make (${foreign.slice(0, 3).join(', ')}): move them, or give another folder`);
-    for (const name of entries) if (name !== MARKER_FILE) removeEntry(absolute, name);
+    for (const name of entries) if (name !== MARKER_FILE) removeStale(absolute, name);
     return { dir: absolute, createdDir: false };
   }
   writeNewFile(join(absolute, MARKER_FILE), JSON.stringify({ uid: uid(), tool: 'lampi-doctor', createdAt: new Date().toISOString() }) + '\n');
@@ -146,18 +146,34 @@ export function writeNewFile(path: string, text: string): void {
   }
 }
 
-/** Unlinks one name in `dir` if it is a file or a symlink (the link itself, never its target). */
+/** A name the lab recorded: relative, inside its folder (a sub-folder at most), never climbing out. */
+function isInsideName(name: string): boolean {
+  return name !== '' && !isAbsolute(name) && !name.split(sep).some((part) => part === '..' || part === '.' || part === '');
+}
+
+/**
+ * Removes one recorded name in `dir`: a file or a symlink (the link itself, never its target), or
+ * a folder only when it is empty.
+ */
 function removeEntry(dir: string, name: string): boolean {
-  if (name !== basename(name) || name === '.' || name === '..') return false;
+  if (!isInsideName(name)) return false;
   const path = join(dir, name);
   const stats = lstatOrUndefined(path);
-  if (!stats || stats.isDirectory()) return false;
+  if (!stats) return false;
   try {
-    unlinkSync(path);
+    if (stats.isDirectory()) rmdirSync(path);
+    else unlinkSync(path);
     return true;
   } catch {
     return false;
   }
+}
+
+/** An earlier lab's leftover under a lab name: a file, or a folder of files (emptied, then removed). */
+function removeStale(dir: string, name: string): void {
+  const stats = lstatOrUndefined(join(dir, name));
+  if (stats?.isDirectory()) for (const inner of readdirSync(join(dir, name))) removeEntry(dir, join(name, inner));
+  removeEntry(dir, name);
 }
 
 /**
@@ -165,7 +181,8 @@ function removeEntry(dir: string, name: string): boolean {
  * it and nothing else is left. Returns what stayed behind (names the lab did not create).
  */
 export function removeLabFiles(dir: string, created: readonly string[], createdDir: boolean): string[] {
-  for (const name of created) removeEntry(dir, name);
+  // Newest first: a folder's files go before the folder.
+  for (const name of [...created].reverse()) removeEntry(dir, name);
   let left: string[];
   try {
     left = readdirSync(dir).filter((name) => name !== MARKER_FILE);

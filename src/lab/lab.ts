@@ -1,12 +1,16 @@
 // The embedded lab: a "cloud" Mosquitto configured as the seed's port.conf and a "lamp" Mosquitto
 // bridging to it as in lampi_bridge.conf, on free loopback ports, with a PKI made on the spot.
 // Tests and `lampi-doctor lab up` both start labs through startLab().
-import { closeSync, lstatSync, mkdtempSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { UsageError } from '../engine/types.js';
 import type { DiagnoseInput } from '../inputs.js';
 import { claimLabFolder, defaultLabDir, isOwnLabFolder, MARKER_FILE, openNewFile, prepareDefaultParents, removeLabFiles, requireOwnFolder, writeNewFile, type LabFolder } from './lab-folder.js';
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { certificateBlocks } from '../certs/pem.js';
 import { issue } from './pki.js';
 import { LabError, freePorts, isAlive, isLabProcess, requireMosquitto, startProcess, stopPid, waitUntilListening, type StartedProcess } from './mosquitto.js';
 import { LAB_DEVICE_ID, LAB_FQDN, LAB_PUBLIC_ADDRESS, findScenario, SCENARIOS, type CloudSetup, type LabIdentities } from './scenarios.js';
@@ -19,8 +23,17 @@ export interface LabInfo {
   ports: { tls: number; wss: number; plain: number; lampPlain: number };
   deviceId: string;
   bridgeClientId: string;
+  /** The name or address a diagnosis targets (the FQDN unless the scenario says otherwise). */
+  target?: string;
   files: {
     ca: string;
+    /** The lamp's bridge_cafile (the lab CA, whatever --ca gets). */
+    bridgeCa?: string;
+    /** The cloud TLS listener's own files, for the reference clients' view of the broker. */
+    serverCa?: string;
+    serverCapath?: string;
+    serverCert?: string;
+    serverCrl?: string;
     clientCert: string;
     clientKey: string;
     bridgeCert: string;
@@ -90,15 +103,28 @@ export interface StartLabOptions {
 
 const STATE_FILE = 'lab.json';
 
-function listenerTls(setup: CloudSetup, files: { ca: string; cert: string; key: string }, requireCertificate: boolean): string[] {
+interface CloudFiles {
+  ca: string;
+  cert: string;
+  key: string;
+  wssCert: string;
+  wssKey: string;
+  acl: string;
+  crl: string;
+  capath: string;
+}
+
+function listenerTls(setup: CloudSetup, files: Pick<CloudFiles, 'ca' | 'cert' | 'key' | 'crl' | 'capath'>, requireCertificate: boolean): string[] {
+  const identity = setup.useIdentityAsUsername && (requireCertificate || setup.identityWithoutRequire);
   return [
-    `cafile ${files.ca}`,
+    setup.capath ? `capath ${files.capath}` : `cafile ${files.ca}`,
     `certfile ${files.cert}`,
     `keyfile ${files.key}`,
     `tls_version ${setup.tlsVersion}`,
     ...(setup.ciphers ? [`ciphers ${setup.ciphers}`] : []),
+    ...(setup.crlPem ? [`crlfile ${files.crl}`] : []),
     ...(requireCertificate ? ['require_certificate true'] : []),
-    ...(requireCertificate && setup.useIdentityAsUsername ? ['use_identity_as_username true'] : []),
+    ...(identity ? ['use_identity_as_username true'] : []),
   ];
 }
 
@@ -106,8 +132,9 @@ function listenerTls(setup: CloudSetup, files: { ca: string; cert: string; key: 
  * The seed's port.conf, on lab ports and files; TLS listeners bind the lab's public address.
  * per_listener_settings lets each listener carry its own anonymous/ACL rules, as Mosquitto 2 wants.
  */
-export function cloudConfig(setup: CloudSetup, info: LabInfo, files: { ca: string; cert: string; key: string; wssCert: string; wssKey: string; acl: string }): string {
-  const auth = (anonymous: boolean) => [`allow_anonymous ${anonymous}`, ...(setup.acl ? [`acl_file ${files.acl}`] : [])];
+export function cloudConfig(setup: CloudSetup, info: LabInfo, files: CloudFiles): string {
+  const acl = setup.acl ? [`acl_file ${files.acl}`] : [];
+  const auth = (anonymous: boolean) => [`allow_anonymous ${anonymous}`, ...acl];
   const lines = [
     "# lampi-doctor lab: the cloud broker (the seed's /etc/mosquitto/conf.d/port.conf)",
     `user ${userInfo().username}`,
@@ -119,13 +146,15 @@ export function cloudConfig(setup: CloudSetup, info: LabInfo, files: { ca: strin
     '',
   ];
   if (setup.tlsPort === 'tls') {
-    lines.push(`listener ${info.ports.tls} ${info.publicAddress}`, ...listenerTls(setup, files, setup.requireCertificate), ...auth(!setup.requireCertificate), '');
+    const tlsAuth = setup.anonymousUnset ? ['# allow_anonymous left out: Mosquitto 2 defaults to false', ...acl] : auth(!setup.requireCertificate);
+    lines.push(`listener ${info.ports.tls} ${info.publicAddress}`, ...listenerTls(setup, files, setup.requireCertificate), ...tlsAuth, '');
   } else if (setup.tlsPort === 'plain-mqtt') {
     lines.push('# the TLS lines were lost: this port now speaks plain MQTT', `listener ${info.ports.tls} ${info.publicAddress}`, ...auth(true), '');
   }
   if (setup.wss !== 'none') {
     const wssFiles = setup.wss === 'other-cert' ? { ...files, cert: files.wssCert, key: files.wssKey } : files;
-    lines.push(`listener ${info.ports.wss} ${info.publicAddress}`, 'protocol websockets', ...listenerTls({ ...setup, useIdentityAsUsername: false }, wssFiles, false), ...auth(true), '');
+    // Like the seed: the websockets listener repeats the TLS lines (Mosquitto 2.0 ignores its crlfile/capath).
+    lines.push(`listener ${info.ports.wss} ${info.publicAddress}`, 'protocol websockets', ...listenerTls({ ...setup, useIdentityAsUsername: false, capath: undefined }, wssFiles, false), ...auth(true), '');
   }
   lines.push(`listener ${info.ports.plain} ${setup.plainBind}`, ...auth(true), '');
   return lines.join('\n');
@@ -146,7 +175,7 @@ export function lampConfig(setup: CloudSetup, info: LabInfo): string {
     `connection ${info.bridgeClientId}`,
     `address ${info.publicAddress}:${info.ports.tls}`,
     `remote_clientid ${info.bridgeClientId}`,
-    `bridge_cafile ${info.files.ca}`,
+    `bridge_cafile ${info.files.bridgeCa ?? info.files.ca}`,
     `bridge_certfile ${info.files.bridgeCert}`,
     `bridge_keyfile ${info.files.bridgeKey}`,
     'bridge_tls_version tlsv1.2',
@@ -162,6 +191,16 @@ export function lampConfig(setup: CloudSetup, info: LabInfo): string {
   ].join('\n');
 }
 
+/** aedes (npm), a non-Mosquitto broker, behind node:tls with client certificates required. */
+const AEDES_TLS = [
+  "import tls from 'node:tls'; import { readFileSync } from 'node:fs';",
+  'const [url, host, port, ca, cert, key] = process.argv.slice(1);',
+  'const { Aedes } = await import(url);',
+  'const broker = await Aedes.createBroker();',
+  'const read = (p) => readFileSync(p);',
+  'tls.createServer({ ca: read(ca), cert: read(cert), key: read(key), requestCert: true, rejectUnauthorized: true }, broker.handle).listen(+port, host);',
+].join('\n');
+
 const SILENT_PEER = "require('net').createServer(()=>{}).listen(+process.argv[2],process.argv[1])";
 const CLOSING_PEER = "require('net').createServer(s=>s.destroy()).listen(+process.argv[2],process.argv[1])";
 
@@ -170,14 +209,52 @@ const BRIDGE_CLIENT_ID = `${LAB_DEVICE_ID}_broker`;
 /** Every name a lab may create in its folder (an earlier lab's leftovers under these names are replaced). */
 export const LAB_FILE_NAMES: readonly string[] = [
   STATE_FILE,
-  'lampi_ca.crt', 'doctor_client.crt', 'doctor_client.key', `${BRIDGE_CLIENT_ID}.crt`, `${BRIDGE_CLIENT_ID}.key`,
-  'cloud_cafile.crt', 'lampi_server.crt', 'lampi_server.key', 'wss_server.crt', 'wss_server.key', 'cloud.acl',
-  'cloud.conf', 'lamp.conf', 'cloud.log', 'lamp.log', 'cloud.out', 'lamp.out', 'silent-peer.out', 'closing-peer.out',
+  'lampi_ca.crt', 'bridge_ca.crt', 'ca_folder', 'doctor_client.crt', 'doctor_client.key', `${BRIDGE_CLIENT_ID}.crt`, `${BRIDGE_CLIENT_ID}.key`,
+  'cloud_cafile.crt', 'cloud_capath', 'cloud.crl', 'lampi_server.crt', 'lampi_server.key', 'wss_server.crt', 'wss_server.key', 'cloud.acl',
+  'cloud.conf', 'lamp.conf', 'cloud.log', 'lamp.log', 'cloud.out', 'lamp.out', 'silent-peer.out', 'closing-peer.out', 'aedes.out',
 ];
 
 /** Start-up stages, on stderr under LAMPI_DEBUG=1 (tests interrupt start-up at each). */
 function stage(text: string): void {
   if (process.env.LAMPI_DEBUG) process.stderr.write(`lab: ${text}\n`);
+}
+
+/** Creates the lab's files and folders, each new (never through a symlink), and remembers them. */
+interface LabWriter {
+  file(path: string, text: string): void;
+  folder(path: string): void;
+  /** A file something else made inside a folder of ours (openssl rehash links). */
+  adopt(path: string): void;
+}
+
+/** What the user holds: --ca (a file, or a folder as `mosquitto_pub --capath` takes), --cert, --key. */
+function writeUserSide(setup: CloudSetup, info: LabInfo, labCaPem: string, ids: LabIdentities, write: LabWriter): void {
+  const user = setup.user ?? {};
+  info.files.bridgeCa = join(info.dir, 'bridge_ca.crt');
+  write.file(info.files.bridgeCa, labCaPem);
+  if (user.caDir) {
+    info.files.ca = join(info.dir, 'ca_folder');
+    writeCaFolder(info.files.ca, user.caPem ?? labCaPem, user.caDir.hashed, write);
+  } else {
+    write.file(info.files.ca, user.caPem ?? labCaPem);
+  }
+  const client = user.client ?? ids.client;
+  write.file(info.files.clientCert, client.certPem);
+  write.file(info.files.clientKey, client.keyPem);
+  if (user.target === 'ip') info.target = info.publicAddress;
+  if (user.target === 'trailing-dot') info.target = `${info.fqdn}.`;
+}
+
+/** A CA folder: one file per certificate; hashed adds the `<subject hash>.0` links `openssl rehash` makes. */
+function writeCaFolder(dir: string, pem: string, hashed: boolean, write: LabWriter): void {
+  write.folder(dir);
+  const names = certificateBlocks(pem).map((block, index) => {
+    write.file(join(dir, `ca-${index}.pem`), block + '\n');
+    return `ca-${index}.pem`;
+  });
+  if (!hashed) return;
+  execFileSync('openssl', ['rehash', dir], { stdio: 'ignore' });
+  for (const name of readdirSync(dir)) if (!names.includes(name)) write.adopt(join(dir, name));
 }
 
 export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
@@ -192,15 +269,24 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
   unfinished.add(footprint);
   stage(`folder ${dir}`);
   const f = (name: string) => join(dir, name);
-  const write = (path: string, text: string) => {
-    const fd = openNewFile(path);
-    footprint.created.push(basename(path));
-    try {
-      writeSync(fd, text);
-    } finally {
-      closeSync(fd);
-    }
+  const named = (path: string) => relative(dir, path);
+  const writer: LabWriter = {
+    file(path, text) {
+      const fd = openNewFile(path);
+      footprint.created.push(named(path));
+      try {
+        writeSync(fd, text);
+      } finally {
+        closeSync(fd);
+      }
+    },
+    folder(path) {
+      mkdirSync(path, { mode: 0o700 }); // fails if the name is taken
+      footprint.created.push(named(path));
+    },
+    adopt: (path) => footprint.created.push(named(path)),
   };
+  const write = writer.file;
 
   try {
     const ca = await issue({ commonName: 'LAMPI lab CA', isCa: true });
@@ -245,12 +331,18 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
       wssCert: f('wss_server.crt'),
       wssKey: f('wss_server.key'),
       acl: f('cloud.acl'),
+      crl: f('cloud.crl'),
+      capath: f('cloud_capath'),
     };
     // Every file is new (exclusive creation, no symlink followed) and 0600; the folder is 0700.
-    write(info.files.ca, ca.certPem);
-    write(info.files.clientCert, ids.client.certPem);
-    write(info.files.clientKey, ids.client.keyPem);
+    writeUserSide(setup, info, ca.certPem, ids, writer);
+    info.files.serverCa = server.ca;
+    info.files.serverCert = server.cert;
+    if (setup.capath) info.files.serverCapath = server.capath;
+    if (setup.crlPem) info.files.serverCrl = server.crl;
     write(server.ca, setup.cafilePem);
+    if (setup.crlPem) write(server.crl, setup.crlPem);
+    if (setup.capath) writeCaFolder(server.capath, setup.cafilePem, setup.capath.hashed, writer);
     write(server.cert, setup.certfilePem);
     write(server.key, setup.keyfilePem);
     if (setup.wssIdentity) {
@@ -269,7 +361,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
 
     const detached = options.detached ?? false;
     const start = (name: string, command: string, args: string[], output: string) => {
-      footprint.created.push(basename(output));
+      footprint.created.push(named(output));
       return startProcess(name, command, args, output, detached, (pid) => footprint.processes.push({ name, pid, argv: [command, ...args] }));
     };
     const cloud = start('cloud broker', mosquitto, ['-c', info.files.cloudConfig], f('cloud.out'));
@@ -279,6 +371,12 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
     if (setup.tlsPort === 'tls' || setup.tlsPort === 'plain-mqtt') cloudEndpoints.push({ host: LAB_PUBLIC_ADDRESS, port: tls });
     await waitUntilListening(cloud, cloudEndpoints, info.files.cloudLog);
 
+    if (setup.broker === 'aedes') {
+      const aedes = pathToFileURL(createRequire(import.meta.url).resolve('aedes')).href;
+      const args = ['--input-type=module', '-e', AEDES_TLS, aedes, LAB_PUBLIC_ADDRESS, String(tls), server.ca, server.cert, server.key];
+      const peer = start('aedes broker', process.execPath, args, f('aedes.out'));
+      await waitUntilListening(peer, [{ host: LAB_PUBLIC_ADDRESS, port: tls }], peer.outputFile);
+    }
     if (setup.tlsPort === 'silent-peer' || setup.tlsPort === 'closing-peer') {
       const script = setup.tlsPort === 'silent-peer' ? SILENT_PEER : CLOSING_PEER;
       // The folder as a last argument names the peer as this lab's in its command line.
@@ -289,7 +387,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
     const lamp = start('lamp broker', mosquitto, ['-c', info.files.lampConfig], f('lamp.out'));
     stage('lamp broker started');
     await waitUntilListening(lamp, [{ host: '127.0.0.1', port: lampPlain }], info.files.lampLog);
-    if (setup.tlsPort === 'tls' && !setup.bridgeIdentity && !setup.bridgeKeyPem) {
+    if ((setup.tlsPort === 'tls' || setup.broker === 'aedes') && !setup.bridgeIdentity && !setup.bridgeKeyPem) {
       stage('waiting for the bridge');
       await waitForBridge(info, lamp);
     }
@@ -317,9 +415,9 @@ function freshTemporaryFolder(): LabFolder {
 
 function attach(info: LabInfo): Lab {
   const input = {
-    target: info.fqdn,
+    target: info.target ?? info.fqdn,
     port: info.ports.tls,
-    resolve: [`${info.fqdn}:${info.publicAddress}`],
+    resolve: [`${info.target?.endsWith('.') ? info.target : info.fqdn}:${info.publicAddress}`],
     ca: info.files.ca,
     cert: info.files.clientCert,
     key: info.files.clientKey,
