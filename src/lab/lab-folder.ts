@@ -78,7 +78,13 @@ export function defaultLabDir(env: NodeJS.ProcessEnv = process.env): string {
 export function prepareDefaultParents(dir: string): void {
   const parent = resolve(dir, '..');
   const grandparent = resolve(parent, '..');
-  if (!lstatOrUndefined(grandparent)) mkdirSync(grandparent, { recursive: true, mode: 0o700 });
+  if (!lstatOrUndefined(grandparent)) {
+    try {
+      mkdirSync(grandparent, { recursive: true, mode: 0o700 });
+    } catch (error) {
+      throw new UsageError(`cannot create ${grandparent} for the lab folder: ${(error as Error).message}; give a folder with --dir`);
+    }
+  }
   ensurePrivateFolder(parent);
 }
 

@@ -206,6 +206,19 @@ describeWithBroker('labs: what up and down touch', { timeout: 120_000 }, () => {
     expect(processesMentioning(defaultDir)).toEqual([]);
   });
 
+  it.each(['capath-hashed', 'crl-valid'])('lab down removes every file and folder a %s lab made (CA folders with rehash links, CRLs)', async (scenario) => {
+    const dir = join(base, `made-by-${scenario}`);
+    expect((await runCli(['lab', 'up', '--dir', dir, '--scenario', scenario])).code).toBe(0);
+    const made = readdirSync(dir, { recursive: true, encoding: 'utf8' });
+    if (scenario === 'capath-hashed') expect(made.some((name) => /^cloud_capath\/[0-9a-f]{8}\.0$/.test(name))).toBe(true);
+    if (scenario === 'crl-valid') expect(made).toContain('cloud.crl');
+    const down = await runCli(['lab', 'down', '--dir', dir]);
+    expect(down.code).toBe(0);
+    expect(down.stdout).not.toContain('Kept');
+    expect(existsSync(dir)).toBe(false);
+    expect(processesMentioning(dir)).toEqual([]);
+  });
+
   it('lab down removes only what the lab created: a file added to its folder stays, with the folder', async () => {
     const dir = join(base, 'shared-use');
     expect((await runCli(['lab', 'up', '--dir', dir])).code).toBe(0);
