@@ -5,6 +5,7 @@ import { closeSync, constants, fchmodSync, lstatSync, mkdirSync, openSync, readd
 import { homedir, userInfo } from 'node:os';
 import { isAbsolute, join, resolve, sep } from 'node:path';
 import { UsageError } from '../engine/types.js';
+import { describeFsError } from '../fs-errors.js';
 
 /** Written at creation; names the uid that made the folder. */
 export const MARKER_FILE = '.lampi-doctor-lab';
@@ -27,7 +28,7 @@ function lstatOrUndefined(path: string): Stats | undefined {
     return lstatSync(path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
+    throw new UsageError(`cannot use ${path} for a lab: ${describeFsError(error)}`);
   }
 }
 
@@ -80,7 +81,7 @@ export function prepareDefaultParents(dir: string): void {
   const grandparent = resolve(parent, '..');
   if (!lstatOrUndefined(grandparent)) {
     try {
-      mkdirSync(grandparent, { recursive: true, mode: 0o700 });
+      mkdirSync(grandparent, { mode: 0o700 }); // one level (~/.cache): a missing home is an error, not something to build
     } catch (error) {
       throw new UsageError(`cannot create ${grandparent} for the lab folder: ${(error as Error).message}; give a folder with --dir`);
     }

@@ -172,6 +172,18 @@ describe('the lab folder rules (no broker needed)', { timeout: 120_000 }, () => 
     expect(existsSync(join(base, 'elsewhere.json'))).toBe(true);
   });
 
+  it('a home where no lab folder can be made is a usage error in words, never a hang or an internal error', async () => {
+    const file = join(base, 'home-is-a-file');
+    writeFileSync(file, '');
+    for (const home of [file, join(base, 'no-such-home')]) {
+      const up = await runCli(['lab', 'up'], { HOME: home, XDG_RUNTIME_DIR: '', XDG_CACHE_HOME: '' });
+      expect(up.code, home).toBe(2);
+      expect(up.stderr).toMatch(/cannot (use|create) .*\.cache/);
+      expect(up.stderr).not.toContain('internal error');
+    }
+    expect(existsSync(join(base, 'no-such-home'))).toBe(false);
+  });
+
   it('lab files are created exclusively: never through a planted symlink, never over an existing file', () => {
     const dir = join(base, 'exclusive');
     mkdirSync(dir, { mode: 0o700 });
