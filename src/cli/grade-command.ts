@@ -140,15 +140,24 @@ export async function runGradeCommand(args: GradeArgs): Promise<number> {
   // are written at the end.
   const output = args.format === 'gradescope' ? undefined : args.output;
   let latest: GradeReport | undefined;
+  // An interrupt cancels every diagnosis (sessions get a moment to DISCONNECT), keeps the file as it
+  // was (students cut short are missing, not recorded as errors), and ends the process.
+  const run = new AbortController();
+  let interruptedBy: number | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
+    const code = signal === 'SIGINT' ? 130 : 143;
+    if (interruptedBy !== undefined) process.exit(code); // a second Ctrl-C: go now
+    interruptedBy = code;
+    process.exitCode = code;
     bar.stop();
     const done = latest ? `${latest.students.length} students graded` : 'no student graded';
     const kept = output ? `the partial report is in ${output}; finish it with --resume ${output}` : 'nothing was saved (--output FILE keeps finished students)';
     process.stderr.write(`${TOOL.name}: interrupted: ${done}; ${kept}\n`);
-    process.exit(signal === 'SIGINT' ? 130 : 143);
+    run.abort(new Error('interrupted'));
+    setTimeout(() => process.exit(code), 1000).unref();
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   let report: GradeReport;
   try {
     report = await gradeRoster({
@@ -162,16 +171,19 @@ export async function runGradeCommand(args: GradeArgs): Promise<number> {
       shard,
       previous,
       onStudent: (result, done, total) => bar.onStudent(result, done, total),
+      signal: run.signal,
       onProgress: (snapshot) => {
+        if (interruptedBy !== undefined) return;
         latest = snapshot;
         if (output) writeOutput(output, renderGrade(snapshot, args.format, false));
       },
     });
   } finally {
     bar.stop();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
   }
+  if (interruptedBy !== undefined) return interruptedBy;
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
   if (output) {
     writeOutput(output, renderGrade(report, args.format, false));
     process.stdout.write(renderGrade(report, 'human', colorWanted(args.color, process.stdout)));

@@ -54,6 +54,8 @@ export interface GradeOptions {
   onStudent?(result: StudentResult, done: number, total: number): void;
   /** The report so far (partial until the last student): at the start and after each student. */
   onProgress?(report: GradeReport): void;
+  /** Ends the whole run (an interrupt): every student's diagnosis is cancelled. */
+  signal?: AbortSignal;
 }
 
 
@@ -138,6 +140,7 @@ export async function gradeRoster(options: GradeOptions): Promise<GradeReport> {
   options.onProgress?.(snapshot());
 
   await pool(todo, Math.max(1, options.concurrency), async (row): Promise<void> => {
+    if (options.signal?.aborted) return; // interrupted: the rows not started stay missing
     const t0 = performance.now();
     const elapsed = () => Math.round(performance.now() - t0);
     let result: StudentResult;
@@ -155,7 +158,14 @@ export async function gradeRoster(options: GradeOptions): Promise<GradeReport> {
           }, deadlineMs);
         });
         const report = await Promise.race([
-          diagnose({ ...options.defaults, ...row.input, target: row.input.target!, only: options.only, skip: options.skip, signal: student.signal }),
+          diagnose({
+            ...options.defaults,
+            ...row.input,
+            target: row.input.target!,
+            only: options.only,
+            skip: options.skip,
+            signal: options.signal ? AbortSignal.any([student.signal, options.signal]) : student.signal,
+          }),
           deadline,
         ]).finally(() => clearTimeout(timer));
         result = {
