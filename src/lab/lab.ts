@@ -220,7 +220,7 @@ export const LAB_FILE_NAMES: readonly string[] = [
   STATE_FILE,
   'lampi_ca.crt', 'bridge_ca.crt', 'ca_folder', 'doctor_client.crt', 'doctor_client.key', `${BRIDGE_CLIENT_ID}.crt`, `${BRIDGE_CLIENT_ID}.key`,
   'cloud_cafile.crt', 'cloud_capath', 'cloud.crl', 'lampi_server.crt', 'lampi_server.key', 'wss_server.crt', 'wss_server.key', 'cloud.acl',
-  'cloud.conf', 'lamp.conf', 'cloud.log', 'lamp.log', 'cloud.out', 'lamp.out', 'silent-peer.out', 'closing-peer.out', 'aedes.out',
+  'cloud.conf', 'lamp.conf', 'cloud.log', 'lamp.log', 'cloud.out', 'lamp.out', 'silent-peer.out', 'closing-peer.out', 'aedes.out', 'https-404.out',
 ];
 
 /** Start-up stages, on stderr under LAMPI_DEBUG=1 (tests interrupt start-up at each). */
@@ -388,8 +388,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
     }
     if (setup.wss === 'http-404') {
       const args = ['-e', HTTPS_404, LAB_PUBLIC_ADDRESS, String(wss), server.cert, server.key];
-      const proxy = startProcess('https 404 peer', process.execPath, args, f('https-404.out'), detached);
-      started.push(proxy);
+      const proxy = start('https 404 peer', process.execPath, args, f('https-404.out'));
       await waitUntilListening(proxy, [{ host: LAB_PUBLIC_ADDRESS, port: wss }], proxy.outputFile);
     }
     if (setup.tlsPort === 'silent-peer' || setup.tlsPort === 'closing-peer') {
