@@ -39,7 +39,7 @@ export interface ServerChainFacts {
   /** OpenSSL's verification error against the trust store, undefined when the chain verified. */
   verifyError?: string;
   trustStore: 'ca-file' | 'system';
-  caFile?: { path: string; certificates: CertificateInfo[] };
+  caFile?: { path: string; certificates: CertificateInfo[]; unhashedFiles?: string[] };
   /**
    * The chain walked by signatures from the leaf, through what the server sent, to a --ca certificate,
    * dates aside (Node's one verifyError can hide an unknown CA behind an expired leaf). Absent without --ca.
@@ -84,7 +84,7 @@ export interface ClientCertificateFacts {
   /** Extra certificates in the --cert file after the leaf (intermediates). */
   intermediates: number;
   /** Local verification of the client certificate against --ca. */
-  chain?: { verified: boolean; problem?: 'no-ca' | 'no-issuer' | 'bad-signature' | 'too-deep'; path: string[]; caHasRoot?: boolean };
+  chain?: { verified: boolean; problem?: 'no-ca' | 'no-issuer' | 'bad-signature' | 'too-deep'; path: string[]; caHasRoot?: boolean; caEmpty?: boolean };
 }
 
 /** For an IP-literal target only: does the server certificate name that IP? */
@@ -193,6 +193,8 @@ export interface WssFacts {
   mqttLeafFingerprint?: string;
   handshakeOutcome: TlsOutcome;
   handshakeDetail?: string;
+  /** The path the upgrade asked for (--wss-path). */
+  path?: string;
   /** HTTP status of the WebSocket upgrade (101 = switched), when it was tried. */
   upgradeStatus?: number;
   upgradeDetail?: string;

@@ -30,6 +30,7 @@ export interface DiagnoseArgs extends ReportArgs {
   samples: number;
   qos: number;
   wssPort: number;
+  wssPath?: string;
   plainPort: number;
   local?: string;
   deviceId?: string;
@@ -55,6 +56,7 @@ export function toDiagnoseInput(args: Omit<DiagnoseArgs, keyof ReportArgs>): Dia
     samples: args.samples,
     qos: args.qos,
     wssPort: args.wssPort,
+    wssPath: args.wssPath,
     plainPort: args.plainPort,
     local: args.local,
     deviceId: args.deviceId,
