@@ -84,7 +84,7 @@ export function connectFailure(connect: MqttConnectFacts, username: string, wher
     case 'closed':
       return fail(
         `${where} closed the connection before answering the CONNECT`,
-        'Mosquitto closes TLS sessions whose client certificate it rejects after a TLS 1.3 handshake, and clients it refuses outright: its log says which (sudo tail /var/log/mosquitto/mosquitto.log).',
+        'Brokers close TLS sessions whose client certificate they reject after a TLS 1.3 handshake (Mosquitto; aedes and other node:tls brokers after any handshake), and clients they refuse outright: the broker\'s log says which (Mosquitto: sudo tail /var/log/mosquitto/mosquitto.log).',
         evidence,
         'closed',
       );
