@@ -1,5 +1,6 @@
 // The facts checks decide on: plain JSON-safe data, produced by probes (src/probes), hand-written in
 // tests. No verdicts live here.
+import type { MosquittoVersion } from './config/mosquitto-versions.js';
 import type { CertificateInfo } from './certs/describe.js';
 import type { Resolution, TcpFacts } from './probes/network.js';
 import type { PlainMqttFacts } from './probes/plain-mqtt.js';
@@ -113,6 +114,8 @@ export interface DiagnosisSettings extends MqttSettings {
   timeoutMs: number;
   caPath?: string;
   certPath?: string;
+  /** The broker's Mosquitto version (--mosquitto-version, else 2.0.11): what tls_version means there. */
+  mosquitto?: MosquittoVersion;
 }
 
 // ---- MQTT, bridge, websockets and exposure facts (issue 4) ----

@@ -38,6 +38,8 @@ export interface DiagnoseInput {
   /** --wss-path: the websockets path clients use (default /mqtt). */
   wssPath?: string;
   plainPort?: number;
+  /** --mosquitto-version: the broker's Mosquitto version, for version-dependent verdicts. */
+  mosquittoVersion?: string;
 }
 
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*\.?$/i;

@@ -37,6 +37,7 @@ export interface DiagnoseArgs extends ReportArgs {
   bridgeConfig?: string;
   config?: string;
   probePrefix: string;
+  mosquittoVersion?: string;
 }
 
 export function toDiagnoseInput(args: Omit<DiagnoseArgs, keyof ReportArgs>): DiagnoseInput {
@@ -60,6 +61,7 @@ export function toDiagnoseInput(args: Omit<DiagnoseArgs, keyof ReportArgs>): Dia
     local: args.local,
     deviceId: args.deviceId,
     bridgeConfig: args.bridgeConfig,
+    mosquittoVersion: args.mosquittoVersion,
     probePrefix: args.probePrefix,
   };
 }
