@@ -54,7 +54,7 @@ export function connectFailure(connect: MqttConnectFacts, username: string, wher
   switch (connect.outcome) {
     case 'refused': {
       const refusal = connackRefusal(connect.returnCode ?? -1, username);
-      return fail(`${where} refused the MQTT CONNECT: ${refusal.words} (CONNACK ${connect.returnCode})`, refusal.hint, evidence);
+      return fail(`${where} refused the MQTT CONNECT: ${refusal.words} (CONNACK ${connect.returnCode})`, refusal.hint, evidence, 'refused');
     }
     case 'tls-alert': {
       const told = alertVerdict({ alert: connect.alert, clientCertificateSent: true }, evidence);
@@ -73,7 +73,14 @@ export function connectFailure(connect: MqttConnectFacts, username: string, wher
         evidence,
       );
     case 'timeout':
-      return fail(`${where} sent no CONNACK within the timeout`, 'The broker accepted the TLS session but did not answer MQTT: is this port an MQTT listener?', evidence);
+      return fail(`${where} sent no CONNACK: no answer within ${connect.timeoutMs ?? connect.elapsedMs} ms`, 'The broker accepted the TLS session but did not answer MQTT: is this port an MQTT listener?', evidence, 'no-connack');
+    case 'protocol-error':
+      return fail(
+        `${where} answered the CONNECT with bytes that are not valid MQTT (${connect.message})`,
+        'Something other than an MQTT broker (or a broken proxy) answers on this port: check `sudo ss -ltnp` on the broker host and point --port at Mosquitto\'s listener.',
+        evidence,
+        'not-mqtt',
+      );
     default:
       return fail(`${where}: the MQTT connection failed: ${connect.message ?? connect.errorCode}`, 'Check the broker log.', evidence);
   }

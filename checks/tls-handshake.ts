@@ -77,21 +77,32 @@ export const tlsHandshake = diagnosisCheck({
           );
         }
         return fail(
-          `the server closed the connection during the TLS handshake`,
+          handshake.errorCode === 'ECONNRESET' ? 'the server reset the connection during the TLS handshake (ECONNRESET)' : `the server closed the connection during the TLS handshake`,
           'The broker log names the cause (OpenSSL errors in /var/log/mosquitto/mosquitto.log): often a certfile/keyfile the mosquitto user cannot read, or a proxy in front of the port that expects another protocol.',
           evidence,
+          // Reset or closed: which one a peer that hangs up on the hello gives is a race, so one code.
+          'connection-closed',
         );
       case 'not-tls':
         return fail(
           `the server answered, but not with TLS (${handshake.errorCode})`,
           `Something other than a TLS listener holds port ${port}: check \`sudo ss -ltnp 'sport = :${port}'\` and point --port at the TLS listener.`,
           evidence,
+          'not-tls',
         );
       case 'timeout':
         return fail(
-          `the server accepted TCP but never answered the TLS hello within ${timeoutMs} ms`,
+          `the server accepted TCP but never answered the TLS hello: no answer within ${timeoutMs} ms`,
           `Something holds port ${port} without speaking TLS (a stuck process, a proxy or a tarpit): check \`sudo ss -ltnp 'sport = :${port}'\` on the broker host.`,
           evidence,
+          'timeout',
+        );
+      case 'oversized':
+        return fail(
+          `the server's certificate chain is larger than TLS clients accept (${handshake.errorCode}): OpenSSL, and so Mosquitto and its bridges, refuse it`,
+          'The `certfile` should hold the server certificate and its intermediates only (a few KB): rebuild it with `cat lampi_server.crt intermediate.crt > lampi_server-chain.crt`, not a whole CA bundle.',
+          evidence,
+          'oversized-chain',
         );
       case 'unsupported':
         return { status: 'error', summary: `this machine's TLS library could not offer a usable version (${handshake.errorCode})`, hint: 'Run lampi-doctor with a current Node.js 20+.', evidence };

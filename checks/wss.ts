@@ -43,6 +43,7 @@ export const wssHandshake = diagnosisCheck({
           ? 'A standard TLS client refused this certificate before the upgrade: see tls.key and tls.chain.'
           : `Add \`protocol websockets\` under \`listener ${port}\` (Mosquitto must be built with websockets, as Debian's is).`,
         evidence,
+        refusedCertificate ? 'certificate-refused' : 'no-upgrade',
       );
     }
     const warned = verdicts.find(([, outcome]) => outcome.status === 'warn');

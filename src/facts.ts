@@ -120,8 +120,10 @@ export interface LatencyFacts {
 }
 
 export interface MqttConnectFacts {
-  outcome: 'connected' | 'refused' | 'tls-alert' | 'tls-error' | 'closed' | 'timeout' | 'error';
+  outcome: 'connected' | 'refused' | 'tls-alert' | 'tls-error' | 'closed' | 'timeout' | 'protocol-error' | 'error';
   clientId: string;
+  /** The limit the CONNECT ran under. */
+  timeoutMs?: number;
   protocolVersion: 4 | 5;
   returnCode?: number;
   alert?: TlsAlert;
@@ -168,8 +170,20 @@ export interface BridgeFlowFacts extends LatencyFacts {
   arrivedElsewhere?: string;
   /** The bridge line that carries the probes, to suggest when it is missing. */
   mappingLine?: string;
-  failure?: string;
+  failure?: BridgeFlowFailure;
   transcript: string[];
+}
+
+/** Why a flow could not be measured: which broker, at which step, and what it did. */
+export interface BridgeFlowFailure {
+  broker: 'cloud' | 'lamp';
+  stage: 'connect' | 'exchange';
+  /** For connect: the session's outcome (timeout, refused, closed, protocol-error, ...). */
+  outcome?: MqttConnectFacts['outcome'];
+  /** The URL of --local, for a lamp failure. */
+  url?: string;
+  /** The client library's own words (an error message or packet step), quoted as evidence. */
+  detail?: string;
 }
 
 export interface WssFacts {

@@ -171,20 +171,27 @@ export async function probeBridgeFlow(ctx: MqttProbeContext, direction: 'inbound
     MqttSession.open({ url: ctx.localUrl, clientId: diagnosticClientId(), protocolVersion: ctx.version, timeoutMs: ctx.timeoutMs, transcript, label: 'lamp', signal: ctx.signal }),
   ]);
   const flow = { ...base, configured: true, from: direction === 'inbound' ? `cloud ${remoteTopic}` : `lamp ${localTopic}`, to: direction === 'inbound' ? `lamp ${localTopic}` : `cloud ${remoteTopic}`, transcript };
+  const brokerOf = (session: MqttSession) => (session === cloud.session ? 'cloud' : 'lamp');
   try {
-    if (!cloud.session) return { ...flow, failure: `cannot connect to the cloud broker: ${cloud.facts.message ?? cloud.facts.outcome}` };
-    if (!local.session) return { ...flow, failure: `cannot connect to --local ${ctx.localUrl}: ${local.result.message ?? local.result.outcome}` };
+    if (!cloud.session) return { ...flow, failure: { broker: 'cloud', stage: 'connect', outcome: cloud.facts.outcome, detail: cloud.facts.message } };
+    if (!local.session) return { ...flow, failure: { broker: 'lamp', stage: 'connect', outcome: local.result.outcome, url: ctx.localUrl, detail: local.result.message } };
     const [sender, senderTopic, receiver, receiverTopic] =
       direction === 'inbound' ? [cloud.session, remoteTopic, local.session, localTopic] : [local.session, localTopic, cloud.session, remoteTopic];
     const filters = [receiverTopic];
     const elsewhere = direction === 'outbound' ? anyDevicePrefix(ctx.remotePrefix) : undefined;
     if (elsewhere) filters.push(`${elsewhere}${localTopic}`);
-    for (const filter of filters) await receiver.subscribe(filter, ctx.qos);
-    const delivery = await measureDelivery(sender, senderTopic, receiver, receiverTopic, Math.max(1, ctx.samples), ctx.qos, ctx.timeoutMs);
-    for (const filter of filters) await receiver.unsubscribe(filter);
-    return { ...flow, ...delivery };
-  } catch (error) {
-    return { ...flow, failure: (error as Error).message };
+    let step: MqttSession = receiver;
+    try {
+      for (const filter of filters) await receiver.subscribe(filter, ctx.qos);
+      step = sender;
+      const delivery = await measureDelivery(sender, senderTopic, receiver, receiverTopic, Math.max(1, ctx.samples), ctx.qos, ctx.timeoutMs);
+      step = receiver;
+      for (const filter of filters) await receiver.unsubscribe(filter);
+      return { ...flow, ...delivery };
+    } catch (error) {
+      const broker = brokerOf(step);
+      return { ...flow, failure: { broker, stage: 'exchange', url: broker === 'lamp' ? ctx.localUrl : undefined, detail: (error as Error).message } };
+    }
   } finally {
     await Promise.all([cloud.session?.close(), local.session?.close()]);
   }

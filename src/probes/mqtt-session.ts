@@ -4,7 +4,10 @@ import type { IClientOptions, MqttClient, Packet } from 'mqtt';
 import { startStep, whenAborted } from './deadline.js';
 import { classifyTlsError, type TlsAlert } from './tls-attempt.js';
 
-export type MqttOutcome = 'connected' | 'refused' | 'tls-alert' | 'tls-error' | 'closed' | 'timeout' | 'error';
+export type MqttOutcome = 'connected' | 'refused' | 'tls-alert' | 'tls-error' | 'closed' | 'timeout' | 'protocol-error' | 'error';
+
+/** mqtt-packet's words for bytes that are not MQTT (a garbage CONNACK, a malformed remaining length). */
+const PARSER_ERROR = /^(Invalid|Malformed|Not supported|Cannot parse|Packet too short|Unknown)|variable byte integer|remaining length/i;
 
 export interface ConnectResult {
   outcome: MqttOutcome;
@@ -13,6 +16,8 @@ export interface ConnectResult {
   alert?: TlsAlert;
   errorCode?: string;
   message?: string;
+  /** The limit the CONNECT ran under. */
+  timeoutMs?: number;
   elapsedMs: number;
 }
 
@@ -93,7 +98,8 @@ export class MqttSession {
       clean: true,
       keepalive: 30,
       reconnectPeriod: 0,
-      connectTimeout: options.timeoutMs,
+      // Our own step (below) ends the wait; mqtt.js's timer is only a backstop behind it.
+      connectTimeout: options.timeoutMs + 1000,
       // Start only once our transcript listeners are attached, so CONNECT is recorded too.
       manualConnect: true,
       ...(options.tls ? { ...options.tls, rejectUnauthorized: true } : {}),
@@ -111,7 +117,7 @@ export class MqttSession {
 
     const result = await new Promise<ConnectResult>((resolve) => {
       const step = startStep(options.signal, options.timeoutMs + 200);
-      const onAbort = () => resolve({ outcome: 'timeout', message: `no CONNACK within ${options.timeoutMs} ms`, elapsedMs: elapsed() });
+      const onAbort = () => resolve({ outcome: 'timeout', message: `no CONNACK within ${options.timeoutMs} ms`, timeoutMs: options.timeoutMs, elapsedMs: elapsed() });
       step.signal.addEventListener('abort', onAbort, { once: true });
       const done = (value: ConnectResult) => {
         step.signal.removeEventListener('abort', onAbort);
@@ -122,6 +128,10 @@ export class MqttSession {
       client.once('error', (error: Error & { code?: string | number }) => {
         if (typeof error.code === 'number') {
           done({ outcome: 'refused', returnCode: error.code, message: error.message, elapsedMs: elapsed() });
+          return;
+        }
+        if (!error.code && PARSER_ERROR.test(error.message)) {
+          done({ outcome: 'protocol-error', errorCode: 'MQTT_PARSE', message: error.message, elapsedMs: elapsed() });
           return;
         }
         const tls = classifyTlsError(error as NodeJS.ErrnoException);
