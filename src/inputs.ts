@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import { keyMatchesCertificate, readCertificateFile, readKeyFile } from './certs/pem.js';
 import { UsageError } from './engine/types.js';
 import { bridgeConnections, readConf } from './config/mosquitto-conf.js';
+import { BridgeIdentities, SESSION_ROLES, sessionClientId } from './probes/client-ids.js';
 import type { MqttOptions, ProbeContext } from './probes/fact-source.js';
 
 export const DEFAULT_TLS_PORT = 8883;
@@ -124,10 +125,13 @@ function mqttOptions(input: DiagnoseInput): MqttOptions {
   const bridge = bridgeFacts(input);
   if (input.clientId !== undefined) {
     if (!input.clientId || input.clientId.length > 65535) throw new UsageError('--client-id must not be empty');
-    if (bridge.bridgeClientId && input.clientId === bridge.bridgeClientId) {
-      throw new UsageError(
-        `--client-id ${input.clientId} is the bridge's remote_clientid: the broker would disconnect the lamp's bridge to let it in. Leave --client-id out (a unique lampi-doctor-<random> id is used).`,
-      );
+    // A prefix: each of the tool's sessions extends it (<prefix>-connect, <prefix>-rt, ...).
+    const known = new BridgeIdentities().add(bridge.bridgeClientId);
+    const clash = [input.clientId, ...SESSION_ROLES.map((role) => sessionClientId(input.clientId, role))].find((id) => known.clashes(id));
+    if (clash) {
+      const reason = bridge.bridgeClientId && clash.toLowerCase() === bridge.bridgeClientId.toLowerCase() ? "the bridge's remote_clientid" : "a bridge's client id by the <device-id>_broker convention";
+      const what = clash === input.clientId ? `--client-id ${clash} is ${reason}` : `--client-id ${input.clientId} would make the session id ${clash}, ${reason}`;
+      throw new UsageError(`${what}: the broker would disconnect the lamp's bridge to let it in. Leave --client-id out (a unique lampi-doctor-<random> id is used), or give another prefix.`);
     }
   }
   return {

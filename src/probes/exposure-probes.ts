@@ -6,7 +6,8 @@ import type { PlainExposureFacts, ServerChainFacts, WssConnectFacts, WssFacts } 
 import { describeCertificate } from '../certs/describe.js';
 import { MqttSession } from './mqtt-session.js';
 import { connectTcp } from './network.js';
-import { diagnosticClientId, sniffPlainMqtt } from './plain-mqtt.js';
+import { sessionClientId, type BridgeIdentities } from './client-ids.js';
+import { sniffPlainMqtt } from './plain-mqtt.js';
 import { startStep } from './deadline.js';
 import { attemptTls } from './tls-attempt.js';
 
@@ -108,9 +109,9 @@ export async function probeWss(ctx: EndpointContext, port: number): Promise<WssF
   };
 }
 
-export async function probeWssConnect(ctx: EndpointContext, port: number, version: 4 | 5, wss: WssFacts): Promise<WssConnectFacts> {
+export async function probeWssConnect(ctx: EndpointContext, port: number, version: 4 | 5, wss: WssFacts, clientPrefix?: string, bridges?: BridgeIdentities): Promise<WssConnectFacts> {
   if (wss.upgradeStatus !== 101) return { tried: false, reason: 'the websocket upgrade did not succeed' };
-  const clientId = diagnosticClientId();
+  const clientId = sessionClientId(clientPrefix, 'wss');
   const transcript: string[] = [];
   const url = `wss://${ctx.address?.includes(':') ? `[${ctx.address}]` : ctx.address}:${port}/mqtt`;
   const { session, result } = await MqttSession.open({
@@ -122,6 +123,7 @@ export async function probeWssConnect(ctx: EndpointContext, port: number, versio
     wsServername: ctx.servername,
     transcript,
     signal: ctx.signal,
+    bridges,
   });
   await session?.close();
   return { tried: true, connect: { ...result, clientId, protocolVersion: version, transcript } };

@@ -19,6 +19,7 @@ import type {
   VersionProbe,
 } from '../facts.js';
 import { stepScope, type LoadMonitor } from './load.js';
+import { BridgeIdentities } from './client-ids.js';
 import { connectTcp, resolveHost } from './network.js';
 import { sniffPlainMqtt } from './plain-mqtt.js';
 import { attemptTls, type TlsAttempt, type TlsAttemptOptions } from './tls-attempt.js';
@@ -69,6 +70,7 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
   const memo = new Map<string, Promise<unknown>>();
   const starvedLag = new Map<string, number>();
   const { signal, monitor } = context;
+  const bridges = new BridgeIdentities().add(context.mqtt.bridgeClientId).add(context.mqtt.deviceId && `${context.mqtt.deviceId}_broker`);
   const noteStarved = (facts: string[], lagMs: number) => {
     for (const fact of facts) starvedLag.set(fact, Math.max(lagMs, starvedLag.get(fact) ?? 0));
   };
@@ -226,6 +228,7 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
       tls: { servername, ca: context.ca?.pem, cert: context.client?.cert.pem, key: context.client?.key.pem },
       timeoutMs: context.timeoutMs,
       signal,
+      bridges,
     };
   };
   // The websockets and plain ports are asked directly: they do not wait on the TLS port's TCP answer.
@@ -248,7 +251,7 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
       const [facts, chain] = await Promise.all([probeWss(await endpoint(), context.mqtt.wssPort), serverChain()]);
       return { ...facts, mqttLeafFingerprint: chain.certificates[0]?.fingerprint256 };
     });
-  const wssConnect = () => once('wssConnect', async () => probeWssConnect(await endpoint(), context.mqtt.wssPort, context.mqtt.version, await wss()));
+  const wssConnect = () => once('wssConnect', async () => probeWssConnect(await endpoint(), context.mqtt.wssPort, context.mqtt.version, await wss(), context.mqtt.clientId, bridges));
   const plainExposure = () =>
     once('plainExposure', async () => probePlainExposure((await resolution()).addresses[0], context.mqtt.plainPort, context.timeoutMs, signal));
 

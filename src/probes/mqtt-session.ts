@@ -1,6 +1,7 @@
 // An MQTT session for probes: every step bounded by a timeout, a transcript of packets (never
 // payloads or key material), never retained publishes, and always ended with DISCONNECT.
 import type { IClientOptions, MqttClient, Packet } from 'mqtt';
+import type { BridgeIdentities } from './client-ids.js';
 import { startStep, whenAborted } from './deadline.js';
 import { classifyTlsError, type TlsAlert } from './tls-attempt.js';
 
@@ -35,6 +36,8 @@ export interface SessionOptions {
   label?: string;
   /** The run's cancellation: when it fires the client is ended and its socket destroyed. */
   signal?: AbortSignal;
+  /** Bridge identities seen so far: a session never connects under one of them. */
+  bridges?: BridgeIdentities;
 }
 
 /** DISCONNECT (3.1.1, and 5 with reason 0 left out): written by hand so no in-flight PUBLISH can hold it up. */
@@ -92,6 +95,9 @@ export class MqttSession {
     const connect = mqtt.connect ?? mqtt.default!.connect;
     const began = performance.now();
     const elapsed = () => Math.round(performance.now() - began);
+    if (options.bridges?.clashes(options.clientId)) {
+      return { result: { outcome: 'error', errorCode: 'BRIDGE_CLIENT_ID', message: `not sent: client id ${options.clientId} is a bridge's`, elapsedMs: 0 } };
+    }
     const clientOptions: IClientOptions = {
       clientId: options.clientId,
       protocolVersion: options.protocolVersion,
