@@ -1,5 +1,6 @@
 // Turns command-line values into a probe context, or a UsageError: all of it before any traffic.
 import { isIP } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { keyMatchesCertificate, readCertificateFile, readKeyFile } from './certs/pem.js';
 import { UsageError } from './engine/types.js';
 import { bridgeConnections, readConf } from './config/mosquitto-conf.js';
@@ -13,8 +14,11 @@ export const DEFAULT_WSS_PORT = 50002;
 export const DEFAULT_PLAIN_PORT = 1883;
 export const DEFAULT_SAMPLES = 10;
 export const DEFAULT_PROBE_PREFIX = 'lampi-doctor/';
-/** Students graded at once: each diagnosis mostly waits on the network, so a laptop takes many. */
-export const DEFAULT_CONCURRENCY = 16;
+/**
+ * Students graded at once, from the CPU count: a diagnosis mostly waits on the network, but its TLS
+ * handshakes run on our one event loop, and 16 at once on 2 cores starved it into false timeouts.
+ */
+export const DEFAULT_CONCURRENCY = Math.max(2, availableParallelism() * 2);
 
 export interface DiagnoseInput {
   target: string;
