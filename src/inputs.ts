@@ -18,7 +18,7 @@ export const DEFAULT_PROBE_PREFIX = 'lampi-doctor/';
  * Students graded at once, from the CPU count: a diagnosis mostly waits on the network, but its TLS
  * handshakes run on our one event loop, and 16 at once on 2 cores starved it into false timeouts.
  */
-export const DEFAULT_CONCURRENCY = Math.max(2, availableParallelism() * 2);
+export const DEFAULT_CONCURRENCY = Math.max(2, availableParallelism() * 4);
 
 export interface DiagnoseInput {
   target: string;
