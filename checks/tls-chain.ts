@@ -1,4 +1,5 @@
 import type { ChainEntry, ServerChainFacts } from '../src/facts.js';
+import { chainUnavailableReason } from './verdicts/tls-facts.js';
 import type { Outcome } from '../src/engine/types.js';
 import { diagnosisCheck, fail, pass, skip } from './define.js';
 
@@ -42,7 +43,7 @@ export const tlsChain = diagnosisCheck({
   dependsOn: ['tcp.connect'],
   needs: ['serverChain'],
   run({ serverChain }, { caPath }) {
-    if (!serverChain.available) return skip(`could not see the server's certificate: ${serverChain.reason}`);
+    if (!serverChain.available) return skip(`could not see the server's certificate: ${chainUnavailableReason(serverChain.unavailable)}`);
     const evidence = chainEvidence(serverChain, caPath);
     const certs = serverChain.certificates;
     const leaf = certs[0];

@@ -1,6 +1,7 @@
 import type { Outcome } from '../src/engine/types.js';
 import type { ClientCertificateFacts } from '../src/facts.js';
 import { diagnosisCheck, isoDay, skip } from './define.js';
+import { clientAuthDetail, handshakeNotThrough } from './verdicts/tls-facts.js';
 import { dateFinding, describeDateFinding } from './tls-validity.js';
 
 interface Finding {
@@ -65,13 +66,13 @@ export const tlsClientAuth = diagnosisCheck({
   dependsOn: ['tcp.connect'],
   needs: ['clientAuth', 'clientCertificate'],
   run({ clientAuth, clientCertificate }, { now, expiryWarnDays, caPath }): Outcome {
-    if (!clientAuth.tested) return skip(`could not test: ${clientAuth.reason}`);
+    if (!clientAuth.tested) return skip(`could not test: ${handshakeNotThrough(clientAuth.handshakeOutcome)}`);
     const without = clientAuth.withoutCertificate;
     const untrusted = clientAuth.withUntrustedCertificate;
     const cert = clientCertificate.certificate;
     const evidence = {
-      withoutCertificate: without ? { ...without } : undefined,
-      withUntrustedCertificate: untrusted ? { ...untrusted } : undefined,
+      withoutCertificate: without ? { accepted: without.accepted, outcome: without.outcome, protocol: without.protocol, detail: clientAuthDetail(without) } : undefined,
+      withUntrustedCertificate: untrusted ? { accepted: untrusted.accepted, outcome: untrusted.outcome, protocol: untrusted.protocol, detail: clientAuthDetail(untrusted) } : undefined,
       clientCertificate: cert
         ? {
             subject: cert.subject,
@@ -99,7 +100,7 @@ export const tlsClientAuth = diagnosisCheck({
     }
     const undecided = [without, untrusted].some((attempt) => attempt?.accepted === null);
     const enforcement = undecided
-      ? `the broker's answer to a missing or untrusted certificate was unclear (${[without, untrusted].map((a) => a?.detail).join('; ')})`
+      ? `the broker's answer to a missing or untrusted certificate was unclear (${[without, untrusted].map((a) => a && clientAuthDetail(a)).join('; ')})`
       : 'the broker refuses clients with no certificate and with an unknown CA\'s certificate';
     const own = cert
       ? `; your certificate CN=${cert.commonName} (the MQTT username under use_identity_as_username) is issued by the CA, clientAuth, valid until ${isoDay(cert.notAfter)}`

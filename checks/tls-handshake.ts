@@ -92,7 +92,7 @@ export const tlsHandshake = diagnosisCheck({
         );
       case 'timeout':
         return fail(
-          `the server accepted TCP but never answered the TLS hello: no answer within ${timeoutMs} ms`,
+          `the server accepted TCP but never answered the TLS hello within ${timeoutMs} ms`,
           `Something holds port ${port} without speaking TLS (a stuck process, a proxy or a tarpit): check \`sudo ss -ltnp 'sport = :${port}'\` on the broker host.`,
           evidence,
           'timeout',

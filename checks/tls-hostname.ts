@@ -1,4 +1,5 @@
 import { dnsNameMatches, hostMatches } from '../src/certs/names.js';
+import { chainUnavailableReason } from './verdicts/tls-facts.js';
 import { diagnosisCheck, fail, pass, skip, warn } from './define.js';
 
 export const tlsHostname = diagnosisCheck({
@@ -7,7 +8,7 @@ export const tlsHostname = diagnosisCheck({
   dependsOn: ['tcp.connect'],
   needs: ['serverChain'],
   run({ serverChain }, { host }) {
-    if (!serverChain.available) return skip(`could not see the server's certificate: ${serverChain.reason}`);
+    if (!serverChain.available) return skip(`could not see the server's certificate: ${chainUnavailableReason(serverChain.unavailable)}`);
     const leaf = serverChain.certificates[0];
     const san = [...leaf.dnsNames.map((name) => `DNS:${name}`), ...leaf.ipAddresses.map((ip) => `IP:${ip}`)];
     const evidence = { host, subjectAltName: san, commonName: leaf.commonName ?? null };

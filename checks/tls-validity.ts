@@ -1,4 +1,5 @@
 import type { CertificateInfo } from '../src/facts.js';
+import { chainUnavailableReason } from './verdicts/tls-facts.js';
 import { DAY_MS, diagnosisCheck, fail, isoDay, pass, skip, warn } from './define.js';
 
 export interface DateFinding {
@@ -36,7 +37,7 @@ export const tlsValidity = diagnosisCheck({
   dependsOn: ['tcp.connect'],
   needs: ['serverChain'],
   run({ serverChain }, { now, expiryWarnDays }) {
-    if (!serverChain.available) return skip(`could not see the server's certificate: ${serverChain.reason}`);
+    if (!serverChain.available) return skip(`could not see the server's certificate: ${chainUnavailableReason(serverChain.unavailable)}`);
     const certs = serverChain.certificates;
     const findings = certs.flatMap((cert) => dateFinding(cert, now, expiryWarnDays) ?? []);
     const evidence = {

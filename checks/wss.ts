@@ -25,7 +25,10 @@ export const wssHandshake = diagnosisCheck({
     const listenerHint = `Add \`listener ${port} 0.0.0.0\` with \`protocol websockets\` and its cafile/certfile/keyfile lines, as the seed's port.conf does, and restart mosquitto.`;
     if (wss.tcp.outcome === 'refused') return fail(`nothing listens on websockets port ${port} (connection refused)`, listenerHint, evidence);
     if (wss.tcp.outcome !== 'connected') return fail(`port ${port} is not reachable (${wss.tcp.outcome})`, `Allow inbound TCP ${port} in the security group and firewall. ${listenerHint}`, evidence);
-    if (!wss.chain.available) return fail(`port ${port} accepts TCP but ${wss.chain.reason}`, `The websockets listener needs cafile, certfile and keyfile lines (options apply to the listener above them). ${listenerHint}`, evidence);
+    if (!wss.chain.available) {
+      const why = wss.chain.unavailable;
+      return fail(`port ${port} accepts TCP but the TLS handshake did not complete (${why?.alert ?? why?.message ?? why?.cause})`, `The websockets listener needs cafile, certfile and keyfile lines (options apply to the listener above them). ${listenerHint}`, evidence);
+    }
 
     // The same TLS verdicts as for the MQTT port.
     const verdicts: [string, Outcome][] = [

@@ -29,10 +29,20 @@ export interface ChainEntry extends CertificateInfo {
   inCaFile: boolean;
 }
 
+/** Why the chain could not be seen: what the handshake that should have shown it did. */
+export interface ChainUnavailable {
+  cause: TlsOutcome;
+  /** The alert's name (OpenSSL's words), for cause `alert`. */
+  alert?: string;
+  errorCode?: string;
+  /** The TLS library's own message, quoted as evidence. */
+  message?: string;
+}
+
 export interface ServerChainFacts {
   available: boolean;
   /** Why the chain could not be seen (when not available). */
-  reason?: string;
+  unavailable?: ChainUnavailable;
   /** Leaf first, as the verifier assembled it from what the server sent and --ca. */
   certificates: ChainEntry[];
   /** OpenSSL's verification error against the trust store, undefined when the chain verified. */
@@ -46,12 +56,18 @@ export type TlsVersionName = 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
 export interface VersionProbe {
   version: TlsVersionName;
   result: 'accepted' | 'refused' | 'untested';
-  detail: string;
+  outcome: TlsOutcome;
+  handshakeCompleted: boolean;
+  cipher?: string;
+  /** The alert's name, when the server answered with one. */
+  alert?: string;
+  message?: string;
 }
 
 export interface ProtocolSupportFacts {
   tested: boolean;
-  reason?: string;
+  /** When not tested: how the main handshake ended. */
+  handshakeOutcome?: TlsOutcome;
   negotiated?: string;
   versions: VersionProbe[];
 }
@@ -61,12 +77,14 @@ export interface ClientAuthAttempt {
   accepted: boolean | null;
   outcome: TlsOutcome;
   protocol?: string;
-  detail: string;
+  alert?: string;
+  message?: string;
 }
 
 export interface ClientAuthFacts {
   tested: boolean;
-  reason?: string;
+  /** When not tested: how the main handshake ended. */
+  handshakeOutcome?: TlsOutcome;
   withoutCertificate?: ClientAuthAttempt;
   withUntrustedCertificate?: ClientAuthAttempt;
 }

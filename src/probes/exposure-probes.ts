@@ -71,9 +71,9 @@ function tryUpgrade(ctx: EndpointContext, port: number): Promise<{ status?: numb
 
 export async function probeWss(ctx: EndpointContext, port: number): Promise<WssFacts> {
   const tcp = await connectTcp(ctx.address, port, ctx.timeoutMs, ctx.signal);
-  const unavailable = (reason: string): ServerChainFacts => ({ available: false, reason, certificates: [], trustStore: ctx.ca ? 'ca-file' : 'system', caFile: ctx.caFile });
+  const unavailable = (why: ServerChainFacts['unavailable']): ServerChainFacts => ({ available: false, unavailable: why, certificates: [], trustStore: ctx.ca ? 'ca-file' : 'system', caFile: ctx.caFile });
   if (tcp.outcome !== 'connected') {
-    return { port, tcp, chain: unavailable('the port does not accept connections'), handshakeOutcome: 'no-connection' };
+    return { port, tcp, chain: unavailable({ cause: 'no-connection', errorCode: tcp.errorCode }), handshakeOutcome: 'no-connection' };
   }
   // Like a browser: no client certificate. The upgrade verifies the certificate itself (nothing is sent
   // if it fails), so it runs alongside the look at the chain: websockets round trips are slow.
@@ -85,7 +85,7 @@ export async function probeWss(ctx: EndpointContext, port: number): Promise<WssF
     return {
       port,
       tcp,
-      chain: unavailable(`the TLS handshake did not complete (${attempt.alert?.description ?? attempt.message ?? attempt.outcome})`),
+      chain: unavailable({ cause: attempt.outcome, alert: attempt.alert?.description, errorCode: attempt.errorCode, message: attempt.message }),
       handshakeOutcome: attempt.outcome,
       handshakeDetail: attempt.alert?.description ?? attempt.message,
     };

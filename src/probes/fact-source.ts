@@ -139,7 +139,7 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
         if (look.handshakeCompleted) seen = look;
       }
       if (!seen.handshakeCompleted || !seen.peerChain?.length) {
-        return { available: false, reason: chainUnavailableReason(seen), certificates: [], trustStore, caFile };
+        return { available: false, unavailable: { cause: seen.outcome, alert: seen.alert?.description, errorCode: seen.errorCode, message: seen.message }, certificates: [], trustStore, caFile };
       }
       const anchors = new Set(context.ca?.certificates.map((cert) => cert.fingerprint256) ?? []);
       return {
@@ -159,7 +159,7 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
     once('protocolSupport', async (): Promise<ProtocolSupportFacts> => {
       const main = await handshake();
       if (!SPEAKS_TLS.has(main.outcome)) {
-        return { tested: false, reason: `the TLS handshake did not get through (${main.outcome})`, versions: [] };
+        return { tested: false, handshakeOutcome: main.outcome, versions: [] };
       }
       const versions = await Promise.all(
         VERSIONS.map(async (version): Promise<VersionProbe> => {
@@ -179,7 +179,7 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
     once('clientAuth', async (): Promise<ClientAuthFacts> => {
       const main = await handshake();
       if (!SPEAKS_TLS.has(main.outcome)) {
-        return { tested: false, reason: `the TLS handshake did not get through (${main.outcome})` };
+        return { tested: false, handshakeOutcome: main.outcome };
       }
       const throwaway = await throwawayClientIdentity();
       const [withoutCertificate, withUntrustedCertificate] = await Promise.all([
@@ -284,33 +284,20 @@ function subjectLine(cert: X509Certificate): string {
   return describeCertificate(cert).subject;
 }
 
-function chainUnavailableReason(seen: TlsAttempt): string {
-  if (seen.outcome === 'alert') return `the server ended the handshake with "${seen.alert?.description}" before showing its certificate`;
-  if (seen.outcome === 'timeout') return 'the server never answered the TLS handshake';
-  if (seen.outcome === 'closed') return 'the server closed the connection before showing a certificate';
-  if (seen.outcome === 'not-tls') return 'the server does not speak TLS on this port';
-  return `the handshake failed (${seen.errorCode ?? seen.outcome})`;
-}
-
 function versionVerdict(probe: TlsAttempt): Omit<VersionProbe, 'version'> {
-  if (probe.handshakeCompleted) return { result: 'accepted', detail: `handshake completed (${probe.cipher})` };
-  if (probe.outcome === 'alert' && probe.alert?.number !== undefined && CERTIFICATE_ALERTS.has(probe.alert.number)) {
-    // The server got as far as judging certificates, so it accepted the version.
-    return { result: 'accepted', detail: `version accepted (then: ${probe.alert.description})` };
-  }
-  if (probe.outcome === 'unsupported') return { result: 'untested', detail: 'this machine\'s TLS library cannot offer it' };
-  if (probe.outcome === 'alert' || probe.outcome === 'closed' || probe.outcome === 'not-tls') {
-    return { result: 'refused', detail: probe.alert?.description ?? probe.message ?? probe.outcome };
-  }
-  return { result: 'untested', detail: probe.message ?? probe.outcome };
+  const facts = { outcome: probe.outcome, handshakeCompleted: probe.handshakeCompleted, cipher: probe.cipher, alert: probe.alert?.description, message: probe.message };
+  if (probe.handshakeCompleted) return { result: 'accepted', ...facts };
+  // The server got as far as judging certificates, so it accepted the version.
+  if (probe.outcome === 'alert' && probe.alert?.number !== undefined && CERTIFICATE_ALERTS.has(probe.alert.number)) return { result: 'accepted', ...facts };
+  if (probe.outcome === 'alert' || probe.outcome === 'closed' || probe.outcome === 'not-tls') return { result: 'refused', ...facts };
+  return { result: 'untested', ...facts };
 }
 
 function clientAuthVerdict(probe: TlsAttempt): ClientAuthAttempt {
-  const base = { outcome: probe.outcome, protocol: probe.protocol };
-  if (probe.outcome === 'accepted') return { ...base, accepted: true, detail: `handshake accepted (${probe.protocol})` };
-  if (probe.outcome === 'alert') return { ...base, accepted: false, detail: `refused: ${probe.alert?.description}` };
-  if (probe.outcome === 'closed') return { ...base, accepted: false, detail: 'refused: the server closed the connection' };
-  return { ...base, accepted: null, detail: probe.message ?? probe.outcome };
+  const base = { outcome: probe.outcome, protocol: probe.protocol, alert: probe.alert?.description, message: probe.message };
+  if (probe.outcome === 'accepted') return { ...base, accepted: true };
+  if (probe.outcome === 'alert' || probe.outcome === 'closed') return { ...base, accepted: false };
+  return { ...base, accepted: null };
 }
 
 let throwaway: Promise<{ certPem: string; keyPem: string }> | undefined;

@@ -150,7 +150,7 @@ describe('tls.version', () => {
   });
 
   it('skips, with the reason, when nothing could be tested', () => {
-    const out = tlsVersion.run(facts((f) => (f.protocolSupport = { tested: false, reason: 'the TLS handshake did not get through (timeout)', versions: [] })), settings);
+    const out = tlsVersion.run(facts((f) => (f.protocolSupport = { tested: false, handshakeOutcome: 'timeout', versions: [] })), settings);
     expect(out.status).toBe('skip');
     expect(out.summary).toContain('could not test');
   });
