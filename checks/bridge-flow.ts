@@ -1,5 +1,6 @@
 // bridge.inbound (cloud -> lamp) and bridge.outbound (lamp -> cloud): one decision, two directions.
 import type { Outcome } from '../src/engine/types.js';
+import { missingInputReason } from './verdicts/missing-input.js';
 import type { BridgeFlowFacts, BridgeFlowFailure, BridgeStateFacts } from '../src/facts.js';
 import { readBridgeState } from './bridge-status.js';
 import { diagnosisCheck, fail, latency, latencyText, pass, skip, warn } from './define.js';
@@ -18,7 +19,7 @@ function flowFailure(failure: BridgeFlowFailure, evidence: Outcome['evidence']):
 
 function decide(flow: BridgeFlowFacts, state: BridgeStateFacts): Outcome {
   const arrow = flow.direction === 'inbound' ? 'cloud -> lamp' : 'lamp -> cloud';
-  if (!flow.configured) return skip(`not checked: ${flow.reason}`);
+  if (!flow.configured) return skip(`not checked: ${missingInputReason(flow.missing, 'prefix')}`);
   const stats = latency(flow.samplesMs);
   const evidence = {
     direction: arrow,

@@ -1,6 +1,7 @@
 import type { HandshakeFacts } from '../src/facts.js';
 import type { Outcome } from '../src/engine/types.js';
 import { diagnosisCheck, fail, pass, versionLabel } from './define.js';
+import { plainMqttDetail } from './verdicts/plain-mqtt.js';
 
 const CLIENT_CERT_FLAGS = '--cert client.crt --key client.key (the files the bridge uses as bridge_certfile / bridge_keyfile)';
 
@@ -58,7 +59,7 @@ export const tlsHandshake = diagnosisCheck({
       clientCertificateSent: handshake.clientCertificateSent,
       alert: handshake.alert ? { number: handshake.alert.number ?? null, description: handshake.alert.description } : undefined,
       errorCode: handshake.errorCode,
-      plainMqtt: handshake.plainMqtt ? { ...handshake.plainMqtt } : undefined,
+      plainMqtt: handshake.plainMqtt ? { ...handshake.plainMqtt, detail: plainMqttDetail(handshake.plainMqtt) } : undefined,
       elapsedMs: handshake.elapsedMs,
     };
     switch (handshake.outcome) {
@@ -77,7 +78,7 @@ export const tlsHandshake = diagnosisCheck({
           );
         }
         return fail(
-          handshake.errorCode === 'ECONNRESET' ? 'the server reset the connection during the TLS handshake (ECONNRESET)' : `the server closed the connection during the TLS handshake`,
+          `the server closed the connection during the TLS handshake${handshake.errorCode === 'ECONNRESET' ? ' (a reset: ECONNRESET)' : ''}`,
           'The broker log names the cause (OpenSSL errors in /var/log/mosquitto/mosquitto.log): often a certfile/keyfile the mosquitto user cannot read, or a proxy in front of the port that expects another protocol.',
           evidence,
           // Reset or closed: which one a peer that hangs up on the hello gives is a race, so one code.

@@ -163,10 +163,13 @@ export interface RoundtripFacts extends LatencyFacts {
   transcript: string[];
 }
 
+/** The flag a bridge test needed and did not get. */
+export type MissingBridgeInput = 'local' | 'device-id';
+
 export interface BridgeStateFacts {
   /** Whether we know where to look (device id or bridge config given). */
   configured: boolean;
-  reason?: string;
+  missing?: MissingBridgeInput;
   deviceId?: string;
   bridgeClientId?: string;
   /** The retained state topic we expect, as the seed's mapping puts it on the cloud. */
@@ -180,7 +183,7 @@ export interface BridgeStateFacts {
 export interface BridgeFlowFacts extends LatencyFacts {
   direction: 'inbound' | 'outbound';
   configured: boolean;
-  reason?: string;
+  missing?: MissingBridgeInput;
   /** Topic published to, and topic (and broker) where it should arrive. */
   from?: string;
   to?: string;

@@ -122,7 +122,7 @@ const STATE_FILTERS = ['devices/+/lamp/connection/+/state', 'lamp/connection/+/s
 
 export async function probeBridgeState(ctx: MqttProbeContext): Promise<BridgeStateFacts> {
   if (!ctx.remotePrefix) {
-    return { configured: false, reason: 'give --device-id (or --bridge-config lampi_bridge.conf) to say which lamp to look for', states: [], transcript: [] };
+    return { configured: false, missing: 'device-id', states: [], transcript: [] };
   }
   const expectedFilter = `${ctx.remotePrefix}lamp/connection/+/state`;
   const { session, facts: connect } = await openCloud(ctx, 'state');
@@ -163,8 +163,8 @@ function anyDevicePrefix(prefix: string): string | undefined {
 export async function probeBridgeFlow(ctx: MqttProbeContext, direction: 'inbound' | 'outbound'): Promise<BridgeFlowFacts> {
   const mappingLine = ctx.remotePrefix ? `topic ${ctx.probePrefix}# both 1 "" ${ctx.remotePrefix}` : undefined;
   const base: BridgeFlowFacts = { direction, configured: false, samplesMs: [], sent: 0, lost: 0, mappingLine, transcript: [] };
-  if (!ctx.localUrl) return { ...base, reason: "give --local mqtt://127.0.0.1:1883 (the lamp's own broker) to test through the bridge" };
-  if (!ctx.remotePrefix) return { ...base, reason: 'give --device-id (or --bridge-config lampi_bridge.conf) to know the bridge\'s topic prefix' };
+  if (!ctx.localUrl) return { ...base, missing: 'local' };
+  if (!ctx.remotePrefix) return { ...base, missing: 'device-id' };
 
   const id = runId();
   const localTopic = `${ctx.probePrefix}${id}/${direction === 'inbound' ? 'in' : 'out'}`;
