@@ -1,10 +1,10 @@
 // The secure-websockets listener (the seed's `listener 50002` with `protocol websockets`).
 import type { Outcome } from '../src/engine/types.js';
 import { diagnosisCheck, fail, pass, skip, versionLabel, warn } from './define.js';
-import { connectEvidence, connectFailure } from './mqtt-connect.js';
-import { tlsChain } from './tls-chain.js';
-import { tlsHostname } from './tls-hostname.js';
-import { tlsValidity } from './tls-validity.js';
+import { chainVerdict } from './verdicts/chain.js';
+import { hostnameVerdict } from './verdicts/hostname.js';
+import { connectEvidence, connectFailure } from './verdicts/mqtt-connect.js';
+import { validityVerdict } from './verdicts/validity.js';
 
 export const wssHandshake = diagnosisCheck({
   id: 'wss.handshake',
@@ -19,25 +19,33 @@ export const wssHandshake = diagnosisCheck({
       handshake: wss.handshakeOutcome,
       protocol: wss.handshakeDetail,
       sameCertificateAsMqttPort: wss.chain.available && wss.mqttLeafFingerprint ? wss.chain.certificates[0].fingerprint256 === wss.mqttLeafFingerprint : null,
+      path: wss.path,
       upgradeStatus: wss.upgradeStatus,
       upgrade: wss.upgradeDetail,
     };
     const listenerHint = `Add \`listener ${port} 0.0.0.0\` with \`protocol websockets\` and its cafile/certfile/keyfile lines, as the seed's port.conf does, and restart mosquitto.`;
-    if (wss.tcp.outcome === 'refused') return fail(`nothing listens on websockets port ${port} (connection refused)`, listenerHint, evidence);
-    if (wss.tcp.outcome !== 'connected') return fail(`port ${port} is not reachable (${wss.tcp.outcome})`, `Allow inbound TCP ${port} in the security group and firewall. ${listenerHint}`, evidence);
-    if (!wss.chain.available) {
-      const why = wss.chain.unavailable;
-      return fail(`port ${port} accepts TCP but the TLS handshake did not complete (${why?.alert ?? why?.message ?? why?.cause})`, `The websockets listener needs cafile, certfile and keyfile lines (options apply to the listener above them). ${listenerHint}`, evidence);
-    }
+    if (wss.tcp.outcome === 'refused') return fail(`nothing listens on websockets port ${port} (connection refused)`, listenerHint, evidence, 'no-listener');
+    if (wss.tcp.outcome !== 'connected') return fail(`port ${port} is not reachable (${wss.tcp.outcome})`, `Allow inbound TCP ${port} in the security group and firewall. ${listenerHint}`, evidence, 'unreachable');
+    if (!wss.chain.available) return fail(`port ${port} accepts TCP but the TLS handshake did not complete (${wss.chain.unavailable?.alert ?? wss.chain.unavailable?.message ?? wss.chain.unavailable?.cause})`, `The websockets listener needs cafile, certfile and keyfile lines (options apply to the listener above them). ${listenerHint}`, evidence, 'no-tls');
 
     // The same TLS verdicts as for the MQTT port.
     const verdicts: [string, Outcome][] = [
-      ['chain', tlsChain.run({ serverChain: wss.chain }, settings)],
-      ['hostname', tlsHostname.run({ serverChain: wss.chain }, settings)],
-      ['validity', tlsValidity.run({ serverChain: wss.chain }, settings)],
+      ['chain', chainVerdict(wss.chain, settings.caPath)],
+      ['hostname', hostnameVerdict(wss.chain, settings.host)],
+      ['validity', validityVerdict(wss.chain, settings.now, settings.expiryWarnDays)],
     ];
     const failed = verdicts.find(([, outcome]) => outcome.status === 'fail');
-    if (failed) return fail(`port ${port}: ${failed[1].summary}`, failed[1].hint ?? '', { ...evidence, [failed[0]]: failed[1].evidence });
+    // The websockets listener's own chain decides: Mosquitto 2.0 ignores its tls_version, crlfile and capath.
+    if (failed) return fail(`port ${port}: ${failed[1].summary}`, failed[1].hint ?? '', { ...evidence, [failed[0]]: failed[1].evidence, certificateFinding: `tls.${failed[0]}/${failed[1].code}` }, 'certificate');
+    if (wss.upgradeStatus !== undefined && wss.upgradeStatus !== 101) {
+      // An HTTP answer means the listener does speak websockets: the path or subprotocol is what failed.
+      return fail(
+        `port ${port} speaks HTTP but answered the upgrade at ${wss.path ?? '/mqtt'} with HTTP ${wss.upgradeStatus}: ${wss.upgradeDetail}`,
+        `An HTTP answer is not a missing \`protocol websockets\`: the path or the "mqtt" subprotocol was refused. Give the path your web clients use with --wss-path (Paho and MQTT.js default to /mqtt), and check any proxy in front of Mosquitto that routes by path.`,
+        evidence,
+        'upgrade-refused',
+      );
+    }
     if (wss.upgradeStatus !== 101) {
       const refusedCertificate = wss.upgradeStatus === undefined && /certificate|signature|digest|key too small|verify|weak/i.test(wss.upgradeDetail ?? '');
       return fail(
@@ -46,7 +54,7 @@ export const wssHandshake = diagnosisCheck({
           ? 'A standard TLS client refused this certificate before the upgrade: see tls.key and tls.chain.'
           : `Add \`protocol websockets\` under \`listener ${port}\` (Mosquitto must be built with websockets, as Debian's is).`,
         evidence,
-        refusedCertificate ? 'certificate-refused' : 'no-upgrade',
+        refusedCertificate ? 'certificate-refused' : 'not-websockets',
       );
     }
     const warned = verdicts.find(([, outcome]) => outcome.status === 'warn');
@@ -55,10 +63,11 @@ export const wssHandshake = diagnosisCheck({
         `port ${port} serves a different certificate than the MQTT port ${settings.port} (${wss.chain.certificates[0].subject})`,
         'Point both listeners\' `certfile`/`keyfile` at the same files (lampi_server.crt / lampi_server.key), so renewing one cannot leave the other stale.',
         evidence,
+        'other-certificate',
       );
     }
-    if (warned) return warn(`port ${port}: ${warned[1].summary}`, warned[1].hint ?? '', evidence);
-    return pass(`port ${port}: ${versionLabel(wss.handshakeDetail)} with the same verified certificate as port ${settings.port}; websocket upgrade OK (${wss.upgradeDetail})`, evidence);
+    if (warned) return warn(`port ${port}: ${warned[1].summary}`, warned[1].hint ?? '', { ...evidence, certificateFinding: `tls.${warned[0]}/${warned[1].code}` }, 'certificate-warning');
+    return pass(`port ${port}: ${versionLabel(wss.handshakeDetail)} with the same verified certificate as port ${settings.port}; websocket upgrade OK (${wss.upgradeDetail})`, evidence, 'ok');
   },
 });
 
@@ -68,10 +77,10 @@ export const wssConnect = diagnosisCheck({
   dependsOn: ['wss.handshake'],
   needs: ['wssConnect'],
   run({ wssConnect: facts }) {
-    if (!facts.tried || !facts.connect) return skip(`not tried: ${facts.reason}`);
+    if (!facts.tried || !facts.connect) return skip(`not tried: ${facts.reason}`, undefined, undefined, 'not-tried');
     const connect = facts.connect;
     if (connect.outcome === 'connected') {
-      return pass(`MQTT over wss:// accepted without a client certificate, as a browser connects (CONNACK 0, ${connect.elapsedMs} ms)`, connectEvidence(connect));
+      return pass(`MQTT over wss:// accepted without a client certificate, as a browser connects (CONNACK 0, ${connect.elapsedMs} ms)`, connectEvidence(connect), 'ok');
     }
     const outcome = connectFailure(connect, 'the web client', 'the websockets listener');
     if (connect.outcome === 'refused' && [4, 5, 0x86, 0x87].includes(connect.returnCode ?? -1)) {

@@ -38,6 +38,7 @@ export function versionDetail(probe: VersionProbe): string {
 
 /** One client-certificate attempt, in words (tls.client-auth). */
 export function clientAuthDetail(attempt: ClientAuthAttempt): string {
+  if (attempt.refusedAfterHandshake) return `refused after the handshake: ${attempt.alert ?? 'the server closed the session before CONNACK'}`;
   if (attempt.outcome === 'accepted') return `handshake accepted (${attempt.protocol})`;
   if (attempt.outcome === 'alert') return `refused: ${attempt.alert}`;
   if (attempt.outcome === 'closed') return 'refused: the server closed the connection';

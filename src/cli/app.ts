@@ -33,6 +33,7 @@ export function diagnosisOptions(y: Argv) {
     .option('samples', { type: 'number', default: DEFAULT_SAMPLES, describe: 'Messages per round trip, for latency figures', group: 'MQTT:' })
     .option('qos', { type: 'number', choices: [0, 1, 2], default: 1, describe: 'QoS of the probe messages (never retained)', group: 'MQTT:' })
     .option('wss-port', { type: 'number', default: DEFAULT_WSS_PORT, describe: 'Secure websockets port', group: 'MQTT:' })
+    .option('wss-path', { type: 'string', default: '/mqtt', describe: 'Websockets path browser clients use', group: 'MQTT:' })
     .option('plain-port', { type: 'number', default: DEFAULT_PLAIN_PORT, describe: 'Plain MQTT port that must not be reachable from outside', group: 'MQTT:' })
     .option('local', { type: 'string', describe: 'The lamp\'s own broker, e.g. mqtt://127.0.0.1:1883, to test through the bridge', group: 'Bridge:' })
     .option('device-id', { type: 'string', describe: 'The lamp\'s id: the bridge maps its topics under devices/<id>/', group: 'Bridge:' })
@@ -40,8 +41,12 @@ export function diagnosisOptions(y: Argv) {
     .option('config', { type: 'string', describe: 'The cloud broker\'s mosquitto.conf: linted, and cited by the results it explains', group: 'Bridge:' })
     .option('probe-prefix', { type: 'string', default: DEFAULT_PROBE_PREFIX, describe: 'Local topic prefix of the diagnostic bridge mapping', group: 'Bridge:' })
     .option('timeout', { type: 'number', default: DEFAULT_TIMEOUT_MS, describe: 'Limit for every network step, in ms', group: 'Limits:' })
-    .option('expiry-warn-days', { type: 'number', default: DEFAULT_EXPIRY_WARN_DAYS, describe: 'Warn when a certificate expires within this many days', group: 'Limits:' });
+    .option('expiry-warn-days', { type: 'number', default: DEFAULT_EXPIRY_WARN_DAYS, describe: 'Warn when a certificate expires within this many days', group: 'Limits:' })
+    .option('mosquitto-version', MOSQUITTO_VERSION_OPTION);
 }
+
+/** Declared once, for live runs and lint: verdicts key on the broker's Mosquitto version. */
+const MOSQUITTO_VERSION_OPTION = { type: 'string', describe: 'Mosquitto version the broker runs, X.Y.Z (default: detected, else 2.0.11)', group: 'Target:' } as const;
 
 const USAGE = `${TOOL.name} ${TOOL.version}: diagnose a TLS-secured Mosquitto deployment, name every failure and its fix.
 
@@ -53,6 +58,7 @@ Usage:
   ${TOOL.name} grade roster.csv        grade a class: one diagnosis per row, scored by a rubric
   ${TOOL.name} merge shard-*.json      join the --format json reports of grade --shard K/N runs
   ${TOOL.name} lint [config...]        read Mosquitto configs and the files they name (one config per broker)
+  ${TOOL.name} serve --config FILE     a Prometheus exporter: /probe?target=HOST[:PORT]&module=NAME
 
 Each command has its own options: lampi-doctor grade --help, lampi-doctor lint --help, ...`;
 
@@ -106,7 +112,16 @@ function build(args: string[]) {
     .command('lint [paths..]', false, (y) =>
       reportOptions(y.positional('paths', { type: 'string', array: true, describe: 'Mosquitto configs, one per broker (default /etc/mosquitto/mosquitto.conf)' }))
         .option('expiry-warn-days', { type: 'number', default: DEFAULT_EXPIRY_WARN_DAYS, describe: 'Warn when a certificate expires within this many days', group: 'Limits:' })
-        .option('probe-prefix', { type: 'string', default: DEFAULT_PROBE_PREFIX, describe: 'Local topic prefix of the diagnostic bridge mapping', group: 'Bridge:' }),
+        .option('probe-prefix', { type: 'string', default: DEFAULT_PROBE_PREFIX, describe: 'Local topic prefix of the diagnostic bridge mapping', group: 'Bridge:' })
+        .option('cert', { type: 'string', array: true, describe: 'Client certificates to look up in the configs\' CRLs', group: 'Certificates:' })
+        .option('mosquitto-version', MOSQUITTO_VERSION_OPTION),
+    )
+    .command('serve', false, (y) =>
+      y
+        .option('config', { type: 'string', demandOption: true, describe: 'YAML file of modules (schema/serve-config.schema.json)', group: 'Exporter:' })
+        .option('listen', { type: 'string', default: '127.0.0.1:9830', describe: 'HOST:PORT to serve /probe, /metrics and / on', group: 'Exporter:' })
+        .option('max-in-flight', { type: 'number', default: 4, describe: 'Probes at once; others wait up to their scrape timeout, then get 503', group: 'Exporter:' })
+        .option('min-interval', { type: 'number', default: 15, describe: 'Seconds before the same target+module is probed again (scrapes in between get the last result)', group: 'Exporter:' }),
     )
     .command('merge <reports..>', false, (y) =>
       reportOptions(y.positional('reports', { type: 'string', array: true, describe: 'grade --format json reports of the shards' }), GRADE_FORMATS),
@@ -141,6 +156,10 @@ export async function runCli(args: string[]): Promise<number> {
     if (command === 'merge') {
       const { runMergeCommand } = await import('./grade-command.js');
       return await runMergeCommand(parsed as never);
+    }
+    if (command === 'serve') {
+      const { runServeCommand } = await import('./serve-command.js');
+      return await runServeCommand(parsed as never);
     }
     if (command === 'lab') {
       const { runLabCommand } = await import('./lab-command.js');

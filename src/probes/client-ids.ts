@@ -4,8 +4,8 @@
 import { randomBytes } from 'node:crypto';
 
 /** Roles of the tool's own MQTT sessions: a user's --client-id prefix is extended with one of these. */
-export type SessionRole = 'connect' | 'rt' | 'state' | 'in-cloud' | 'in-lamp' | 'out-cloud' | 'out-lamp' | 'wss';
-export const SESSION_ROLES: readonly SessionRole[] = ['connect', 'rt', 'state', 'in-cloud', 'in-lamp', 'out-cloud', 'out-lamp', 'wss'];
+export type SessionRole = 'connect' | 'rt' | 'state' | 'in-cloud' | 'in-lamp' | 'out-cloud' | 'out-lamp' | 'wss' | 'auth-none' | 'auth-untrusted';
+export const SESSION_ROLES: readonly SessionRole[] = ['connect', 'rt', 'state', 'in-cloud', 'in-lamp', 'out-cloud', 'out-lamp', 'wss', 'auth-none', 'auth-untrusted'];
 
 /** The LAMPI convention for a bridge's remote_clientid: `<device-id>_broker`. */
 export const BRIDGE_ID_CONVENTION = /_broker$/i;

@@ -1,6 +1,7 @@
 // Memoized probes: each fact is gathered at most once per run, however many checks read it
 // (tls.chain, tls.hostname, tls.validity and tls.key share one handshake).
 import type { X509Certificate } from 'node:crypto';
+import type { CaFolder } from '../certs/ca-folder.js';
 import { buildLocalChain } from '../certs/chain.js';
 import { describeCertificate } from '../certs/describe.js';
 import { hostMatches } from '../certs/names.js';
@@ -20,10 +21,11 @@ import type {
 } from '../facts.js';
 import { stepScope, type LoadMonitor } from './load.js';
 import { BridgeIdentities } from './client-ids.js';
+import { THROWAWAY_CERT_PEM, THROWAWAY_KEY_PEM } from './throwaway-identity.js';
 import { connectTcp, resolveHost } from './network.js';
 import { sniffPlainMqtt } from './plain-mqtt.js';
 import { attemptTls, type TlsAttempt, type TlsAttemptOptions } from './tls-attempt.js';
-import { probeBridgeFlow, probeBridgeState, probeMqttConnect, probeRoundtrip, type MqttProbeContext } from './mqtt-probes.js';
+import { openCloud, probeBridgeFlow, probeBridgeState, probeMqttConnect, probeRoundtrip, type MqttProbeContext } from './mqtt-probes.js';
 import { probePlainExposure, probeWss, probeWssConnect, type EndpointContext } from './exposure-probes.js';
 
 export interface MqttOptions {
@@ -37,6 +39,8 @@ export interface MqttOptions {
   remotePrefix?: string;
   probePrefix: string;
   wssPort: number;
+  /** --wss-path: the websockets path (default /mqtt). */
+  wssPath?: string;
   plainPort: number;
 }
 
@@ -82,7 +86,8 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
     return memo.get(key) as Promise<T>;
   };
   const servername = /^[\d.]+$|:/.test(context.host) ? undefined : context.host;
-  const caFile = context.ca && { path: context.ca.path, certificates: context.ca.certificates.map(describeCertificate) };
+  const unhashedFiles = context.ca && 'folder' in context.ca ? (context.ca as CaFolder).folder.unhashed : undefined;
+  const caFile = context.ca && { path: context.ca.path, certificates: context.ca.certificates.map(describeCertificate), ...(unhashedFiles?.length ? { unhashedFiles } : {}) };
 
   const resolution = () => once('resolution', () => resolveHost(context.host, context.resolve, context.timeoutMs, signal));
   const tcp = () => once('tcp', async () => connectTcp((await resolution()).addresses[0], context.port, context.timeoutMs, signal));
@@ -142,7 +147,10 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
         return { available: false, unavailable: { cause: seen.outcome, alert: seen.alert?.description, errorCode: seen.errorCode, message: seen.message }, certificates: [], trustStore, caFile };
       }
       const anchors = new Set(context.ca?.certificates.map((cert) => cert.fingerprint256) ?? []);
+      const [leaf, ...sent] = seen.peerChain;
+      const anchored = context.ca ? buildLocalChain(leaf, sent, context.ca.certificates) : undefined;
       return {
+        localAnchor: anchored && { ok: anchored.ok, problem: anchored.problem },
         available: true,
         certificates: seen.peerChain.map((cert, depth) => ({
           ...describeCertificate(cert),
@@ -182,9 +190,20 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
         return { tested: false, handshakeOutcome: main.outcome };
       }
       const throwaway = await throwawayClientIdentity();
+      // A server that checks certificates after the handshake (node:tls with rejectUnauthorized, as
+      // aedes runs) completes it and then hangs up: an MQTT CONNECT on the same identity tells.
+      const confirm = async (seen: ClientAuthAttempt, identity: { cert?: string; key?: string }): Promise<ClientAuthAttempt> => {
+        if (seen.accepted !== true) return seen;
+        const ctx = await mqttContext();
+        const { session, facts } = await openCloud({ ...ctx, tls: { ...ctx.tls, cert: identity.cert, key: identity.key } }, identity.cert ? 'auth-untrusted' : 'auth-none');
+        await session?.close();
+        if (facts.outcome !== 'closed' && facts.outcome !== 'tls-alert') return seen;
+        return { ...seen, accepted: false, refusedAfterHandshake: true, alert: facts.alert?.description };
+      };
+      const untrusted = { cert: throwaway.certPem, key: throwaway.keyPem };
       const [withoutCertificate, withUntrustedCertificate] = await Promise.all([
-        attempt({}).then(clientAuthVerdict),
-        attempt({ cert: throwaway.certPem, key: throwaway.keyPem }).then(clientAuthVerdict),
+        attempt({}).then(clientAuthVerdict).then((seen) => confirm(seen, {})),
+        attempt(untrusted).then(clientAuthVerdict).then((seen) => confirm(seen, untrusted)),
       ]);
       return { tested: true, withoutCertificate, withUntrustedCertificate };
     });
@@ -213,8 +232,11 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
       if (!context.ca) {
         facts.chain = { verified: false, problem: 'no-ca', path: [] };
       } else {
-        const built = buildLocalChain(leaf, intermediates, context.ca.certificates);
-        facts.chain = { verified: built.ok, problem: built.problem, path: built.path.map(subjectLine) };
+        // As OpenSSL does: every intermediate at hand counts (the --cert file's and those the server sent).
+        const sent = (await mainAttempt()).peerChain ?? [];
+        const built = buildLocalChain(leaf, [...intermediates, ...sent], context.ca.certificates);
+        const caHasRoot = context.ca.certificates.some((cert) => cert.subject === cert.issuer);
+        facts.chain = { verified: built.ok, problem: built.problem, path: built.path.map(subjectLine), caHasRoot, caEmpty: context.ca.certificates.length === 0 };
       }
       return facts;
     });
@@ -238,6 +260,7 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
     ca: context.ca?.pem,
     caFile,
     timeoutMs: context.timeoutMs,
+    wssPath: context.mqtt.wssPath,
     signal,
   });
   const mqttConnect = () => once('mqttConnect', async () => probeMqttConnect(await mqttContext()));
@@ -300,16 +323,7 @@ function clientAuthVerdict(probe: TlsAttempt): ClientAuthAttempt {
   return { ...base, accepted: null };
 }
 
-let throwaway: Promise<{ certPem: string; keyPem: string }> | undefined;
-
-/** One per process: grading a class makes it once, not once per student. */
+/** The same pre-made identity for every run and every student (see throwaway-identity.ts). */
 function throwawayClientIdentity(): Promise<{ certPem: string; keyPem: string }> {
-  throwaway ??= (async () => {
-    // Loaded lazily: generating certificates needs @peculiar/x509, which only this probe and the lab use.
-    const { issue } = await import('../lab/pki.js');
-    const ca = await issue({ commonName: 'lampi-doctor throwaway CA', isCa: true, organization: 'lampi-doctor' });
-    const leaf = await issue({ commonName: 'lampi-doctor-untrusted', issuer: ca, usage: 'client', organization: 'lampi-doctor' });
-    return { certPem: leaf.certPem, keyPem: leaf.keyPem };
-  })();
-  return throwaway;
+  return Promise.resolve({ certPem: THROWAWAY_CERT_PEM, keyPem: THROWAWAY_KEY_PEM });
 }

@@ -118,6 +118,8 @@ export async function probeRoundtrip(ctx: MqttProbeContext): Promise<RoundtripFa
   }
 }
 
+/** Mosquitto publishes its version, retained, under $SYS; other brokers (aedes, RabbitMQ, EMQX) do not. */
+const SYS_VERSION = '$SYS/broker/version';
 const STATE_FILTERS = ['devices/+/lamp/connection/+/state', 'lamp/connection/+/state', '$SYS/broker/connection/+/state'];
 
 export async function probeBridgeState(ctx: MqttProbeContext): Promise<BridgeStateFacts> {
@@ -136,22 +138,25 @@ export async function probeBridgeState(ctx: MqttProbeContext): Promise<BridgeSta
   };
   if (!session) return { ...base, connectFailure: connect.message ?? connect.outcome };
   const states = new Map<string, string>();
+  let brokerVersion: string | undefined;
   session.client.on('message', (topic, payload, packet) => {
-    if (!packet.retain) return;
-    states.set(topic, payload.toString());
-    ctx.bridges?.learnFromStateTopic(topic);
+    if (topic === SYS_VERSION) brokerVersion = payload.toString();
+    else if (packet.retain) {
+      states.set(topic, payload.toString());
+      ctx.bridges?.learnFromStateTopic(topic);
+    }
   });
   // The broker queues a subscription's retained messages before it reads our next packet, so once a
   // second SUBSCRIBE (to a topic nobody uses) is acknowledged, every retained state has arrived.
   const sentinel = `${ctx.probePrefix}${runId()}/sync`;
   try {
-    await session.subscribe(STATE_FILTERS, 0).catch(() => 128);
+    await session.subscribe([...STATE_FILTERS, SYS_VERSION], 0).catch(() => 128);
     await session.subscribe(sentinel, 0);
-    await session.unsubscribe([...STATE_FILTERS, sentinel]);
+    await session.unsubscribe([...STATE_FILTERS, SYS_VERSION, sentinel]);
   } finally {
     await session.close();
   }
-  return { ...base, states: [...states].map(([topic, value]) => ({ topic, value })) };
+  return { ...base, states: [...states].map(([topic, value]) => ({ topic, value })), brokerVersion, sysTree: brokerVersion !== undefined };
 }
 
 /** `devices/b827eb74663e/` -> `devices/+/`: where a probe lands if the bridge uses another id. */
