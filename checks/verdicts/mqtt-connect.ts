@@ -96,7 +96,14 @@ export function connectFailure(connect: MqttConnectFacts, username: string, wher
         'closed',
       );
     case 'timeout':
-      return fail(`${where} sent no CONNACK within the timeout`, 'The broker accepted the TLS session but did not answer MQTT: is this port an MQTT listener?', evidence, 'timeout');
+      return fail(`${where} sent no CONNACK: no answer within ${connect.timeoutMs ?? connect.elapsedMs} ms`, 'The broker accepted the TLS session but did not answer MQTT: is this port an MQTT listener?', evidence, 'timeout');
+    case 'protocol-error':
+      return fail(
+        `${where} answered the CONNECT with bytes that are not valid MQTT (${connect.message})`,
+        'Something other than an MQTT broker (or a broken proxy) answers on this port: check `sudo ss -ltnp` on the broker host and point --port at Mosquitto\'s listener.',
+        evidence,
+        'not-mqtt',
+      );
     default:
       return fail(`${where}: the MQTT connection failed: ${connect.message ?? connect.errorCode}`, 'Check the broker log.', evidence, 'failed');
   }

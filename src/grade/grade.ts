@@ -1,5 +1,6 @@
 // Grading a class: every student's setup diagnosed concurrently, each under its own deadline, then
 // scored by the rubric. Shards split a roster stably so CI matrix jobs can share a class.
+import { setMaxListeners } from 'node:events';
 import { diagnosisChecks } from '../../checks/index.js';
 import { diagnose } from '../diagnose.js';
 import { EXIT_FINDINGS, EXIT_OK, exitCodeFor, type FailOn } from '../engine/exit-code.js';
@@ -150,6 +151,7 @@ export async function gradeRoster(options: GradeOptions): Promise<GradeReport> {
       try {
         // The student's deadline cancels their diagnosis: its sockets and sessions end with it.
         const student = new AbortController();
+        setMaxListeners(0, student.signal);
         let timer: NodeJS.Timeout | undefined;
         const deadline = new Promise<never>((_, reject) => {
           timer = setTimeout(() => {
