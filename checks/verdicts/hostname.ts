@@ -3,7 +3,7 @@
 // signed with `openssl x509 -req -extfile`, which drops extensions requested with -addext.
 import { isIP } from 'node:net';
 import { chainUnavailableReason } from './tls-facts.js';
-import { dnsNameMatches, hostMatches } from '../../src/certs/names.js';
+import { dnsNameMatches, hostMatches, isPartialWildcard, matchingName } from '../../src/certs/names.js';
 import type { Outcome } from '../../src/engine/types.js';
 import type { ServerChainFacts } from '../../src/facts.js';
 import { fail, pass, skip, warn } from '../define.js';
@@ -46,9 +46,19 @@ export function hostnameVerdict(serverChain: ServerChainFacts, host: string): Ou
       'trailing-dot',
     );
   }
-  if (hostMatches(leaf, host)) {
+  const matched = matchingName(leaf, host);
+  if (matched !== undefined) {
+    if (!isIP(host) && isPartialWildcard(matched)) {
+      return warn(
+        `${host} matches the certificate's partial wildcard DNS:${matched}: OpenSSL and Mosquitto accept it (s_client -verify_hostname verifies), browsers (wss://) refuse wildcards that are not a whole label`,
+        `${reissue} A whole-label wildcard (\`*.${matched.slice(matched.indexOf('.') + 1)}\`) or the exact name works everywhere.`,
+        evidence,
+        'partial-wildcard',
+      );
+    }
     return pass(`${host} matches the certificate's subjectAltName (${san.join(', ')})`, evidence, 'ok');
   }
+  // X509_check_host falls back to the CN only when the certificate has no DNS subjectAltName (IP entries do not count).
   const cnNamesHost = Boolean(leaf.commonName && !isIP(host) && dnsNameMatches(leaf.commonName, host));
   if (san.length === 0) {
     if (cnNamesHost) {
@@ -61,7 +71,15 @@ export function hostnameVerdict(serverChain: ServerChainFacts, host: string): Ou
     }
     return fail(`the certificate has no subjectAltName and its CN (${leaf.commonName ?? 'none'}) is not ${host}`, reissue, refused, 'no-san');
   }
-  const cnNote = cnNamesHost ? ` Its CN is ${leaf.commonName}, but the CN is ignored once a certificate has subjectAltNames.` : '';
+  if (cnNamesHost && leaf.dnsNames.length === 0) {
+    return warn(
+      `the certificate names ${host} only in its CN; its subjectAltName has no DNS entry (${san.join(', ')}), so OpenSSL and Mosquitto fall back to the CN and accept it, browsers (wss://) and modern clients do not`,
+      reissue.replace(`\`subjectAltName = ${sanEntry(host)}\``, `\`subjectAltName = ${sanEntry(host)}, ${san.join(', ')}\``),
+      evidence,
+      'cn-without-dns-san',
+    );
+  }
+  const cnNote = cnNamesHost ? ` Its CN is ${leaf.commonName}, but the CN is ignored once a certificate has a DNS subjectAltName.` : '';
   return fail(
     `the certificate is for ${san.join(', ')}, not ${host}${cnNote ? `.${cnNote}` : ''}`,
     `${reissue} Clients, and the bridge's \`address\` line, must use a name the certificate lists.${isIP(host) ? ` ${IP_TARGET_WARNINGS}` : ''}`,

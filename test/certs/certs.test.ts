@@ -69,6 +69,13 @@ describe('host name matching', () => {
     ['*.example.com', 'a.b.example.com', false],
     ['*.example.com', 'example.com', false],
     ['other.example.com', 'cloud.example.com', false],
+    // OpenSSL's X509_check_host default flags (s_client -verify_hostname, Mosquitto): partial wildcards match.
+    ['cl*.review.test', 'cloud.review.test', true],
+    ['*oud.review.test', 'cloud.review.test', true],
+    ['cl*.review.test', 'other.review.test', false],
+    ['c*d.review.test', 'cloud.review.test', false],
+    ['*.test', 'review.test', false],
+    ['a.*.review.test', 'a.b.review.test', false],
   ])('%s vs %s -> %s', (pattern, host, expected) => {
     expect(dnsNameMatches(pattern, host)).toBe(expected);
   });

@@ -112,6 +112,32 @@ describe('tls.hostname', () => {
     expect(out.hint).toContain('subjectAltName');
   });
 
+  // Review finding 3 (s_client -verify_hostname: Verify return code 0 on a CN with IP-only SANs).
+  it('falls back to the CN when the SAN has only IP entries, as OpenSSL X509_check_host does', () => {
+    const out = tlsHostname.run(facts((f) => (f.serverChain.certificates[0] = cert({ dnsNames: [], ipAddresses: ['127.0.0.3'] }))), settings);
+    expect(out.status).toBe('warn');
+    expect(out.code).toBe('cn-without-dns-san');
+    expect(out.summary).toContain('only in its CN');
+    expect(out.summary).toContain('fall back to the CN');
+  });
+
+  it('still ignores the CN once there is a DNS SAN', () => {
+    const out = tlsHostname.run(facts((f) => (f.serverChain.certificates[0] = cert({ dnsNames: ['other.example.com'], ipAddresses: ['127.0.0.3'] }))), settings);
+    expect(out.status).toBe('fail');
+    expect(out.code).toBe('mismatch');
+  });
+
+  // Review finding 4 (s_client -verify_hostname: Verify return code 0 on DNS:cl*.review.test).
+  it('accepts a partial wildcard as OpenSSL does, warning that browsers refuse it', () => {
+    const out = tlsHostname.run(facts((f) => (f.serverChain.certificates[0] = cert({ dnsNames: ['cl*.example.com'] }))), settings);
+    expect(out.status).toBe('warn');
+    expect(out.code).toBe('partial-wildcard');
+    expect(out.summary).toContain('partial wildcard DNS:cl*.example.com');
+    expect(out.summary).toContain('browsers');
+    const other = tlsHostname.run(facts((f) => (f.serverChain.certificates[0] = cert({ dnsNames: ['ab*.example.com'] }))), settings);
+    expect(other.status).toBe('fail');
+  });
+
   it('matches an IP target against IP SANs only', () => {
     const ipSettings = { ...settings, host: '203.0.113.7' };
     expect(tlsHostname.run(facts((f) => (f.serverChain.certificates[0] = cert({ ipAddresses: ['203.0.113.7'] }))), ipSettings).status).toBe('pass');
