@@ -1,6 +1,6 @@
 // The server chain's verdict, shared by tls.chain and wss.handshake. Node records one verification
 // error (OpenSSL's last); OpenSSL's clients stop at the first. So faults Node's error can hide (an
-// expired leaf masks an unknown CA; SECLEVEL=0 lets SHA-1 through; 'UNSPECIFIED' for a non-CA issuer)
+// expired leaf masks an unknown CA; SECLEVEL=0 lets SHA-1 through; 'UNSPECIFIED' for errors Node has no name for)
 // are found from the certificates themselves, and each is named with the code s_client would print.
 import type { Outcome } from '../../src/engine/types.js';
 import { chainUnavailableReason } from './tls-facts.js';
@@ -105,13 +105,33 @@ function chainFault(facts: ServerChainFacts, trust: string, noCaHint: string): F
       }
     }
     if (error === 'INVALID_PURPOSE') return purposeFault(leaf);
-    if (error === 'UNSPECIFIED') {
-      // Node has no name for OpenSSL 3's X509_V_ERR_INVALID_CA (79) and then shows only the leaf.
+    const critical = certs.find((cert) => (cert.unhandledCriticalExtensions ?? []).length > 0);
+    if (critical) {
+      const oids = critical.unhandledCriticalExtensions ?? [];
       return {
-        summary: `OpenSSL refused the chain above ${leaf.commonName ?? leaf.subject} with an error Node reports as UNSPECIFIED: in OpenSSL 3 that is "invalid CA certificate", an issuer (${leaf.issuer}) that is not a CA (basicConstraints CA:FALSE)`,
-        hint: `${REISSUE_FROM_CA}; only a certificate made with \`basicConstraints = critical, CA:TRUE\` may sign others. \`openssl s_client -connect HOST:PORT -verify_return_error -CAfile lampi_ca.crt </dev/null\` names the error.`,
-        code: 'invalid-ca',
-        openssl: 79,
+        summary: `${critical.commonName ?? critical.subject} (depth ${critical.depth}) has a critical extension OpenSSL does not handle (${oids.join(', ')}): OpenSSL refuses the chain with "unhandled critical extension"`,
+        hint: `Re-issue that certificate without the extension, or with it marked non-critical (drop \`critical,\` from its line in the extension file you sign with), point \`certfile\` at it and restart mosquitto. \`openssl verify -CAfile lampi_ca.crt lampi_server.crt\` prints the same error 34.`,
+        code: 'unhandled-critical-extension',
+        openssl: 34,
+      };
+    }
+    if (error === 'UNSPECIFIED') {
+      // Node names only some of OpenSSL's verify errors; the rest arrive as UNSPECIFIED, with only the
+      // leaf in view. Blame a non-CA issuer only when the CA file shows one; otherwise say we do not know.
+      const issuerInCa = facts.caFile?.certificates.filter((ca) => ca.subject === leaf.issuer) ?? [];
+      if (issuerInCa.length > 0 && issuerInCa.every((ca) => !ca.isCa)) {
+        return {
+          summary: `OpenSSL refused the chain above ${leaf.commonName ?? leaf.subject}: its issuer (${leaf.issuer}) in ${trust} is not a CA (basicConstraints CA:FALSE)`,
+          hint: `${REISSUE_FROM_CA}; only a certificate made with \`basicConstraints = critical, CA:TRUE\` may sign others. \`openssl verify -CAfile lampi_ca.crt lampi_server.crt\` names the error.`,
+          code: 'invalid-ca',
+          openssl: 79,
+        };
+      }
+      return {
+        summary: `OpenSSL refused the server's chain (${describeChain(certs)}) for a reason Node does not name (UNSPECIFIED); the certificates seen do not show which, so lampi-doctor cannot tell the cause`,
+        hint: `See the reason with \`openssl verify -show_chain -CAfile lampi_ca.crt lampi_server.crt\` on the broker host, or \`openssl s_client -connect HOST:PORT -verify_return_error -CAfile lampi_ca.crt </dev/null\` (it prints "verify error:num=N" and the depth).${noCaHint}`,
+        code: 'unspecified',
+        openssl: -1,
       };
     }
     const topInCa = top.inCaFile || facts.caFile?.certificates.some((ca) => ca.fingerprint256 === top.fingerprint256);

@@ -62,3 +62,67 @@ export function signatureAlgorithmOid(der: Uint8Array): string | undefined {
     throw error;
   }
 }
+
+export interface DerExtension {
+  oid: string;
+  critical: boolean;
+  value: Uint8Array;
+}
+
+/** The tbsCertificate's extensions (the [3] field), or undefined when the bytes are not DER. */
+export function certificateExtensions(der: Uint8Array): DerExtension[] | undefined {
+  try {
+    const certificate = readTlv(der, 0);
+    if (certificate.tag !== 0x30) return undefined;
+    const tbs = readTlv(der, certificate.start, certificate.end);
+    if (tbs.tag !== 0x30) return undefined;
+    let offset = tbs.start;
+    while (offset < tbs.end) {
+      const field = readTlv(der, offset, tbs.end);
+      offset = field.end;
+      if (field.tag !== 0xa3) continue;
+      const list = readTlv(der, field.start, field.end);
+      const extensions: DerExtension[] = [];
+      let at = list.start;
+      while (at < list.end) {
+        const extension = readTlv(der, at, list.end);
+        at = extension.end;
+        const oid = readTlv(der, extension.start, extension.end);
+        let next = readTlv(der, oid.end, extension.end);
+        let critical = false;
+        if (next.tag === 0x01) {
+          critical = next.end > next.start && der[next.start] !== 0;
+          next = readTlv(der, next.end, extension.end);
+        }
+        if (oid.tag !== 0x06 || next.tag !== 0x04) return undefined;
+        const dotted = decodeOid(der.subarray(oid.start, oid.end));
+        if (!dotted) return undefined;
+        extensions.push({ oid: dotted, critical, value: der.subarray(next.start, next.end) });
+      }
+      return extensions;
+    }
+    return [];
+  } catch (error) {
+    if (error instanceof DerError) return undefined;
+    throw error;
+  }
+}
+
+const KEY_USAGE_BITS = ['digitalSignature', 'nonRepudiation', 'keyEncipherment', 'dataEncipherment', 'keyAgreement', 'keyCertSign', 'cRLSign', 'encipherOnly', 'decipherOnly'];
+
+/** The named bits of a keyUsage extension's value (a BIT STRING), or undefined when it does not decode. */
+export function keyUsageBits(value: Uint8Array): string[] | undefined {
+  try {
+    const bits = readTlv(value, 0);
+    if (bits.tag !== 0x03 || bits.end <= bits.start) return undefined;
+    const names: string[] = [];
+    KEY_USAGE_BITS.forEach((name, index) => {
+      const byte = bits.start + 1 + Math.floor(index / 8);
+      if (byte < bits.end && value[byte] & (0x80 >> index % 8)) names.push(name);
+    });
+    return names;
+  } catch (error) {
+    if (error instanceof DerError) return undefined;
+    throw error;
+  }
+}

@@ -1,6 +1,6 @@
 // Certificate facts as plain, JSON-safe data. Certificates are public; nothing here touches keys.
 import { X509Certificate } from 'node:crypto';
-import { signatureAlgorithmOid } from './der.js';
+import { certificateExtensions, keyUsageBits, signatureAlgorithmOid } from './der.js';
 
 export interface PublicKeyInfo {
   /** 'RSA', 'EC', 'Ed25519', 'DSA', ... */
@@ -30,7 +30,38 @@ export interface CertificateInfo {
   selfIssued: boolean;
   /** Extended key usages by name ('serverAuth', 'clientAuth', ...); empty when the extension is absent. */
   extendedKeyUsage: string[];
+  /** keyUsage bits by name ('digitalSignature', 'keyEncipherment', ...); undefined when the extension is absent. */
+  keyUsage?: string[];
+  /** OIDs of critical extensions OpenSSL does not handle: it refuses such a certificate (X509 error 34). */
+  unhandledCriticalExtensions?: string[];
   fingerprint256: string;
+}
+
+/** The extensions OpenSSL 3 handles when critical (X509_supported_extension in crypto/x509/v3_purp.c). */
+const OPENSSL_HANDLED_EXTENSIONS = new Set([
+  '2.16.840.1.113730.1.1', // netscape cert type
+  '2.5.29.15', // keyUsage
+  '2.5.29.17', // subjectAltName
+  '2.5.29.19', // basicConstraints
+  '2.5.29.32', // certificatePolicies
+  '2.5.29.37', // extendedKeyUsage
+  '1.3.6.1.5.5.7.1.7', // sbgp-ipAddrBlock
+  '1.3.6.1.5.5.7.1.8', // sbgp-autonomousSysNum
+  '2.5.29.36', // policyConstraints
+  '1.3.6.1.5.5.7.1.14', // proxyCertInfo
+  '2.5.29.30', // nameConstraints
+  '2.5.29.33', // policyMappings
+  '2.5.29.54', // inhibitAnyPolicy
+]);
+
+function extensionFacts(raw: Uint8Array): Pick<CertificateInfo, 'keyUsage' | 'unhandledCriticalExtensions'> {
+  const extensions = certificateExtensions(raw);
+  if (!extensions) return {};
+  const keyUsage = extensions.find((extension) => extension.oid === '2.5.29.15');
+  return {
+    keyUsage: keyUsage ? keyUsageBits(keyUsage.value) : undefined,
+    unhandledCriticalExtensions: extensions.filter((extension) => extension.critical && !OPENSSL_HANDLED_EXTENSIONS.has(extension.oid)).map((extension) => extension.oid),
+  };
 }
 
 const SIGNATURES: Record<string, SignatureInfo> = {
@@ -155,6 +186,7 @@ export function describeCertificate(cert: X509Certificate): CertificateInfo {
     isCa: field('basic constraints', () => cert.ca),
     selfIssued: subject === issuer,
     extendedKeyUsage: field('extended key usage', () => cert.keyUsage ?? []).map((usage) => EKU_NAMES[usage] ?? usage),
+    ...extensionFacts(cert.raw),
     fingerprint256: cert.fingerprint256,
   };
 }

@@ -86,6 +86,39 @@ describe('tls.chain', () => {
   });
 });
 
+describe('tls.chain: errors Node reports as UNSPECIFIED (review finding 2)', () => {
+  it('names an unhandled critical extension (openssl verify: error 34 at depth 0), not the CA', () => {
+    const out = tlsChain.run(
+      facts((f) => {
+        f.serverChain.certificates = [cert({ unhandledCriticalExtensions: ['1.2.3.4.5'] })];
+        f.serverChain.verifyError = 'UNSPECIFIED';
+      }),
+      settings,
+    );
+    expect(out.status).toBe('fail');
+    expect(out.code).toBe('unhandled-critical-extension');
+    expect(out.summary).toContain('critical extension');
+    expect(out.summary).toContain('1.2.3.4.5');
+    expect(out.summary).not.toContain('not a CA');
+    expect(out.evidence?.opensslVerifyCode).toBe(34);
+  });
+
+  it('says the reason is unknown, and how to see it, when the certificates do not show it', () => {
+    const out = tlsChain.run(
+      facts((f) => {
+        f.serverChain.certificates = [cert()];
+        f.serverChain.verifyError = 'UNSPECIFIED';
+      }),
+      settings,
+    );
+    expect(out.status).toBe('fail');
+    expect(out.code).toBe('unspecified');
+    expect(out.summary).toContain('cannot tell the cause');
+    expect(out.summary).not.toContain('not a CA');
+    expect(out.hint).toContain('openssl verify');
+  });
+});
+
 describe('tls.hostname', () => {
   it('passes a SAN match and a wildcard match', () => {
     expect(tlsHostname.run(healthyFacts(), settings).status).toBe('pass');
