@@ -3,7 +3,7 @@ import { clientAuthDetail, handshakeNotThrough } from './verdicts/tls-facts.js';
 import type { ClientCertificateFacts } from '../src/facts.js';
 import { diagnosisCheck, isoDay, skip } from './define.js';
 import { dateFinding, describeDateFinding } from './verdicts/dates.js';
-import { usableAsClient } from './verdicts/purpose.js';
+import { describeKeyUsage, ekuAllowsClient, keyUsageAllowsClient } from './verdicts/purpose.js';
 
 interface Finding {
   status: 'fail' | 'warn';
@@ -46,7 +46,15 @@ function clientCertificateFindings(client: ClientCertificateFacts, now: Date, wa
       code: dates.problem === 'expires-soon' ? 'client-expires-soon' : `client-${dates.problem}`,
     });
   }
-  if (!usableAsClient(cert)) {
+  if (!keyUsageAllowsClient(cert)) {
+    findings.push({
+      status: 'fail',
+      summary: `your client certificate may not be used by clients: its keyUsage is ${describeKeyUsage(cert)}, without digitalSignature (or keyAgreement), so OpenSSL's sslclient purpose check refuses it and the broker answers with alert 43 (unsupported certificate)`,
+      hint: 'Re-issue it with a client extension file holding `keyUsage = critical, digitalSignature` (add keyEncipherment for RSA if you like) and `extendedKeyUsage = clientAuth` (openssl x509 -req -in client.csr -CA lampi_ca.crt -CAkey lampi_ca.key -days 365 -extfile client.ext). `openssl verify -purpose sslclient -CAfile lampi_ca.crt client.crt` must then print OK.',
+      code: 'client-certificate-purpose',
+    });
+  }
+  if (!ekuAllowsClient(cert)) {
     findings.push({
       status: 'fail',
       summary: `your client certificate may not be used by clients: its extendedKeyUsage is ${cert.extendedKeyUsage.join(', ')}, without clientAuth (OpenSSL does not count anyExtendedKeyUsage)`,
@@ -100,6 +108,7 @@ export const tlsClientAuth = diagnosisCheck({
             issuer: cert.issuer,
             notAfter: cert.notAfter,
             extendedKeyUsage: cert.extendedKeyUsage,
+            keyUsage: cert.keyUsage ?? null,
             mqttUsername: cert.commonName ?? null,
             chainVerified: clientCertificate.chain?.verified ?? false,
           }

@@ -5,7 +5,7 @@ import type { Outcome } from '../../src/engine/types.js';
 import type { CertificateInfo, ClientCertificateFacts, TlsAlert } from '../../src/facts.js';
 import { fail, isoDay } from '../define.js';
 import { inDate } from './dates.js';
-import { usableAsClient } from './purpose.js';
+import { describeKeyUsage, ekuAllowsClient, keyUsageAllowsClient } from './purpose.js';
 
 const CLIENT_CERT_FLAGS = '--cert client.crt --key client.key (the files the bridge uses as bridge_certfile / bridge_keyfile)';
 
@@ -62,7 +62,15 @@ export function alertVerdict(alert: TlsAlert, clientCertificateSent: boolean, cl
     case 42:
     case 43:
     case 46:
-      if (cert && !usableAsClient(cert)) {
+      if (cert && !keyUsageAllowsClient(cert)) {
+        return fail(
+          `the broker refused the client certificate (alert ${alert.number} "${alert.description}"): its keyUsage is ${describeKeyUsage(cert)}, without digitalSignature (or keyAgreement), so OpenSSL will not accept it from a client`,
+          'Re-issue the client certificate with `keyUsage = critical, digitalSignature` and `extendedKeyUsage = clientAuth` in the client extension file: see tls.client-auth below.',
+          evidence,
+          'client-certificate-purpose',
+        );
+      }
+      if (cert && !ekuAllowsClient(cert)) {
         return fail(
           `the broker refused the client certificate (alert ${alert.number} "${alert.description}"): its extendedKeyUsage is ${cert.extendedKeyUsage.join(', ')}, without clientAuth, so OpenSSL will not accept it from a client`,
           'Re-issue the client certificate with a client extension file: `extendedKeyUsage = clientAuth` (not the server\'s serverAuth file; anyExtendedKeyUsage alone is not accepted), e.g. `openssl x509 -req -in client.csr -CA lampi_ca.crt -CAkey lampi_ca.key -days 365 -extfile client.ext`.',
@@ -72,7 +80,7 @@ export function alertVerdict(alert: TlsAlert, clientCertificateSent: boolean, cl
       }
       return fail(
         `the broker rejected the client certificate (${alert.description})`,
-        'The certificate must chain to the listener\'s `cafile`, be within its dates and carry extendedKeyUsage clientAuth: see tls.client-auth below.',
+        'The certificate must chain to the listener\'s `cafile`, be within its dates and carry extendedKeyUsage clientAuth (and keyUsage digitalSignature, if it has a keyUsage): see tls.client-auth below.',
         evidence,
         'client-certificate-rejected',
       );

@@ -264,6 +264,17 @@ describe('tls.client-auth', () => {
     expect(foreign.summary).toContain('is not issued by --ca lampi_ca.crt');
   });
 
+  // Review finding 5: openssl verify -purpose sslclient gives error 26, the broker alert 43.
+  it('names a keyUsage without digitalSignature as the client certificate purpose problem', () => {
+    const out = tlsClientAuth.run(facts((f) => (f.clientCertificate.certificate!.keyUsage = ['keyEncipherment'])), settings);
+    expect(out.status).toBe('fail');
+    expect(out.code).toBe('client-certificate-purpose');
+    expect(out.summary).toContain('keyUsage is keyEncipherment, without digitalSignature');
+    expect(out.hint).toContain('keyUsage = critical, digitalSignature');
+    const ok = tlsClientAuth.run(facts((f) => (f.clientCertificate.certificate!.keyUsage = ['digitalSignature', 'keyEncipherment'])), settings);
+    expect(ok.status).toBe('pass');
+  });
+
   it('skips with the reason when the handshake never got through', () => {
     const out = tlsClientAuth.run(facts((f) => (f.clientAuth = { tested: false, handshakeOutcome: 'timeout' })), settings);
     expect(out.status).toBe('skip');

@@ -14,6 +14,20 @@ const alert = (number: number, description: string) => (f: DiagnosisFacts) => {
 };
 
 describe('tls.handshake: whom an alert blames', () => {
+  it('alert 43 with a client certificate whose keyUsage lacks digitalSignature names the keyUsage (review finding 5)', () => {
+    const out = tlsHandshake.run(
+      withFacts((f) => {
+        alert(43, 'sslv3 alert unsupported certificate')(f);
+        f.clientCertificate.certificate!.keyUsage = ['keyEncipherment'];
+      }),
+      settings,
+    );
+    expect(out.status).toBe('fail');
+    expect(out.code).toBe('client-certificate-purpose');
+    expect(out.summary).toContain('keyUsage is keyEncipherment');
+    expect(out.hint).toContain('tls.client-auth');
+  });
+
   it('alert 45 with a client certificate in date and chaining to --ca names the CRL or the clock, not the certificate', () => {
     const out = tlsHandshake.run(withFacts(alert(45, 'sslv3 alert certificate expired')), settings);
     expect(out.code).toBe('crl-expired');
@@ -147,7 +161,7 @@ describe('tls.hostname: fixes that work with openssl x509 -req -extfile', () => 
   it('says the CN is ignored once a certificate has SANs', () => {
     const out = tlsHostname.run(withFacts((f) => (f.serverChain.certificates[0] = cert({ dnsNames: ['other.example.com'] }))), settings);
     expect(out.code).toBe('mismatch');
-    expect(out.summary).toContain('the CN is ignored once a certificate has subjectAltNames');
+    expect(out.summary).toContain('the CN is ignored once a certificate has a DNS subjectAltName');
   });
 
   it('fails a target with a trailing dot, as OpenSSL does', () => {
