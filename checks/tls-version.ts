@@ -1,5 +1,6 @@
 import { tlsVersionMeaning } from '../src/config/mosquitto-versions.js';
 import { handshakeNotThrough, versionDetail } from './verdicts/tls-facts.js';
+import { describeKeyUsage, keyUsageForbidsSigning } from './verdicts/purpose.js';
 import { diagnosisCheck, fail, pass, skip, versionLabel, warn } from './define.js';
 
 const LEGACY = new Set(['TLSv1', 'TLSv1.1']);
@@ -8,8 +9,8 @@ export const tlsVersion = diagnosisCheck({
   id: 'tls.version',
   title: 'TLS protocol versions',
   dependsOn: ['tcp.connect'],
-  needs: ['protocolSupport'],
-  run({ protocolSupport }, { mosquitto }) {
+  needs: ['protocolSupport', 'serverChain'],
+  run({ protocolSupport, serverChain }, { mosquitto }) {
     if (!protocolSupport.tested) return skip(`could not test: ${handshakeNotThrough(protocolSupport.handshakeOutcome)}`);
     const list = (result: string) =>
       protocolSupport.versions.filter((probe) => probe.result === result).map((probe) => versionLabel(probe.version));
@@ -28,6 +29,16 @@ export const tlsVersion = diagnosisCheck({
     const negotiated = protocolSupport.negotiated ? `negotiated ${versionLabel(protocolSupport.negotiated)}; ` : '';
 
     const tls12 = protocolSupport.versions.find((probe) => probe.version === 'TLSv1.2');
+    const leaf = serverChain.available ? serverChain.certificates[0] : undefined;
+    if (tls12?.result === 'refused' && leaf && keyUsageForbidsSigning(leaf)) {
+      // OpenSSL's TLS 1.2 server offers ECDHE-ECDSA only with a digitalSignature key; TLS 1.3 does not look.
+      return fail(
+        `the server refuses TLS 1.2 (${tail}) because its certificate's keyUsage (${describeKeyUsage(leaf)}) lacks digitalSignature: OpenSSL will not sign a TLS 1.2 ECDHE-ECDSA handshake with that ${leaf.publicKey.algorithm} key (alert 40, handshake failure), not because of \`tls_version\``,
+        'Re-issue the server certificate with `keyUsage = critical, digitalSignature` and `extendedKeyUsage = serverAuth` in the server extension file (openssl x509 -req ... -extfile server.ext), point `certfile` at it and restart mosquitto; see tls.chain. No `tls_version` change is needed.',
+        { ...evidence, leafKeyUsage: leaf.keyUsage ?? null },
+        'leaf-key-usage',
+      );
+    }
     if (tls12?.result === 'refused') {
       return fail(
         `the server refuses TLS 1.2 (${tail})`,

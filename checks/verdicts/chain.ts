@@ -6,7 +6,7 @@ import type { Outcome } from '../../src/engine/types.js';
 import { chainUnavailableReason } from './tls-facts.js';
 import type { ChainEntry, ServerChainFacts } from '../../src/facts.js';
 import { fail, pass, skip } from '../define.js';
-import { usableAsServer } from './purpose.js';
+import { describeKeyUsage, keyUsageAllowsServer, keyUsageForbidsSigning, usableAsServer } from './purpose.js';
 
 /** Node's error names -> OpenSSL's X509_V_ERR numbers (what `openssl s_client` prints as verify error:num=N). */
 export const OPENSSL_VERIFY_CODES: Record<string, number> = {
@@ -186,6 +186,15 @@ function chainFault(facts: ServerChainFacts, trust: string, noCaHint: string): F
 }
 
 function purposeFault(leaf: ChainEntry): Fault {
+  if (!keyUsageAllowsServer(leaf)) {
+    const rsa = leaf.publicKey.algorithm === 'RSA';
+    return {
+      summary: `the server certificate's keyUsage is ${describeKeyUsage(leaf)}, without digitalSignature${rsa ? ' or keyEncipherment' : ''}: OpenSSL's sslserver purpose check refuses it (unsupported certificate purpose)${keyUsageForbidsSigning(leaf) ? `, and its ${leaf.publicKey.algorithm} key may not sign a TLS 1.2 ECDHE handshake` : ''}`,
+      hint: `Re-issue it with \`keyUsage = critical, digitalSignature${rsa ? ', keyEncipherment' : ''}\` (keyCertSign belongs on CA certificates) beside \`extendedKeyUsage = serverAuth\` and its subjectAltName in the server extension file (openssl x509 -req ... -extfile server.ext), point \`certfile\` at it and restart mosquitto. \`openssl verify -purpose sslserver -CAfile lampi_ca.crt lampi_server.crt\` must then print OK.`,
+      code: 'server-key-usage',
+      openssl: 26,
+    };
+  }
   return {
     summary: `the server certificate may not be used by servers: its extendedKeyUsage is ${leaf.extendedKeyUsage.join(', ') || 'none'}, without serverAuth (unsupported certificate purpose)`,
     hint: `Re-issue it with the server extension file: \`extendedKeyUsage = serverAuth\` and its subjectAltName (openssl x509 -req ... -extfile server.ext), point \`certfile\` at it and restart mosquitto.`,

@@ -87,6 +87,21 @@ describe('tls.chain', () => {
 });
 
 describe('tls.chain: errors Node reports as UNSPECIFIED (review finding 2)', () => {
+  // Review finding 1: openssl verify -purpose sslserver: error 26 for keyUsage=critical,keyCertSign.
+  it('names a server keyUsage without digitalSignature, not the extendedKeyUsage it has', () => {
+    const out = tlsChain.run(
+      facts((f) => {
+        f.serverChain.certificates[0] = cert({ publicKey: { algorithm: 'EC', bits: 256, curve: 'P-256' }, keyUsage: ['keyCertSign'] });
+        f.serverChain.verifyError = 'INVALID_PURPOSE';
+      }),
+      settings,
+    );
+    expect(out.status).toBe('fail');
+    expect(out.code).toBe('server-key-usage');
+    expect(out.summary).toContain('keyUsage is keyCertSign, without digitalSignature');
+    expect(out.summary).not.toContain('without serverAuth');
+    expect(out.hint).toContain('keyUsage = critical, digitalSignature');
+  });
   it('names an unhandled critical extension (openssl verify: error 34 at depth 0), not the CA', () => {
     const out = tlsChain.run(
       facts((f) => {

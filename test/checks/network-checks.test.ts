@@ -155,6 +155,22 @@ describe('tls.version', () => {
     expect(out.hint).toContain('bridge_tls_version tlsv1.2');
   });
 
+  // Review finding 1: s_client -tls1_2 gets alert 40 from an EC certificate without digitalSignature.
+  it('blames the leaf keyUsage, not tls_version, when an EC certificate without digitalSignature rules out TLS 1.2', () => {
+    const out = tlsVersion.run(
+      facts((f) => {
+        f.protocolSupport.versions[2].result = 'refused';
+        if (f.serverChain.available) f.serverChain.certificates[0] = { ...f.serverChain.certificates[0], publicKey: { algorithm: 'EC', bits: 256, curve: 'P-256' }, keyUsage: ['keyCertSign'] };
+      }),
+      settings,
+    );
+    expect(out.status).toBe('fail');
+    expect(out.code).toBe('leaf-key-usage');
+    expect(out.summary).toContain('keyUsage (keyCertSign) lacks digitalSignature');
+    expect(out.hint).toContain('No `tls_version` change is needed');
+    expect(out.hint).not.toContain('Set `tls_version');
+  });
+
   it('skips, with the reason, when nothing could be tested', () => {
     const out = tlsVersion.run(facts((f) => (f.protocolSupport = { tested: false, handshakeOutcome: 'timeout', versions: [] })), settings);
     expect(out.status).toBe('skip');
