@@ -67,7 +67,12 @@ export const wssHandshake = diagnosisCheck({
       );
     }
     if (warned) return warn(`port ${port}: ${warned[1].summary}`, warned[1].hint ?? '', { ...evidence, certificateFinding: `tls.${warned[0]}/${warned[1].code}` }, 'certificate-warning');
-    return pass(`port ${port}: ${versionLabel(wss.handshakeDetail)} with the same verified certificate as port ${settings.port}; websocket upgrade OK (${wss.upgradeDetail})`, evidence, 'ok');
+    // Only claim "the same certificate" when both were seen; a failed MQTT handshake leaves nothing to compare.
+    const certificate =
+      evidence.sameCertificateAsMqttPort === true
+        ? `the same verified certificate as port ${settings.port}`
+        : `a verified certificate (could not compare it with port ${settings.port}'s: no certificate was seen there)`;
+    return pass(`port ${port}: ${versionLabel(wss.handshakeDetail)} with ${certificate}; websocket upgrade OK (${wss.upgradeDetail})`, evidence, 'ok');
   },
 });
 

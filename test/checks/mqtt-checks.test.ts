@@ -161,7 +161,17 @@ describe('bridge.inbound / bridge.outbound', () => {
 
 describe('wss.handshake / wss.connect', () => {
   it('passes when the listener serves the same verified certificate and upgrades', () => {
-    expect(wssHandshake.run(healthyFacts(), settings).status).toBe('pass');
+    const out = wssHandshake.run(healthyFacts(), settings);
+    expect(out.status).toBe('pass');
+    expect(out.summary).toContain('the same verified certificate as port');
+  });
+
+  // Review finding 7: a silent MQTT port shows no certificate, so there is nothing to compare with.
+  it('says it could not compare when the MQTT port\'s certificate was never seen', () => {
+    const out = wssHandshake.run(facts((f) => (f.wss.mqttLeafFingerprint = undefined)), settings);
+    expect(out.status).toBe('pass');
+    expect(out.summary).toContain('could not compare');
+    expect(out.summary).not.toContain('the same verified certificate');
   });
 
   it('fails an absent listener with the listener lines to add', () => {
