@@ -1,5 +1,6 @@
-import type { BridgeStateFacts } from '../src/facts.js';
+import type { BridgeStateFacts, ServerChainFacts } from '../src/facts.js';
 import { missingInputReason } from './verdicts/missing-input.js';
+import { hostnameVerdict } from './verdicts/hostname.js';
 import { diagnosisCheck, fail, pass, skip, warn } from './define.js';
 
 export type BridgeState = 'connected' | 'disconnected' | 'unknown';
@@ -38,12 +39,27 @@ export function readBridgeState(facts: BridgeStateFacts): StateReading {
   return { state: 'unknown', topic: readings[0]?.topic };
 }
 
+/**
+ * The certificate fault that most likely keeps a bridge from connecting, when tls.hostname's verdict
+ * on the same facts warns or fails: a CN-only or mismatched name is refused by a bridge that dials
+ * another name or an address (OpenSSL never matches an address against the CN).
+ */
+function certificateSuspect(serverChain: ServerChainFacts, host: string): string | undefined {
+  if (!serverChain.available) return undefined;
+  const verdict = hostnameVerdict(serverChain, host);
+  if (verdict.status !== 'warn' && verdict.status !== 'fail') return undefined;
+  return `tls.hostname ${verdict.status === 'fail' ? 'fails' : 'warns'} (tls.hostname/${verdict.code}): ${verdict.summary}`;
+}
+
+const SUSPECT_HINT =
+  'The likely cause is the server certificate: the lamp\'s bridge verifies it against its `address` line, and a certificate that names the host only in its CN (or not at all) fails for a bridge that dials another name or an IP address (see tls.hostname, and config.bridge-address with `lampi-doctor lint` on the lamp\'s lampi_bridge.conf). Re-issue the certificate with a subjectAltName for the name the bridge dials, or make `address` that name; `sudo tail /var/log/mosquitto/mosquitto.log` on the lamp shows the bridge\'s TLS error.';
+
 export const bridgeStatus = diagnosisCheck({
   id: 'bridge.status',
   title: 'The lamp\'s bridge is connected',
   dependsOn: ['mqtt.connect'],
-  needs: ['bridgeState'],
-  run({ bridgeState }) {
+  needs: ['bridgeState', 'serverChain'],
+  run({ bridgeState, serverChain }, { host }) {
     if (!bridgeState.configured) return skip(`not checked: ${missingInputReason(bridgeState.missing, 'lamp')}`, undefined, undefined, 'not-configured');
     const reading = readBridgeState(bridgeState);
     const evidence = {
@@ -65,7 +81,11 @@ export const bridgeStatus = diagnosisCheck({
       );
     }
     if (reading.state === 'connected') return pass(`connected: ${reading.topic} = 1 (retained by the bridge, read without publishing)`, evidence, 'connected');
+    const suspect = certificateSuspect(serverChain, host);
     if (reading.state === 'disconnected') {
+      if (suspect) {
+        return fail(`disconnected: ${reading.topic} = 0, the lamp's bridge lost its connection to this broker; ${suspect}`, SUSPECT_HINT, { ...evidence, certificateFinding: suspect }, 'disconnected');
+      }
       return fail(
         `disconnected: ${reading.topic} = 0, the lamp's bridge lost its connection to this broker`,
         'On the lamp: `sudo tail /var/log/mosquitto/mosquitto.log`. Usual causes: bridge_certfile/bridge_keyfile not a pair or not issued by the CA, bridge_cafile wrong, `address` not the FQDN the server certificate names, or port 1883 instead of 8883.',
@@ -80,6 +100,14 @@ export const bridgeStatus = diagnosisCheck({
         evidence,
         'On the lamp, `sudo tail /var/log/mosquitto/mosquitto.log` says whether its bridge connects; bridge.inbound and bridge.outbound (with --local) test the path itself.',
         'not-mosquitto',
+      );
+    }
+    if (suspect) {
+      return warn(
+        `unknown: no retained bridge state at ${bridgeState.expectedFilter} on the cloud, so the bridge has likely never connected; ${suspect}`,
+        SUSPECT_HINT,
+        { ...evidence, certificateFinding: suspect },
+        'never-connected-certificate',
       );
     }
     return warn(

@@ -187,6 +187,32 @@ describe('bridge.status on a broker without Mosquitto\'s $SYS tree', () => {
   });
 });
 
+// Review finding 11 (lab scenario cn-only): the bridge never connects because it cannot verify the
+// CN-only certificate; the hint must point at the certificate, not at topic/notification lines.
+describe('bridge.status when the server certificate\'s name is suspect', () => {
+  it('cites tls.hostname instead of the topic mapping when no state was ever retained', () => {
+    const out = bridgeStatus.run(
+      withFacts((f) => {
+        Object.assign(f.bridgeState, { states: [], sysTree: true });
+        if (f.serverChain.available) f.serverChain.certificates[0] = cert({ dnsNames: [] });
+      }),
+      settings,
+    );
+    expect(out.status).toBe('warn');
+    expect(out.code).toBe('never-connected-certificate');
+    expect(out.summary).toContain('tls.hostname/cn-only');
+    expect(out.hint).toContain('tls.hostname');
+    expect(out.hint).toContain('config.bridge-address');
+    expect(out.hint).not.toContain('notification_topic');
+    expect(out.hint).not.toContain('topic lamp/connection');
+  });
+
+  it('keeps the mapping hint when the certificate names the host', () => {
+    const out = bridgeStatus.run(withFacts((f) => Object.assign(f.bridgeState, { states: [], sysTree: true })), settings);
+    expect(out.hint).toContain('topic lamp/connection/+/state');
+  });
+});
+
 describe('--wss-path', () => {
   it('defaults to /mqtt and must be a path', async () => {
     const { prepareProbeContext } = await import('../../src/inputs.js');
