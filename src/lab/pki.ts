@@ -32,6 +32,10 @@ export interface IssueOptions {
   ipAddresses?: string[];
   /** extendedKeyUsage: 'any' is anyExtendedKeyUsage alone, 'none' leaves the extension out. */
   usage?: 'server' | 'client' | 'both' | 'any' | 'none';
+  /** keyUsage bits by name (critical); default digitalSignature + keyEncipherment. */
+  keyUsage?: (keyof typeof x509.KeyUsageFlags)[];
+  /** OID of an extra critical extension OpenSSL does not handle (a UTF8String value). */
+  unhandledCriticalOid?: string;
   notBefore?: Date;
   notAfter?: Date;
   key?: KeySpec;
@@ -86,7 +90,8 @@ export async function issue(options: IssueOptions): Promise<Issued> {
     extensions.push(new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true));
   } else {
     extensions.push(new x509.BasicConstraintsExtension(false, undefined, true));
-    extensions.push(new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment, true));
+    const keyUsage = options.keyUsage ? options.keyUsage.reduce((flags, name) => flags | x509.KeyUsageFlags[name], 0) : x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment;
+    extensions.push(new x509.KeyUsagesExtension(keyUsage, true));
     const usage = options.usage ?? 'server';
     const ekus: string[] = [];
     if (usage === 'server' || usage === 'both') ekus.push(x509.ExtendedKeyUsage.serverAuth);
@@ -99,6 +104,8 @@ export async function issue(options: IssueOptions): Promise<Issued> {
     ...(options.ipAddresses ?? []).map((value) => ({ type: 'ip' as const, value })),
   ];
   if (altNames.length > 0) extensions.push(new x509.SubjectAlternativeNameExtension(altNames, false));
+  // DER UTF8String "hi", as `1.2.3.4.5=critical,ASN1:UTF8String:hi` in an openssl extension file.
+  if (options.unhandledCriticalOid) extensions.push(new x509.Extension(options.unhandledCriticalOid, true, new Uint8Array([0x0c, 0x02, 0x68, 0x69])));
   extensions.push(await x509.SubjectKeyIdentifierExtension.create(keys.publicKey));
   if (options.issuer) extensions.push(await x509.AuthorityKeyIdentifierExtension.create(options.issuer.keys.publicKey));
 
