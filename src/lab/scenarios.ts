@@ -251,6 +251,15 @@ export const ORACLE_SCENARIOS: Scenario[] = [
     build: async (ids) => ({ ...(await healthy(ids)), user: { client: userClient(await clientOf(ids.ca, { usage: 'server' })) } }),
   },
   {
+    name: 'client-key-usage',
+    description: 'your client certificate\'s keyUsage is keyEncipherment only: extendedKeyUsage clientAuth is there, but OpenSSL\'s sslclient purpose wants digitalSignature (or keyAgreement)',
+    reference: { sClient: 'alert 43', brokerView: 'error 26', mqtt: 'closed' },
+    expect: { ...CLIENT_REFUSED, 'tls.client-auth': 'fail' },
+    code: 'tls.client-auth/client-certificate-purpose',
+    says: /keyUsage is keyEncipherment/,
+    build: async (ids) => ({ ...(await healthy(ids)), user: { client: userClient(await clientOf(ids.ca, { usage: 'client', keyUsage: ['keyEncipherment'] })) } }),
+  },
+  {
     name: 'client-any-eku',
     description: 'your client certificate\'s only extendedKeyUsage is anyExtendedKeyUsage, which OpenSSL refuses for client use',
     reference: { sClient: 'alert 43', brokerView: 'error 26', mqtt: 'closed' },
