@@ -7,6 +7,7 @@ import { keyProblems } from '../tls-key.js';
 import { KIND_OF_OPTION, type ContentFacts, type FileKind, type LineProblem } from '../../src/config/file-kinds.js';
 import { atLeast } from '../../src/config/mosquitto-versions.js';
 import { at, bad, defineRule, doubt, ok, type LintFinding } from './define.js';
+import { describeKeyUsage, keyUsageAllowsClient, keyUsageAllowsServer } from '../verdicts/purpose.js';
 
 const KEY_OPTIONS = new Set(['keyfile', 'bridge_keyfile']);
 const DIR_OPTIONS = new Set(['capath', 'bridge_capath']);
@@ -194,6 +195,21 @@ export const configCertificates = defineRule({
               worst = 'fail';
               code = 'wrong-usage';
             }
+            // OpenSSL's sslserver / sslclient purpose also reads keyUsage (openssl verify -purpose ...: error 26).
+            const keyUsageOk = kind === 'bridge' ? keyUsageAllowsClient(certs[0]) : keyUsageAllowsServer(certs[0]);
+            if (!keyUsageOk) {
+              problems.push(`${certs[0].subject} is not for ${kind === 'bridge' ? 'clients' : 'servers'}: its keyUsage (${describeKeyUsage(certs[0])}) lacks digitalSignature${kind === 'bridge' ? ' and keyAgreement' : ', keyEncipherment and keyAgreement'}`);
+              worst = 'fail';
+              code = 'wrong-usage';
+            }
+          }
+          // OpenSSL refuses any certificate with a critical extension it does not handle (error 34).
+          for (const info of certs) {
+            const oids = info.unhandledCriticalExtensions ?? [];
+            if (oids.length === 0) continue;
+            problems.push(`${info.subject} has a critical extension OpenSSL does not handle (${oids.join(', ')}): openssl verify fails with error 34`);
+            worst = 'fail';
+            code = 'unhandled-critical-extension';
           }
           if (worst === 'pass') {
             findings.push(ok('ok', at(entry), `${option} ${path}: ${certs.length} certificate${certs.length > 1 ? 's' : ''}, valid until ${certs[0].notAfter.slice(0, 10)}, ${certs[0].publicKey.algorithm} ${certs[0].publicKey.curve ?? `${certs[0].publicKey.bits} bits`}`));
@@ -203,7 +219,7 @@ export const configCertificates = defineRule({
                 problems.length > 1 ? 'several-problems' : code,
                 at(entry),
                 `${option} ${path}: ${problems.join('; ')}`,
-                'Re-issue it (openssl x509 -req ... -days 365 -sha256, from a 2048-bit RSA or P-256 key, with extendedKeyUsage serverAuth for brokers, clientAuth for bridges) and restart mosquitto.',
+                'Re-issue it (openssl x509 -req ... -days 365 -sha256, from a 2048-bit RSA or P-256 key, with extendedKeyUsage serverAuth for brokers, clientAuth for bridges, keyUsage digitalSignature, and no unknown critical extension) and restart mosquitto.',
               ),
             );
           }

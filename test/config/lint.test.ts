@@ -172,6 +172,9 @@ describe('chains and certificates', () => {
     ['an expired certificate', 'expiredCert', 'expiredKey', /expired on/],
     ['a weak key', 'weakCert', 'weakKey', /RSA key of 1024 bits/],
     ['a client certificate on a server', 'wrongUseCert', 'wrongUseKey', /lacks serverAuth/],
+    // Review finding 6: openssl verify -purpose sslserver gives error 26; openssl verify gives error 34.
+    ['a server certificate whose keyUsage is keyCertSign only', 'keyUsageCert', 'keyUsageKey', /keyUsage \(keyCertSign\) lacks digitalSignature/],
+    ['a certificate with an unhandled critical extension', 'criticalCert', 'criticalKey', /critical extension OpenSSL does not handle \(1\.2\.3\.4\.5\)/],
   ] as const)('fails %s', (_name, cert, key, phrase) => {
     const report = lintTexts(cloud().replace(`certfile ${pki.serverCert}\nkeyfile ${pki.serverKey}\ntls_version`, `certfile ${pki[cert]}\nkeyfile ${pki[key]}\ntls_version`));
     expect(only(report, 'config.certificates', 'fail')[0].summary).toMatch(phrase);

@@ -41,6 +41,8 @@ export async function seedPki(tree: Tree) {
   const expired = await issue({ commonName: FQDN, issuer: ca, dnsNames: [FQDN], notBefore: new Date(Date.now() - days(400)), notAfter: new Date(Date.now() - days(35)) });
   const weak = await issue({ commonName: FQDN, issuer: ca, dnsNames: [FQDN], key: { kind: 'rsa', bits: 1024 } });
   const wrongUse = await issue({ commonName: FQDN, issuer: ca, dnsNames: [FQDN], usage: 'client' });
+  const caKeyUsage = await issue({ commonName: FQDN, issuer: ca, dnsNames: [FQDN], keyUsage: ['keyCertSign'] });
+  const criticalExtension = await issue({ commonName: FQDN, issuer: ca, dnsNames: [FQDN], unhandledCriticalOid: '1.2.3.4.5' });
   const intermediate = await issue({ commonName: 'LAMPI Intermediate', issuer: ca, isCa: true });
   const viaIntermediate = await issue({ commonName: FQDN, issuer: intermediate, dnsNames: [FQDN] });
   const files = {
@@ -56,6 +58,10 @@ export async function seedPki(tree: Tree) {
     weakKey: tree.write('spare/weak.key', weak.keyPem),
     wrongUseCert: tree.write('spare/client-only.crt', wrongUse.certPem),
     wrongUseKey: tree.write('spare/client-only.key', wrongUse.keyPem),
+    keyUsageCert: tree.write('spare/ca-key-usage.crt', caKeyUsage.certPem),
+    keyUsageKey: tree.write('spare/ca-key-usage.key', caKeyUsage.keyPem),
+    criticalCert: tree.write('spare/critical.crt', criticalExtension.certPem),
+    criticalKey: tree.write('spare/critical.key', criticalExtension.keyPem),
     chainCert: tree.write('spare/with-intermediate.crt', viaIntermediate.certPem + intermediate.certPem),
     leafOnlyCert: tree.write('spare/leaf-only.crt', viaIntermediate.certPem),
     chainKey: tree.write('spare/with-intermediate.key', viaIntermediate.keyPem),
