@@ -4,6 +4,7 @@ import { X509Certificate, createPrivateKey, createPublicKey, type KeyObject } fr
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../engine/types.js';
 import { describeFsError } from '../fs-errors.js';
+import { wrongFormatMessage } from './not-pem.js';
 
 const CERT_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 
@@ -42,13 +43,9 @@ export function readCertificateFile(path: string, flag: string): CertificateFile
     if (KEY_MARKER.test(text)) {
       throw new UsageError(`${flag} ${path} holds a private key, not a certificate (are --cert and --key swapped?)`);
     }
-    // A DER file holds one certificate in binary form.
-    try {
-      const cert = new X509Certificate(data);
-      return { path, pem: cert.toString(), certificates: [cert] };
-    } catch {
-      throw new UsageError(`${flag} ${path} holds no certificate: expected PEM text starting with -----BEGIN CERTIFICATE-----`);
-    }
+    // A PKCS#12 bundle, a CSR, binary DER: say what it is and how to convert it.
+    const wrongFormat = wrongFormatMessage(data, path, flag, flag === '--ca' ? 'ca' : 'cert');
+    throw new UsageError(wrongFormat ?? `${flag} ${path} holds no certificate: expected PEM text starting with -----BEGIN CERTIFICATE-----`);
   }
   const certificates = blocks.map((block, index) => {
     try {
@@ -63,12 +60,14 @@ export function readCertificateFile(path: string, flag: string): CertificateFile
 export function readKeyFile(path: string, flag: string, passphrase?: string): KeyFile {
   const data = readInput(path, flag);
   const text = data.toString('latin1');
+  const wrongFormat = KEY_MARKER.test(text) ? undefined : wrongFormatMessage(data, path, flag, 'key');
+  if (wrongFormat) throw new UsageError(wrongFormat);
   if (!KEY_MARKER.test(text) && /-----BEGIN CERTIFICATE-----/.test(text)) {
     throw new UsageError(`${flag} ${path} holds a certificate, not a private key (are --cert and --key swapped?)`);
   }
   const encrypted = /-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/.test(text);
   if (encrypted && passphrase === undefined) {
-    throw new UsageError(`${flag} ${path} is encrypted: pass its passphrase with --key-passphrase`);
+    throw new UsageError(`${flag} ${path} is encrypted: pass its passphrase with --key-passphrase (or --key-passphrase-file FILE, or LAMPI_DOCTOR_KEY_PASSPHRASE)`);
   }
   let key: KeyObject;
   try {
@@ -76,7 +75,7 @@ export function readKeyFile(path: string, flag: string, passphrase?: string): Ke
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ERR_MISSING_PASSPHRASE' || code === 'ERR_OSSL_CRYPTO_INTERRUPTED_OR_CANCELLED') {
-      throw new UsageError(`${flag} ${path} is encrypted: pass its passphrase with --key-passphrase`);
+      throw new UsageError(`${flag} ${path} is encrypted: pass its passphrase with --key-passphrase (or --key-passphrase-file FILE, or LAMPI_DOCTOR_KEY_PASSPHRASE)`);
     }
     if (encrypted || code === 'ERR_OSSL_BAD_DECRYPT') {
       throw new UsageError(`${flag} ${path}: the --key-passphrase does not decrypt this key`);

@@ -4,6 +4,7 @@ import type { RunHooks } from '../engine/runner.js';
 import type { DiagnoseInput } from '../inputs.js';
 import { render, type Format } from '../reporters/index.js';
 import { deliver } from './output.js';
+import { KEY_PASSPHRASE_ENV, PASSWORD_ENV, resolveSecret } from './secrets.js';
 
 export interface ReportArgs {
   format: Format;
@@ -23,6 +24,11 @@ export interface DiagnoseArgs extends ReportArgs {
   cert?: string;
   key?: string;
   keyPassphrase?: string;
+  keyPassphraseFile?: string;
+  servername?: string;
+  username?: string;
+  password?: string;
+  passwordFile?: string;
   timeout: number;
   expiryWarnDays: number;
   mqttVersion: string;
@@ -39,6 +45,9 @@ export interface DiagnoseArgs extends ReportArgs {
 }
 
 export function toDiagnoseInput(args: Omit<DiagnoseArgs, keyof ReportArgs>): DiagnoseInput {
+  // The variables only count where they can apply: a passphrase with a key, a password with a user.
+  const keyPassphrase = resolveSecret({ flag: '--key-passphrase', value: args.keyPassphrase, fileFlag: '--key-passphrase-file', file: args.keyPassphraseFile, env: KEY_PASSPHRASE_ENV }, args.key ? process.env : {});
+  const password = resolveSecret({ flag: '--password', value: args.password, fileFlag: '--password-file', file: args.passwordFile, env: PASSWORD_ENV }, args.username !== undefined ? process.env : {});
   return {
     target: args.fqdn,
     port: args.port,
@@ -46,7 +55,10 @@ export function toDiagnoseInput(args: Omit<DiagnoseArgs, keyof ReportArgs>): Dia
     ca: args.ca,
     cert: args.cert,
     key: args.key,
-    keyPassphrase: args.keyPassphrase,
+    keyPassphrase,
+    servername: args.servername,
+    username: args.username,
+    password,
     timeoutMs: args.timeout,
     expiryWarnDays: args.expiryWarnDays,
     mqttVersion: args.mqttVersion,
@@ -102,9 +114,9 @@ export async function progressHooks(label: string): Promise<{ hooks: RunHooks; s
   };
 }
 
-export function emitReport(report: Report, args: ReportArgs): void {
+export function emitReport(report: Report, args: ReportArgs, sensitive = false): void {
   const width = process.stdout.columns || 0;
-  deliver((format, color) => render(report, format, { color, verbose: args.verbose, width: color ? width : 0 }), args.format, args.output, colorWanted(args.color, process.stdout));
+  deliver((format, color) => render(report, format, { color, verbose: args.verbose, width: color ? width : 0 }), args.format, args.output, colorWanted(args.color, process.stdout), { sensitive });
 }
 
 export async function runDiagnoseCommand(args: DiagnoseArgs): Promise<number> {
@@ -116,6 +128,6 @@ export async function runDiagnoseCommand(args: DiagnoseArgs): Promise<number> {
   } finally {
     progress.stop();
   }
-  emitReport(report, args);
+  emitReport(report, args, Boolean(args.key));
   return report.exitCode;
 }

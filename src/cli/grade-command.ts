@@ -44,8 +44,8 @@ function progressBar(): { onStudent(result: StudentResult, done: number, total: 
   };
 }
 
-function emit(report: GradeReport, format: GradeFormat, output: string | undefined, color: boolean | undefined): void {
-  deliver((f, c) => renderGrade(report, f, c), format, output, colorWanted(color, process.stdout));
+function emit(report: GradeReport, format: GradeFormat, output: string | undefined, color: boolean | undefined, sensitive = false): void {
+  deliver((f, c) => renderGrade(report, f, c), format, output, colorWanted(color, process.stdout), { sensitive });
 }
 
 export async function runGradeCommand(args: GradeArgs): Promise<number> {
@@ -74,7 +74,8 @@ export async function runGradeCommand(args: GradeArgs): Promise<number> {
   } finally {
     bar.stop();
   }
-  emit(report, args.format, args.output, args.color);
+  // The report names key files (the grader's, the students'): only this user may read it.
+  emit(report, args.format, args.output, args.color, Boolean(args.key) || rows.some((row) => row.input.key));
   return 0;
 }
 

@@ -15,6 +15,7 @@ export interface EndpointContext {
   ca?: string;
   caFile?: ServerChainFacts['caFile'];
   timeoutMs: number;
+  credentials?: { username: string; password?: string };
 }
 
 /** The HTTP upgrade a browser sends for MQTT over websockets, on a verified TLS connection. */
@@ -112,6 +113,7 @@ export async function probeWssConnect(ctx: EndpointContext, port: number, versio
     timeoutMs: ctx.timeoutMs,
     tls: { ca: ctx.ca },
     wsServername: ctx.servername,
+    credentials: ctx.credentials,
     transcript,
   });
   await session?.close();

@@ -36,6 +36,8 @@ export interface MqttOptions {
   probePrefix: string;
   wssPort: number;
   plainPort: number;
+  /** MQTT login for the cloud's listeners (MQTT and websockets), when they use a password_file. */
+  credentials?: { username: string; password?: string };
 }
 
 export interface ProbeContext {
@@ -46,6 +48,8 @@ export interface ProbeContext {
   ca?: CertificateFile;
   client?: { cert: CertificateFile; key: KeyFile };
   mqtt: MqttOptions;
+  /** The TLS name (SNI and verification) when it differs from host, the address dialled. */
+  servername?: string;
 }
 
 /** The handshake got far enough that asking the same server more TLS questions makes sense. */
@@ -59,7 +63,7 @@ export function createFactSource(context: ProbeContext): FactSource<DiagnosisFac
     if (!memo.has(key)) memo.set(key, work());
     return memo.get(key) as Promise<T>;
   };
-  const servername = /^[\d.]+$|:/.test(context.host) ? undefined : context.host;
+  const servername = context.servername ?? (/^[\d.]+$|:/.test(context.host) ? undefined : context.host);
   const caFile = context.ca && { path: context.ca.path, certificates: context.ca.certificates.map(describeCertificate) };
 
   const resolution = () => once('resolution', () => resolveHost(context.host, context.resolve, context.timeoutMs));
@@ -211,6 +215,7 @@ export function createFactSource(context: ProbeContext): FactSource<DiagnosisFac
     ca: context.ca?.pem,
     caFile,
     timeoutMs: context.timeoutMs,
+    credentials: context.mqtt.credentials,
   });
   const mqttConnect = () => once('mqttConnect', async () => probeMqttConnect(await mqttContext()));
   const roundtrip = () => once('roundtrip', async () => probeRoundtrip(await mqttContext()));

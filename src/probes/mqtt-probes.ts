@@ -23,6 +23,7 @@ export interface MqttProbeContext {
   remotePrefix?: string;
   /** Local topic prefix of the diagnostic mapping, e.g. lampi-doctor/. */
   probePrefix: string;
+  credentials?: { username: string; password?: string };
 }
 
 const runId = () => randomBytes(4).toString('hex');
@@ -33,7 +34,7 @@ function connectFacts(result: ConnectResult, clientId: string, version: 4 | 5, t
 
 export async function openCloud(ctx: MqttProbeContext, clientId = ctx.clientId ?? diagnosticClientId(), record: { transcript?: string[]; label?: string } = {}) {
   const transcript = record.transcript ?? [];
-  const { session, result } = await MqttSession.open({ url: ctx.cloudUrl, clientId, protocolVersion: ctx.version, timeoutMs: ctx.timeoutMs, tls: ctx.tls, transcript, label: record.label });
+  const { session, result } = await MqttSession.open({ url: ctx.cloudUrl, clientId, protocolVersion: ctx.version, timeoutMs: ctx.timeoutMs, tls: ctx.tls, credentials: ctx.credentials, transcript, label: record.label });
   return { session, facts: connectFacts(result, clientId, ctx.version, transcript) };
 }
 

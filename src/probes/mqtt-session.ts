@@ -23,6 +23,8 @@ export interface SessionOptions {
   tls?: { servername?: string; ca?: string; cert?: string; key?: string };
   /** For wss://: the name to verify the server as (mqtt.js does not pass servername to ws). */
   wsServername?: string;
+  /** MQTT login (username, password); the password never reaches the transcript. */
+  credentials?: { username: string; password?: string };
   /** Receives one line per packet sent or received. */
   transcript?: string[];
   /** Prefix for this session's transcript lines, when sessions share one. */
@@ -82,6 +84,7 @@ export class MqttSession {
       connectTimeout: options.timeoutMs,
       // Start only once our transcript listeners are attached, so CONNECT is recorded too.
       manualConnect: true,
+      ...(options.credentials ? { username: options.credentials.username, password: options.credentials.password } : {}),
       ...(options.tls ? { ...options.tls, rejectUnauthorized: true } : {}),
       ...(options.url.startsWith('wss:') ? { wsOptions: { servername: options.wsServername, ca: options.tls?.ca, rejectUnauthorized: true } as IClientOptions['wsOptions'] } : {}),
     };
