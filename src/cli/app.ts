@@ -6,7 +6,7 @@ import { DEFAULT_CONCURRENCY, DEFAULT_EXPIRY_WARN_DAYS, DEFAULT_PLAIN_PORT, DEFA
 import { FORMATS, LINT_FORMATS } from '../reporters/index.js';
 import { GRADE_FORMATS } from '../reporters/grade.js';
 import { TOOL } from '../version.js';
-import { checkArgs, givenOptions, protectSecrets, redact, type YargsOptions } from './arg-checks.js';
+import { checkArgs, givenOptions, protectSecrets, redact, rememberSecret, type YargsOptions } from './arg-checks.js';
 import { COMMAND_USAGE, EXIT_ENVIRONMENT, examplesFor, exitCodesHelp, formatsHelp } from './help.js';
 import { checkLabFlags, checkScenario } from './lab-args.js';
 import { checkOutput } from './output.js';
@@ -155,6 +155,7 @@ function build(args: string[]) {
 export async function runCli(rawArgs: string[]): Promise<number> {
   // Secrets are joined to their flags first, so the parser can neither misread nor echo them.
   const { args, secrets } = protectSecrets(rawArgs);
+  for (const variable of [KEY_PASSPHRASE_ENV, PASSWORD_ENV]) rememberSecret(process.env[variable] ?? '');
   try {
     const parsed = await build(args).parseAsync();
     if (parsed.help || parsed.version) return 0;

@@ -106,10 +106,12 @@ export function checkArgs(argv: Record<string, unknown>, options: YargsOptions, 
 
 /** The options the user typed (canonical long names), as opposed to ones holding their defaults. */
 export function givenOptions(args: readonly string[], options: YargsOptions): Set<string> {
+  // Each name maps to the longest of its aliases: -p -> port, -P -> password.
   const canonical = new Map<string, string>();
   for (const key of Object.keys(options.key)) {
-    canonical.set(key, key);
-    for (const alias of options.alias[key] ?? []) canonical.set(alias, key);
+    const names = [key, ...(options.alias[key] ?? [])];
+    const longest = names.reduce((a, b) => (b.length > a.length ? b : a));
+    for (const name of names) if ((canonical.get(name) ?? '').length < longest.length) canonical.set(name, longest);
   }
   const given = new Set<string>();
   for (const arg of args) {
