@@ -3,6 +3,7 @@ import { diagnose, type Report } from '../diagnose.js';
 import type { RunHooks } from '../engine/runner.js';
 import type { DiagnoseInput } from '../inputs.js';
 import { render, type Format } from '../reporters/index.js';
+import { fitLine } from '../reporters/wrap.js';
 import { deliver } from './output.js';
 import { KEY_PASSPHRASE_ENV, PASSWORD_ENV, resolveSecret } from './secrets.js';
 
@@ -90,13 +91,14 @@ export function interactive(): boolean {
 export async function progressHooks(label: string): Promise<{ hooks: RunHooks; stop(): void }> {
   if (!interactive()) return { hooks: {}, stop: () => undefined };
   const { default: ora } = await import('ora');
-  const spinner = ora({ text: label, stream: process.stderr, discardStdin: false }).start();
+  const spinner = ora({ text: fitLine(label, (process.stderr.columns || 80) - 3), stream: process.stderr, discardStdin: false }).start();
   const running = new Set<string>();
   let done = 0;
   const update = () => {
     const ids = [...running];
     const shown = ids.length > 3 ? `${ids.slice(0, 3).join(', ')} +${ids.length - 3} more` : ids.join(', ');
-    spinner.text = `${label}: ${shown || 'finishing'} (${done} done)`;
+    // One line that fits: a spinner text wider than the terminal wraps, and every redraw leaves a line behind.
+    spinner.text = fitLine(`${label}: ${shown || 'finishing'} (${done} done)`, (process.stderr.columns || 80) - 3);
   };
   return {
     hooks: {
@@ -115,8 +117,9 @@ export async function progressHooks(label: string): Promise<{ hooks: RunHooks; s
 }
 
 export function emitReport(report: Report, args: ReportArgs, sensitive = false): void {
-  const width = process.stdout.columns || 0;
-  deliver((format, color) => render(report, format, { color, verbose: args.verbose, width: color ? width : 0 }), args.format, args.output, colorWanted(args.color, process.stdout), { sensitive });
+  // Wrapping follows the terminal, whatever the colour: a piped report is not wrapped.
+  const width = process.stdout.isTTY ? process.stdout.columns || 0 : 0;
+  deliver((format, color) => render(report, format, { color, verbose: args.verbose, width }), args.format, args.output, colorWanted(args.color, process.stdout), { sensitive });
 }
 
 export async function runDiagnoseCommand(args: DiagnoseArgs): Promise<number> {

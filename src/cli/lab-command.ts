@@ -5,6 +5,7 @@ import { diagnose } from '../diagnose.js';
 import { selectChecks } from '../engine/selection.js';
 import { DEFAULT_LAB_DIR, labIsRunning, readLab, startLab, stopLab, type Lab } from '../lab/lab.js';
 import { SCENARIOS } from '../lab/scenarios.js';
+import { shellLines, shortenPath, wrap } from '../reporters/wrap.js';
 import { emitReport, progressHooks, toDiagnoseInput, type DiagnoseArgs } from './diagnose-command.js';
 
 export interface LabArgs extends DiagnoseArgs {
@@ -25,15 +26,17 @@ export function invokedAs(): string {
   return `node ${path.startsWith('..') || !path ? script : path}`;
 }
 
-export function describeLab(lab: Lab, running = true): string {
+export function describeLab(lab: Lab, running = true, width = 0): string {
+  const row = (label: string, text: string) => wrap(text, width, `  ${label.padEnd(12)}  `, ' '.repeat(16));
   return [
-    `Lab "${lab.scenario}" in ${lab.dir}`,
-    `  cloud broker  ${lab.fqdn} = ${lab.publicAddress}: TLS ${lab.ports.tls} (client certificates required), WSS ${lab.ports.wss}; plain ${lab.ports.plain} on 127.0.0.1`,
-    `  lamp broker   127.0.0.1:${lab.ports.lampPlain}, bridging to the cloud as ${lab.bridgeClientId}`,
-    `  configs       ${lab.files.cloudConfig}, ${lab.files.lampConfig} (logs beside them)`,
+    `Lab "${lab.scenario}" in ${width ? shortenPath(lab.dir, width - 12) : lab.dir}`,
+    row('cloud broker', `${lab.fqdn} = ${lab.publicAddress}: TLS ${lab.ports.tls} (client certificates required), WSS ${lab.ports.wss}; plain ${lab.ports.plain} on 127.0.0.1`),
+    row('lamp broker', `127.0.0.1:${lab.ports.lampPlain}, bridging to the cloud as ${lab.bridgeClientId}`),
+    row('configs', `${lab.files.cloudConfig}, ${lab.files.lampConfig} (logs beside them)`),
     '',
     running ? 'Diagnose it with:' : 'Diagnosing it as (the lab stops afterwards; `lab up` keeps one running):',
-    `  ${invokedAs()} ${lab.diagnoseArgs().map(shellQuote).join(' ')}`,
+    // A command to copy: broken with ` \` continuations, never inside a word.
+    ...shellLines([...invokedAs().split(' '), ...lab.diagnoseArgs().map(shellQuote)], width, '  ', '      '),
     '',
   ].join('\n');
 }
@@ -76,7 +79,7 @@ export async function runLabCommand(args: LabArgs): Promise<number> {
       selectChecks(diagnosisChecks, args.only, args.skip); // bad --only/--skip: say so before starting brokers
       const lab = await startLab({ scenario: args.scenario });
       try {
-        if (args.format === 'human' && !args.output) process.stderr.write(describeLab(lab, false));
+        if (args.format === 'human' && !args.output) process.stderr.write(describeLab(lab, false, process.stderr.isTTY ? process.stderr.columns || 0 : 0));
         const progress = await progressHooks(`Diagnosing the "${lab.scenario}" lab`);
         try {
           // The lab's own flags, then whatever else the user asked for (--samples, --qos, ...).

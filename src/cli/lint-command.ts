@@ -18,7 +18,7 @@ function render(report: LintReport, format: string, color: boolean, verbose: boo
   if (format === 'junit') return renderLintJunit(report);
   if (format === 'sarif') return renderSarif(report);
   if (format === 'github') return renderGithub(report);
-  return renderLintHuman(report, { color, verbose, width: process.stdout.columns || 0 });
+  return renderLintHuman(report, { color, verbose, width: process.stdout.isTTY ? process.stdout.columns || 0 : 0 });
 }
 
 export async function runLintCommand(args: LintArgs): Promise<number> {
