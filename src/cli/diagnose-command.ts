@@ -91,14 +91,15 @@ export function interactive(): boolean {
 export async function progressHooks(label: string): Promise<{ hooks: RunHooks; stop(): void }> {
   if (!interactive()) return { hooks: {}, stop: () => undefined };
   const { default: ora } = await import('ora');
-  const spinner = ora({ text: fitLine(label, (process.stderr.columns || 80) - 3), stream: process.stderr, discardStdin: false }).start();
+  const spinner = ora({ text: fitLine(label, (process.stderr.columns || 80) - 5), stream: process.stderr, discardStdin: false }).start();
   const running = new Set<string>();
   let done = 0;
   const update = () => {
     const ids = [...running];
     const shown = ids.length > 3 ? `${ids.slice(0, 3).join(', ')} +${ids.length - 3} more` : ids.join(', ');
-    // One line that fits: a spinner text wider than the terminal wraps, and every redraw leaves a line behind.
-    spinner.text = fitLine(`${label}: ${shown || 'finishing'} (${done} done)`, (process.stderr.columns || 80) - 3);
+    // One line that fits: ora counts its text plus 4 columns, and a text it thinks wraps makes every
+    // redraw move up a line and erase what was printed above the spinner.
+    spinner.text = fitLine(`${label}: ${shown || 'finishing'} (${done} done)`, (process.stderr.columns || 80) - 5);
   };
   return {
     hooks: {
