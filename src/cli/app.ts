@@ -152,6 +152,11 @@ function build(args: string[]) {
     });
 }
 
+/** Parses and checks a command line without running it (the help's examples are tested this way). */
+export async function parseOnly(rawArgs: string[]): Promise<Record<string, unknown>> {
+  return (await build(protectSecrets(rawArgs).args).parseAsync()) as Record<string, unknown>;
+}
+
 export async function runCli(rawArgs: string[]): Promise<number> {
   // Secrets are joined to their flags first, so the parser can neither misread nor echo them.
   const { args, secrets } = protectSecrets(rawArgs);
