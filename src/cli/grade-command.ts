@@ -8,6 +8,7 @@ import { gradeRoster, mergeReports, parseShard, type GradeReport, type StudentRe
 import { readRoster } from '../grade/roster.js';
 import { defaultRubric, readRubric } from '../grade/rubric.js';
 import { renderGrade, type GradeFormat } from '../reporters/grade.js';
+import { fitLine } from '../reporters/wrap.js';
 import { colorWanted, interactive, toDiagnoseInput, type DiagnoseArgs } from './diagnose-command.js';
 import { deliver } from './output.js';
 
@@ -33,7 +34,8 @@ function progressBar(): { onStudent(result: StudentResult, done: number, total: 
   const draw = (done: number, total: number) => {
     const width = 24;
     const filled = Math.round((done / Math.max(1, total)) * width);
-    process.stderr.write(`\r\u001b[2K[${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${done}/${total} graded · ${failing} with failures`);
+    const line = `[${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${done}/${total} graded · ${failing} with failures`;
+    process.stderr.write(`\r\u001b[2K${fitLine(line, (process.stderr.columns || 80) - 1)}`); // one line, or \r redraws only its end
   };
   return {
     onStudent(result, done, total) {

@@ -41,6 +41,8 @@ export function describeLab(lab: Lab, running = true, width = 0): string {
   ].join('\n');
 }
 
+const stdoutWidth = () => (process.stdout.isTTY ? process.stdout.columns || 0 : 0);
+
 export async function runLabCommand(args: LabArgs): Promise<number> {
   const dir = args.dir ?? DEFAULT_LAB_DIR;
   switch (args.action) {
@@ -51,7 +53,7 @@ export async function runLabCommand(args: LabArgs): Promise<number> {
     }
     case 'status': {
       const lab = readLab(dir);
-      process.stdout.write(lab && labIsRunning(lab) ? describeLab(lab) : `No lab is running in ${dir}.\n`);
+      process.stdout.write(lab && labIsRunning(lab) ? describeLab(lab, true, stdoutWidth()) : `No lab is running in ${dir}.\n`);
       return 0;
     }
     case 'down': {
@@ -72,7 +74,7 @@ export async function runLabCommand(args: LabArgs): Promise<number> {
       }
       if (existing) await stopLab(existing);
       const lab = await startLab({ scenario: args.scenario, dir, detached: true });
-      process.stdout.write(describeLab(lab) + `Stop it with: ${invokedAs()} lab down${args.dir ? ` --dir ${shellQuote(dir)}` : ''}\n`);
+      process.stdout.write(describeLab(lab, true, stdoutWidth()) + `Stop it with: ${invokedAs()} lab down${args.dir ? ` --dir ${shellQuote(dir)}` : ''}\n`);
       return 0;
     }
     case 'run': {
