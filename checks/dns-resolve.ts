@@ -1,4 +1,5 @@
 import { diagnosisCheck, fail, pass, warn } from './define.js';
+import { IP_TARGET_WARNINGS } from './verdicts/hostname.js';
 
 export const dnsResolve = diagnosisCheck({
   id: 'dns.resolve',
@@ -9,14 +10,21 @@ export const dnsResolve = diagnosisCheck({
     const evidence = { host: resolution.host, addresses: resolution.addresses, source: resolution.source };
     if (resolution.isIpLiteral) {
       if (literalTarget.coveredBySan) {
-        return pass(`${resolution.host} is an IP address, and the server certificate lists it in its SAN`, evidence);
+        // OpenSSL accepts an IP SAN, but the seeds warn against dialling addresses all the same.
+        return warn(
+          `${resolution.host} is an IP address; the server certificate lists it in its SAN, so OpenSSL clients accept it, but devices and the seeds' setup should not rely on it`,
+          IP_TARGET_WARNINGS,
+          evidence,
+          'ip-literal',
+        );
       }
       const names = literalTarget.certificateNames;
       const fqdn = names[0] ?? 'your.broker.fqdn';
       return warn(
         `${resolution.host} is an IP address: certificates name the broker by its FQDN, so TLS clients will reject it`,
-        `Use the FQDN the certificate names${names.length ? ` (${names.join(', ')})` : ''}, e.g. \`lampi-doctor ${fqdn} --resolve ${fqdn}:${resolution.host}\`; the bridge's \`address\` line needs that FQDN too.`,
+        `Use the FQDN the certificate names${names.length ? ` (${names.join(', ')})` : ''}, e.g. \`lampi-doctor ${fqdn} --resolve ${fqdn}:${resolution.host}\`; the bridge's \`address\` line needs that FQDN too. ${IP_TARGET_WARNINGS}`,
         evidence,
+        'ip-not-in-certificate',
       );
     }
     if (resolution.addresses.length > 0) {

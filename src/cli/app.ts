@@ -7,7 +7,7 @@ import { FORMATS, LINT_FORMATS } from '../reporters/index.js';
 import { GRADE_FORMATS } from '../reporters/grade.js';
 import { TOOL } from '../version.js';
 import { checkArgs, givenOptions, protectSecrets, redact, rememberSecret, type YargsOptions } from './arg-checks.js';
-import { COMMAND_USAGE, EXIT_ENVIRONMENT, examplesFor, exitCodesHelp, formatsHelp } from './help.js';
+import { COMMAND_USAGE, EXIT_ENVIRONMENT, examplesFor, exitCodesHelp, FOLDER_FORMATS, formatsHelp } from './help.js';
 import { checkLabFlags, checkScenario } from './lab-args.js';
 import { checkOutput } from './output.js';
 import { KEY_PASSPHRASE_ENV, PASSWORD_ENV } from './secrets.js';
@@ -55,8 +55,12 @@ export function diagnosisOptions(y: Argv) {
     .option('config', { type: 'string', describe: 'The cloud broker\'s mosquitto.conf: linted, and cited by the results it explains', group: 'Bridge:' })
     .option('probe-prefix', { type: 'string', default: DEFAULT_PROBE_PREFIX, describe: 'Local topic prefix of the diagnostic bridge mapping', group: 'Bridge:' })
     .option('timeout', { type: 'number', default: DEFAULT_TIMEOUT_MS, describe: 'Limit for every network step, in ms', group: 'Limits:' })
-    .option('expiry-warn-days', { type: 'number', default: DEFAULT_EXPIRY_WARN_DAYS, describe: 'Warn when a certificate expires within this many days', group: 'Limits:' });
+    .option('expiry-warn-days', { type: 'number', default: DEFAULT_EXPIRY_WARN_DAYS, describe: 'Warn when a certificate expires within this many days', group: 'Limits:' })
+    .option('mosquitto-version', MOSQUITTO_VERSION_OPTION);
 }
+
+/** Declared once, for live runs and lint: verdicts key on the broker's Mosquitto version. */
+const MOSQUITTO_VERSION_OPTION = { type: 'string', describe: 'Mosquitto version the broker runs, X.Y.Z (default: detected, else 2.0.11)', group: 'Target:' } as const;
 
 const USAGE = `${TOOL.name} ${TOOL.version}: diagnose a TLS-secured Mosquitto deployment, name every failure and its fix.
 
@@ -122,7 +126,9 @@ function build(args: string[]) {
       withExamples(
         reportOptions(y.positional('paths', { type: 'string', array: true, describe: 'Mosquitto configs, one per broker (default /etc/mosquitto/mosquitto.conf)' }), LINT_FORMATS)
           .option('expiry-warn-days', { type: 'number', default: DEFAULT_EXPIRY_WARN_DAYS, describe: 'Warn when a certificate expires within this many days', group: 'Limits:' })
-          .option('probe-prefix', { type: 'string', default: DEFAULT_PROBE_PREFIX, describe: 'Local topic prefix of the diagnostic bridge mapping', group: 'Bridge:' }),
+          .option('probe-prefix', { type: 'string', default: DEFAULT_PROBE_PREFIX, describe: 'Local topic prefix of the diagnostic bridge mapping', group: 'Bridge:' })
+          .option('cert', { type: 'string', array: true, describe: 'Client certificates to look up in the configs\' CRLs', group: 'Certificates:' })
+          .option('mosquitto-version', MOSQUITTO_VERSION_OPTION),
         'lint',
       ).epilog(commandEpilog(LINT_FORMATS)),
     )
@@ -136,7 +142,7 @@ function build(args: string[]) {
       const options = instance.getOptions();
       checkArgs(argv, options, args);
       if (argv._[0] === 'lab') checkLabFlags(String(argv.action), givenOptions(args, options));
-      if (typeof argv.output === 'string' && !argv.help) checkOutput(argv.output);
+      if (typeof argv.output === 'string' && !argv.help) checkOutput(argv.output, FOLDER_FORMATS.has(String(argv.format)));
     }) as unknown as MiddlewareFunction)
     .epilog(EPILOG)
     .version(TOOL.version)

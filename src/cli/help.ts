@@ -21,7 +21,12 @@ export const FORMAT_HELP: Record<string, string> = {
   sarif: 'SARIF 2.1.0 for code scanning: config findings at their file and line',
   github: 'GitHub Actions workflow commands: annotations on the config lines',
   csv: 'a row per student, a column per check (gradebooks)',
+  html: 'one self-contained HTML page (a class dashboard for grade and merge)',
+  gradescope: 'Gradescope autograder results.json (one student; --output DIR/ for a class)',
 };
+
+/** Formats that write a folder of files when --output names one (DIR/). */
+export const FOLDER_FORMATS = new Set(['gradescope']);
 
 export function formatsHelp(formats: readonly string[]): string {
   const width = Math.max(...formats.map((format) => format.length));

@@ -5,8 +5,22 @@ import { dirname, resolve } from 'node:path';
 import { UsageError } from '../engine/types.js';
 import { describeFsError } from '../fs-errors.js';
 
-/** Whether --output can be written, asked before any work (a class graded for an hour, then EROFS). */
-export function checkOutput(output: string): void {
+/**
+ * Whether --output can be written, asked before any work (a class graded for an hour, then EROFS).
+ * `folderAllowed`: the format writes a file per student into a folder given as DIR/ (or an existing one).
+ */
+export function checkOutput(output: string, folderAllowed = false): void {
+  if (folderAllowed && (/[\\/]$/.test(output) || isDirectory(output))) {
+    // The command creates the folder: its nearest existing parent must be writable.
+    let folder = resolve(output);
+    while (!isDirectory(folder) && dirname(folder) !== folder) folder = dirname(folder);
+    try {
+      accessSync(folder, constants.W_OK);
+    } catch (error) {
+      throw new UsageError(`--output ${output}: cannot write into ${folder}: ${describeFsError(error)}`);
+    }
+    return;
+  }
   const path = resolve(output);
   const folder = dirname(path);
   let folderStat;
@@ -29,6 +43,14 @@ export function checkOutput(output: string): void {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'EROFS' ? 'the file system is read-only' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : describeFsError(error);
     throw new UsageError(`--output ${output}: cannot write ${existing ? 'the file' : `into ${folder}`}: ${why}`);
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
   }
 }
 

@@ -1,16 +1,17 @@
 import type { Report } from '../diagnose.js';
 import { renderGithub } from './github.js';
+import { renderHtmlSingle } from './html/page.js';
 import { renderHuman, type HumanOptions } from './human.js';
 import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
 import { renderSarif } from './sarif.js';
 
 /** Formats of a live diagnosis; sarif holds its config findings (--config, --bridge-config). */
-export const FORMATS = ['human', 'json', 'junit', 'sarif', 'github'] as const;
+export const FORMATS = ['human', 'json', 'junit', 'html', 'sarif', 'github'] as const;
 export type Format = (typeof FORMATS)[number];
 
-/** Formats of `lint`: the same. */
-export const LINT_FORMATS = FORMATS;
+/** Formats of `lint`. */
+export const LINT_FORMATS = ['human', 'json', 'junit', 'sarif', 'github'] as const;
 
 export function render(report: Report, format: Format, human: HumanOptions): string {
   switch (format) {
@@ -18,6 +19,8 @@ export function render(report: Report, format: Format, human: HumanOptions): str
       return renderJson(report);
     case 'junit':
       return renderJunit(report);
+    case 'html':
+      return renderHtmlSingle(report);
     case 'sarif':
       return renderSarif(report);
     case 'github':

@@ -36,6 +36,12 @@ export function wrapLines(text: string, width: number, first: string, indent: st
     if (!empty && length + 1 + size > width) flush();
     if (empty && length + size > width) {
       if (line.trim() !== '') flush(); // the first line's columns stay on their own
+      const command = /^[^\s`]*`([^`]*)`[^\s`]*$/.exec(word);
+      if (size > width && command) {
+        // Wider than the terminal: a shell command over lines joined by ` \`, still one command to copy.
+        lines.push(...shellLines(shellWords(command[1]), width, '    ', '      '));
+        continue;
+      }
       // On a line of its own, as far right as the indent allows but never past the edge.
       lines.push(' '.repeat(Math.max(0, Math.min(indent.length, width - size))) + word);
       continue;
@@ -73,6 +79,11 @@ export function shortenPath(path: string, max: number): string {
   // Even the file name is too long: cut it in its middle.
   const keep = Math.max(1, max - 1);
   return `${path.slice(0, Math.ceil(keep / 2))}…${path.slice(path.length - Math.floor(keep / 2))}`;
+}
+
+/** A command's words, a quoted argument ("a b", 'a b', x="a b") being one. */
+export function shellWords(command: string): string[] {
+  return command.match(/(?:[^\s"']+|"[^"]*"|'[^']*')+/g) ?? [];
 }
 
 /** A shell command as lines ending in ` \`, each within `width`, words (quoted args) never split. */
