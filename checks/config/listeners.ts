@@ -1,7 +1,7 @@
 // The cloud's listeners (port.conf): TLS that demands certificates, plain MQTT on loopback only,
 // websockets with TLS and a way for browsers to log in.
 import { isTls, isWebsockets, last, securityOption, type ConfigModel, type ListenerModel } from '../../src/config/model.js';
-import { tlsVersionIsExact, tlsVersionMeaning } from '../../src/config/mosquitto-versions.js';
+import { atLeast, tlsVersionIsExact, tlsVersionMeaning } from '../../src/config/mosquitto-versions.js';
 import { at, bad, defineRule, doubt, listenerName, ok, type LintFinding } from './define.js';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -73,7 +73,7 @@ export const configPlainListener = defineRule({
 export const configWebsockets = defineRule({
   id: 'config.websockets',
   title: 'Websockets listeners use TLS and let browsers log in',
-  run({ configs }) {
+  run({ configs }, { mosquitto }) {
     return configs.flatMap((model) =>
       model.listeners.filter(isWebsockets).map((listener): LintFinding => {
         const name = listenerName(listener);
@@ -85,7 +85,9 @@ export const configWebsockets = defineRule({
             'browsers-cannot-log-in',
             at(listener),
             `${name}: browsers send no client certificate, and with allow_anonymous false (Mosquitto 2's default) and no password_file they cannot log in`,
-            'Set `per_listener_settings true` and `allow_anonymous true` under this listener, or give it a `password_file` the web client logs in with.',
+            atLeast(mosquitto, '2.1.0')
+              ? 'Set `listener_allow_anonymous true` under this listener, or give it a `password_file` the web client logs in with.'
+              : 'Set `per_listener_settings true` and `allow_anonymous true` under this listener, or give it a `password_file` the web client logs in with.',
           );
         }
         return ok('ok', at(listener), `${name}: secure websockets, and web clients can log in`);

@@ -48,6 +48,7 @@ export function diagnosisOptions(y: Argv) {
     .option('samples', { type: 'number', default: DEFAULT_SAMPLES, describe: 'Messages per round trip, for latency figures', group: 'MQTT:' })
     .option('qos', { type: 'number', choices: [0, 1, 2], default: 1, describe: 'QoS of the probe messages (never retained)', group: 'MQTT:' })
     .option('wss-port', { type: 'number', default: DEFAULT_WSS_PORT, describe: 'Secure websockets port', group: 'MQTT:' })
+    .option('wss-path', { type: 'string', default: '/mqtt', describe: 'Websockets path browser clients use', group: 'MQTT:' })
     .option('plain-port', { type: 'number', default: DEFAULT_PLAIN_PORT, describe: 'Plain MQTT port that must not be reachable from outside', group: 'MQTT:' })
     .option('local', { type: 'string', describe: 'The lamp\'s own broker, e.g. mqtt://127.0.0.1:1883, to test through the bridge', group: 'Bridge:' })
     .option('device-id', { type: 'string', describe: 'The lamp\'s id: the bridge maps its topics under devices/<id>/', group: 'Bridge:' })
@@ -72,6 +73,7 @@ Usage:
   ${TOOL.name} grade roster.csv        grade a class: one diagnosis per row, scored by a rubric
   ${TOOL.name} merge shard-*.json      join the --format json reports of grade --shard K/N runs
   ${TOOL.name} lint [config...]        read Mosquitto configs and the files they name (one config per broker)
+  ${TOOL.name} serve --config FILE     a Prometheus exporter: /probe?target=HOST[:PORT]&module=NAME
 
 Each command has its own options: lampi-doctor grade --help, lampi-doctor lint --help, ...`;
 
@@ -132,6 +134,13 @@ function build(args: string[]) {
         'lint',
       ).epilog(commandEpilog(LINT_FORMATS)),
     )
+    .command('serve', false, (y) =>
+      y
+        .option('config', { type: 'string', demandOption: true, describe: 'YAML file of modules (schema/serve-config.schema.json)', group: 'Exporter:' })
+        .option('listen', { type: 'string', default: '127.0.0.1:9830', describe: 'HOST:PORT to serve /probe, /metrics and / on', group: 'Exporter:' })
+        .option('max-in-flight', { type: 'number', default: 4, describe: 'Probes at once; others wait up to their scrape timeout, then get 503', group: 'Exporter:' })
+        .option('min-interval', { type: 'number', default: 15, describe: 'Seconds before the same target+module is probed again (scrapes in between get the last result)', group: 'Exporter:' }),
+    )
     .command('merge <reports..>', false, (y) =>
       withExamples(reportOptions(y.positional('reports', { type: 'string', array: true, describe: 'grade --format json reports of the shards' }), GRADE_FORMATS), 'merge').epilog(
         commandEpilog(GRADE_FORMATS),
@@ -182,6 +191,10 @@ export async function runCli(rawArgs: string[]): Promise<number> {
     if (command === 'merge') {
       const { runMergeCommand } = await import('./grade-command.js');
       return await runMergeCommand(parsed as never);
+    }
+    if (command === 'serve') {
+      const { runServeCommand } = await import('./serve-command.js');
+      return await runServeCommand(parsed as never);
     }
     if (command === 'lab') {
       if (parsed.action === 'run' || parsed.action === 'up') await checkScenario(String(parsed.scenario));

@@ -23,6 +23,7 @@ export const FORMAT_HELP: Record<string, string> = {
   csv: 'a row per student, a column per check (gradebooks)',
   html: 'one self-contained HTML page (a class dashboard for grade and merge)',
   gradescope: 'Gradescope autograder results.json (one student; --output DIR/ for a class)',
+  prometheus: 'Prometheus text exposition: the run as metrics (for a textfile collector)',
 };
 
 /** Formats that write a folder of files when --output names one (DIR/). */

@@ -137,7 +137,7 @@ export function cloudConfig(setup: CloudSetup, info: LabInfo, files: CloudFiles)
   } else if (setup.tlsPort === 'plain-mqtt') {
     lines.push('# the TLS lines were lost: this port now speaks plain MQTT', `listener ${info.ports.tls} ${info.publicAddress}`, ...auth(true), '');
   }
-  if (setup.wss !== 'none') {
+  if (setup.wss !== 'none' && setup.wss !== 'http-404') {
     const wssFiles = setup.wss === 'other-cert' ? { ...files, cert: files.wssCert, key: files.wssKey } : files;
     // Like the seed: the websockets listener repeats the TLS lines (Mosquitto 2.0 ignores its crlfile/capath).
     lines.push(`listener ${info.ports.wss} ${info.publicAddress}`, 'protocol websockets', ...listenerTls({ ...setup, useIdentityAsUsername: false, capath: undefined }, wssFiles, false), ...auth(true), '');
@@ -185,6 +185,15 @@ const AEDES_TLS = [
   'const broker = await Aedes.createBroker();',
   'const read = (p) => readFileSync(p);',
   'tls.createServer({ ca: read(ca), cert: read(cert), key: read(key), requestCert: true, rejectUnauthorized: true }, broker.handle).listen(+port, host);',
+].join('\n');
+
+/** A proxy in front of the websockets port that knows no /mqtt route. */
+const HTTPS_404 = [
+  "const fs = require('fs');",
+  'const [host, port, cert, key] = process.argv.slice(1);',
+  "const server = require('https').createServer({ cert: fs.readFileSync(cert), key: fs.readFileSync(key) }, (req, res) => { res.statusCode = 404; res.end('not found'); });",
+  "server.on('upgrade', (req, socket) => socket.end('HTTP/1.1 404 Not Found\\r\\nContent-Length: 0\\r\\n\\r\\n'));",
+  'server.listen(+port, host);',
 ].join('\n');
 
 const SILENT_PEER = "require('net').createServer(()=>{}).listen(+process.argv[2],process.argv[1])";
@@ -295,7 +304,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
     const cloud = startProcess('cloud broker', mosquitto, ['-c', info.files.cloudConfig], f('cloud.out'), detached);
     started.push(cloud);
     const cloudEndpoints = [{ host: setup.plainBind, port: plain }];
-    if (setup.wss !== 'none') cloudEndpoints.push({ host: LAB_PUBLIC_ADDRESS, port: wss });
+    if (setup.wss !== 'none' && setup.wss !== 'http-404') cloudEndpoints.push({ host: LAB_PUBLIC_ADDRESS, port: wss });
     if (setup.tlsPort === 'tls' || setup.tlsPort === 'plain-mqtt') cloudEndpoints.push({ host: LAB_PUBLIC_ADDRESS, port: tls });
     await waitUntilListening(cloud, cloudEndpoints, info.files.cloudLog);
 
@@ -305,6 +314,12 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
       const peer = startProcess('aedes broker', process.execPath, args, f('aedes.out'), detached);
       started.push(peer);
       await waitUntilListening(peer, [{ host: LAB_PUBLIC_ADDRESS, port: tls }], peer.outputFile);
+    }
+    if (setup.wss === 'http-404') {
+      const args = ['-e', HTTPS_404, LAB_PUBLIC_ADDRESS, String(wss), server.cert, server.key];
+      const proxy = startProcess('https 404 peer', process.execPath, args, f('https-404.out'), detached);
+      started.push(proxy);
+      await waitUntilListening(proxy, [{ host: LAB_PUBLIC_ADDRESS, port: wss }], proxy.outputFile);
     }
     if (setup.tlsPort === 'silent-peer' || setup.tlsPort === 'closing-peer') {
       const script = setup.tlsPort === 'silent-peer' ? SILENT_PEER : CLOSING_PEER;

@@ -1,6 +1,7 @@
 // Memoized probes: each fact is gathered at most once per run, however many checks read it
 // (tls.chain, tls.hostname, tls.validity and tls.key share one handshake).
 import type { X509Certificate } from 'node:crypto';
+import type { CaFolder } from '../certs/ca-folder.js';
 import { buildLocalChain } from '../certs/chain.js';
 import { describeCertificate } from '../certs/describe.js';
 import { hostMatches } from '../certs/names.js';
@@ -37,6 +38,8 @@ export interface MqttOptions {
   remotePrefix?: string;
   probePrefix: string;
   wssPort: number;
+  /** --wss-path: the websockets path (default /mqtt). */
+  wssPath?: string;
   plainPort: number;
   /** MQTT login for the cloud's listeners (MQTT and websockets), when they use a password_file. */
   credentials?: { username: string; password?: string };
@@ -85,7 +88,8 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
     return memo.get(key) as Promise<T>;
   };
   const servername = context.servername ?? (/^[\d.]+$|:/.test(context.host) ? undefined : context.host);
-  const caFile = context.ca && { path: context.ca.path, certificates: context.ca.certificates.map(describeCertificate) };
+  const unhashedFiles = context.ca && 'folder' in context.ca ? (context.ca as CaFolder).folder.unhashed : undefined;
+  const caFile = context.ca && { path: context.ca.path, certificates: context.ca.certificates.map(describeCertificate), ...(unhashedFiles?.length ? { unhashedFiles } : {}) };
 
   const resolution = () => once('resolution', () => resolveHost(context.host, context.resolve, context.timeoutMs, signal));
   const tcp = () => once('tcp', async () => connectTcp((await resolution()).addresses[0], context.port, context.timeoutMs, signal));
@@ -234,7 +238,7 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
         const sent = (await mainAttempt()).peerChain ?? [];
         const built = buildLocalChain(leaf, [...intermediates, ...sent], context.ca.certificates);
         const caHasRoot = context.ca.certificates.some((cert) => cert.subject === cert.issuer);
-        facts.chain = { verified: built.ok, problem: built.problem, path: built.path.map(subjectLine), caHasRoot };
+        facts.chain = { verified: built.ok, problem: built.problem, path: built.path.map(subjectLine), caHasRoot, caEmpty: context.ca.certificates.length === 0 };
       }
       return facts;
     });
@@ -258,6 +262,7 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
     caFile,
     timeoutMs: context.timeoutMs,
     credentials: context.mqtt.credentials,
+    wssPath: context.mqtt.wssPath,
     signal,
   });
   const mqttConnect = () => once('mqttConnect', async () => probeMqttConnect(await mqttContext()));

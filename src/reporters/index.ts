@@ -4,10 +4,11 @@ import { renderHtmlSingle } from './html/page.js';
 import { renderHuman, type HumanOptions } from './human.js';
 import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
+import { renderPrometheus } from './prometheus.js';
 import { renderSarif } from './sarif.js';
 
 /** Formats of a live diagnosis; sarif holds its config findings (--config, --bridge-config). */
-export const FORMATS = ['human', 'json', 'junit', 'html', 'sarif', 'github'] as const;
+export const FORMATS = ['human', 'json', 'junit', 'html', 'prometheus', 'sarif', 'github'] as const;
 export type Format = (typeof FORMATS)[number];
 
 /** Formats of `lint`. */
@@ -21,6 +22,8 @@ export function render(report: Report, format: Format, human: HumanOptions): str
       return renderJunit(report);
     case 'html':
       return renderHtmlSingle(report);
+    case 'prometheus':
+      return renderPrometheus(report);
     case 'sarif':
       return renderSarif(report);
     case 'github':

@@ -1,6 +1,6 @@
 // Bad input: exit 2, one clear line, no stack trace, and not a single packet sent.
 import { createPrivateKey } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +24,7 @@ beforeAll(async () => {
   writeFileSync(f('client.key'), client.keyPem, { mode: 0o600 });
   writeFileSync(f('other.key'), other.keyPem, { mode: 0o600 });
   writeFileSync(f('garbage.crt'), 'this is not a certificate\n');
+  mkdirSync(f('empty-ca'));
   writeFileSync(f('truncated.crt'), ca.certPem.slice(0, 120) + '\n-----END CERTIFICATE-----\n');
   const encrypted = createPrivateKey(client.keyPem).export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'secret' });
   writeFileSync(f('encrypted.key'), encrypted, { mode: 0o600 });
@@ -44,7 +45,8 @@ const target = () => ['broker.test', '--port', String(port), '--resolve', 'broke
 describe('usage and input errors', () => {
   it.each([
     ['a missing --ca file', () => ['--ca', f('nope.crt')], /cannot read --ca .*nope\.crt: no such file/],
-    ['an unreadable --ca (a directory)', () => ['--ca', dir], /cannot read --ca .*: it is a directory/],
+    // A folder is a capath now (read as mosquitto_pub --capath reads one): an empty one is the error.
+    ['a --ca folder without certificates', () => ['--ca', f('empty-ca')], /--ca .*empty-ca is a folder without certificates/],
     ['a --ca that is not PEM', () => ['--ca', f('garbage.crt')], /--ca .*garbage\.crt holds no certificate/],
     ['a damaged PEM', () => ['--ca', f('truncated.crt')], /certificate #1 in the file does not parse/],
     ['--cert without --key', () => ['--cert', f('client.crt')], /--cert needs its private key: add --key/],
