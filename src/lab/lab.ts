@@ -295,8 +295,9 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
   if (setup.acl) writeFileSync(server.acl, setup.acl);
   writeFileSync(info.files.bridgeCert, (setup.bridgeIdentity ?? ids.bridge).certPem);
   writePrivate(info.files.bridgeKey, setup.bridgeKeyPem ?? (setup.bridgeIdentity ?? ids.bridge).keyPem);
-  writeFileSync(info.files.cloudConfig, cloudConfig(setup, info, server));
-  writeFileSync(info.files.lampConfig, lampConfig(setup, info));
+  // The configs and lab.json name the key files: like the keys, only this user reads them.
+  writePrivate(info.files.cloudConfig, cloudConfig(setup, info, server));
+  writePrivate(info.files.lampConfig, lampConfig(setup, info));
 
   const started: StartedProcess[] = [];
   const detached = options.detached ?? false;
@@ -339,7 +340,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
   info.pids = started.map((proc) => proc.pid);
   info.lampPid = started.find((proc) => proc.name === 'lamp broker')?.pid;
   if (!detached) cleanUpOnExit(info);
-  writeFileSync(join(dir, STATE_FILE), JSON.stringify(info, null, 2) + '\n');
+  writePrivate(join(dir, STATE_FILE), JSON.stringify(info, null, 2) + '\n');
   return attach(info);
 }
 
