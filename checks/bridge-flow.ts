@@ -1,12 +1,25 @@
 // bridge.inbound (cloud -> lamp) and bridge.outbound (lamp -> cloud): one decision, two directions.
 import type { Outcome } from '../src/engine/types.js';
-import type { BridgeFlowFacts, BridgeStateFacts } from '../src/facts.js';
+import { missingInputReason } from './verdicts/missing-input.js';
+import type { BridgeFlowFacts, BridgeFlowFailure, BridgeStateFacts } from '../src/facts.js';
 import { readBridgeState } from './bridge-status.js';
 import { diagnosisCheck, fail, latency, latencyText, pass, skip, warn } from './define.js';
 
+const LAMP_HINT = 'Check the lamp broker URL and that it listens there (the seed keeps `listener 1883 127.0.0.1`); the lamp\'s log says why it stopped answering (sudo tail /var/log/mosquitto/mosquitto.log).';
+
+function flowFailure(failure: BridgeFlowFailure, evidence: Outcome['evidence']): Outcome {
+  const broker = failure.broker === 'lamp' ? `--local ${failure.url ?? ''}`.trim() : 'the cloud broker';
+  const why = failure.detail ?? failure.outcome ?? 'no reason given';
+  if (failure.stage === 'connect') {
+    const slug = failure.broker === 'lamp' ? 'lamp-connect-failed' : 'cloud-connect-failed';
+    return fail(`cannot connect to ${broker}: ${why}`, failure.broker === 'lamp' ? LAMP_HINT : 'See mqtt.connect.', { ...evidence, outcome: failure.outcome }, slug);
+  }
+  return fail(`${broker} stopped answering during the test: ${why}`, failure.broker === 'lamp' ? LAMP_HINT : 'See mqtt.roundtrip.', evidence, `${failure.broker}-no-answer`);
+}
+
 function decide(flow: BridgeFlowFacts, state: BridgeStateFacts): Outcome {
   const arrow = flow.direction === 'inbound' ? 'cloud -> lamp' : 'lamp -> cloud';
-  if (!flow.configured) return skip(`not checked: ${flow.reason}`);
+  if (!flow.configured) return skip(`not checked: ${missingInputReason(flow.missing, 'prefix')}`);
   const stats = latency(flow.samplesMs);
   const evidence = {
     direction: arrow,
@@ -19,7 +32,7 @@ function decide(flow: BridgeFlowFacts, state: BridgeStateFacts): Outcome {
     arrivedElsewhere: flow.arrivedElsewhere,
     transcript: flow.transcript,
   };
-  if (flow.failure) return fail(flow.failure, flow.failure.includes('--local') ? 'Check the lamp broker URL and that it listens there (the seed keeps `listener 1883 127.0.0.1`).' : 'See mqtt.connect.', evidence);
+  if (flow.failure) return flowFailure(flow.failure, evidence);
   if (flow.arrivedElsewhere) {
     return fail(
       `the probe crossed the bridge but arrived on ${flow.arrivedElsewhere}, not ${flow.to?.replace(/^\w+ /, '')}: the bridge maps another remote prefix`,

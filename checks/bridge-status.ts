@@ -1,4 +1,5 @@
 import type { BridgeStateFacts } from '../src/facts.js';
+import { missingInputReason } from './verdicts/missing-input.js';
 import { diagnosisCheck, fail, pass, skip, warn } from './define.js';
 
 export type BridgeState = 'connected' | 'disconnected' | 'unknown';
@@ -43,7 +44,7 @@ export const bridgeStatus = diagnosisCheck({
   dependsOn: ['mqtt.connect'],
   needs: ['bridgeState'],
   run({ bridgeState }) {
-    if (!bridgeState.configured) return skip(`not checked: ${bridgeState.reason}`, undefined, undefined, 'not-configured');
+    if (!bridgeState.configured) return skip(`not checked: ${missingInputReason(bridgeState.missing, 'lamp')}`, undefined, undefined, 'not-configured');
     const reading = readBridgeState(bridgeState);
     const evidence = {
       state: reading.state,

@@ -33,9 +33,10 @@ export const dnsResolve = diagnosisCheck({
     }
     if (resolution.errorCode === 'ETIMEOUT') {
       return fail(
-        `looking up ${resolution.host} timed out`,
+        `looking up ${resolution.host} timed out: the DNS resolver sent no answer within ${resolution.timeoutMs ?? resolution.elapsedMs} ms`,
         'The DNS resolver does not answer: check /etc/resolv.conf and the network; to test without DNS use --resolve NAME:ADDRESS.',
         { ...evidence, errorCode: resolution.errorCode },
+        'timeout',
       );
     }
     return fail(

@@ -22,10 +22,10 @@ export const mqttRoundtrip = diagnosisCheck({
     };
     const aclHint = `Grant ${username} access in the broker's \`acl_file\`, e.g. \`user ${username}\` then \`topic readwrite ${roundtrip.topic.replace(/roundtrip\/.*$/, '#')}\` (with use_identity_as_username the CN is the user).`;
     if (roundtrip.granted === 128) return fail(`the broker refused the SUBSCRIBE to ${roundtrip.topic} (SUBACK 0x80): an ACL denies reading it`, aclHint, evidence);
-    if (roundtrip.error) return fail(`the round trip broke off: ${roundtrip.error}`, 'Re-run with a longer --timeout; the broker log tells why it dropped the session.', evidence);
+    if (roundtrip.error) return fail(`the round trip broke off: ${roundtrip.error}`, 'Re-run with a longer --timeout; the broker log tells why it dropped the session.', evidence, 'no-answer');
     if (roundtrip.samplesMs.length === 0) {
       return roundtrip.acknowledgedButLost
-        ? fail(`the broker acknowledged the PUBLISH to ${roundtrip.topic} (QoS ${roundtrip.qos}) but never delivered it: an ACL silently drops it`, aclHint, evidence)
+        ? fail(`the broker acknowledged the PUBLISH to ${roundtrip.topic} (QoS ${roundtrip.qos}) but never delivered it: an ACL silently drops it`, aclHint, evidence, 'acknowledged-not-delivered')
         : fail(`a QoS 0 PUBLISH to ${roundtrip.topic} never came back (QoS 0 gets no acknowledgement; an ACL may drop it)`, `${aclHint} Re-run with --qos 1 to see whether the broker accepts it.`, evidence);
     }
     const count = `${roundtrip.samplesMs.length}/${roundtrip.sent}`;

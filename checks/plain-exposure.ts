@@ -1,4 +1,5 @@
 import { diagnosisCheck, fail, pass, skip, warn } from './define.js';
+import { plainMqttDetail } from './verdicts/plain-mqtt.js';
 
 export const plainExposure = diagnosisCheck({
   id: 'plain.exposure',
@@ -7,7 +8,7 @@ export const plainExposure = diagnosisCheck({
   needs: ['plainExposure'],
   run({ plainExposure: facts }) {
     const where = `${facts.address}:${facts.port}`;
-    const evidence = { address: facts.address, port: facts.port, tcp: facts.tcp?.outcome, mqtt: facts.mqtt ? { ...facts.mqtt } : undefined };
+    const evidence = { address: facts.address, port: facts.port, tcp: facts.tcp?.outcome, mqtt: facts.mqtt ? { ...facts.mqtt, detail: plainMqttDetail(facts.mqtt) } : undefined };
     if (facts.indistinguishable) {
       return skip(`the target is 127.0.0.1 itself, where the seed binds port ${facts.port}: from here, inside and outside look alike`, evidence);
     }
@@ -21,6 +22,6 @@ export const plainExposure = diagnosisCheck({
     if (facts.mqtt?.speaksMqtt) {
       return warn(`${where} speaks plain-text MQTT from outside (it refused anonymous access, CONNACK ${facts.mqtt.returnCode}); credentials would cross the network in clear`, fix, evidence);
     }
-    return warn(`something answers on ${where} from outside (${facts.mqtt?.detail ?? 'not MQTT'})`, `Nothing should listen there publicly. ${fix}`, evidence);
+    return warn(`something answers on ${where} from outside (${facts.mqtt ? plainMqttDetail(facts.mqtt) : 'not MQTT'})`, `Nothing should listen there publicly. ${fix}`, evidence);
   },
 });

@@ -19,9 +19,10 @@ export const tcpConnect = diagnosisCheck({
         );
       case 'timeout':
         return fail(
-          `no answer from ${where} within ${tcp.elapsedMs} ms: a firewall or cloud security group drops the traffic`,
+          `${where}: no answer within ${tcp.timeoutMs ?? tcp.elapsedMs} ms: a firewall or cloud security group drops the traffic`,
           `Allow inbound TCP ${port} in the cloud security group and the host firewall (e.g. \`sudo ufw allow ${port}/tcp\`).`,
           evidence,
+          'timeout',
         );
       case 'unreachable':
         return fail(

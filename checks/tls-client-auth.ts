@@ -1,4 +1,5 @@
 import type { Outcome } from '../src/engine/types.js';
+import { clientAuthDetail, handshakeNotThrough } from './verdicts/tls-facts.js';
 import type { ClientCertificateFacts } from '../src/facts.js';
 import { diagnosisCheck, isoDay, skip } from './define.js';
 import { dateFinding, describeDateFinding } from './verdicts/dates.js';
@@ -86,7 +87,7 @@ export const tlsClientAuth = diagnosisCheck({
   dependsOn: ['tcp.connect'],
   needs: ['clientAuth', 'clientCertificate'],
   run({ clientAuth, clientCertificate }, { now, expiryWarnDays, caPath }): Outcome {
-    if (!clientAuth.tested) return skip(`could not test: ${clientAuth.reason}`, undefined, undefined, 'not-tested');
+    if (!clientAuth.tested) return skip(`could not test: ${handshakeNotThrough(clientAuth.handshakeOutcome)}`, undefined, undefined, 'not-tested');
     const without = clientAuth.withoutCertificate;
     const untrusted = clientAuth.withUntrustedCertificate;
     const cert = clientCertificate.certificate;
@@ -121,7 +122,7 @@ export const tlsClientAuth = diagnosisCheck({
     }
     const undecided = [without, untrusted].some((attempt) => attempt?.accepted === null);
     const enforcement = undecided
-      ? `the broker's answer to a missing or untrusted certificate was unclear (${[without, untrusted].map((a) => a?.detail).join('; ')})`
+      ? `the broker's answer to a missing or untrusted certificate was unclear (${[without, untrusted].map((a) => a && clientAuthDetail(a)).join('; ')})`
       : 'the broker refuses clients with no certificate and with an unknown CA\'s certificate';
     const own = cert
       ? `; your certificate CN=${cert.commonName} (the MQTT username under use_identity_as_username) is issued by the CA, clientAuth, valid until ${isoDay(cert.notAfter)}`

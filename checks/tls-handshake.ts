@@ -53,6 +53,13 @@ export const tlsHandshake = diagnosisCheck({
           evidence,
           'timeout',
         );
+      case 'oversized':
+        return fail(
+          `the server's certificate chain is larger than TLS clients accept (${handshake.errorCode}): OpenSSL, and so Mosquitto and its bridges, refuse it`,
+          'The `certfile` should hold the server certificate and its intermediates only (a few KB): rebuild it with `cat lampi_server.crt intermediate.crt > lampi_server-chain.crt`, not a whole CA bundle.',
+          evidence,
+          'oversized-chain',
+        );
       case 'unsupported':
         return { status: 'error', summary: `this machine's TLS library could not offer a usable version (${handshake.errorCode})`, hint: 'Run lampi-doctor with a current Node.js 20+.', evidence };
       default:

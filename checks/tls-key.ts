@@ -1,4 +1,5 @@
 import type { CertificateInfo } from '../src/facts.js';
+import { chainUnavailableReason } from './verdicts/tls-facts.js';
 import { diagnosisCheck, fail, pass, skip } from './define.js';
 
 const WEAK_HASHES = new Set(['SHA-1', 'MD5', 'MD2']);
@@ -25,7 +26,7 @@ export const tlsKey = diagnosisCheck({
   dependsOn: ['tcp.connect'],
   needs: ['serverChain'],
   run({ serverChain }) {
-    if (!serverChain.available) return skip(`could not see the server's certificate: ${serverChain.reason}`);
+    if (!serverChain.available) return skip(`could not see the server's certificate: ${chainUnavailableReason(serverChain.unavailable)}`);
     const certs = serverChain.certificates;
     const rows = certs.map((cert) => ({
       subject: cert.subject,

@@ -1,4 +1,5 @@
 import { tlsVersionMeaning } from '../src/config/mosquitto-versions.js';
+import { handshakeNotThrough, versionDetail } from './verdicts/tls-facts.js';
 import { diagnosisCheck, fail, pass, skip, versionLabel, warn } from './define.js';
 
 const LEGACY = new Set(['TLSv1', 'TLSv1.1']);
@@ -9,7 +10,7 @@ export const tlsVersion = diagnosisCheck({
   dependsOn: ['tcp.connect'],
   needs: ['protocolSupport'],
   run({ protocolSupport }, { mosquitto }) {
-    if (!protocolSupport.tested) return skip(`could not test: ${protocolSupport.reason}`);
+    if (!protocolSupport.tested) return skip(`could not test: ${handshakeNotThrough(protocolSupport.handshakeOutcome)}`);
     const list = (result: string) =>
       protocolSupport.versions.filter((probe) => probe.result === result).map((probe) => versionLabel(probe.version));
     const accepted = list('accepted');
@@ -17,7 +18,7 @@ export const tlsVersion = diagnosisCheck({
     const untested = list('untested');
     const evidence = {
       negotiated: protocolSupport.negotiated,
-      versions: protocolSupport.versions.map((probe) => ({ ...probe })),
+      versions: protocolSupport.versions.map((probe) => ({ version: probe.version, result: probe.result, detail: versionDetail(probe) })),
     };
     const tail = [
       `accepts ${accepted.join(', ') || 'none'}`,

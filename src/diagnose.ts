@@ -80,9 +80,8 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
   // One signal for the whole run: the caller's, and the run's own end, which sweeps away anything a
   // probe still holds (a check that hit its safety deadline, a session some peer never let go of).
   const run = new AbortController();
-  // Every probe, socket and session listens on it: far more than Node's default of 10 before it warns
-  // (a warning on stderr that the report's reader takes for a problem).
-  setMaxListeners(256, run.signal);
+  // Every step in flight listens to the run's signal: dozens at once is normal, not a leak.
+  setMaxListeners(0, run.signal);
   const unlink = linkAbort(options.signal, run);
   const monitor = new LoadMonitor().start();
   try {
@@ -133,6 +132,7 @@ async function diagnoseWith(
     deadlineMs: context.timeoutMs * 3 + 2000,
     hooks: options.hooks,
     signal: run.signal,
+    lagSince: (from) => run.monitor.lagBetween(from, performance.now()),
   });
   const joined = options.config || options.bridgeConfig ? joinConfig(results, options, context) : results;
   // Only what the checks gathered: `--only dns.resolve` must not open a TCP connection for the header.

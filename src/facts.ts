@@ -30,10 +30,20 @@ export interface ChainEntry extends CertificateInfo {
   inCaFile: boolean;
 }
 
+/** Why the chain could not be seen: what the handshake that should have shown it did. */
+export interface ChainUnavailable {
+  cause: TlsOutcome;
+  /** The alert's name (OpenSSL's words), for cause `alert`. */
+  alert?: string;
+  errorCode?: string;
+  /** The TLS library's own message, quoted as evidence. */
+  message?: string;
+}
+
 export interface ServerChainFacts {
   available: boolean;
   /** Why the chain could not be seen (when not available). */
-  reason?: string;
+  unavailable?: ChainUnavailable;
   /** Leaf first, as the verifier assembled it from what the server sent and --ca. */
   certificates: ChainEntry[];
   /** OpenSSL's verification error against the trust store, undefined when the chain verified. */
@@ -52,12 +62,18 @@ export type TlsVersionName = 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
 export interface VersionProbe {
   version: TlsVersionName;
   result: 'accepted' | 'refused' | 'untested';
-  detail: string;
+  outcome: TlsOutcome;
+  handshakeCompleted: boolean;
+  cipher?: string;
+  /** The alert's name, when the server answered with one. */
+  alert?: string;
+  message?: string;
 }
 
 export interface ProtocolSupportFacts {
   tested: boolean;
-  reason?: string;
+  /** When not tested: how the main handshake ended. */
+  handshakeOutcome?: TlsOutcome;
   negotiated?: string;
   versions: VersionProbe[];
 }
@@ -67,12 +83,16 @@ export interface ClientAuthAttempt {
   accepted: boolean | null;
   outcome: TlsOutcome;
   protocol?: string;
-  detail: string;
+  alert?: string;
+  message?: string;
+  /** The handshake completed, then the server refused the session (checked with an MQTT CONNECT). */
+  refusedAfterHandshake?: boolean;
 }
 
 export interface ClientAuthFacts {
   tested: boolean;
-  reason?: string;
+  /** When not tested: how the main handshake ended. */
+  handshakeOutcome?: TlsOutcome;
   withoutCertificate?: ClientAuthAttempt;
   withUntrustedCertificate?: ClientAuthAttempt;
 }
@@ -128,8 +148,10 @@ export interface LatencyFacts {
 }
 
 export interface MqttConnectFacts {
-  outcome: 'connected' | 'refused' | 'tls-alert' | 'tls-error' | 'closed' | 'timeout' | 'error';
+  outcome: 'connected' | 'refused' | 'tls-alert' | 'tls-error' | 'closed' | 'timeout' | 'protocol-error' | 'error';
   clientId: string;
+  /** The limit the CONNECT ran under. */
+  timeoutMs?: number;
   protocolVersion: 4 | 5;
   returnCode?: number;
   alert?: TlsAlert;
@@ -151,10 +173,13 @@ export interface RoundtripFacts extends LatencyFacts {
   transcript: string[];
 }
 
+/** The flag a bridge test needed and did not get. */
+export type MissingBridgeInput = 'local' | 'device-id';
+
 export interface BridgeStateFacts {
   /** Whether we know where to look (device id or bridge config given). */
   configured: boolean;
-  reason?: string;
+  missing?: MissingBridgeInput;
   deviceId?: string;
   bridgeClientId?: string;
   /** The retained state topic we expect, as the seed's mapping puts it on the cloud. */
@@ -172,7 +197,7 @@ export interface BridgeStateFacts {
 export interface BridgeFlowFacts extends LatencyFacts {
   direction: 'inbound' | 'outbound';
   configured: boolean;
-  reason?: string;
+  missing?: MissingBridgeInput;
   /** Topic published to, and topic (and broker) where it should arrive. */
   from?: string;
   to?: string;
@@ -180,8 +205,20 @@ export interface BridgeFlowFacts extends LatencyFacts {
   arrivedElsewhere?: string;
   /** The bridge line that carries the probes, to suggest when it is missing. */
   mappingLine?: string;
-  failure?: string;
+  failure?: BridgeFlowFailure;
   transcript: string[];
+}
+
+/** Why a flow could not be measured: which broker, at which step, and what it did. */
+export interface BridgeFlowFailure {
+  broker: 'cloud' | 'lamp';
+  stage: 'connect' | 'exchange';
+  /** For connect: the session's outcome (timeout, refused, closed, protocol-error, ...). */
+  outcome?: MqttConnectFacts['outcome'];
+  /** The URL of --local, for a lamp failure. */
+  url?: string;
+  /** The client library's own words (an error message or packet step), quoted as evidence. */
+  detail?: string;
 }
 
 export interface WssFacts {

@@ -1,9 +1,11 @@
 // Turns command-line values into a probe context, or a UsageError: all of it before any traffic.
 import { isIP } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { isFolder, readCaFolder } from './certs/ca-folder.js';
 import { keyMatchesCertificate, readCertificateFile, readKeyFile } from './certs/pem.js';
 import { UsageError } from './engine/types.js';
 import { bridgeConnections, readConf } from './config/mosquitto-conf.js';
+import { BridgeIdentities, SESSION_ROLES, sessionClientId } from './probes/client-ids.js';
 import type { MqttOptions, ProbeContext } from './probes/fact-source.js';
 
 export const DEFAULT_TLS_PORT = 8883;
@@ -13,8 +15,11 @@ export const DEFAULT_WSS_PORT = 50002;
 export const DEFAULT_PLAIN_PORT = 1883;
 export const DEFAULT_SAMPLES = 10;
 export const DEFAULT_PROBE_PREFIX = 'lampi-doctor/';
-/** Students graded at once: each diagnosis mostly waits on the network, so a laptop takes many. */
-export const DEFAULT_CONCURRENCY = 16;
+/**
+ * Students graded at once, from the CPU count: a diagnosis mostly waits on the network, but its TLS
+ * handshakes run on our one event loop, and 16 at once on 2 cores starved it into false timeouts.
+ */
+export const DEFAULT_CONCURRENCY = Math.max(2, availableParallelism() * 4);
 
 export interface DiagnoseInput {
   target: string;
@@ -148,10 +153,13 @@ function mqttOptions(input: DiagnoseInput): MqttOptions {
   const bridge = bridgeFacts(input);
   if (input.clientId !== undefined) {
     if (!input.clientId || input.clientId.length > 65535) throw new UsageError('--client-id must not be empty');
-    if (bridge.bridgeClientId && input.clientId === bridge.bridgeClientId) {
-      throw new UsageError(
-        `--client-id ${input.clientId} is the bridge's remote_clientid: the broker would disconnect the lamp's bridge to let it in. Leave --client-id out (a unique lampi-doctor-<random> id is used).`,
-      );
+    // A prefix: each of the tool's sessions extends it (<prefix>-connect, <prefix>-rt, ...).
+    const known = new BridgeIdentities().add(bridge.bridgeClientId);
+    const clash = [input.clientId, ...SESSION_ROLES.map((role) => sessionClientId(input.clientId, role))].find((id) => known.clashes(id));
+    if (clash) {
+      const reason = bridge.bridgeClientId && clash.toLowerCase() === bridge.bridgeClientId.toLowerCase() ? "the bridge's remote_clientid" : "a bridge's client id by the <device-id>_broker convention";
+      const what = clash === input.clientId ? `--client-id ${clash} is ${reason}` : `--client-id ${input.clientId} would make the session id ${clash}, ${reason}`;
+      throw new UsageError(`${what}: the broker would disconnect the lamp's bridge to let it in. Leave --client-id out (a unique lampi-doctor-<random> id is used), or give another prefix.`);
     }
   }
   return {

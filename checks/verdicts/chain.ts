@@ -3,6 +3,7 @@
 // expired leaf masks an unknown CA; SECLEVEL=0 lets SHA-1 through; 'UNSPECIFIED' for a non-CA issuer)
 // are found from the certificates themselves, and each is named with the code s_client would print.
 import type { Outcome } from '../../src/engine/types.js';
+import { chainUnavailableReason } from './tls-facts.js';
 import type { ChainEntry, ServerChainFacts } from '../../src/facts.js';
 import { fail, pass, skip } from '../define.js';
 import { usableAsServer } from './purpose.js';
@@ -174,7 +175,7 @@ function purposeFault(leaf: ChainEntry): Fault {
 }
 
 export function chainVerdict(serverChain: ServerChainFacts, caPath: string | undefined): Outcome {
-  if (!serverChain.available) return skip(`could not see the server's certificate: ${serverChain.reason}`, undefined, undefined, 'not-seen');
+  if (!serverChain.available) return skip(`could not see the server's certificate: ${chainUnavailableReason(serverChain.unavailable)}`, undefined, undefined, 'not-seen');
   const certs = serverChain.certificates;
   const trust = serverChain.trustStore === 'ca-file' ? `--ca ${caPath ?? ''}`.trim() : 'the system trust store';
   const noCaHint = serverChain.trustStore === 'system' ? ' You gave no --ca: pass the private CA, e.g. --ca lampi_ca.crt.' : '';

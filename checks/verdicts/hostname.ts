@@ -2,6 +2,7 @@
 // Shared by tls.hostname and wss.handshake. Fixes are given for the seeds' flow, where the CSR is
 // signed with `openssl x509 -req -extfile`, which drops extensions requested with -addext.
 import { isIP } from 'node:net';
+import { chainUnavailableReason } from './tls-facts.js';
 import { dnsNameMatches, hostMatches } from '../../src/certs/names.js';
 import type { Outcome } from '../../src/engine/types.js';
 import type { ServerChainFacts } from '../../src/facts.js';
@@ -29,7 +30,7 @@ export const IP_TARGET_WARNINGS =
   'Seed 000: name the broker by its FQDN, not an address (an address changes, an FQDN can move with it). Seed 001: the ESP8266\'s TLS library cannot validate an IP address, so a lamp\'s ESP8266 will not connect to it whatever the certificate lists.';
 
 export function hostnameVerdict(serverChain: ServerChainFacts, host: string): Outcome {
-  if (!serverChain.available) return skip(`could not see the server's certificate: ${serverChain.reason}`, undefined, undefined, 'not-seen');
+  if (!serverChain.available) return skip(`could not see the server's certificate: ${chainUnavailableReason(serverChain.unavailable)}`, undefined, undefined, 'not-seen');
   const leaf = serverChain.certificates[0];
   const san = [...leaf.dnsNames.map((name) => `DNS:${name}`), ...leaf.ipAddresses.map((ip) => `IP:${ip}`)];
   const evidence = { host, subjectAltName: san, commonName: leaf.commonName ?? null, opensslVerifyCode: 0 };

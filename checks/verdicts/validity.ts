@@ -1,11 +1,12 @@
 // The dates of the server's chain, shared by tls.validity and wss.handshake.
 import type { Outcome } from '../../src/engine/types.js';
+import { chainUnavailableReason } from './tls-facts.js';
 import type { ServerChainFacts } from '../../src/facts.js';
 import { DAY_MS, fail, isoDay, pass, skip, warn } from '../define.js';
 import { dateFinding, describeDateFinding } from './dates.js';
 
 export function validityVerdict(serverChain: ServerChainFacts, now: Date, expiryWarnDays: number): Outcome {
-    if (!serverChain.available) return skip(`could not see the server's certificate: ${serverChain.reason}`, undefined, undefined, 'not-seen');
+    if (!serverChain.available) return skip(`could not see the server's certificate: ${chainUnavailableReason(serverChain.unavailable)}`, undefined, undefined, 'not-seen');
     const certs = serverChain.certificates;
     const findings = certs.flatMap((cert) => dateFinding(cert, now, expiryWarnDays) ?? []);
     const evidence = {

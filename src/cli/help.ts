@@ -7,10 +7,12 @@ export const EXIT_ENVIRONMENT = 3;
 
 /** Every exit code the tool returns, and when: printed in help, used by the code. */
 export const EXIT_CODES: readonly { code: number; meaning: string }[] = [
-  { code: EXIT_OK, meaning: 'nothing failed (under --fail-on warn: nothing warned either)' },
-  { code: EXIT_FINDINGS, meaning: 'a check failed or errored (or warned, under --fail-on warn)' },
+  { code: EXIT_OK, meaning: 'nothing failed (under --fail-on warn: nothing warned either); grade: every student was graded' },
+  { code: EXIT_FINDINGS, meaning: 'a check failed or errored (or warned, under --fail-on warn); grade: only under --fail-on LEVEL' },
   { code: EXIT_USAGE, meaning: 'usage or input error: nothing was sent on the network' },
   { code: EXIT_ENVIRONMENT, meaning: 'the environment broke: the lab could not start, or an internal error' },
+  { code: 130, meaning: 'interrupted (Ctrl-C); grade --output keeps the students finished so far' },
+  { code: 143, meaning: 'terminated (SIGTERM); likewise' },
 ];
 
 /** One line per report format; every format a command accepts must be here (help is built from it). */

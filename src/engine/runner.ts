@@ -23,6 +23,8 @@ export interface RunOptions<F, S> {
   hooks?: RunHooks;
   /** The run's cancellation: a check still running when it fires is an `error` at once. */
   signal?: AbortSignal;
+  /** Event-loop time lost since a moment (performance.now()): the safety net stretches by our own starvation. */
+  lagSince?(from: number): number;
 }
 
 const OK_FOR_DEPENDENTS = new Set(['pass', 'warn']);
@@ -57,7 +59,7 @@ export async function runChecks<F, S>(options: RunOptions<F, S>): Promise<CheckR
     }
     hooks?.onStart?.(check);
     const began = performance.now();
-    const decided = await withDeadline(decide(check, facts, settings), deadlineMs, check.id, signal);
+    const decided = await withDeadline(decide(check, facts, settings), deadlineMs, check.id, signal, options.lagSince);
     const { code, ...outcome } = blamesUs(decided, check.needs.map((key) => facts.starved?.(key) ?? 0));
     const result: CheckResult = {
       id: check.id,
@@ -88,20 +90,29 @@ async function decide<F, S>(check: Check<F, S, keyof F>, facts: FactSource<F>, s
   }
 }
 
-/** A verdict against the peer that rests on a timeout we caused (our event loop was starved) is no verdict. */
+const OVERLOADED_HINT = (lagMs: number) =>
+  `lampi-doctor itself was starved of CPU for ${lagMs} ms while waiting for an answer, so a timeout says nothing about the broker: re-run on a less busy machine, with a longer --timeout, or (grade) a lower --concurrency.`;
+
+/** Verdicts that rest on a wait: every timeout names itself ("no answer within N ms", "timed out"). */
+const TIMEOUT_VERDICT = /within \d+ ms|timed out|no answer|never answered|sent no /i;
+
+/**
+ * A verdict against the peer that rests on a timeout we caused (our event loop was starved while a step
+ * behind it waited) is no verdict. Verdicts on what did arrive (an expired certificate) stand.
+ */
 function blamesUs(outcome: Outcome, starvedMs: number[]): Outcome {
   const lagMs = Math.max(0, ...starvedMs);
-  if (lagMs === 0 || (outcome.status !== 'fail' && outcome.status !== 'warn')) return outcome;
+  if (lagMs === 0 || (outcome.status !== 'fail' && outcome.status !== 'warn') || !TIMEOUT_VERDICT.test(outcome.summary)) return outcome;
   return {
     status: 'error',
     summary: 'could not test: this machine was overloaded',
     code: 'overloaded',
-    hint: `lampi-doctor itself was starved of CPU for ${lagMs} ms while waiting for an answer, so a timeout says nothing about the broker: re-run on a less busy machine, with a longer --timeout, or (grade) a lower --concurrency.`,
+    hint: OVERLOADED_HINT(lagMs),
     evidence: { ...outcome.evidence, eventLoopLagMs: lagMs, wouldHaveBeen: outcome.status, wouldHaveSaid: outcome.summary },
   };
 }
 
-function withDeadline(work: Promise<Outcome>, deadlineMs: number, id: string, signal?: AbortSignal): Promise<Outcome> {
+function withDeadline(work: Promise<Outcome>, deadlineMs: number, id: string, signal?: AbortSignal, lagSince?: (from: number) => number): Promise<Outcome> {
   let timer: NodeJS.Timeout | undefined;
   let unlink = () => undefined as void;
   const deadline = new Promise<Outcome>((resolve) => {
@@ -115,16 +126,28 @@ function withDeadline(work: Promise<Outcome>, deadlineMs: number, id: string, si
     if (signal?.aborted) cancelled();
     signal?.addEventListener('abort', cancelled, { once: true });
     unlink = () => signal?.removeEventListener('abort', cancelled);
-    timer = setTimeout(
-      () =>
-        resolve({
-          status: 'error',
-          summary: `${id} did not finish within ${deadlineMs} ms`,
-          code: 'deadline',
-          hint: 'A probe outlived its own timeout: raise --timeout if the network is slow, or report it.',
-        }),
-      deadlineMs,
-    );
+    const began = performance.now();
+    let extensions = 0;
+    const fire = () => {
+      // Probes extend their own steps by the time this process was starved; the net does the same.
+      const lagMs = lagSince?.(began) ?? 0;
+      if (lagMs >= deadlineMs / 4 && extensions < 3) {
+        extensions += 1;
+        timer = setTimeout(fire, Math.min(lagMs, deadlineMs));
+        return;
+      }
+      resolve(
+        lagMs >= deadlineMs / 4
+          ? { status: 'error', summary: 'could not test: this machine was overloaded', code: 'overloaded', hint: OVERLOADED_HINT(lagMs), evidence: { eventLoopLagMs: lagMs } }
+          : {
+              status: 'error',
+              summary: `${id} did not finish within ${deadlineMs} ms`,
+              code: 'deadline',
+              hint: 'A probe outlived its own timeout: raise --timeout if the network is slow, or report it.',
+            },
+      );
+    };
+    timer = setTimeout(fire, deadlineMs);
   });
   return Promise.race([work, deadline]).finally(() => {
     clearTimeout(timer);

@@ -21,12 +21,24 @@ export function startStep(parent: AbortSignal | undefined, timeoutMs: number): S
   let timedOut = false;
   const began = performance.now();
   const scope = stepScope.getStore();
-  const timer = setTimeout(() => {
+  // The limit counts time this process could listen: a timer that fires after our own event loop
+  // was starved gets one extension (an answer may sit unread in a socket buffer); if the loop is
+  // starved through that too, the timeout is noted as ours, not the peer's.
+  let extendedAt: number | undefined;
+  const fire = () => {
+    const now = performance.now();
+    if (scope && extendedAt === undefined && scope.monitor.starvedSince(began, timeoutMs)) {
+      extendedAt = now;
+      timer = setTimeout(fire, Math.min(Math.max(scope.monitor.lagBetween(began, now), 50), timeoutMs));
+      return;
+    }
+    if (scope && extendedAt !== undefined && scope.monitor.starvedSince(extendedAt, now - extendedAt)) {
+      scope.noteStarved(scope.facts, scope.monitor.lagBetween(began, now));
+    }
     timedOut = true;
-    // A timeout while this process itself was starved says nothing about the peer: note it.
-    if (scope?.monitor.starvedSince(began, timeoutMs)) scope.noteStarved(scope.facts, scope.monitor.lagBetween(began, performance.now()));
     controller.abort(new Cancelled(`no answer within ${timeoutMs} ms`));
-  }, timeoutMs);
+  };
+  let timer = setTimeout(fire, timeoutMs);
   const fromParent = () => controller.abort(parent?.reason ?? new Cancelled('cancelled'));
   if (parent?.aborted) fromParent();
   else parent?.addEventListener('abort', fromParent, { once: true });

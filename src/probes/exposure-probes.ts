@@ -6,7 +6,8 @@ import type { PlainExposureFacts, ServerChainFacts, WssConnectFacts, WssFacts } 
 import { describeCertificate } from '../certs/describe.js';
 import { MqttSession } from './mqtt-session.js';
 import { connectTcp } from './network.js';
-import { diagnosticClientId, sniffPlainMqtt } from './plain-mqtt.js';
+import { sessionClientId, type BridgeIdentities } from './client-ids.js';
+import { sniffPlainMqtt } from './plain-mqtt.js';
 import { startStep } from './deadline.js';
 import { attemptTls } from './tls-attempt.js';
 
@@ -73,9 +74,9 @@ function tryUpgrade(ctx: EndpointContext, port: number): Promise<{ status?: numb
 
 export async function probeWss(ctx: EndpointContext, port: number): Promise<WssFacts> {
   const tcp = await connectTcp(ctx.address, port, ctx.timeoutMs, ctx.signal);
-  const unavailable = (reason: string): ServerChainFacts => ({ available: false, reason, certificates: [], trustStore: ctx.ca ? 'ca-file' : 'system', caFile: ctx.caFile });
+  const unavailable = (why: ServerChainFacts['unavailable']): ServerChainFacts => ({ available: false, unavailable: why, certificates: [], trustStore: ctx.ca ? 'ca-file' : 'system', caFile: ctx.caFile });
   if (tcp.outcome !== 'connected') {
-    return { port, tcp, chain: unavailable('the port does not accept connections'), handshakeOutcome: 'no-connection' };
+    return { port, tcp, chain: unavailable({ cause: 'no-connection', errorCode: tcp.errorCode }), handshakeOutcome: 'no-connection' };
   }
   // Like a browser: no client certificate. The upgrade verifies the certificate itself (nothing is sent
   // if it fails), so it runs alongside the look at the chain: websockets round trips are slow.
@@ -87,7 +88,7 @@ export async function probeWss(ctx: EndpointContext, port: number): Promise<WssF
     return {
       port,
       tcp,
-      chain: unavailable(`the TLS handshake did not complete (${attempt.alert?.description ?? attempt.message ?? attempt.outcome})`),
+      chain: unavailable({ cause: attempt.outcome, alert: attempt.alert?.description, errorCode: attempt.errorCode, message: attempt.message }),
       handshakeOutcome: attempt.outcome,
       handshakeDetail: attempt.alert?.description ?? attempt.message,
     };
@@ -112,9 +113,9 @@ export async function probeWss(ctx: EndpointContext, port: number): Promise<WssF
   };
 }
 
-export async function probeWssConnect(ctx: EndpointContext, port: number, version: 4 | 5, wss: WssFacts): Promise<WssConnectFacts> {
+export async function probeWssConnect(ctx: EndpointContext, port: number, version: 4 | 5, wss: WssFacts, clientPrefix?: string, bridges?: BridgeIdentities): Promise<WssConnectFacts> {
   if (wss.upgradeStatus !== 101) return { tried: false, reason: 'the websocket upgrade did not succeed' };
-  const clientId = diagnosticClientId();
+  const clientId = sessionClientId(clientPrefix, 'wss');
   const transcript: string[] = [];
   const url = `wss://${ctx.address?.includes(':') ? `[${ctx.address}]` : ctx.address}:${port}${ctx.wssPath ?? '/mqtt'}`;
   const { session, result } = await MqttSession.open({
@@ -127,6 +128,7 @@ export async function probeWssConnect(ctx: EndpointContext, port: number, versio
     credentials: ctx.credentials,
     transcript,
     signal: ctx.signal,
+    bridges,
   });
   await session?.close();
   return { tried: true, connect: { ...result, clientId, protocolVersion: version, transcript } };

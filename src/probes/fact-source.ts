@@ -20,6 +20,7 @@ import type {
   VersionProbe,
 } from '../facts.js';
 import { stepScope, type LoadMonitor } from './load.js';
+import { BridgeIdentities } from './client-ids.js';
 import { THROWAWAY_CERT_PEM, THROWAWAY_KEY_PEM } from './throwaway-identity.js';
 import { connectTcp, resolveHost } from './network.js';
 import { sniffPlainMqtt } from './plain-mqtt.js';
@@ -77,6 +78,7 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
   const memo = new Map<string, Promise<unknown>>();
   const starvedLag = new Map<string, number>();
   const { signal, monitor } = context;
+  const bridges = new BridgeIdentities().add(context.mqtt.bridgeClientId).add(context.mqtt.deviceId && `${context.mqtt.deviceId}_broker`);
   const noteStarved = (facts: string[], lagMs: number) => {
     for (const fact of facts) starvedLag.set(fact, Math.max(lagMs, starvedLag.get(fact) ?? 0));
   };
@@ -146,7 +148,7 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
         if (look.handshakeCompleted) seen = look;
       }
       if (!seen.handshakeCompleted || !seen.peerChain?.length) {
-        return { available: false, reason: chainUnavailableReason(seen), certificates: [], trustStore, caFile };
+        return { available: false, unavailable: { cause: seen.outcome, alert: seen.alert?.description, errorCode: seen.errorCode, message: seen.message }, certificates: [], trustStore, caFile };
       }
       const anchors = new Set(context.ca?.certificates.map((cert) => cert.fingerprint256) ?? []);
       const [leaf, ...sent] = seen.peerChain;
@@ -169,7 +171,7 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
     once('protocolSupport', async (): Promise<ProtocolSupportFacts> => {
       const main = await handshake();
       if (!SPEAKS_TLS.has(main.outcome)) {
-        return { tested: false, reason: `the TLS handshake did not get through (${main.outcome})`, versions: [] };
+        return { tested: false, handshakeOutcome: main.outcome, versions: [] };
       }
       const versions = await Promise.all(
         VERSIONS.map(async (version): Promise<VersionProbe> => {
@@ -189,7 +191,7 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
     once('clientAuth', async (): Promise<ClientAuthFacts> => {
       const main = await handshake();
       if (!SPEAKS_TLS.has(main.outcome)) {
-        return { tested: false, reason: `the TLS handshake did not get through (${main.outcome})` };
+        return { tested: false, handshakeOutcome: main.outcome };
       }
       const throwaway = await throwawayClientIdentity();
       // A server that checks certificates after the handshake (node:tls with rejectUnauthorized, as
@@ -197,10 +199,10 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
       const confirm = async (seen: ClientAuthAttempt, identity: { cert?: string; key?: string }): Promise<ClientAuthAttempt> => {
         if (seen.accepted !== true) return seen;
         const ctx = await mqttContext();
-        const { session, facts } = await openCloud({ ...ctx, tls: { ...ctx.tls, cert: identity.cert, key: identity.key } });
+        const { session, facts } = await openCloud({ ...ctx, tls: { ...ctx.tls, cert: identity.cert, key: identity.key } }, identity.cert ? 'auth-untrusted' : 'auth-none');
         await session?.close();
         if (facts.outcome !== 'closed' && facts.outcome !== 'tls-alert') return seen;
-        return { ...seen, accepted: false, detail: `refused after the handshake: ${facts.alert?.description ?? 'the server closed the session before CONNACK'}` };
+        return { ...seen, accepted: false, refusedAfterHandshake: true, alert: facts.alert?.description };
       };
       const untrusted = { cert: throwaway.certPem, key: throwaway.keyPem };
       const [withoutCertificate, withUntrustedCertificate] = await Promise.all([
@@ -252,6 +254,7 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
       tls: { servername, ca: context.ca?.pem, cert: context.client?.cert.pem, key: context.client?.key.pem },
       timeoutMs: context.timeoutMs,
       signal,
+      bridges,
     };
   };
   // The websockets and plain ports are asked directly: they do not wait on the TLS port's TCP answer.
@@ -276,7 +279,7 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
       const [facts, chain] = await Promise.all([probeWss(await endpoint(), context.mqtt.wssPort), serverChain()]);
       return { ...facts, mqttLeafFingerprint: chain.certificates[0]?.fingerprint256 };
     });
-  const wssConnect = () => once('wssConnect', async () => probeWssConnect(await endpoint(), context.mqtt.wssPort, context.mqtt.version, await wss()));
+  const wssConnect = () => once('wssConnect', async () => probeWssConnect(await endpoint(), context.mqtt.wssPort, context.mqtt.version, await wss(), context.mqtt.clientId, bridges));
   const plainExposure = () =>
     once('plainExposure', async () => probePlainExposure((await resolution()).addresses[0], context.mqtt.plainPort, context.timeoutMs, signal));
 
@@ -309,33 +312,20 @@ function subjectLine(cert: X509Certificate): string {
   return describeCertificate(cert).subject;
 }
 
-function chainUnavailableReason(seen: TlsAttempt): string {
-  if (seen.outcome === 'alert') return `the server ended the handshake with "${seen.alert?.description}" before showing its certificate`;
-  if (seen.outcome === 'timeout') return 'the server never answered the TLS handshake';
-  if (seen.outcome === 'closed') return 'the server closed the connection before showing a certificate';
-  if (seen.outcome === 'not-tls') return 'the server does not speak TLS on this port';
-  return `the handshake failed (${seen.errorCode ?? seen.outcome})`;
-}
-
 function versionVerdict(probe: TlsAttempt): Omit<VersionProbe, 'version'> {
-  if (probe.handshakeCompleted) return { result: 'accepted', detail: `handshake completed (${probe.cipher})` };
-  if (probe.outcome === 'alert' && probe.alert?.number !== undefined && CERTIFICATE_ALERTS.has(probe.alert.number)) {
-    // The server got as far as judging certificates, so it accepted the version.
-    return { result: 'accepted', detail: `version accepted (then: ${probe.alert.description})` };
-  }
-  if (probe.outcome === 'unsupported') return { result: 'untested', detail: 'this machine\'s TLS library cannot offer it' };
-  if (probe.outcome === 'alert' || probe.outcome === 'closed' || probe.outcome === 'not-tls') {
-    return { result: 'refused', detail: probe.alert?.description ?? probe.message ?? probe.outcome };
-  }
-  return { result: 'untested', detail: probe.message ?? probe.outcome };
+  const facts = { outcome: probe.outcome, handshakeCompleted: probe.handshakeCompleted, cipher: probe.cipher, alert: probe.alert?.description, message: probe.message };
+  if (probe.handshakeCompleted) return { result: 'accepted', ...facts };
+  // The server got as far as judging certificates, so it accepted the version.
+  if (probe.outcome === 'alert' && probe.alert?.number !== undefined && CERTIFICATE_ALERTS.has(probe.alert.number)) return { result: 'accepted', ...facts };
+  if (probe.outcome === 'alert' || probe.outcome === 'closed' || probe.outcome === 'not-tls') return { result: 'refused', ...facts };
+  return { result: 'untested', ...facts };
 }
 
 function clientAuthVerdict(probe: TlsAttempt): ClientAuthAttempt {
-  const base = { outcome: probe.outcome, protocol: probe.protocol };
-  if (probe.outcome === 'accepted') return { ...base, accepted: true, detail: `handshake accepted (${probe.protocol})` };
-  if (probe.outcome === 'alert') return { ...base, accepted: false, detail: `refused: ${probe.alert?.description}` };
-  if (probe.outcome === 'closed') return { ...base, accepted: false, detail: 'refused: the server closed the connection' };
-  return { ...base, accepted: null, detail: probe.message ?? probe.outcome };
+  const base = { outcome: probe.outcome, protocol: probe.protocol, alert: probe.alert?.description, message: probe.message };
+  if (probe.outcome === 'accepted') return { ...base, accepted: true };
+  if (probe.outcome === 'alert' || probe.outcome === 'closed') return { ...base, accepted: false };
+  return { ...base, accepted: null };
 }
 
 /** The same pre-made identity for every run and every student (see throwaway-identity.ts). */

@@ -7,6 +7,8 @@ const TICK_MS = 20;
 /** How much of a step's time the loop may lose before its timeout says more about us than the peer. */
 const STARVED_SHARE = 0.25;
 const KEEP_MS = 10 * 60_000;
+/** Late ticks below this are scheduler jitter (a busy but responsive machine), not starvation. */
+const STALL_MS = 30;
 
 export class LoadMonitor {
   private readonly lags: { at: number; lagMs: number }[] = [];
@@ -19,7 +21,7 @@ export class LoadMonitor {
       const now = performance.now();
       const lagMs = Math.max(0, now - this.expected);
       this.expected = now + TICK_MS;
-      if (lagMs >= 1) this.lags.push({ at: now, lagMs });
+      if (lagMs >= STALL_MS) this.lags.push({ at: now, lagMs });
       while (this.lags.length && this.lags[0].at < now - KEEP_MS) this.lags.shift();
     }, TICK_MS);
     return this;
@@ -38,7 +40,7 @@ export class LoadMonitor {
     for (const { at, lagMs } of this.lags) if (at > from && at <= to + TICK_MS) total += Math.min(lagMs, at - from);
     // Lag still accumulating (the timer has not fired yet because the loop is blocked right now).
     const pending = performance.now() - this.expected;
-    if (this.timer && pending > 0) total += pending;
+    if (this.timer && pending >= STALL_MS) total += pending;
     return Math.round(total);
   }
 

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type { BridgeFlowFacts, BridgeStateFacts, LatencyFacts, MqttConnectFacts, RoundtripFacts } from '../facts.js';
 import { MqttSession, withTimeout, type ConnectResult } from './mqtt-session.js';
-import { diagnosticClientId } from './plain-mqtt.js';
+import { BridgeIdentities, sessionClientId, type SessionRole } from './client-ids.js';
 
 export interface MqttProbeContext {
   /** mqtts://address:port, with TLS options that verify the server as the host name. */
@@ -26,6 +26,8 @@ export interface MqttProbeContext {
   credentials?: { username: string; password?: string };
   /** The run's cancellation, handed to every session. */
   signal?: AbortSignal;
+  /** Bridge identities known up front and learned from the cloud's state topics. */
+  bridges?: BridgeIdentities;
 }
 
 const runId = () => randomBytes(4).toString('hex');
@@ -34,14 +36,15 @@ function connectFacts(result: ConnectResult, clientId: string, version: 4 | 5, t
   return { ...result, clientId, protocolVersion: version, transcript };
 }
 
-export async function openCloud(ctx: MqttProbeContext, clientId = ctx.clientId ?? diagnosticClientId(), record: { transcript?: string[]; label?: string } = {}) {
+export async function openCloud(ctx: MqttProbeContext, role: SessionRole, record: { transcript?: string[]; label?: string } = {}) {
   const transcript = record.transcript ?? [];
-  const { session, result } = await MqttSession.open({ url: ctx.cloudUrl, clientId, protocolVersion: ctx.version, timeoutMs: ctx.timeoutMs, tls: ctx.tls, credentials: ctx.credentials, transcript, label: record.label, signal: ctx.signal });
+  const clientId = sessionClientId(ctx.clientId, role);
+  const { session, result } = await MqttSession.open({ url: ctx.cloudUrl, clientId, protocolVersion: ctx.version, timeoutMs: ctx.timeoutMs, tls: ctx.tls, credentials: ctx.credentials, transcript, label: record.label, signal: ctx.signal, bridges: ctx.bridges });
   return { session, facts: connectFacts(result, clientId, ctx.version, transcript) };
 }
 
 export async function probeMqttConnect(ctx: MqttProbeContext): Promise<MqttConnectFacts> {
-  const { session, facts } = await openCloud(ctx);
+  const { session, facts } = await openCloud(ctx, 'connect');
   await session?.close();
   return facts;
 }
@@ -99,7 +102,7 @@ async function measureDelivery(
 }
 
 export async function probeRoundtrip(ctx: MqttProbeContext): Promise<RoundtripFacts> {
-  const { session, facts: connect } = await openCloud(ctx);
+  const { session, facts: connect } = await openCloud(ctx, 'rt');
   const topic = `${ctx.probePrefix}roundtrip/${connect.clientId}`;
   const base = { connect, topic, qos: ctx.qos, samplesMs: [], sent: 0, lost: 0, acknowledgedButLost: false, transcript: connect.transcript };
   if (!session) return base;
@@ -122,10 +125,10 @@ const STATE_FILTERS = ['devices/+/lamp/connection/+/state', 'lamp/connection/+/s
 
 export async function probeBridgeState(ctx: MqttProbeContext): Promise<BridgeStateFacts> {
   if (!ctx.remotePrefix) {
-    return { configured: false, reason: 'give --device-id (or --bridge-config lampi_bridge.conf) to say which lamp to look for', states: [], transcript: [] };
+    return { configured: false, missing: 'device-id', states: [], transcript: [] };
   }
   const expectedFilter = `${ctx.remotePrefix}lamp/connection/+/state`;
-  const { session, facts: connect } = await openCloud(ctx);
+  const { session, facts: connect } = await openCloud(ctx, 'state');
   const base: BridgeStateFacts = {
     configured: true,
     deviceId: ctx.deviceId,
@@ -139,7 +142,10 @@ export async function probeBridgeState(ctx: MqttProbeContext): Promise<BridgeSta
   let brokerVersion: string | undefined;
   session.client.on('message', (topic, payload, packet) => {
     if (topic === SYS_VERSION) brokerVersion = payload.toString();
-    else if (packet.retain) states.set(topic, payload.toString());
+    else if (packet.retain) {
+      states.set(topic, payload.toString());
+      ctx.bridges?.learnFromStateTopic(topic);
+    }
   });
   // The broker queues a subscription's retained messages before it reads our next packet, so once a
   // second SUBSCRIBE (to a topic nobody uses) is acknowledged, every retained state has arrived.
@@ -163,8 +169,8 @@ function anyDevicePrefix(prefix: string): string | undefined {
 export async function probeBridgeFlow(ctx: MqttProbeContext, direction: 'inbound' | 'outbound'): Promise<BridgeFlowFacts> {
   const mappingLine = ctx.remotePrefix ? `topic ${ctx.probePrefix}# both 1 "" ${ctx.remotePrefix}` : undefined;
   const base: BridgeFlowFacts = { direction, configured: false, samplesMs: [], sent: 0, lost: 0, mappingLine, transcript: [] };
-  if (!ctx.localUrl) return { ...base, reason: "give --local mqtt://127.0.0.1:1883 (the lamp's own broker) to test through the bridge" };
-  if (!ctx.remotePrefix) return { ...base, reason: 'give --device-id (or --bridge-config lampi_bridge.conf) to know the bridge\'s topic prefix' };
+  if (!ctx.localUrl) return { ...base, missing: 'local' };
+  if (!ctx.remotePrefix) return { ...base, missing: 'device-id' };
 
   const id = runId();
   const localTopic = `${ctx.probePrefix}${id}/${direction === 'inbound' ? 'in' : 'out'}`;
@@ -172,24 +178,40 @@ export async function probeBridgeFlow(ctx: MqttProbeContext, direction: 'inbound
   // Both sessions open at once and write one transcript, each line labelled with its broker.
   const transcript: string[] = [];
   const [cloud, local] = await Promise.all([
-    openCloud(ctx, undefined, { transcript, label: 'cloud' }),
-    MqttSession.open({ url: ctx.localUrl, clientId: diagnosticClientId(), protocolVersion: ctx.version, timeoutMs: ctx.timeoutMs, transcript, label: 'lamp', signal: ctx.signal }),
+    openCloud(ctx, direction === 'inbound' ? 'in-cloud' : 'out-cloud', { transcript, label: 'cloud' }),
+    MqttSession.open({
+      url: ctx.localUrl,
+      clientId: sessionClientId(ctx.clientId, direction === 'inbound' ? 'in-lamp' : 'out-lamp'),
+      protocolVersion: ctx.version,
+      timeoutMs: ctx.timeoutMs,
+      transcript,
+      label: 'lamp',
+      signal: ctx.signal,
+      bridges: ctx.bridges,
+    }),
   ]);
   const flow = { ...base, configured: true, from: direction === 'inbound' ? `cloud ${remoteTopic}` : `lamp ${localTopic}`, to: direction === 'inbound' ? `lamp ${localTopic}` : `cloud ${remoteTopic}`, transcript };
+  const brokerOf = (session: MqttSession) => (session === cloud.session ? 'cloud' : 'lamp');
   try {
-    if (!cloud.session) return { ...flow, failure: `cannot connect to the cloud broker: ${cloud.facts.message ?? cloud.facts.outcome}` };
-    if (!local.session) return { ...flow, failure: `cannot connect to --local ${ctx.localUrl}: ${local.result.message ?? local.result.outcome}` };
+    if (!cloud.session) return { ...flow, failure: { broker: 'cloud', stage: 'connect', outcome: cloud.facts.outcome, detail: cloud.facts.message } };
+    if (!local.session) return { ...flow, failure: { broker: 'lamp', stage: 'connect', outcome: local.result.outcome, url: ctx.localUrl, detail: local.result.message } };
     const [sender, senderTopic, receiver, receiverTopic] =
       direction === 'inbound' ? [cloud.session, remoteTopic, local.session, localTopic] : [local.session, localTopic, cloud.session, remoteTopic];
     const filters = [receiverTopic];
     const elsewhere = direction === 'outbound' ? anyDevicePrefix(ctx.remotePrefix) : undefined;
     if (elsewhere) filters.push(`${elsewhere}${localTopic}`);
-    for (const filter of filters) await receiver.subscribe(filter, ctx.qos);
-    const delivery = await measureDelivery(sender, senderTopic, receiver, receiverTopic, Math.max(1, ctx.samples), ctx.qos, ctx.timeoutMs);
-    for (const filter of filters) await receiver.unsubscribe(filter);
-    return { ...flow, ...delivery };
-  } catch (error) {
-    return { ...flow, failure: (error as Error).message };
+    let step: MqttSession = receiver;
+    try {
+      for (const filter of filters) await receiver.subscribe(filter, ctx.qos);
+      step = sender;
+      const delivery = await measureDelivery(sender, senderTopic, receiver, receiverTopic, Math.max(1, ctx.samples), ctx.qos, ctx.timeoutMs);
+      step = receiver;
+      for (const filter of filters) await receiver.unsubscribe(filter);
+      return { ...flow, ...delivery };
+    } catch (error) {
+      const broker = brokerOf(step);
+      return { ...flow, failure: { broker, stage: 'exchange', url: broker === 'lamp' ? ctx.localUrl : undefined, detail: (error as Error).message } };
+    }
   } finally {
     await Promise.all([cloud.session?.close(), local.session?.close()]);
   }

@@ -1,10 +1,14 @@
 // An MQTT session for probes: every step bounded by a timeout, a transcript of packets (never
 // payloads or key material), never retained publishes, and always ended with DISCONNECT.
 import type { IClientOptions, MqttClient, Packet } from 'mqtt';
+import type { BridgeIdentities } from './client-ids.js';
 import { startStep, whenAborted } from './deadline.js';
 import { classifyTlsError, type TlsAlert } from './tls-attempt.js';
 
-export type MqttOutcome = 'connected' | 'refused' | 'tls-alert' | 'tls-error' | 'closed' | 'timeout' | 'error';
+export type MqttOutcome = 'connected' | 'refused' | 'tls-alert' | 'tls-error' | 'closed' | 'timeout' | 'protocol-error' | 'error';
+
+/** mqtt-packet's words for bytes that are not MQTT (a garbage CONNACK, a malformed remaining length). */
+const PARSER_ERROR = /^(Invalid|Malformed|Not supported|Cannot parse|Packet too short|Unknown)|variable byte integer|remaining length/i;
 
 export interface ConnectResult {
   outcome: MqttOutcome;
@@ -13,6 +17,8 @@ export interface ConnectResult {
   alert?: TlsAlert;
   errorCode?: string;
   message?: string;
+  /** The limit the CONNECT ran under. */
+  timeoutMs?: number;
   elapsedMs: number;
 }
 
@@ -32,6 +38,8 @@ export interface SessionOptions {
   label?: string;
   /** The run's cancellation: when it fires the client is ended and its socket destroyed. */
   signal?: AbortSignal;
+  /** Bridge identities seen so far: a session never connects under one of them. */
+  bridges?: BridgeIdentities;
 }
 
 /** DISCONNECT (3.1.1, and 5 with reason 0 left out): written by hand so no in-flight PUBLISH can hold it up. */
@@ -89,13 +97,17 @@ export class MqttSession {
     const connect = mqtt.connect ?? mqtt.default!.connect;
     const began = performance.now();
     const elapsed = () => Math.round(performance.now() - began);
+    if (options.bridges?.clashes(options.clientId)) {
+      return { result: { outcome: 'error', errorCode: 'BRIDGE_CLIENT_ID', message: `not sent: client id ${options.clientId} is a bridge's`, elapsedMs: 0 } };
+    }
     const clientOptions: IClientOptions = {
       clientId: options.clientId,
       protocolVersion: options.protocolVersion,
       clean: true,
       keepalive: 30,
       reconnectPeriod: 0,
-      connectTimeout: options.timeoutMs,
+      // Our own step (below) ends the wait; mqtt.js's timer is only a backstop behind it.
+      connectTimeout: options.timeoutMs + 1000,
       // Start only once our transcript listeners are attached, so CONNECT is recorded too.
       manualConnect: true,
       ...(options.credentials ? { username: options.credentials.username, password: options.credentials.password } : {}),
@@ -114,7 +126,7 @@ export class MqttSession {
 
     const result = await new Promise<ConnectResult>((resolve) => {
       const step = startStep(options.signal, options.timeoutMs + 200);
-      const onAbort = () => resolve({ outcome: 'timeout', message: `no CONNACK within ${options.timeoutMs} ms`, elapsedMs: elapsed() });
+      const onAbort = () => resolve({ outcome: 'timeout', message: `no CONNACK within ${options.timeoutMs} ms`, timeoutMs: options.timeoutMs, elapsedMs: elapsed() });
       step.signal.addEventListener('abort', onAbort, { once: true });
       const done = (value: ConnectResult) => {
         step.signal.removeEventListener('abort', onAbort);
@@ -125,6 +137,10 @@ export class MqttSession {
       client.once('error', (error: Error & { code?: string | number }) => {
         if (typeof error.code === 'number') {
           done({ outcome: 'refused', returnCode: error.code, message: error.message, elapsedMs: elapsed() });
+          return;
+        }
+        if (!error.code && PARSER_ERROR.test(error.message)) {
+          done({ outcome: 'protocol-error', errorCode: 'MQTT_PARSE', message: error.message, elapsedMs: elapsed() });
           return;
         }
         const tls = classifyTlsError(error as NodeJS.ErrnoException);

@@ -94,7 +94,10 @@ export function connectTcp(address: string | undefined, port: number, timeoutMs:
     socket.once('connect', () => finish({ outcome: 'connected' }));
     socket.once('error', (error: NodeJS.ErrnoException) => {
       const code = error.code ?? 'ERROR';
-      if (code === 'ECONNREFUSED') finish({ outcome: 'refused', errorCode: code, message: error.message });
+      // A reset can only follow a completed TCP handshake: the port accepted, and what comes next is the
+      // TLS layer's finding (tls.handshake/connection-reset), however fast the reset was.
+      if (code === 'ECONNRESET') finish({ outcome: 'connected', errorCode: code });
+      else if (code === 'ECONNREFUSED') finish({ outcome: 'refused', errorCode: code, message: error.message });
       else if (['EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL'].includes(code)) {
         finish({ outcome: 'unreachable', errorCode: code, message: error.message });
       } else if (code === 'ETIMEDOUT') finish({ outcome: 'timeout', errorCode: code, message: error.message, timeoutMs });

@@ -8,7 +8,12 @@ export interface PlainMqttFacts {
   speaksMqtt: boolean;
   /** CONNACK return code when it answered (0 = accepted, 5 = not authorised, ...). */
   returnCode?: number;
-  detail: string;
+  /** What came back: a CONNACK, other bytes, nothing within the timeout, a close, or a socket error. */
+  answer: 'connack' | 'other-bytes' | 'silent' | 'closed' | 'error';
+  /** The first bytes (hex) of an answer that is not a CONNACK. */
+  firstBytes?: string;
+  errorCode?: string;
+  timeoutMs?: number;
 }
 
 export function diagnosticClientId(): string {
@@ -43,19 +48,19 @@ export function sniffPlainMqtt(address: string, port: number, timeoutMs: number,
       setTimeout(() => socket.destroy(), 50);
       resolve(facts);
     };
-    const onAbort = () => finish({ speaksMqtt: false, detail: `no answer to an MQTT CONNECT within ${timeoutMs} ms` });
+    const onAbort = () => finish({ speaksMqtt: false, answer: 'silent', timeoutMs });
     step.signal.addEventListener('abort', onAbort, { once: true });
     socket.once('connect', () => socket.write(connectPacket(diagnosticClientId())));
     socket.on('data', (chunk) => {
       received = Buffer.concat([received, chunk]);
       if (received.length < 4) return;
       if (received[0] === 0x20 && received[1] === 0x02) {
-        finish({ speaksMqtt: true, returnCode: received[3], detail: `CONNACK with return code ${received[3]}` });
+        finish({ speaksMqtt: true, returnCode: received[3], answer: 'connack' });
       } else {
-        finish({ speaksMqtt: false, detail: `answered ${received.subarray(0, 8).toString('hex')}, not an MQTT CONNACK` });
+        finish({ speaksMqtt: false, answer: 'other-bytes', firstBytes: received.subarray(0, 8).toString('hex') });
       }
     });
-    socket.on('error', (error: NodeJS.ErrnoException) => finish({ speaksMqtt: false, detail: error.code ?? error.message }));
-    socket.on('close', () => finish({ speaksMqtt: false, detail: 'closed without an MQTT answer' }));
+    socket.on('error', (error: NodeJS.ErrnoException) => finish({ speaksMqtt: false, answer: 'error', errorCode: error.code ?? 'ERROR' }));
+    socket.on('close', () => finish({ speaksMqtt: false, answer: 'closed' }));
   });
 }

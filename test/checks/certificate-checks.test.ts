@@ -81,8 +81,8 @@ describe('tls.chain', () => {
   });
 
   it('skips with the reason when the chain could not be seen', () => {
-    const out = tlsChain.run(facts((f) => (f.serverChain = { available: false, reason: 'the server never answered', certificates: [], trustStore: 'ca-file' })), settings);
-    expect(out).toMatchObject({ status: 'skip', summary: "could not see the server's certificate: the server never answered" });
+    const out = tlsChain.run(facts((f) => (f.serverChain = { available: false, unavailable: { cause: 'timeout' }, certificates: [], trustStore: 'ca-file' })), settings);
+    expect(out).toMatchObject({ status: 'skip', summary: "could not see the server's certificate: the server never answered the TLS handshake" });
   });
 });
 
@@ -179,14 +179,14 @@ describe('tls.client-auth', () => {
   });
 
   it('fails when clients without a certificate get in, with require_certificate true', () => {
-    const out = tlsClientAuth.run(facts((f) => (f.clientAuth.withoutCertificate = { accepted: true, outcome: 'accepted', detail: 'ok' })), settings);
+    const out = tlsClientAuth.run(facts((f) => (f.clientAuth.withoutCertificate = { accepted: true, outcome: 'accepted', protocol: 'TLSv1.3' })), settings);
     expect(out.status).toBe('fail');
     expect(out.summary).toBe('the broker accepts TLS clients that send no certificate');
     expect(out.hint).toContain('require_certificate true');
   });
 
   it('fails when a certificate from a throwaway CA gets in', () => {
-    const out = tlsClientAuth.run(facts((f) => (f.clientAuth.withUntrustedCertificate = { accepted: true, outcome: 'accepted', detail: 'ok' })), settings);
+    const out = tlsClientAuth.run(facts((f) => (f.clientAuth.withUntrustedCertificate = { accepted: true, outcome: 'accepted', protocol: 'TLSv1.3' })), settings);
     expect(out.status).toBe('fail');
     expect(out.summary).toContain('unknown CA');
   });
@@ -206,7 +206,8 @@ describe('tls.client-auth', () => {
   });
 
   it('skips with the reason when the handshake never got through', () => {
-    const out = tlsClientAuth.run(facts((f) => (f.clientAuth = { tested: false, reason: 'the TLS handshake did not get through (timeout)' })), settings);
+    const out = tlsClientAuth.run(facts((f) => (f.clientAuth = { tested: false, handshakeOutcome: 'timeout' })), settings);
     expect(out.status).toBe('skip');
+    expect(out.summary).toBe('could not test: the TLS handshake did not get through (timeout)');
   });
 });

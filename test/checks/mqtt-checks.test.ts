@@ -116,7 +116,7 @@ describe('bridge.status', () => {
   });
 
   it('skips without a device id', () => {
-    expect(bridgeStatus.run(facts((f) => (f.bridgeState = { configured: false, reason: 'give --device-id', states: [], transcript: [] })), settings).status).toBe('skip');
+    expect(bridgeStatus.run(facts((f) => (f.bridgeState = { configured: false, missing: 'device-id', states: [], transcript: [] })), settings).status).toBe('skip');
   });
 });
 
@@ -154,8 +154,8 @@ describe('bridge.inbound / bridge.outbound', () => {
   });
 
   it('skip without --local, saying what to pass', () => {
-    const out = bridgeInbound.run(facts((f) => (f.bridgeInbound = flow('inbound', { configured: false, reason: 'give --local mqtt://127.0.0.1:1883' }))), settings);
-    expect(out).toMatchObject({ status: 'skip', summary: 'not checked: give --local mqtt://127.0.0.1:1883' });
+    const out = bridgeInbound.run(facts((f) => (f.bridgeInbound = flow('inbound', { configured: false, missing: 'local' }))), settings);
+    expect(out).toMatchObject({ status: 'skip', summary: "not checked: give --local mqtt://127.0.0.1:1883 (the lamp's own broker) to test through the bridge" });
   });
 });
 
@@ -199,7 +199,7 @@ describe('plain.exposure', () => {
     const out = plainExposure.run(
       facts((f) => {
         f.plainExposure.tcp!.outcome = 'connected';
-        f.plainExposure.mqtt = { speaksMqtt: true, returnCode: 0, detail: 'CONNACK 0' };
+        f.plainExposure.mqtt = { speaksMqtt: true, returnCode: 0, answer: 'connack' };
       }),
       settings,
     );

@@ -119,14 +119,14 @@ describe('tls.handshake', () => {
   });
 
   it('names plain MQTT answering on the TLS port', () => {
-    const out = handshake({ outcome: 'closed', handshakeCompleted: false, plainMqtt: { speaksMqtt: true, returnCode: 0, detail: 'CONNACK 0' } });
+    const out = handshake({ outcome: 'closed', handshakeCompleted: false, plainMqtt: { speaksMqtt: true, returnCode: 0, answer: 'connack' } });
     expect(out.status).toBe('fail');
     expect(out.summary).toContain('speaks plain MQTT, not TLS');
     expect(out.hint).toContain('certfile');
   });
 
   it('names a peer that closes, one that never answers, and one that is not TLS', () => {
-    const closed = handshake({ outcome: 'closed', handshakeCompleted: false, plainMqtt: { speaksMqtt: false, detail: 'closed' } });
+    const closed = handshake({ outcome: 'closed', handshakeCompleted: false, plainMqtt: { speaksMqtt: false, answer: 'closed' } });
     const silent = handshake({ outcome: 'timeout', handshakeCompleted: false });
     const notTls = handshake({ outcome: 'not-tls', handshakeCompleted: false, errorCode: 'ERR_SSL_WRONG_VERSION_NUMBER' });
     expect(closed.summary).toBe('the server closed the connection during the TLS handshake');
@@ -156,7 +156,7 @@ describe('tls.version', () => {
   });
 
   it('skips, with the reason, when nothing could be tested', () => {
-    const out = tlsVersion.run(facts((f) => (f.protocolSupport = { tested: false, reason: 'the TLS handshake did not get through (timeout)', versions: [] })), settings);
+    const out = tlsVersion.run(facts((f) => (f.protocolSupport = { tested: false, handshakeOutcome: 'timeout', versions: [] })), settings);
     expect(out.status).toBe('skip');
     expect(out.summary).toContain('could not test');
   });

@@ -41,7 +41,7 @@ describe('--help of every command', () => {
   });
 
   it('the exit-code table holds every code the tool returns, and each format has a line', () => {
-    expect(EXIT_CODES.map((entry) => entry.code)).toEqual([EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_ENVIRONMENT]);
+    expect(EXIT_CODES.map((entry) => entry.code)).toEqual([EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_ENVIRONMENT, 128 + 2, 128 + 15]); // SIGINT, SIGTERM
     for (const format of new Set([...FORMATS, ...GRADE_FORMATS, ...LINT_FORMATS])) expect(FORMAT_HELP[format]).toBeTruthy();
   });
 

@@ -24,7 +24,6 @@ beforeAll(async () => {
   writeFileSync(f('client.key'), client.keyPem, { mode: 0o600 });
   writeFileSync(f('other.key'), other.keyPem, { mode: 0o600 });
   writeFileSync(f('garbage.crt'), 'this is not a certificate\n');
-  mkdirSync(f('empty-ca'));
   writeFileSync(f('truncated.crt'), ca.certPem.slice(0, 120) + '\n-----END CERTIFICATE-----\n');
   const encrypted = createPrivateKey(client.keyPem).export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'secret' });
   writeFileSync(f('encrypted.key'), encrypted, { mode: 0o600 });
@@ -42,11 +41,17 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 const target = () => ['broker.test', '--port', String(port), '--resolve', 'broker.test:127.0.0.1', '--timeout', '500'];
 
+const emptyFolder = () => {
+  const path = join(dir, 'empty-ca-folder');
+  mkdirSync(path, { recursive: true });
+  return path;
+};
+
 describe('usage and input errors', () => {
   it.each([
     ['a missing --ca file', () => ['--ca', f('nope.crt')], /cannot read --ca .*nope\.crt: no such file/],
-    // A folder is a capath now (read as mosquitto_pub --capath reads one): an empty one is the error.
-    ['a --ca folder without certificates', () => ['--ca', f('empty-ca')], /--ca .*empty-ca is a folder without certificates/],
+    // A folder is read as mosquitto_pub --capath reads one; one without certificates is refused.
+    ['a --ca folder without certificates', () => ['--ca', emptyFolder()], /--ca .* is a folder without certificates/],
     ['a --ca that is not PEM', () => ['--ca', f('garbage.crt')], /--ca .*garbage\.crt holds no certificate/],
     ['a damaged PEM', () => ['--ca', f('truncated.crt')], /certificate #1 in the file does not parse/],
     ['--cert without --key', () => ['--cert', f('client.crt')], /--cert needs its private key: add --key/],

@@ -86,16 +86,16 @@ export function healthyFacts(): DiagnosisFacts {
       tested: true,
       negotiated: 'TLSv1.3',
       versions: [
-        { version: 'TLSv1', result: 'refused', detail: 'tlsv1 alert protocol version' },
-        { version: 'TLSv1.1', result: 'refused', detail: 'tlsv1 alert protocol version' },
-        { version: 'TLSv1.2', result: 'accepted', detail: 'handshake completed' },
-        { version: 'TLSv1.3', result: 'accepted', detail: 'handshake completed' },
+        { version: 'TLSv1', result: 'refused', outcome: 'alert', handshakeCompleted: false, alert: 'tlsv1 alert protocol version' },
+        { version: 'TLSv1.1', result: 'refused', outcome: 'alert', handshakeCompleted: false, alert: 'tlsv1 alert protocol version' },
+        { version: 'TLSv1.2', result: 'accepted', outcome: 'accepted', handshakeCompleted: true, cipher: 'TLS_AES_256_GCM_SHA384' },
+        { version: 'TLSv1.3', result: 'accepted', outcome: 'accepted', handshakeCompleted: true, cipher: 'TLS_AES_256_GCM_SHA384' },
       ],
     },
     clientAuth: {
       tested: true,
-      withoutCertificate: { accepted: false, outcome: 'alert', detail: 'refused: tlsv13 alert certificate required' },
-      withUntrustedCertificate: { accepted: false, outcome: 'alert', detail: 'refused: tlsv1 alert unknown ca' },
+      withoutCertificate: { accepted: false, outcome: 'alert', alert: 'tlsv13 alert certificate required' },
+      withUntrustedCertificate: { accepted: false, outcome: 'alert', alert: 'tlsv1 alert unknown ca' },
     },
     mqttConnect: connected(),
     roundtrip: {

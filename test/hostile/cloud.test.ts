@@ -1,0 +1,164 @@
+// The cloud port against peers that misbehave on purpose: each case asserts the named verdict and
+// that the whole process (the built CLI, spawn to exit) ended within its bound.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { HOSTILE_FQDN, RAW, closedPort, makePki, mqttPeer, synDropPeer, tcpPeer, tlsPeer, websocketPeer, type Peer, type Pki } from './peers.js';
+import { TIMEOUT_MS, bound, check, runTimed } from './run.js';
+
+let pki: Pki;
+let closed: number;
+
+beforeAll(async () => {
+  pki = await makePki();
+  closed = await closedPort();
+});
+
+function args(port: number, extra: string[] = [], wssPort = closed): string[] {
+  return [
+    HOSTILE_FQDN,
+    '--resolve', `${HOSTILE_FQDN}:127.0.0.1`,
+    '--port', String(port),
+    '--ca', pki.caFile,
+    '--wss-port', String(wssPort),
+    '--plain-port', String(closed),
+    '--timeout', String(TIMEOUT_MS),
+    '--samples', '2',
+    '--format', 'json',
+    ...extra,
+  ];
+}
+
+interface Case {
+  name: string;
+  peer: () => Promise<Peer>;
+  /** The check and the finding it must report. */
+  id: string;
+  status: 'fail' | 'error';
+  code: string;
+  /** Timeouts in the longest chain of waits: the process must end within that many, + 1 s. */
+  waits: number;
+}
+
+const tls = () => ({ tls: pki });
+const cases: Case[] = [
+  { name: 'accepts and stays silent', peer: () => tcpPeer('silent'), id: 'tls.handshake', status: 'fail', code: 'tls.handshake/timeout', waits: 1 },
+  { name: 'resets right after accept', peer: () => tcpPeer('rst'), id: 'tls.handshake', status: 'fail', code: 'tls.handshake/closed', waits: 0 },
+  { name: 'closes (FIN) right after accept', peer: () => tcpPeer('fin'), id: 'tls.handshake', status: 'fail', code: 'tls.handshake/closed', waits: 0 },
+  { name: 'answers garbage', peer: () => tcpPeer('garbage'), id: 'tls.handshake', status: 'fail', code: 'tls.handshake/not-tls', waits: 0 },
+  // A broker that takes any TLS client gets tls.client-auth's confirming CONNECT after its handshake
+  // probes: two waits in a row when CONNECTs go unanswered.
+  { name: 'completes TLS, then silence', peer: () => tlsPeer(pki, () => undefined), id: 'mqtt.connect', status: 'fail', code: 'mqtt.connect/timeout', waits: 2 },
+  { name: 'sends no CONNACK', peer: () => mqttPeer({ connect: 'silent' }, tls()), id: 'mqtt.connect', status: 'fail', code: 'mqtt.connect/timeout', waits: 2 },
+  { name: 'sends a garbage CONNACK', peer: () => mqttPeer({ connect: RAW.garbageConnack }, tls()), id: 'mqtt.connect', status: 'fail', code: 'mqtt.connect/not-mqtt', waits: 0 },
+  { name: 'sends an unknown CONNACK code', peer: () => mqttPeer({ connect: RAW.unknownConnackCode }, tls()), id: 'mqtt.connect', status: 'fail', code: 'mqtt.connect/refused', waits: 0 },
+  { name: 'sends a malformed remaining length', peer: () => mqttPeer({ connect: RAW.malformedRemainingLength }, tls()), id: 'mqtt.connect', status: 'fail', code: 'mqtt.connect/not-mqtt', waits: 0 },
+  { name: 'sends no SUBACK', peer: () => mqttPeer({ connect: 'connack', subscribe: 'silent' }, tls()), id: 'mqtt.roundtrip', status: 'fail', code: 'mqtt.roundtrip/no-answer', waits: 1 },
+  { name: 'sends no PUBACK', peer: () => mqttPeer({ connect: 'connack', subscribe: 'suback', publish: 'silent' }, tls()), id: 'mqtt.roundtrip', status: 'fail', code: 'mqtt.roundtrip/no-answer', waits: 1 },
+  {
+    name: 'is deaf after CONNACK (not even PINGRESP)',
+    peer: () => mqttPeer({ connect: 'connack', subscribe: 'silent', publish: 'silent', ping: 'silent' }, tls()),
+    id: 'mqtt.roundtrip',
+    status: 'fail',
+    code: 'mqtt.roundtrip/no-answer',
+    waits: 1,
+  },
+  {
+    name: 'acknowledges but never delivers',
+    peer: () => mqttPeer({ connect: 'connack', subscribe: 'suback', publish: 'ack-only' }, tls()),
+    id: 'mqtt.roundtrip',
+    status: 'fail',
+    code: 'mqtt.roundtrip/acknowledged-not-delivered',
+    waits: 1,
+  },
+  { name: 'drips its answer at 1 byte/s', peer: () => mqttPeer({ connect: 'drip' }, tls()), id: 'mqtt.connect', status: 'fail', code: 'mqtt.connect/timeout', waits: 2 },
+  { name: 'announces a 200 MB packet', peer: () => mqttPeer({ connect: RAW.hugeAnnounced }, tls()), id: 'mqtt.connect', status: 'fail', code: 'mqtt.connect/timeout', waits: 2 },
+  { name: 'sends a 1 MB certificate chain', peer: async () => tlsPeer(pki, () => undefined, await pki.hugeChainPem()), id: 'tls.handshake', status: 'fail', code: 'tls.handshake/oversized-chain', waits: 0 },
+  { name: 'drops SYNs (a full accept queue)', peer: () => synDropPeer(), id: 'tcp.connect', status: 'fail', code: 'tcp.connect/timeout', waits: 1 },
+];
+
+describe('hostile peers on the cloud port', () => {
+  it.each(cases)('$name: $code, and the process ends in time', async ({ peer: start, id, status, code, waits }) => {
+    const peer = await start();
+    try {
+      const run = await runTimed(args(peer.port));
+      const result = check(run, id);
+      expect({ status: result.status, code: result.code }, result.summary).toEqual({ status, code });
+      expect(run.code).toBe(1);
+      expect(run.wallMs).toBeLessThanOrEqual(bound(waits));
+      if (code.endsWith('/timeout') || code.endsWith('no-answer')) expect(result.summary).toMatch(new RegExp(`within ${TIMEOUT_MS} ms`));
+    } finally {
+      await peer.close();
+    }
+  });
+
+  it('a port that drops SYNs costs one timeout, not two', async () => {
+    const peer = await synDropPeer();
+    try {
+      const run = await runTimed(args(peer.port));
+      // The tool's own clock: no second wait on the same dead port (TLS after TCP, wss after TCP).
+      expect(run.report!.durationMs).toBeLessThan(2 * TIMEOUT_MS);
+      expect(check(run, 'tls.handshake').status).toBe('skip');
+    } finally {
+      await peer.close();
+    }
+  });
+
+  it('a reset right after accept is classified the same way every time', async () => {
+    const peer = await tcpPeer('rst');
+    try {
+      const runs = await Promise.all([1, 2, 3].map(() => runTimed(args(peer.port, ['--only', 'tcp.connect', 'tls.handshake']))));
+      for (const run of runs) {
+        expect(check(run, 'tcp.connect').status).toBe('pass');
+        expect(check(run, 'tls.handshake').code).toBe('tls.handshake/closed');
+      }
+    } finally {
+      await peer.close();
+    }
+  });
+
+  it('--only dns.resolve opens no TCP connection', async () => {
+    const peer = await tcpPeer('silent');
+    let connections = 0;
+    const counting = await (await import('node:net')).default.createServer(() => (connections += 1));
+    counting.listen(0, '127.0.0.1');
+    await new Promise((resolve) => counting.once('listening', resolve));
+    const port = (counting.address() as { port: number }).port;
+    try {
+      const run = await runTimed([HOSTILE_FQDN, '--resolve', `${HOSTILE_FQDN}:127.0.0.1`, '--port', String(port), '--wss-port', String(port), '--plain-port', String(port), '--only', 'dns.resolve', '--format', 'json']);
+      expect(check(run, 'dns.resolve').status).toBe('pass');
+      expect(run.report!.checks).toHaveLength(1);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(connections).toBe(0);
+    } finally {
+      counting.close();
+      await peer.close();
+    }
+  });
+});
+
+describe('hostile websockets listener', () => {
+  it('answers the upgrade with 200: wss.handshake/upgrade-refused', async () => {
+    const peer = await websocketPeer(pki, 200);
+    try {
+      const run = await runTimed(args(closed, [], peer.port));
+      const result = check(run, 'wss.handshake');
+      expect({ status: result.status, code: result.code }, result.summary).toEqual({ status: 'fail', code: 'wss.handshake/upgrade-refused' });
+      expect(run.wallMs).toBeLessThanOrEqual(bound(1));
+    } finally {
+      await peer.close();
+    }
+  });
+
+  it('switches protocols (101), then silence: wss.connect/timeout', async () => {
+    const peer = await websocketPeer(pki, 101);
+    try {
+      const run = await runTimed(args(closed, [], peer.port));
+      expect(check(run, 'wss.handshake').status).toBe('pass');
+      const result = check(run, 'wss.connect');
+      expect({ status: result.status, code: result.code }, result.summary).toEqual({ status: 'fail', code: 'wss.connect/timeout' });
+      expect(run.wallMs).toBeLessThanOrEqual(bound(1));
+    } finally {
+      await peer.close();
+    }
+  });
+});
+
