@@ -18,7 +18,9 @@ export const configBridgeAddress = defineRule({
         const address = last(bridge, 'address') ?? last(bridge, 'addresses');
         if (!address?.args[0]) return bad('no-address', at(bridge), `bridge ${bridge.name} has no \`address\``, 'Add `address <cloud FQDN>:8883` under the connection line.');
         const target = address.args[0];
-        const match = /^\[?([^\]]+?)\]?(?::(\d+))?$/.exec(target)!;
+        const match = /^\[?([^\]]+?)\]?(?::(\d+))?$/.exec(target);
+        // Found by `npm run fuzz`: an address like `]` is no HOST[:PORT] at all.
+        if (!match) return bad('no-address', at(address), `bridge ${bridge.name}'s address ${target} is not HOST:PORT`, 'Write it as `address <cloud FQDN>:8883` under the connection line.');
         const host = match[1];
         const port = Number(match[2] ?? 1883);
         const remote = remoteListener(facts, model, address);

@@ -13,6 +13,9 @@ function anonymousAllowed(model: ConfigModel, listener: ListenerModel): boolean 
   return value === 'true' || value === '1';
 }
 
+/** A login that is not a certificate: passwords, a plugin, or TLS-PSK identities (not judged here). */
+const otherLogin = (model: ConfigModel, listener: ListenerModel) => ['password_file', 'plugin', 'auth_plugin', 'psk_file'].some((key) => securityOption(model, listener, key)) || Boolean(last(listener, 'psk_hint'));
+
 const isTrue = (listener: ListenerModel, key: string) => ['true', '1'].includes(last(listener, key)?.args[0] ?? '');
 
 export const configListenerTls = defineRule({
@@ -35,7 +38,7 @@ export const configListenerTls = defineRule({
           if (identity) {
             return bad('identity-without-certificate', at(identityEntry!), `${name} sets ${identityEntry!.key} but not require_certificate: the broker never asks for a client certificate, so every client is refused (CONNACK 4, "bad user name or password"), with or without one`, 'Add `require_certificate true` under the listener, as the seed\'s port.conf does.');
           }
-          if (!anonymousAllowed(model, listener) && !securityOption(model, listener, 'password_file') && !securityOption(model, listener, 'plugin') && !securityOption(model, listener, 'auth_plugin')) {
+          if (!anonymousAllowed(model, listener) && !otherLogin(model, listener)) {
             return bad('no-login', at(listener), `${name} has TLS but no way to log in: without require_certificate and use_identity_as_username, and with Mosquitto 2's default allow_anonymous false and no password_file, every client is refused (CONNACK 5, "not authorised")`, 'Add `require_certificate true` and `use_identity_as_username true` under it, as the seed\'s port.conf does.');
           }
           return bad('no-client-certificates', at(listener), `${name} has TLS but does not require client certificates: anyone who trusts the CA can connect${anonymousAllowed(model, listener) ? ' (allow_anonymous true)' : ' with a password'}`, 'Add `require_certificate true` and `use_identity_as_username true` under it, as the seed\'s port.conf does.');
@@ -43,7 +46,7 @@ export const configListenerTls = defineRule({
         if (!last(listener, 'cafile') && !last(listener, 'capath')) {
           return bad('no-cafile', at(listener), `${name} requires client certificates but has no cafile to check them against`, 'Add `cafile /etc/mosquitto/ca_certificates/lampi_ca.crt`.');
         }
-        if (!identity && !anonymousAllowed(model, listener) && !securityOption(model, listener, 'password_file') && !securityOption(model, listener, 'plugin') && !securityOption(model, listener, 'auth_plugin')) {
+        if (!identity && !anonymousAllowed(model, listener) && !otherLogin(model, listener)) {
           // Verified with Mosquitto 2.0.11: a valid client certificate gets CONNACK 5 here.
           return bad('certificate-is-no-login', at(listener), `${name} requires certificates, but without use_identity_as_username a certificate is no login, and allow_anonymous is false (Mosquitto 2's default): every client gets CONNACK 5, "not authorised" (an ACL never refuses a CONNECT)`, 'Add `use_identity_as_username true` under it.');
         }

@@ -17,7 +17,7 @@ interface Refusal {
 const ACL_NEVER = 'An `acl_file` is not the cause: in Mosquitto 2 ACLs filter topics and never refuse a CONNECT.';
 
 /** CONNACK codes of MQTT 3.1.1 and reason codes of MQTT 5, in words with their fix. */
-export function connackRefusal(code: number, username: string): Refusal {
+export function connackRefusal(code: number, username: string, client: LocalClientView = {}): Refusal {
   switch (code) {
     case 1:
     case 0x84:
@@ -31,6 +31,13 @@ export function connackRefusal(code: number, username: string): Refusal {
       return { words: 'server unavailable', hint: 'The broker is up but not accepting clients: check its log and `max_connections`.', code: 'server-unavailable' };
     case 4:
     case 0x86:
+      if (client.certificate && !client.certificate.commonName) {
+        return {
+          words: `bad user name or password: your client certificate has no CN (subject ${client.certificate.subject}), so under \`use_identity_as_username true\` Mosquitto has no username to take from it`,
+          hint: `Re-issue the client certificate with a CN (the MQTT username, e.g. -subj "/CN=${'<device id>'}_broker"), signed as before with the client extension file. ${ACL_NEVER}`,
+          code: 'no-certificate-identity',
+        };
+      }
       return {
         words: `bad user name or password: lampi-doctor sends no username, so under \`use_identity_as_username true\` no usable certificate reached the broker (no certificate, or a CN it cannot use as ${username})`,
         hint: `Add \`require_certificate true\` next to \`use_identity_as_username true\` under the TLS listener: without it Mosquitto never asks for the client certificate, so every client is refused. If the listener has no use_identity_as_username, it wants a \`password_file\` login instead. ${ACL_NEVER}`,
@@ -67,7 +74,7 @@ export function connectFailure(connect: MqttConnectFacts, username: string, wher
   const evidence = connectEvidence(connect);
   switch (connect.outcome) {
     case 'refused': {
-      const refusal = connackRefusal(connect.returnCode ?? -1, username);
+      const refusal = connackRefusal(connect.returnCode ?? -1, username, client);
       return fail(`${where} refused the MQTT CONNECT: ${refusal.words} (CONNACK ${connect.returnCode})`, refusal.hint, evidence, refusal.code);
     }
     case 'tls-alert': {
@@ -84,7 +91,7 @@ export function connectFailure(connect: MqttConnectFacts, username: string, wher
     case 'closed':
       return fail(
         `${where} closed the connection before answering the CONNECT`,
-        'Mosquitto closes TLS sessions whose client certificate it rejects after a TLS 1.3 handshake, and clients it refuses outright: its log says which (sudo tail /var/log/mosquitto/mosquitto.log).',
+        'Brokers close TLS sessions whose client certificate they reject after a TLS 1.3 handshake (Mosquitto; aedes and other node:tls brokers after any handshake), and clients they refuse outright: the broker\'s log says which (Mosquitto: sudo tail /var/log/mosquitto/mosquitto.log).',
         evidence,
         'closed',
       );

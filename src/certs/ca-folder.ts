@@ -33,7 +33,8 @@ export function readCaFolder(path: string, flag: string): CaFolder {
   const files: CertificateFile[] = [];
   for (const name of names) {
     const file = join(path, name);
-    if (!statSync(file).isFile()) continue;
+    // Only regular files (through links); a dangling link or an unreadable entry is skipped, as OpenSSL does.
+    if (!statSync(file, { throwIfNoEntry: false })?.isFile()) continue;
     let read: CertificateFile;
     try {
       read = readCertificateFile(file, flag);

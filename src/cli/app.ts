@@ -84,7 +84,8 @@ tls.key, tls.client-auth, mqtt.connect, mqtt.roundtrip, bridge.status, bridge.in
 wss.handshake, wss.connect, plain.exposure. Statuses: pass, warn, fail, skip (a prerequisite failed, or it could not be
 tested), error (the check itself broke).
 Exit codes: 0 nothing failed; 1 a check failed or errored; 2 usage or input error; 3 the lab could
-not start.`;
+not start. grade: 0 once every student is graded (whatever their statuses), 1 under --fail-on LEVEL
+when a student has a check at that level; 130/143 interrupted (--output keeps the finished students).`;
 
 function build(args: string[]) {
   return yargs(args)
@@ -107,7 +108,11 @@ function build(args: string[]) {
       diagnosisOptions(reportOptions(y.positional('roster', { type: 'string', describe: 'CSV roster: student,fqdn[,port,wss_port,ca,cert,key,local,device_id,resolve]' }), GRADE_FORMATS))
         .option('rubric', { type: 'string', describe: 'JSON: { "points": { "<check id or area>": n }, "warnCredit": 0.5 }', group: 'Grading:' })
         .option('concurrency', { type: 'number', default: DEFAULT_CONCURRENCY, describe: 'Students diagnosed at once', group: 'Grading:' })
-        .option('shard', { type: 'string', describe: 'Grade only slice K of N (stable by student name), e.g. 2/4', group: 'Grading:' }),
+        .option('shard', { type: 'string', describe: 'Grade only slice K of N (stable by student name), e.g. 2/4', group: 'Grading:' })
+        .option('resume', { type: 'string', describe: 'Finish an interrupted run: keep the students of this --format json report, grade the rest', group: 'Grading:' })
+        // grade exits 0 once every student is graded, unless --fail-on is given.
+        .default('fail-on', undefined)
+        .describe('fail-on', 'Exit 1 when any student has a check at this level or worse (unset: exit 0 once every student is graded; 130/143 when interrupted)'),
     )
     .command('lint [paths..]', false, (y) =>
       reportOptions(y.positional('paths', { type: 'string', array: true, describe: 'Mosquitto configs, one per broker (default /etc/mosquitto/mosquitto.conf)' }))

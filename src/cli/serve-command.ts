@@ -10,10 +10,6 @@ export interface ServeArgs {
   minInterval: number;
 }
 
-export const DEFAULT_LISTEN = '127.0.0.1:9830';
-export const DEFAULT_MAX_IN_FLIGHT = 4;
-export const DEFAULT_MIN_INTERVAL_S = 15;
-
 export function parseListen(listen: string): { host: string; port: number } {
   const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(listen.trim());
   const port = match ? Number(match[3]) : NaN;

@@ -73,7 +73,9 @@ export async function issue(options: IssueOptions): Promise<Issued> {
   const hash = options.hash ?? 'SHA-256';
   const keySpec = options.key ?? { kind: 'ec' };
   const keys = await generateKeys(keySpec, hash);
-  const subject = `CN=${escapeDnValue(options.commonName)}, O=${escapeDnValue(options.organization ?? 'LAMPI lab')}`;
+  // An empty commonName leaves the CN out (a certificate Mosquitto cannot take a username from).
+  const organization = `O=${escapeDnValue(options.organization ?? 'LAMPI lab')}`;
+  const subject = options.commonName ? `CN=${escapeDnValue(options.commonName)}, ${organization}` : organization;
   const now = Date.now();
   const notBefore = options.notBefore ?? new Date(now - DAY_MS);
   const notAfter = options.notAfter ?? new Date(now + 365 * DAY_MS);

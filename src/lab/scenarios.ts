@@ -171,6 +171,15 @@ export const ORACLE_SCENARIOS: Scenario[] = [
     build: async (ids) => ({ ...(await healthy(ids)), user: { client: userClient(await clientOf(ids.ca, expiredDates())) } }),
   },
   {
+    name: 'client-without-cn',
+    description: 'your client certificate has no CN, so under `use_identity_as_username` Mosquitto has no username to take from it',
+    reference: { sClient: 'ok', brokerView: 'ok', mqtt: 'connack 4' },
+    expect: { ...MQTT_REFUSED },
+    code: 'mqtt.connect/no-certificate-identity',
+    says: /has no CN/,
+    build: async (ids) => ({ ...(await healthy(ids)), user: { client: userClient(await clientOf(ids.ca, { commonName: '' })) } }),
+  },
+  {
     name: 'capath-hashed',
     description: 'the listener trusts client CAs through `capath`, after `openssl rehash`',
     reference: { sClient: 'ok', brokerView: 'ok', mqtt: 'delivered' },

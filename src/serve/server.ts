@@ -253,10 +253,6 @@ export class Exporter {
     response.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
     response.end(debugText(record, record.families ?? [], Boolean(record.report || record.error)));
   }
-
-  get probes(): readonly ProbeRecord[] {
-    return this.history;
-  }
 }
 
 function sleep(ms: number): Promise<void> {

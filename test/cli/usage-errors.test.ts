@@ -1,6 +1,6 @@
 // Bad input: exit 2, one clear line, no stack trace, and not a single packet sent.
 import { createPrivateKey } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,10 +41,17 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 const target = () => ['broker.test', '--port', String(port), '--resolve', 'broker.test:127.0.0.1', '--timeout', '500'];
 
+const emptyFolder = () => {
+  const path = join(dir, 'empty-ca-folder');
+  mkdirSync(path, { recursive: true });
+  return path;
+};
+
 describe('usage and input errors', () => {
   it.each([
     ['a missing --ca file', () => ['--ca', f('nope.crt')], /cannot read --ca .*nope\.crt: no such file/],
-    ['an unreadable --ca (a directory)', () => ['--ca', dir], /cannot read --ca .*: it is a directory/],
+    // A folder is read as mosquitto_pub --capath reads one; one without certificates is refused.
+    ['a --ca folder without certificates', () => ['--ca', emptyFolder()], /--ca .* is a folder without certificates/],
     ['a --ca that is not PEM', () => ['--ca', f('garbage.crt')], /--ca .*garbage\.crt holds no certificate/],
     ['a damaged PEM', () => ['--ca', f('truncated.crt')], /certificate #1 in the file does not parse/],
     ['--cert without --key', () => ['--cert', f('client.crt')], /--cert needs its private key: add --key/],

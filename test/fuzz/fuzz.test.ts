@@ -16,6 +16,13 @@ beforeAll(async () => {
 });
 afterAll(() => corpus?.cleanup());
 
+describe('cases the fuzzer found, kept as regressions', () => {
+  it('lint: a bridge address that is no HOST[:PORT] (`address ]`) is a finding, not a rule failure', () => {
+    const target = targets.find((t) => t.name === 'config load+lint')!;
+    expect(() => target.run({ files: ['', 'connection\naddress ]\n', ''], root: 1 })).not.toThrow();
+  });
+});
+
 describe('fuzz sample (fixed seed): only results or usage errors, never a crash', () => {
   for (const name of ['config parse', 'config load+lint', 'PEM', 'DER', 'roster CSV', 'rubric', 'merge input']) {
     it(name, () => {
