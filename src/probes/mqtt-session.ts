@@ -136,6 +136,11 @@ export class MqttSession {
           done({ outcome: 'refused', returnCode: error.code, message: error.message, elapsedMs: elapsed() });
           return;
         }
+        // mqtt.js's own backstop timer (our step was extended while this process was starved).
+        if (/^connack timeout$/i.test(error.message)) {
+          done({ outcome: 'timeout', message: `no CONNACK within ${options.timeoutMs} ms`, timeoutMs: options.timeoutMs, elapsedMs: elapsed() });
+          return;
+        }
         if (!error.code && PARSER_ERROR.test(error.message)) {
           done({ outcome: 'protocol-error', errorCode: 'MQTT_PARSE', message: error.message, elapsedMs: elapsed() });
           return;
