@@ -75,22 +75,23 @@ export async function spawnAllowance(): Promise<number> {
 }
 
 /**
- * The tool's own bound for a run whose longest chain of sequential waits is `waits` timeouts: each
- * wait is the timeout (+0.2 s CONNECT margin), doubled at most when our own event loop was starved
- * (one extension), plus 1 s for the fast steps (handshakes that are answered) and the goodbye.
+ * A generous ceiling on the tool's own clock for a run whose longest chain of sequential waits is
+ * `waits` timeouts: each wait at most doubled (one extension when this process was starved), plus
+ * 10 s for the steps that were answered, which a machine under a load of 20 slows down. It catches
+ * a wait that never ends (a keepalive-paced hang is 30 s a ping), not speed; the exit bound is below.
  */
-export function toolBound(waits: number, starved = false, timeoutMs = TIMEOUT_MS): number {
-  return waits * (timeoutMs + 200) * (starved ? 2 : 1) + 1000 + (starved ? 2000 : 0);
+export function toolBound(waits: number, timeoutMs = TIMEOUT_MS): number {
+  return waits * (timeoutMs + 200) * 2 + 10_000;
 }
 
 /** The whole process: the tool's bound, then node's start and exit as measured, then the exit right after the report. */
 export async function expectEnded(run: TimedRun, waits: number, allowanceMs: number): Promise<void> {
   const { expect } = await import('vitest');
-  const starved = JSON.stringify(run.report ?? {}).includes('eventLoopLagMs');
   expect(run.code, 'the process must exit by itself, not be killed').not.toBeNull();
-  expect(run.report!.durationMs).toBeLessThanOrEqual(toolBound(waits, starved));
+  expect(run.report!.durationMs).toBeLessThanOrEqual(toolBound(waits));
+  // The bound under test: the process ends right after its last step (the report), whatever the peer does.
   expect(run.afterReportMs).toBeLessThanOrEqual(EXIT_AFTER_REPORT_MS);
-  expect(run.wallMs).toBeLessThanOrEqual(toolBound(waits, starved) + allowanceMs);
+  expect(run.wallMs).toBeLessThanOrEqual(run.report!.durationMs + allowanceMs + 1000);
 }
 
 /**
