@@ -7,7 +7,7 @@ export const TIMEOUT_MS = 1500;
 /**
  * What the bound under test does not cover: starting node and loading the bundle, and exiting. About
  * 0.3 s on an idle machine, several seconds on a 2-core machine under a load of 20: so it is measured
- * in the same test (`lampi-doctor --version`, spawn to exit) and allowed twice over, at least 2 s.
+ * in the same test (`lampi-doctor --version`, spawn to exit) and allowed three times over, at least 2 s.
  */
 export const MIN_SPAWN_ALLOWANCE_MS = 2000;
 /** Between the report's last byte and the process's exit: the bound is 1 s; the rest is a loaded machine's scheduling. */
@@ -71,7 +71,7 @@ export function check(run: TimedRun, id: string) {
 /** Spawn-to-exit of `lampi-doctor --version` right now: what starting and stopping node costs on this machine at this moment. */
 export async function spawnAllowance(): Promise<number> {
   const run = await runTimed(['--version']);
-  return Math.max(MIN_SPAWN_ALLOWANCE_MS, 2 * run.wallMs);
+  return Math.max(MIN_SPAWN_ALLOWANCE_MS, 3 * run.wallMs);
 }
 
 /**
@@ -91,7 +91,7 @@ export async function expectEnded(run: TimedRun, waits: number, allowanceMs: num
   expect(run.report!.durationMs).toBeLessThanOrEqual(toolBound(waits));
   // The bound under test: the process ends right after its last step (the report), whatever the peer does.
   expect(run.afterReportMs).toBeLessThanOrEqual(EXIT_AFTER_REPORT_MS);
-  expect(run.wallMs).toBeLessThanOrEqual(run.report!.durationMs + allowanceMs + 1000);
+  expect(run.wallMs).toBeLessThanOrEqual(run.report!.durationMs + allowanceMs + EXIT_AFTER_REPORT_MS);
 }
 
 /**
