@@ -7,7 +7,7 @@ export const TIMEOUT_MS = 1500;
 /**
  * What the bound under test does not cover: starting node and loading the bundle, and exiting. About
  * 0.3 s on an idle machine, several seconds on a 2-core machine under a load of 20: so it is measured
- * in the same test (`lampi-doctor --version`, spawn to exit) and allowed twice over, at least 2 s.
+ * in the same test (`lampi-doctor --version`, spawn to exit) and allowed three times over, at least 2 s.
  */
 export const MIN_SPAWN_ALLOWANCE_MS = 2000;
 /** Between the report's last byte and the process's exit: the bound is 1 s; the rest is a loaded machine's scheduling. */
@@ -71,26 +71,27 @@ export function check(run: TimedRun, id: string) {
 /** Spawn-to-exit of `lampi-doctor --version` right now: what starting and stopping node costs on this machine at this moment. */
 export async function spawnAllowance(): Promise<number> {
   const run = await runTimed(['--version']);
-  return Math.max(MIN_SPAWN_ALLOWANCE_MS, 2 * run.wallMs);
+  return Math.max(MIN_SPAWN_ALLOWANCE_MS, 3 * run.wallMs);
 }
 
 /**
- * The tool's own bound for a run whose longest chain of sequential waits is `waits` timeouts: each
- * wait is the timeout (+0.2 s CONNECT margin), doubled at most when our own event loop was starved
- * (one extension), plus 1 s for the fast steps (handshakes that are answered) and the goodbye.
+ * A generous ceiling on the tool's own clock for a run whose longest chain of sequential waits is
+ * `waits` timeouts: each wait at most doubled (one extension when this process was starved), plus
+ * 10 s for the steps that were answered, which a machine under a load of 20 slows down. It catches
+ * a wait that never ends (a keepalive-paced hang is 30 s a ping), not speed; the exit bound is below.
  */
-export function toolBound(waits: number, starved = false, timeoutMs = TIMEOUT_MS): number {
-  return waits * (timeoutMs + 200) * (starved ? 2 : 1) + 1000 + (starved ? 2000 : 0);
+export function toolBound(waits: number, timeoutMs = TIMEOUT_MS): number {
+  return waits * (timeoutMs + 200) * 2 + 10_000;
 }
 
 /** The whole process: the tool's bound, then node's start and exit as measured, then the exit right after the report. */
 export async function expectEnded(run: TimedRun, waits: number, allowanceMs: number): Promise<void> {
   const { expect } = await import('vitest');
-  const starved = JSON.stringify(run.report ?? {}).includes('eventLoopLagMs');
   expect(run.code, 'the process must exit by itself, not be killed').not.toBeNull();
-  expect(run.report!.durationMs).toBeLessThanOrEqual(toolBound(waits, starved));
+  expect(run.report!.durationMs).toBeLessThanOrEqual(toolBound(waits));
+  // The bound under test: the process ends right after its last step (the report), whatever the peer does.
   expect(run.afterReportMs).toBeLessThanOrEqual(EXIT_AFTER_REPORT_MS);
-  expect(run.wallMs).toBeLessThanOrEqual(toolBound(waits, starved) + allowanceMs);
+  expect(run.wallMs).toBeLessThanOrEqual(run.report!.durationMs + allowanceMs + EXIT_AFTER_REPORT_MS);
 }
 
 /**
