@@ -113,7 +113,8 @@ async function diagnoseWith(
     checks,
     facts,
     settings: {
-      host: context.host,
+      // The name the certificate must carry: --servername when the address dialled is another.
+      host: context.servername ?? context.host,
       port: context.port,
       now: options.now ?? started,
       expiryWarnDays: context.expiryWarnDays,

@@ -28,6 +28,11 @@ export interface DiagnoseInput {
   cert?: string;
   key?: string;
   keyPassphrase?: string;
+  /** TLS name (SNI and verification) when it differs from the address dialled. */
+  servername?: string;
+  /** MQTT login, for listeners with a password_file (e.g. websockets for browsers). */
+  username?: string;
+  password?: string;
   resolve?: string[];
   timeoutMs?: number;
   expiryWarnDays?: number;
@@ -67,6 +72,9 @@ export function parseTarget(target: string, port?: number): { host: string; port
     portFromTarget = Number(hostPort[2]);
   }
   if (!isIP(host) && !HOSTNAME.test(host)) throw new UsageError(`"${target}" is not a host name or IP address`);
+  if (port !== undefined && portFromTarget !== undefined && port !== portFromTarget) {
+    throw new UsageError(`the port is given twice, differently: ${target} and --port ${port}; keep one`);
+  }
   const chosen = port ?? portFromTarget ?? DEFAULT_TLS_PORT;
   return { host, port: checkPort(chosen, '--port') };
 }
@@ -138,6 +146,10 @@ function mqttOptions(input: DiagnoseInput): MqttOptions {
   if (input.local !== undefined && !/^mqtts?:\/\/[^/]+$/.test(input.local)) {
     throw new UsageError(`--local ${input.local}: expected the lamp broker's URL, e.g. mqtt://127.0.0.1:1883`);
   }
+  if (input.password !== undefined && input.username === undefined) {
+    throw new UsageError('--password goes with --username: MQTT sends no password without a user name');
+  }
+  if (input.username !== undefined && (!input.username || Buffer.byteLength(input.username) > 65535)) throw new UsageError('--username must not be empty');
   const bridge = bridgeFacts(input);
   if (input.clientId !== undefined) {
     if (!input.clientId || input.clientId.length > 65535) throw new UsageError('--client-id must not be empty');
@@ -156,6 +168,7 @@ function mqttOptions(input: DiagnoseInput): MqttOptions {
     samples,
     qos: qos as 0 | 1 | 2,
     localUrl: input.local,
+    ...(input.username !== undefined ? { credentials: { username: input.username, password: input.password } } : {}),
     ...bridge,
     wssPort: checkPort(input.wssPort ?? DEFAULT_WSS_PORT, '--wss-port'),
     wssPath: checkWssPath(input.wssPath ?? DEFAULT_WSS_PATH),
@@ -184,5 +197,11 @@ export function prepareProbeContext(input: DiagnoseInput): ProbeContext & { expi
     client = { cert, key };
   }
   const mqtt = mqttOptions(input);
-  return { host, port, resolve, timeoutMs, ca, client, expiryWarnDays, mqtt };
+  const servername = input.servername === undefined ? undefined : checkServername(input.servername);
+  return { host, port, resolve, timeoutMs, ca, client, expiryWarnDays, mqtt, ...(servername ? { servername } : {}) };
+}
+
+function checkServername(name: string): string {
+  if (isIP(name) || !HOSTNAME.test(name)) throw new UsageError(`--servername ${name}: give the DNS name the broker's certificate should carry (an IP address sends no SNI)`);
+  return name.replace(/\.$/, '').toLowerCase();
 }

@@ -4,6 +4,7 @@ import { X509Certificate, createPrivateKey, createPublicKey, type KeyObject } fr
 import { UsageError } from '../engine/types.js';
 import { readInputFile } from '../read-input.js';
 import { CertificateDecodeError, describeCertificate } from './describe.js';
+import { wrongFormatMessage } from './not-pem.js';
 
 const BEGIN_CERT = '-----BEGIN CERTIFICATE-----';
 const END_CERT = '-----END CERTIFICATE-----';
@@ -67,14 +68,15 @@ export function parseCertificateData(data: Buffer, path: string, flag: string): 
     if (KEY_MARKER.test(text)) {
       throw new UsageError(`${flag} ${path} holds a private key, not a certificate (are --cert and --key swapped?)`);
     }
-    // A DER file holds one certificate in binary form.
+    // A binary DER certificate: a field that does not decode is named first...
     try {
-      const cert = new X509Certificate(data);
-      return { path, pem: cert.toString(), certificates: [decodable(cert, flag, path, 'the certificate: ')] };
+      decodable(new X509Certificate(data), flag, path, 'the certificate: ');
     } catch (error) {
       if (error instanceof UsageError) throw error;
-      throw new UsageError(`${flag} ${path} holds no certificate: expected PEM text starting with -----BEGIN CERTIFICATE-----`);
     }
+    // ...and a PKCS#12 bundle, a CSR or DER is named, with the openssl command that makes it PEM.
+    const wrongFormat = wrongFormatMessage(data, path, flag, flag === '--ca' ? 'ca' : 'cert');
+    throw new UsageError(wrongFormat ?? `${flag} ${path} holds no certificate: expected PEM text starting with -----BEGIN CERTIFICATE-----`);
   }
   const certificates = blocks.map((block, index) => {
     let cert: X509Certificate;
@@ -95,12 +97,14 @@ export function readKeyFile(path: string, flag: string, passphrase?: string): Ke
 /** A key file's bytes (PEM or DER) to a usable private key, or a UsageError naming the file. */
 export function parseKeyData(data: Buffer, path: string, flag: string, passphrase?: string): KeyFile {
   const text = data.toString('latin1');
+  const wrongFormat = KEY_MARKER.test(text) ? undefined : wrongFormatMessage(data, path, flag, 'key');
+  if (wrongFormat) throw new UsageError(wrongFormat);
   if (!KEY_MARKER.test(text) && /-----BEGIN CERTIFICATE-----/.test(text)) {
     throw new UsageError(`${flag} ${path} holds a certificate, not a private key (are --cert and --key swapped?)`);
   }
   const encrypted = /-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/.test(text);
   if (encrypted && passphrase === undefined) {
-    throw new UsageError(`${flag} ${path} is encrypted: pass its passphrase with --key-passphrase`);
+    throw new UsageError(`${flag} ${path} is encrypted: pass its passphrase with --key-passphrase (or --key-passphrase-file FILE, or LAMPI_DOCTOR_KEY_PASSPHRASE)`);
   }
   let key: KeyObject;
   try {
@@ -108,7 +112,7 @@ export function parseKeyData(data: Buffer, path: string, flag: string, passphras
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ERR_MISSING_PASSPHRASE' || code === 'ERR_OSSL_CRYPTO_INTERRUPTED_OR_CANCELLED') {
-      throw new UsageError(`${flag} ${path} is encrypted: pass its passphrase with --key-passphrase`);
+      throw new UsageError(`${flag} ${path} is encrypted: pass its passphrase with --key-passphrase (or --key-passphrase-file FILE, or LAMPI_DOCTOR_KEY_PASSPHRASE)`);
     }
     if (encrypted || code === 'ERR_OSSL_BAD_DECRYPT') {
       throw new UsageError(`${flag} ${path}: the --key-passphrase does not decrypt this key`);

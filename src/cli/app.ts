@@ -1,17 +1,27 @@
 // The command line: parsing, help, and turning every failure into one clear line and an exit code.
-import yargs, { type Argv } from 'yargs';
+import yargs, { type Argv, type MiddlewareFunction } from 'yargs';
 import { EXIT_USAGE } from '../engine/exit-code.js';
 import { UsageError } from '../engine/types.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_EXPIRY_WARN_DAYS, DEFAULT_PLAIN_PORT, DEFAULT_PROBE_PREFIX, DEFAULT_SAMPLES, DEFAULT_TIMEOUT_MS, DEFAULT_WSS_PORT } from '../inputs.js';
-import { FORMATS } from '../reporters/index.js';
+import { FORMATS, LINT_FORMATS } from '../reporters/index.js';
 import { GRADE_FORMATS } from '../reporters/grade.js';
 import { TOOL } from '../version.js';
+import { checkArgs, givenOptions, protectSecrets, redact, rememberSecret, type YargsOptions } from './arg-checks.js';
+import { COMMAND_USAGE, EXIT_ENVIRONMENT, examplesFor, exitCodesHelp, FOLDER_FORMATS, formatsHelp } from './help.js';
+import { checkLabFlags, checkScenario } from './lab-args.js';
+import { checkOutput } from './output.js';
+import { KEY_PASSPHRASE_ENV, PASSWORD_ENV } from './secrets.js';
 
-export const EXIT_ENVIRONMENT = 3;
+export { EXIT_ENVIRONMENT };
+
+/** Adds a command's runnable examples (help.ts) to its --help. */
+function withExamples(y: Argv, command: string): Argv {
+  return examplesFor(command).reduce((argv, [cmd, description]) => argv.example(cmd, description), y);
+}
 
 export function reportOptions(y: Argv, formats: readonly string[] = FORMATS) {
   return y
-    .option('format', { choices: formats, default: 'human', describe: 'Report format on stdout (or in --output)', group: 'Output:' })
+    .option('format', { choices: formats, default: 'human', describe: 'Report format on stdout (or in --output); see Formats below', group: 'Output:' })
     .option('output', { alias: 'o', type: 'string', describe: 'Write the report in --format to FILE; the terminal still shows the human report', group: 'Output:' })
     .option('color', { type: 'boolean', describe: 'Colour; default: on a terminal only, off under NO_COLOR (--no-color)', group: 'Output:' })
     .option('verbose', { alias: 'v', type: 'boolean', default: false, describe: 'Show the evidence behind every check', group: 'Output:' })
@@ -27,8 +37,13 @@ export function diagnosisOptions(y: Argv) {
     .option('ca', { type: 'string', describe: 'CA to verify the broker with (lampi_ca.crt); default: system roots', group: 'Certificates:' })
     .option('cert', { type: 'string', describe: 'Client certificate, as the bridge\'s bridge_certfile', group: 'Certificates:' })
     .option('key', { type: 'string', describe: 'Private key of --cert, as bridge_keyfile (read locally, never printed)', group: 'Certificates:' })
-    .option('key-passphrase', { type: 'string', describe: 'Passphrase of an encrypted --key', group: 'Certificates:' })
+    .option('key-passphrase', { type: 'string', describe: `Passphrase of an encrypted --key (visible in \`ps\`: prefer --key-passphrase-file or ${KEY_PASSPHRASE_ENV})`, group: 'Certificates:' })
+    .option('key-passphrase-file', { type: 'string', describe: 'File whose first line is the passphrase of --key', group: 'Certificates:' })
+    .option('servername', { type: 'string', describe: 'Name to send as SNI and verify the certificate against, when it is not the address dialled', group: 'Target:' })
     .option('mqtt-version', { type: 'string', choices: ['3.1.1', '5'], default: '3.1.1', describe: 'MQTT protocol version for the CONNECTs', group: 'MQTT:' })
+    .option('username', { alias: 'u', type: 'string', describe: 'MQTT user name, for listeners with a password_file (e.g. websockets for browsers)', group: 'MQTT:' })
+    .option('password', { alias: 'P', type: 'string', describe: `MQTT password (visible in \`ps\`: prefer --password-file or ${PASSWORD_ENV})`, group: 'MQTT:' })
+    .option('password-file', { type: 'string', describe: 'File whose first line is the MQTT password', group: 'MQTT:' })
     .option('client-id', { type: 'string', describe: 'Client id to use (default: a unique lampi-doctor-<random>); never the bridge\'s', group: 'MQTT:' })
     .option('samples', { type: 'number', default: DEFAULT_SAMPLES, describe: 'Messages per round trip, for latency figures', group: 'MQTT:' })
     .option('qos', { type: 'number', choices: [0, 1, 2], default: 1, describe: 'QoS of the probe messages (never retained)', group: 'MQTT:' })
@@ -63,29 +78,22 @@ Usage:
 Each command has its own options: lampi-doctor grade --help, lampi-doctor lint --help, ...`;
 
 const EPILOG = `Examples:
-  Diagnose a broker as the lamp's bridge sees it:
-    $0 cloud.example.com --ca lampi_ca.crt --cert lamp.crt --key lamp.key
-  ...and through the bridge, from the lamp (needs \`topic lampi-doctor/# both 1 "" devices/<id>/\`):
-    $0 cloud.example.com --ca lampi_ca.crt --cert lamp.crt --key lamp.key \\
-      --local mqtt://127.0.0.1:1883 --bridge-config /etc/mosquitto/conf.d/lampi_bridge.conf
-  Test a server before its DNS record exists:
-    $0 cloud.example.com --resolve cloud.example.com:203.0.113.7 --ca lampi_ca.crt
-  Gate a deployment in CI:
-    $0 cloud.example.com --ca lampi_ca.crt --format json --output report.json
-  See what a broken setup looks like:
-    $0 lab run --scenario missing-intermediate
-  Grade a class (CSV columns: student,fqdn and optionally port,wss_port,ca,cert,key,local,device_id,resolve):
-    $0 grade roster.csv --ca lampi_ca.crt --cert grader.crt --key grader.key --rubric rubric.json --format csv -o grades.csv
-  Grade a large class on a CI matrix, then join:
-    $0 grade roster.csv --shard 2/4 --format json -o shard-2.json ...;  $0 merge shard-*.json --format csv
+${[...examplesFor('diagnose'), ...examplesFor('lab').slice(1, 2), ...examplesFor('grade').slice(1, 2), ...examplesFor('lint').slice(1, 2)]
+  .map(([cmd, description]) => `  ${description}:\n    ${cmd}`)
+  .join('\n')}
 
 Checks: dns.resolve, tcp.connect, tls.handshake, tls.version, tls.chain, tls.hostname, tls.validity,
 tls.key, tls.client-auth, mqtt.connect, mqtt.roundtrip, bridge.status, bridge.inbound, bridge.outbound,
 wss.handshake, wss.connect, plain.exposure. Statuses: pass, warn, fail, skip (a prerequisite failed, or it could not be
 tested), error (the check itself broke).
-Exit codes: 0 nothing failed; 1 a check failed or errored; 2 usage or input error; 3 the lab could
-not start. grade: 0 once every student is graded (whatever their statuses), 1 under --fail-on LEVEL
-when a student has a check at that level; 130/143 interrupted (--output keeps the finished students).`;
+Secrets: ${KEY_PASSPHRASE_ENV} and ${PASSWORD_ENV} stand in for --key-passphrase and --password.
+
+${formatsHelp(FORMATS)}
+
+${exitCodesHelp()}`;
+
+/** The tail of every subcommand's help: its formats and the exit codes, from the code's tables. */
+const commandEpilog = (formats: readonly string[]) => `${formatsHelp(formats)}\n\n${exitCodesHelp()}`;
 
 function build(args: string[]) {
   return yargs(args)
@@ -95,31 +103,40 @@ function build(args: string[]) {
       diagnosisOptions(reportOptions(y.positional('fqdn', { type: 'string', describe: 'The broker\'s FQDN, as its certificate names it (NAME:PORT also works)' }))),
     )
     .command('lab <action>', false, (y) =>
-      diagnosisOptions(
-        reportOptions(
-          y
-            .positional('action', { choices: ['up', 'down', 'status', 'run', 'scenarios'] as const, describe: 'What to do with the lab' })
-            .option('scenario', { alias: 's', type: 'string', default: 'healthy', describe: 'Setup to build (see `lab scenarios`)', group: 'Lab:' })
-            .option('dir', { type: 'string', describe: 'Folder the lab lives in (up/down/status)', group: 'Lab:' }),
+      withExamples(
+        diagnosisOptions(
+          reportOptions(
+            y
+              .positional('action', { choices: ['up', 'down', 'status', 'run', 'scenarios'] as const, describe: 'What to do with the lab' })
+              .option('scenario', { alias: 's', type: 'string', default: 'healthy', describe: 'Setup to build (see `lab scenarios`)', group: 'Lab:' })
+              .option('dir', { type: 'string', describe: 'Folder the lab lives in (up/down/status)', group: 'Lab:' }),
+          ),
         ),
-      ),
+        'lab',
+      ).epilog(commandEpilog(FORMATS)),
     )
     .command('grade <roster>', false, (y) =>
-      diagnosisOptions(reportOptions(y.positional('roster', { type: 'string', describe: 'CSV roster: student,fqdn[,port,wss_port,ca,cert,key,local,device_id,resolve]' }), GRADE_FORMATS))
-        .option('rubric', { type: 'string', describe: 'JSON: { "points": { "<check id or area>": n }, "warnCredit": 0.5 }', group: 'Grading:' })
-        .option('concurrency', { type: 'number', default: DEFAULT_CONCURRENCY, describe: 'Students diagnosed at once', group: 'Grading:' })
-        .option('shard', { type: 'string', describe: 'Grade only slice K of N (stable by student name), e.g. 2/4', group: 'Grading:' })
-        .option('resume', { type: 'string', describe: 'Finish an interrupted run: keep the students of this --format json report, grade the rest', group: 'Grading:' })
-        // grade exits 0 once every student is graded, unless --fail-on is given.
-        .default('fail-on', undefined)
-        .describe('fail-on', 'Exit 1 when any student has a check at this level or worse (unset: exit 0 once every student is graded; 130/143 when interrupted)'),
+      withExamples(
+        diagnosisOptions(reportOptions(y.positional('roster', { type: 'string', describe: 'CSV roster: student,fqdn[,port,wss_port,ca,cert,key,local,device_id,resolve]' }), GRADE_FORMATS))
+          .option('rubric', { type: 'string', describe: 'JSON: { "points": { "<check id or area>": n }, "warnCredit": 0.5 }', group: 'Grading:' })
+          .option('concurrency', { type: 'number', default: DEFAULT_CONCURRENCY, describe: 'Students diagnosed at once', group: 'Grading:' })
+          .option('shard', { type: 'string', describe: 'Grade only slice K of N (stable by student name), e.g. 2/4', group: 'Grading:' })
+          .option('resume', { type: 'string', describe: 'Finish an interrupted run: keep the students of this --format json report, grade the rest', group: 'Grading:' })
+          // grade exits 0 once every student is graded, unless --fail-on is given.
+          .default('fail-on', undefined)
+          .describe('fail-on', 'Exit 1 when any student has a check at this level or worse (unset: exit 0 once every student is graded; 130/143 when interrupted)'),
+        'grade',
+      ).epilog(commandEpilog(GRADE_FORMATS)),
     )
     .command('lint [paths..]', false, (y) =>
-      reportOptions(y.positional('paths', { type: 'string', array: true, describe: 'Mosquitto configs, one per broker (default /etc/mosquitto/mosquitto.conf)' }))
-        .option('expiry-warn-days', { type: 'number', default: DEFAULT_EXPIRY_WARN_DAYS, describe: 'Warn when a certificate expires within this many days', group: 'Limits:' })
-        .option('probe-prefix', { type: 'string', default: DEFAULT_PROBE_PREFIX, describe: 'Local topic prefix of the diagnostic bridge mapping', group: 'Bridge:' })
-        .option('cert', { type: 'string', array: true, describe: 'Client certificates to look up in the configs\' CRLs', group: 'Certificates:' })
-        .option('mosquitto-version', MOSQUITTO_VERSION_OPTION),
+      withExamples(
+        reportOptions(y.positional('paths', { type: 'string', array: true, describe: 'Mosquitto configs, one per broker (default /etc/mosquitto/mosquitto.conf)' }), LINT_FORMATS)
+          .option('expiry-warn-days', { type: 'number', default: DEFAULT_EXPIRY_WARN_DAYS, describe: 'Warn when a certificate expires within this many days', group: 'Limits:' })
+          .option('probe-prefix', { type: 'string', default: DEFAULT_PROBE_PREFIX, describe: 'Local topic prefix of the diagnostic bridge mapping', group: 'Bridge:' })
+          .option('cert', { type: 'string', array: true, describe: 'Client certificates to look up in the configs\' CRLs', group: 'Certificates:' })
+          .option('mosquitto-version', MOSQUITTO_VERSION_OPTION),
+        'lint',
+      ).epilog(commandEpilog(LINT_FORMATS)),
     )
     .command('serve', false, (y) =>
       y
@@ -129,8 +146,17 @@ function build(args: string[]) {
         .option('min-interval', { type: 'number', default: 15, describe: 'Seconds before the same target+module is probed again (scrapes in between get the last result)', group: 'Exporter:' }),
     )
     .command('merge <reports..>', false, (y) =>
-      reportOptions(y.positional('reports', { type: 'string', array: true, describe: 'grade --format json reports of the shards' }), GRADE_FORMATS),
+      withExamples(reportOptions(y.positional('reports', { type: 'string', array: true, describe: 'grade --format json reports of the shards' }), GRADE_FORMATS), 'merge').epilog(
+        commandEpilog(GRADE_FORMATS),
+      ),
     )
+    // After parsing, before any work: flags in words, the output writable, lab flags it would ignore.
+    .middleware(((argv: Record<string, unknown> & { _: unknown[] }, instance: { getOptions(): YargsOptions }) => {
+      const options = instance.getOptions();
+      checkArgs(argv, options, args);
+      if (argv._[0] === 'lab') checkLabFlags(String(argv.action), givenOptions(args, options));
+      if (typeof argv.output === 'string' && !argv.help) checkOutput(argv.output, FOLDER_FORMATS.has(String(argv.format)));
+    }) as unknown as MiddlewareFunction)
     .epilog(EPILOG)
     .version(TOOL.version)
     .alias('version', 'V')
@@ -145,7 +171,15 @@ function build(args: string[]) {
     });
 }
 
-export async function runCli(args: string[]): Promise<number> {
+/** Parses and checks a command line without running it (the help's examples are tested this way). */
+export async function parseOnly(rawArgs: string[]): Promise<Record<string, unknown>> {
+  return (await build(protectSecrets(rawArgs).args).parseAsync()) as Record<string, unknown>;
+}
+
+export async function runCli(rawArgs: string[]): Promise<number> {
+  // Secrets are joined to their flags first, so the parser can neither misread nor echo them.
+  const { args, secrets } = protectSecrets(rawArgs);
+  for (const variable of [KEY_PASSPHRASE_ENV, PASSWORD_ENV]) rememberSecret(process.env[variable] ?? '');
   try {
     const parsed = await build(args).parseAsync();
     if (parsed.help || parsed.version) return 0;
@@ -167,24 +201,32 @@ export async function runCli(args: string[]): Promise<number> {
       return await runServeCommand(parsed as never);
     }
     if (command === 'lab') {
+      if (parsed.action === 'run' || parsed.action === 'up') await checkScenario(String(parsed.scenario));
       const { runLabCommand } = await import('./lab-command.js');
       return await runLabCommand(parsed as never);
     }
     const { runDiagnoseCommand } = await import('./diagnose-command.js');
     return await runDiagnoseCommand(parsed as never);
   } catch (error) {
-    return reportFailure(error);
+    return reportFailure(error, rawArgs, secrets);
   }
 }
 
-function reportFailure(error: unknown): number {
-  const message = error instanceof Error ? error.message : String(error);
+function reportFailure(error: unknown, args: readonly string[], secrets: readonly string[]): number {
+  // No message, ours or the parser's, may echo a passphrase or password.
+  const message = redact(error instanceof Error ? error.message : String(error), secrets);
   if (error instanceof UsageError || (error instanceof Error && error.name === 'YError')) {
+    const command = args.find((arg) => !arg.startsWith('-'));
+    if (/^Not enough non-option arguments/.test(message) && command && COMMAND_USAGE[command]) {
+      process.stderr.write(`${TOOL.name}: ${COMMAND_USAGE[command]}\nRun \`${TOOL.name} ${command} --help\` for usage.\n`);
+      return EXIT_USAGE;
+    }
     if (/^Not enough non-option arguments/.test(message)) {
       process.stderr.write(`${TOOL.name}: give the broker's FQDN (lampi-doctor <fqdn> [options]), or try the embedded lab: lampi-doctor lab run\nRun \`${TOOL.name} --help\` for usage.\n`);
       return EXIT_USAGE;
     }
-    process.stderr.write(`${TOOL.name}: ${message}\nRun \`${TOOL.name} --help\` for usage.\n`);
+    const helpFor = command && COMMAND_USAGE[command] ? `${TOOL.name} ${command} --help` : `${TOOL.name} --help`;
+    process.stderr.write(`${TOOL.name}: ${message}\nRun \`${helpFor}\` for usage.\n`);
     return EXIT_USAGE;
   }
   if (error instanceof Error && error.name === 'LabError') {
@@ -192,6 +234,6 @@ function reportFailure(error: unknown): number {
     return EXIT_ENVIRONMENT;
   }
   process.stderr.write(`${TOOL.name}: internal error: ${message}\n(set LAMPI_DEBUG=1 for details; please report it)\n`);
-  if (process.env.LAMPI_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  if (process.env.LAMPI_DEBUG && error instanceof Error) process.stderr.write(`${redact(error.stack ?? '', secrets)}\n`);
   return EXIT_ENVIRONMENT;
 }

@@ -3,7 +3,9 @@ import { diagnose, type Report } from '../diagnose.js';
 import type { RunHooks } from '../engine/runner.js';
 import type { DiagnoseInput } from '../inputs.js';
 import { render, type Format } from '../reporters/index.js';
+import { fitLine } from '../reporters/wrap.js';
 import { deliver } from './output.js';
+import { KEY_PASSPHRASE_ENV, PASSWORD_ENV, resolveSecret } from './secrets.js';
 
 export interface ReportArgs {
   format: Format;
@@ -23,6 +25,11 @@ export interface DiagnoseArgs extends ReportArgs {
   cert?: string;
   key?: string;
   keyPassphrase?: string;
+  keyPassphraseFile?: string;
+  servername?: string;
+  username?: string;
+  password?: string;
+  passwordFile?: string;
   timeout: number;
   expiryWarnDays: number;
   mqttVersion: string;
@@ -41,6 +48,9 @@ export interface DiagnoseArgs extends ReportArgs {
 }
 
 export function toDiagnoseInput(args: Omit<DiagnoseArgs, keyof ReportArgs>): DiagnoseInput {
+  // The variables only count where they can apply: a passphrase with a key, a password with a user.
+  const keyPassphrase = resolveSecret({ flag: '--key-passphrase', value: args.keyPassphrase, fileFlag: '--key-passphrase-file', file: args.keyPassphraseFile, env: KEY_PASSPHRASE_ENV }, args.key ? process.env : {});
+  const password = resolveSecret({ flag: '--password', value: args.password, fileFlag: '--password-file', file: args.passwordFile, env: PASSWORD_ENV }, args.username !== undefined ? process.env : {});
   return {
     target: args.fqdn,
     port: args.port,
@@ -48,7 +58,10 @@ export function toDiagnoseInput(args: Omit<DiagnoseArgs, keyof ReportArgs>): Dia
     ca: args.ca,
     cert: args.cert,
     key: args.key,
-    keyPassphrase: args.keyPassphrase,
+    keyPassphrase,
+    servername: args.servername,
+    username: args.username,
+    password,
     timeoutMs: args.timeout,
     expiryWarnDays: args.expiryWarnDays,
     mqttVersion: args.mqttVersion,
@@ -82,13 +95,15 @@ export function interactive(): boolean {
 export async function progressHooks(label: string): Promise<{ hooks: RunHooks; stop(): void }> {
   if (!interactive()) return { hooks: {}, stop: () => undefined };
   const { default: ora } = await import('ora');
-  const spinner = ora({ text: label, stream: process.stderr, discardStdin: false }).start();
+  const spinner = ora({ text: fitLine(label, (process.stderr.columns || 80) - 5), stream: process.stderr, discardStdin: false }).start();
   const running = new Set<string>();
   let done = 0;
   const update = () => {
     const ids = [...running];
     const shown = ids.length > 3 ? `${ids.slice(0, 3).join(', ')} +${ids.length - 3} more` : ids.join(', ');
-    spinner.text = `${label}: ${shown || 'finishing'} (${done} done)`;
+    // One line that fits: ora counts its text plus 4 columns, and a text it thinks wraps makes every
+    // redraw move up a line and erase what was printed above the spinner.
+    spinner.text = fitLine(`${label}: ${shown || 'finishing'} (${done} done)`, (process.stderr.columns || 80) - 5);
   };
   return {
     hooks: {
@@ -106,9 +121,10 @@ export async function progressHooks(label: string): Promise<{ hooks: RunHooks; s
   };
 }
 
-export function emitReport(report: Report, args: ReportArgs): void {
-  const width = process.stdout.columns || 0;
-  deliver((format, color) => render(report, format, { color, verbose: args.verbose, width: color ? width : 0 }), args.format, args.output, colorWanted(args.color, process.stdout));
+export function emitReport(report: Report, args: ReportArgs, sensitive = false): void {
+  // Wrapping follows the terminal, whatever the colour: a piped report is not wrapped.
+  const width = process.stdout.isTTY ? process.stdout.columns || 0 : 0;
+  deliver((format, color) => render(report, format, { color, verbose: args.verbose, width }), args.format, args.output, colorWanted(args.color, process.stdout), { sensitive });
 }
 
 export async function runDiagnoseCommand(args: DiagnoseArgs): Promise<number> {
@@ -120,6 +136,6 @@ export async function runDiagnoseCommand(args: DiagnoseArgs): Promise<number> {
   } finally {
     progress.stop();
   }
-  emitReport(report, args);
+  emitReport(report, args, Boolean(args.key));
   return report.exitCode;
 }

@@ -14,6 +14,7 @@ import { readRoster } from '../grade/roster.js';
 import { defaultRubric, readRubric } from '../grade/rubric.js';
 import { renderGrade, renderGradeTable, type GradeFormat } from '../reporters/grade.js';
 import { gradescopeFileName, renderGradescope } from '../reporters/gradescope.js';
+import { fitLine } from '../reporters/wrap.js';
 import { colorWanted, interactive, toDiagnoseInput, type DiagnoseArgs } from './diagnose-command.js';
 import { TOOL } from '../version.js';
 import { deliver } from './output.js';
@@ -43,7 +44,8 @@ function progressBar(): { onStudent(result: StudentResult, done: number, total: 
   const draw = (done: number, total: number) => {
     const width = 24;
     const filled = Math.round((done / Math.max(1, total)) * width);
-    process.stderr.write(`\r\u001b[2K[${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${done}/${total} graded · ${failing} with failures`);
+    const line = `[${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${done}/${total} graded · ${failing} with failures`;
+    process.stderr.write(`\r\u001b[2K${fitLine(line, (process.stderr.columns || 80) - 1)}`); // one line, or \r redraws only its end
   };
   return {
     onStudent(result, done, total) {
@@ -83,12 +85,12 @@ function checkGradescopeTarget(format: GradeFormat, output: string | undefined, 
   }
 }
 
-function emit(report: GradeReport, format: GradeFormat, output: string | undefined, color: boolean | undefined): void {
+function emit(report: GradeReport, format: GradeFormat, output: string | undefined, color: boolean | undefined, sensitive = false): void {
   if (format === 'gradescope' && isFolder(output)) {
     for (const student of report.students) {
       const path = join(output!, gradescopeFileName(student));
       try {
-        writeFileSync(path, renderGradescope(report, student));
+        writeFileSync(path, renderGradescope(report, student), sensitive ? { mode: 0o600 } : {});
       } catch (error) {
         throw new UsageError(`cannot write ${path}: ${describeFsError(error)}`);
       }
@@ -96,12 +98,12 @@ function emit(report: GradeReport, format: GradeFormat, output: string | undefin
     process.stdout.write(renderGradeTable(report, colorWanted(color, process.stdout)));
     return;
   }
-  deliver((f, c) => renderGrade(report, f, c), format, output, colorWanted(color, process.stdout));
+  deliver((f, c) => renderGrade(report, f, c), format, output, colorWanted(color, process.stdout), { sensitive });
 }
 
-function writeOutput(path: string, text: string): void {
+function writeOutput(path: string, text: string, sensitive = false): void {
   try {
-    writeFileAtomically(path, text);
+    writeFileAtomically(path, text, sensitive ? 0o600 : 0o644);
   } catch (error) {
     throw new UsageError(`cannot write --output ${path}: ${describeFsError(error)}`);
   }
@@ -131,6 +133,8 @@ export async function runGradeCommand(args: GradeArgs): Promise<number> {
   const rubric = args.rubric ? readRubric(args.rubric, checkIds) : defaultRubric(checkIds);
   const shard = args.shard ? parseShard(args.shard) : undefined;
   const rows = readRoster(args.roster);
+  // The report names key files (the grader's, the students'): only this user may read it.
+  const sensitive = Boolean(args.key) || rows.some((row) => row.input.key);
   checkGradescopeTarget(args.format, args.output, shard ? rows.filter((row) => shardOf(row.student, shard.count) === shard.index).length : rows.length);
   const previous = args.resume ? readResume(args.resume, checkIds) : undefined;
   const { target: _unused, ...defaults } = toDiagnoseInput({ ...args, fqdn: '' });
@@ -175,7 +179,7 @@ export async function runGradeCommand(args: GradeArgs): Promise<number> {
       onProgress: (snapshot) => {
         if (interruptedBy !== undefined) return;
         latest = snapshot;
-        if (output) writeOutput(output, renderGrade(snapshot, args.format, false));
+        if (output) writeOutput(output, renderGrade(snapshot, args.format, false), sensitive);
       },
     });
   } finally {
@@ -185,10 +189,10 @@ export async function runGradeCommand(args: GradeArgs): Promise<number> {
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
   if (output) {
-    writeOutput(output, renderGrade(report, args.format, false));
+    writeOutput(output, renderGrade(report, args.format, false), sensitive);
     process.stdout.write(renderGrade(report, 'human', colorWanted(args.color, process.stdout)));
   } else {
-    emit(report, args.format, args.output, args.color);
+    emit(report, args.format, args.output, args.color, sensitive);
   }
   return gradeExitCode(report, args.failOn);
 }

@@ -5,6 +5,7 @@ import { diagnose } from '../diagnose.js';
 import { selectChecks } from '../engine/selection.js';
 import { defaultLabDir, labHealth, prepareDefaultParents, readLab, startLab, stopLab, type Lab, type LabProcess } from '../lab/lab.js';
 import { SCENARIOS } from '../lab/scenarios.js';
+import { shellLines, shortenPath, wrap } from '../reporters/wrap.js';
 import { emitReport, progressHooks, toDiagnoseInput, type DiagnoseArgs } from './diagnose-command.js';
 
 export interface LabArgs extends DiagnoseArgs {
@@ -25,19 +26,22 @@ export function invokedAs(): string {
   return `node ${path.startsWith('..') || !path ? script : path}`;
 }
 
-export function describeLab(lab: Lab, running = true): string {
+export function describeLab(lab: Lab, running = true, width = 0): string {
+  const row = (label: string, text: string) => wrap(text, width, `  ${label.padEnd(12)}  `, ' '.repeat(16));
   return [
-    `Lab "${lab.scenario}" in ${lab.dir}`,
-    `  cloud broker  ${lab.fqdn} = ${lab.publicAddress}: TLS ${lab.ports.tls} (client certificates required), WSS ${lab.ports.wss}; plain ${lab.ports.plain} on 127.0.0.1`,
-    `  lamp broker   127.0.0.1:${lab.ports.lampPlain}, bridging to the cloud as ${lab.bridgeClientId}`,
-    `  configs       ${lab.files.cloudConfig}, ${lab.files.lampConfig} (logs beside them)`,
+    `Lab "${lab.scenario}" in ${width ? shortenPath(lab.dir, width - 12) : lab.dir}`,
+    row('cloud broker', `${lab.fqdn} = ${lab.publicAddress}: TLS ${lab.ports.tls} (client certificates required), WSS ${lab.ports.wss}; plain ${lab.ports.plain} on 127.0.0.1`),
+    row('lamp broker', `127.0.0.1:${lab.ports.lampPlain}, bridging to the cloud as ${lab.bridgeClientId}`),
+    row('configs', `${lab.files.cloudConfig}, ${lab.files.lampConfig} (logs beside them)`),
     '',
     running ? 'Diagnose it with:' : 'Diagnosing it as (the lab stops afterwards; `lab up` keeps one running):',
-    `  ${invokedAs()} ${lab.diagnoseArgs().map(shellQuote).join(' ')}`,
+    // A command to copy: broken with ` \` continuations, never inside a word.
+    ...shellLines([...invokedAs().split(' '), ...lab.diagnoseArgs().map(shellQuote)], width, '  ', '      '),
     '',
   ].join('\n');
 }
 
+const stdoutWidth = () => (process.stdout.isTTY ? process.stdout.columns || 0 : 0);
 const listProcesses = (processes: LabProcess[]) => processes.map((proc) => `the ${proc.name} (pid ${proc.pid})`).join(' and ');
 
 /** `lab status`: 0 when the lab runs (or there is none), 1 when a lab is there but a broker died. */
@@ -49,7 +53,7 @@ function labStatus(dir: string): number {
   }
   const { alive, dead } = labHealth(lab);
   if (dead.length === 0) {
-    process.stdout.write(describeLab(lab));
+    process.stdout.write(describeLab(lab, true, stdoutWidth()));
     return 0;
   }
   const down = `${invokedAs()} lab down${dir === defaultLabDir() ? '' : ` --dir ${shellQuote(dir)}`}`;
@@ -98,14 +102,14 @@ export async function runLabCommand(args: LabArgs): Promise<number> {
       }
       if (existing) await stopLab(existing);
       const lab = await startLab({ scenario: args.scenario, dir, detached: true });
-      process.stdout.write(describeLab(lab) + `Stop it with: ${invokedAs()} lab down${args.dir ? ` --dir ${shellQuote(dir)}` : ''}\n`);
+      process.stdout.write(describeLab(lab, true, stdoutWidth()) + `Stop it with: ${invokedAs()} lab down${args.dir ? ` --dir ${shellQuote(dir)}` : ''}\n`);
       return 0;
     }
     case 'run': {
       selectChecks(diagnosisChecks, args.only, args.skip); // bad --only/--skip: say so before starting brokers
       const lab = await startLab({ scenario: args.scenario });
       try {
-        if (args.format === 'human' && !args.output) process.stderr.write(describeLab(lab, false));
+        if (args.format === 'human' && !args.output) process.stderr.write(describeLab(lab, false, process.stderr.isTTY ? process.stderr.columns || 0 : 0));
         const progress = await progressHooks(`Diagnosing the "${lab.scenario}" lab`);
         try {
           // The lab's own flags, then whatever else the user asked for (--samples, --qos, ...).
@@ -118,7 +122,7 @@ export async function runLabCommand(args: LabArgs): Promise<number> {
             hooks: progress.hooks,
           });
           progress.stop();
-          emitReport(report, args);
+          emitReport(report, args, true); // names the lab's key files
           return report.exitCode;
         } finally {
           progress.stop();

@@ -1,7 +1,9 @@
 // `lampi-doctor lint [PATH...]`: read the broker's configuration and the files it names.
 import { lint, type LintReport } from '../lint.js';
 import { renderLintHuman } from '../reporters/human.js';
+import { renderGithub } from '../reporters/github.js';
 import { renderLintJunit } from '../reporters/junit.js';
+import { renderSarif } from '../reporters/sarif.js';
 import { colorWanted, type ReportArgs } from './diagnose-command.js';
 import { deliver } from './output.js';
 
@@ -16,7 +18,9 @@ export interface LintArgs extends ReportArgs {
 function render(report: LintReport, format: string, color: boolean, verbose: boolean): string {
   if (format === 'json') return JSON.stringify(report, null, 2) + '\n';
   if (format === 'junit') return renderLintJunit(report);
-  return renderLintHuman(report, { color, verbose, width: process.stdout.columns || 0 });
+  if (format === 'sarif') return renderSarif(report);
+  if (format === 'github') return renderGithub(report);
+  return renderLintHuman(report, { color, verbose, width: process.stdout.isTTY ? process.stdout.columns || 0 : 0 });
 }
 
 export async function runLintCommand(args: LintArgs): Promise<number> {

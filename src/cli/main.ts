@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 // Entry point. Kept tiny: `--version` answers before anything heavy loads; the rest is imported lazily.
 import { TOOL } from '../version.js';
 

@@ -4,16 +4,17 @@ import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } fro
 import { basename, dirname, join } from 'node:path';
 
 /** Writes `text` to a new temporary file beside `path`, then renames it over `path`. */
-export function writeFileAtomically(path: string, text: string): void {
+/** `mode` 0600 for a file that names key material. */
+export function writeFileAtomically(path: string, text: string, mode = 0o644): void {
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   // Exclusive creation: a name someone planted (a symlink) is never written through.
   let fd: number;
   try {
-    fd = openSync(temporary, 'wx', 0o644);
+    fd = openSync(temporary, 'wx', mode);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     unlinkSync(temporary); // left by a killed run with this pid; unlink removes a link, not its target
-    fd = openSync(temporary, 'wx', 0o644);
+    fd = openSync(temporary, 'wx', mode);
   }
   try {
     writeSync(fd, text);

@@ -17,6 +17,7 @@ export interface EndpointContext {
   ca?: string;
   caFile?: ServerChainFacts['caFile'];
   timeoutMs: number;
+  credentials?: { username: string; password?: string };
   /** The websockets path (--wss-path), /mqtt as browser clients use by default. */
   wssPath?: string;
   /** The run's cancellation. */
@@ -124,6 +125,7 @@ export async function probeWssConnect(ctx: EndpointContext, port: number, versio
     timeoutMs: ctx.timeoutMs,
     tls: { ca: ctx.ca },
     wsServername: ctx.servername,
+    credentials: ctx.credentials,
     transcript,
     signal: ctx.signal,
     bridges,

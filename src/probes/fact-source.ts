@@ -42,6 +42,8 @@ export interface MqttOptions {
   /** --wss-path: the websockets path (default /mqtt). */
   wssPath?: string;
   plainPort: number;
+  /** MQTT login for the cloud's listeners (MQTT and websockets), when they use a password_file. */
+  credentials?: { username: string; password?: string };
 }
 
 export interface ProbeContext {
@@ -52,6 +54,8 @@ export interface ProbeContext {
   ca?: CertificateFile;
   client?: { cert: CertificateFile; key: KeyFile };
   mqtt: MqttOptions;
+  /** The TLS name (SNI and verification) when it differs from host, the address dialled. */
+  servername?: string;
   /** The run's cancellation: every probe's sockets, timers and clients end when it fires. */
   signal?: AbortSignal;
   /** Measures our own event-loop lag, so a timeout while we were starved is not blamed on the peer. */
@@ -85,7 +89,7 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
     }
     return memo.get(key) as Promise<T>;
   };
-  const servername = /^[\d.]+$|:/.test(context.host) ? undefined : context.host;
+  const servername = context.servername ?? (/^[\d.]+$|:/.test(context.host) ? undefined : context.host);
   const unhashedFiles = context.ca && 'folder' in context.ca ? (context.ca as CaFolder).folder.unhashed : undefined;
   const caFile = context.ca && { path: context.ca.path, certificates: context.ca.certificates.map(describeCertificate), ...(unhashedFiles?.length ? { unhashedFiles } : {}) };
 
@@ -260,6 +264,7 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
     ca: context.ca?.pem,
     caFile,
     timeoutMs: context.timeoutMs,
+    credentials: context.mqtt.credentials,
     wssPath: context.mqtt.wssPath,
     signal,
   });

@@ -23,6 +23,7 @@ export interface MqttProbeContext {
   remotePrefix?: string;
   /** Local topic prefix of the diagnostic mapping, e.g. lampi-doctor/. */
   probePrefix: string;
+  credentials?: { username: string; password?: string };
   /** The run's cancellation, handed to every session. */
   signal?: AbortSignal;
   /** Bridge identities known up front and learned from the cloud's state topics. */
@@ -38,7 +39,7 @@ function connectFacts(result: ConnectResult, clientId: string, version: 4 | 5, t
 export async function openCloud(ctx: MqttProbeContext, role: SessionRole, record: { transcript?: string[]; label?: string } = {}) {
   const transcript = record.transcript ?? [];
   const clientId = sessionClientId(ctx.clientId, role);
-  const { session, result } = await MqttSession.open({ url: ctx.cloudUrl, clientId, protocolVersion: ctx.version, timeoutMs: ctx.timeoutMs, tls: ctx.tls, transcript, label: record.label, signal: ctx.signal, bridges: ctx.bridges });
+  const { session, result } = await MqttSession.open({ url: ctx.cloudUrl, clientId, protocolVersion: ctx.version, timeoutMs: ctx.timeoutMs, tls: ctx.tls, credentials: ctx.credentials, transcript, label: record.label, signal: ctx.signal, bridges: ctx.bridges });
   return { session, facts: connectFacts(result, clientId, ctx.version, transcript) };
 }
 

@@ -30,6 +30,8 @@ export interface SessionOptions {
   tls?: { servername?: string; ca?: string; cert?: string; key?: string };
   /** For wss://: the name to verify the server as (mqtt.js does not pass servername to ws). */
   wsServername?: string;
+  /** MQTT login (username, password); the password never reaches the transcript. */
+  credentials?: { username: string; password?: string };
   /** Receives one line per packet sent or received. */
   transcript?: string[];
   /** Prefix for this session's transcript lines, when sessions share one. */
@@ -108,6 +110,7 @@ export class MqttSession {
       connectTimeout: options.timeoutMs + 1000,
       // Start only once our transcript listeners are attached, so CONNECT is recorded too.
       manualConnect: true,
+      ...(options.credentials ? { username: options.credentials.username, password: options.credentials.password } : {}),
       ...(options.tls ? { ...options.tls, rejectUnauthorized: true } : {}),
       ...(options.url.startsWith('wss:') ? { wsOptions: { servername: options.wsServername, ca: options.tls?.ca, rejectUnauthorized: true } as IClientOptions['wsOptions'] } : {}),
     };
@@ -134,6 +137,11 @@ export class MqttSession {
       client.once('error', (error: Error & { code?: string | number }) => {
         if (typeof error.code === 'number') {
           done({ outcome: 'refused', returnCode: error.code, message: error.message, elapsedMs: elapsed() });
+          return;
+        }
+        // mqtt.js's own backstop timer (our step was extended while this process was starved).
+        if (/^connack timeout$/i.test(error.message)) {
+          done({ outcome: 'timeout', message: `no CONNACK within ${options.timeoutMs} ms`, timeoutMs: options.timeoutMs, elapsedMs: elapsed() });
           return;
         }
         if (!error.code && PARSER_ERROR.test(error.message)) {

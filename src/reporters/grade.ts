@@ -106,6 +106,7 @@ export function renderGradeJunit(report: GradeReport): string {
     durationMs: s.durationMs,
     checks: s.checks,
     error: s.error,
+    caseLabel: s.student,
   }));
   return renderJunitSuites(`${report.tool.name} grade ${report.roster}${report.partial ? ' (PARTIAL)' : ''}`, suites, report.durationMs);
 }

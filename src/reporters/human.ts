@@ -3,12 +3,13 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import type { Report } from '../diagnose.js';
 import type { LintReport } from '../lint.js';
 import type { CheckResult, Status } from '../engine/types.js';
+import { shortenPath, wrap } from './wrap.js';
 
 export interface HumanOptions {
   color: boolean;
   /** Also print each check's evidence. */
   verbose?: boolean;
-  /** Wrap hint lines at this width (0: never). */
+  /** The terminal's width: summaries and fixes wrap under the summary column, long paths are cut in the middle (0: never). */
   width?: number;
 }
 
@@ -27,22 +28,6 @@ function paint(chalk: ChalkInstance, status: Status, text: string): string {
     default:
       return chalk.gray(text);
   }
-}
-
-function wrap(text: string, width: number, indent: string): string {
-  if (width <= indent.length + 20) return indent + text;
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    if (line && indent.length + line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else {
-      line = line ? `${line} ${word}` : word;
-    }
-  }
-  if (line) lines.push(line);
-  return lines.map((part) => indent + part).join('\n');
 }
 
 function plural(n: number, word: string, many = `${word}s`): string {
@@ -67,13 +52,22 @@ export function location(result: Pick<CheckResult, 'file' | 'line'>): string | u
   return result.line ? `${result.file}:${result.line}` : result.file;
 }
 
+/** `file:line` with the file cut in the middle when the line would not fit. */
+function shortLocation(result: Pick<CheckResult, 'file' | 'line'>, room: number): string | undefined {
+  if (!result.file) return undefined;
+  const suffix = result.line ? `:${result.line}` : '';
+  return shortenPath(result.file, room > suffix.length + 10 ? room - suffix.length : 0) + suffix;
+}
+
 export function renderCheck(result: CheckResult, idWidth: number, options: HumanOptions, chalk: ChalkInstance): string {
-  const head = `${paint(chalk, result.status, `${SYMBOL[result.status]} ${result.status.padEnd(5)}`)} ${chalk.bold(result.id.padEnd(idWidth))}  ${result.summary}`;
-  const lines = [head];
+  const width = options.width ?? 0;
+  // The summary column: everything after it hangs under it.
+  const columns = `${paint(chalk, result.status, `${SYMBOL[result.status]} ${result.status.padEnd(5)}`)} ${chalk.bold(result.id.padEnd(idWidth))}  `;
   const indent = ' '.repeat(8 + idWidth + 2);
-  const where = location(result);
+  const lines = [wrap(result.summary, width, columns, indent)];
+  const where = width ? shortLocation(result, width - indent.length - 3) : location(result);
   if (where) lines.push(chalk.gray(`${indent}at ${where}`));
-  if (result.hint && result.status !== 'pass') lines.push(wrap(`${chalk.cyan('fix:')} ${result.hint}`, options.width ?? 0, indent));
+  if (result.hint && result.status !== 'pass') lines.push(wrap(`${chalk.cyan('fix:')} ${result.hint}`, width, indent, indent));
   if (options.verbose && result.evidence) {
     for (const line of JSON.stringify(result.evidence, null, 2).split('\n')) lines.push(chalk.gray(indent + line));
   }
@@ -82,11 +76,12 @@ export function renderCheck(result: CheckResult, idWidth: number, options: Human
 
 export function renderLintHuman(report: LintReport, options: HumanOptions): string {
   const chalk = new Chalk({ level: options.color ? 1 : 0 });
-  const header = `${chalk.bold(`${report.tool.name} ${report.tool.version}`)} · lint ${report.config.paths.join(', ')}`;
+  const room = options.width ? Math.max(20, Math.floor((options.width - 30) / Math.max(1, report.config.paths.length))) : 0;
+  const header = `${chalk.bold(`${report.tool.name} ${report.tool.version}`)} · lint ${report.config.paths.map((path) => shortenPath(path, room)).join(', ')}`;
   const idWidth = Math.max(...report.checks.map((check) => check.id.length));
   const body = report.checks.map((check) => renderCheck(check, idWidth, options, chalk));
   const total = renderCounts(report, chalk).replace(/^\d+ checks?/, `${report.checks.length} finding${report.checks.length === 1 ? '' : 's'}`);
-  return [header, '', ...body, '', total, ''].join('\n');
+  return [header, '', ...body, '', wrap(total, options.width ?? 0, '', '  '), ''].join('\n');
 }
 
 export function renderHuman(report: Report, options: HumanOptions): string {
@@ -97,5 +92,5 @@ export function renderHuman(report: Report, options: HumanOptions): string {
   const header = `${chalk.bold(`${report.tool.name} ${report.tool.version}`)} · ${target.host}:${target.port}${address}`;
   const idWidth = Math.max(...report.checks.map((check) => check.id.length));
   const body = report.checks.map((check) => renderCheck(check, idWidth, options, chalk));
-  return [header, '', ...body, '', renderCounts(report, chalk), ''].join('\n');
+  return [header, '', ...body, '', wrap(renderCounts(report, chalk), options.width ?? 0, '', '  '), ''].join('\n');
 }

@@ -1,17 +1,34 @@
 import type { Report } from '../diagnose.js';
+import { renderGithub } from './github.js';
+import { renderHtmlSingle } from './html/page.js';
 import { renderHuman, type HumanOptions } from './human.js';
 import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
-import { renderHtmlSingle } from './html/page.js';
 import { renderPrometheus } from './prometheus.js';
+import { renderSarif } from './sarif.js';
 
-export const FORMATS = ['human', 'json', 'junit', 'html', 'prometheus'] as const;
+/** Formats of a live diagnosis; sarif holds its config findings (--config, --bridge-config). */
+export const FORMATS = ['human', 'json', 'junit', 'html', 'prometheus', 'sarif', 'github'] as const;
 export type Format = (typeof FORMATS)[number];
 
+/** Formats of `lint`. */
+export const LINT_FORMATS = ['human', 'json', 'junit', 'sarif', 'github'] as const;
+
 export function render(report: Report, format: Format, human: HumanOptions): string {
-  if (format === 'json') return renderJson(report);
-  if (format === 'junit') return renderJunit(report);
-  if (format === 'html') return renderHtmlSingle(report);
-  if (format === 'prometheus') return renderPrometheus(report);
-  return renderHuman(report, human);
+  switch (format) {
+    case 'json':
+      return renderJson(report);
+    case 'junit':
+      return renderJunit(report);
+    case 'html':
+      return renderHtmlSingle(report);
+    case 'prometheus':
+      return renderPrometheus(report);
+    case 'sarif':
+      return renderSarif(report);
+    case 'github':
+      return renderGithub(report);
+    default:
+      return renderHuman(report, human);
+  }
 }

@@ -12,6 +12,11 @@ export interface JunitSuite {
   checks: CheckResult[];
   /** A suite that could not run at all (e.g. a malformed roster row). */
   error?: string;
+  /**
+   * Prefixed to every test name (grade: the student), so names are unique across suites: GitLab
+   * keeps only the first of duplicate names, and a class would collapse into one student.
+   */
+  caseLabel?: string;
 }
 
 // XML 1.0 forbids most control characters even when escaped.
@@ -35,9 +40,10 @@ function body(check: CheckResult): string {
   return xmlEscape(parts.filter(Boolean).join('\n\n'));
 }
 
-function testcase(check: CheckResult): string {
+function testcase(check: CheckResult, label?: string): string {
   // Config findings repeat an id across files and lines: the location keeps test names unique.
-  const name = check.file ? `${check.id} (${check.line ? `${check.file}:${check.line}` : check.file})` : check.id;
+  const own = check.file ? `${check.id} (${check.line ? `${check.file}:${check.line}` : check.file})` : check.id;
+  const name = label ? `${label}: ${own}` : own;
   const open = `    <testcase classname="${xmlEscape(areaOf(check.id))}" name="${xmlEscape(name)}" time="${seconds(check.durationMs)}"`;
   const message = xmlEscape(check.summary);
   switch (check.status) {
@@ -69,8 +75,8 @@ function renderSuite(suite: JunitSuite): string {
   const c = counts(suite);
   const head = `  <testsuite name="${xmlEscape(suite.name)}" tests="${c.tests}" failures="${c.failures}" errors="${c.errors}" skipped="${c.skipped}" time="${seconds(suite.durationMs)}" timestamp="${xmlEscape(suite.timestamp.replace(/\.\d+Z$/, ''))}">`;
   const cases = suite.error
-    ? [`    <testcase classname="roster" name="roster" time="0.000">\n      <error message="${xmlEscape(suite.error)}" type="error"/>\n    </testcase>`]
-    : suite.checks.map(testcase);
+    ? [`    <testcase classname="roster" name="${xmlEscape(suite.caseLabel ? `${suite.caseLabel}: roster` : 'roster')}" time="0.000">\n      <error message="${xmlEscape(suite.error)}" type="error"/>\n    </testcase>`]
+    : suite.checks.map((check) => testcase(check, suite.caseLabel));
   return [head, ...cases, '  </testsuite>'].join('\n');
 }
 
@@ -81,7 +87,8 @@ export function renderJunitSuites(name: string, suites: JunitSuite[], durationMs
   );
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="${xmlEscape(name)}" tests="${totals.tests}" failures="${totals.failures}" errors="${totals.errors}" skipped="${totals.skipped}" time="${seconds(durationMs)}">`,
+    // No `skipped` here: junit-10.xsd (Jenkins and the CI plugins that validate) allows it on <testsuite> only.
+    `<testsuites name="${xmlEscape(name)}" tests="${totals.tests}" failures="${totals.failures}" errors="${totals.errors}" time="${seconds(durationMs)}">`,
     ...suites.map(renderSuite),
     '</testsuites>',
     '',

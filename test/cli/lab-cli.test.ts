@@ -146,7 +146,7 @@ describeWithBroker('lab commands', () => {
     const list = await runCli(['lab', 'scenarios']);
     expect(list.stdout).toContain('missing-intermediate');
     const bad = await runCli(['lab', 'run', '--scenario', 'nope']);
-    expect(bad.code).toBe(3);
+    expect(bad.code).toBe(2); // a usage error (issue 11), before any broker starts
     expect(bad.stderr).toContain('unknown scenario "nope"');
   });
 });

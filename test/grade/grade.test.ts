@@ -8,7 +8,7 @@ import type { GradeReport } from '../../src/grade/grade.js';
 import { startLab, type Lab } from '../../src/lab/lab.js';
 import { describeWithBroker } from '../helpers/broker.js';
 import { runCli } from '../helpers/cli.js';
-import { parseJunit } from '../helpers/junit.js';
+import { expectValidJunit, parseJunit } from '../helpers/junit.js';
 import { schemaErrors } from '../helpers/schema.js';
 
 describeWithBroker('grade roster.csv', () => {
@@ -104,6 +104,14 @@ describeWithBroker('grade roster.csv', () => {
     expect(suites.testsuite).toHaveLength(8);
     const dave = suites.testsuite.find((s: { name: string }) => s.name.startsWith('dave'));
     expect(dave.testcase[0].error.message).toBe('line 5: no fqdn for dave');
+  });
+
+  it('JUnit: valid against junit-10.xsd, test names unique across the class (GitLab keeps only the first of duplicates)', async () => {
+    const xml = (await grade('--format', 'junit')).stdout;
+    expectValidJunit(xml);
+    const names = parseJunit(xml).testsuite.flatMap((suite: { testcase: { name: string }[] }) => suite.testcase.map((c) => c.name));
+    expect(new Set(names).size).toBe(names.length);
+    expect(names).toContain('alice: tls.chain');
   });
 
   it('sharded grading merged back equals the unsharded result', async () => {

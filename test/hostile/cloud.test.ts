@@ -2,7 +2,7 @@
 // that the whole process (the built CLI, spawn to exit) ended within its bound.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HOSTILE_FQDN, RAW, closedPort, makePki, mqttPeer, synDropPeer, tcpPeer, tlsPeer, websocketPeer, type Peer, type Pki } from './peers.js';
-import { TIMEOUT_MS, bound, check, runTimed } from './run.js';
+import { TIMEOUT_MS, check, expectEnded, expectVerdict, runTimed, spawnAllowance } from './run.js';
 
 let pki: Pki;
 let closed: number;
@@ -75,16 +75,20 @@ const cases: Case[] = [
   { name: 'drops SYNs (a full accept queue)', peer: () => synDropPeer(), id: 'tcp.connect', status: 'fail', code: 'tcp.connect/timeout', waits: 1 },
 ];
 
-describe('hostile peers on the cloud port', () => {
+// Each case spawns node twice and waits up to a few timeouts: room for a loaded 2-core machine.
+const CASE_MS = 90_000;
+
+describe('hostile peers on the cloud port', { timeout: CASE_MS }, () => {
   it.each(cases)('$name: $code, and the process ends in time', async ({ peer: start, id, status, code, waits }) => {
     const peer = await start();
     try {
+      const allowance = await spawnAllowance();
       const run = await runTimed(args(peer.port));
       const result = check(run, id);
-      expect({ status: result.status, code: result.code }, result.summary).toEqual({ status, code });
+      await expectVerdict(result, status, code);
       expect(run.code).toBe(1);
-      expect(run.wallMs).toBeLessThanOrEqual(bound(waits));
-      if (code.endsWith('/timeout') || code.endsWith('no-answer')) expect(result.summary).toMatch(new RegExp(`within ${TIMEOUT_MS} ms`));
+      await expectEnded(run, waits, allowance);
+      if (result.code === code && (code.endsWith('/timeout') || code.endsWith('no-answer'))) expect(result.summary).toMatch(new RegExp(`within ${TIMEOUT_MS} ms`));
     } finally {
       await peer.close();
     }
@@ -94,8 +98,10 @@ describe('hostile peers on the cloud port', () => {
     const peer = await synDropPeer();
     try {
       const run = await runTimed(args(peer.port));
-      // The tool's own clock: no second wait on the same dead port (TLS after TCP, wss after TCP).
-      expect(run.report!.durationMs).toBeLessThan(2 * TIMEOUT_MS);
+      // The tool's own clock: no second wait on the same dead port (TLS after TCP, wss after TCP),
+      // unless this machine starved the tool itself (then each wait may be extended once).
+      const starved = JSON.stringify(run.report).includes('eventLoopLagMs');
+      expect(run.report!.durationMs).toBeLessThan((starved ? 3 : 2) * TIMEOUT_MS);
       expect(check(run, 'tls.handshake').status).toBe('skip');
     } finally {
       await peer.close();
@@ -108,7 +114,7 @@ describe('hostile peers on the cloud port', () => {
       const runs = await Promise.all([1, 2, 3].map(() => runTimed(args(peer.port, ['--only', 'tcp.connect', 'tls.handshake']))));
       for (const run of runs) {
         expect(check(run, 'tcp.connect').status).toBe('pass');
-        expect(check(run, 'tls.handshake').code).toBe('tls.handshake/closed');
+        await expectVerdict(check(run, 'tls.handshake'), 'fail', 'tls.handshake/closed');
       }
     } finally {
       await peer.close();
@@ -135,14 +141,14 @@ describe('hostile peers on the cloud port', () => {
   });
 });
 
-describe('hostile websockets listener', () => {
+describe('hostile websockets listener', { timeout: CASE_MS }, () => {
   it('answers the upgrade with 200: wss.handshake/upgrade-refused', async () => {
     const peer = await websocketPeer(pki, 200);
     try {
+      const allowance = await spawnAllowance();
       const run = await runTimed(args(closed, [], peer.port));
-      const result = check(run, 'wss.handshake');
-      expect({ status: result.status, code: result.code }, result.summary).toEqual({ status: 'fail', code: 'wss.handshake/upgrade-refused' });
-      expect(run.wallMs).toBeLessThanOrEqual(bound(1));
+      await expectVerdict(check(run, 'wss.handshake'), 'fail', 'wss.handshake/upgrade-refused');
+      await expectEnded(run, 1, allowance);
     } finally {
       await peer.close();
     }
@@ -151,11 +157,11 @@ describe('hostile websockets listener', () => {
   it('switches protocols (101), then silence: wss.connect/timeout', async () => {
     const peer = await websocketPeer(pki, 101);
     try {
+      const allowance = await spawnAllowance();
       const run = await runTimed(args(closed, [], peer.port));
       expect(check(run, 'wss.handshake').status).toBe('pass');
-      const result = check(run, 'wss.connect');
-      expect({ status: result.status, code: result.code }, result.summary).toEqual({ status: 'fail', code: 'wss.connect/timeout' });
-      expect(run.wallMs).toBeLessThanOrEqual(bound(1));
+      await expectVerdict(check(run, 'wss.connect'), 'fail', 'wss.connect/timeout');
+      await expectEnded(run, 2, allowance);
     } finally {
       await peer.close();
     }

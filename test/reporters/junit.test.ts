@@ -3,7 +3,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../../src/diagnose.js';
 import { renderJunit } from '../../src/reporters/junit.js';
-import { parseJunit } from '../helpers/junit.js';
+import { expectValidJunit, parseJunit, xmllintJunit } from '../helpers/junit.js';
+import { lint } from '../../src/lint.js';
+import { renderLintJunit } from '../../src/reporters/junit.js';
 
 const report = JSON.parse(readFileSync('fixtures/reports/mixed.json', 'utf8')) as Report;
 
@@ -12,7 +14,8 @@ describe('junit reporter', () => {
 
   it('is well-formed and counts as the report does', () => {
     const suites = parseJunit(xml);
-    expect(suites).toMatchObject({ name: 'lampi-doctor', tests: '7', failures: '1', errors: '1', skipped: '1' });
+    expect(suites).toMatchObject({ name: 'lampi-doctor', tests: '7', failures: '1', errors: '1' });
+    expect(suites.skipped).toBeUndefined(); // junit-10.xsd allows it on <testsuite> only
     expect(suites.testsuite[0]).toMatchObject({ name: 'lampi-doctor cloud.lampi.test:8883', tests: '7', timestamp: '2026-06-01T12:00:00' });
   });
 
@@ -33,5 +36,18 @@ describe('junit reporter', () => {
     const tricky: Report = { ...report, checks: [{ ...report.checks[4], summary: 'a <b> & "c" \u0007 d' }] };
     const cases = parseJunit(renderJunit(tricky)).testsuite[0].testcase;
     expect(cases[0].failure.message).toBe('a <b> & "c"  d');
+  });
+
+  it('is valid against junit-10.xsd (xmllint), for a diagnosis and for lint', () => {
+    expectValidJunit(xml);
+    expectValidJunit(renderLintJunit(lint({ paths: ['fixtures/seed/port.conf', 'fixtures/seed/lampi_bridge.conf'] })));
+  });
+
+  it('the schema check can fail: a `skipped` attribute on <testsuites> is refused', () => {
+    const old = xml.replace('<testsuites name="lampi-doctor"', '<testsuites skipped="1" name="lampi-doctor"');
+    expect(old).not.toBe(xml);
+    const result = xmllintJunit(old);
+    expect(result.valid).toBe(false);
+    expect(result.output).toMatch(/attribute 'skipped' is not allowed/);
   });
 });
