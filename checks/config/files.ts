@@ -138,6 +138,18 @@ export const configChain = defineRule({
         const certEntry = last(block, kind === 'bridge' ? 'bridge_certfile' : 'certfile')!;
         const caEntry = last(block, kind === 'bridge' ? (cafile ? 'bridge_cafile' : 'bridge_capath') : cafile ? 'cafile' : 'capath')!;
         const evidence = { path: chain.path, trust: ca };
+        if (chain.verified && chain.pathLengthExceeded) {
+          const { subject, pathLength, depth } = chain.pathLengthExceeded;
+          return [
+            bad(
+              'path-length-exceeded',
+              at(certEntry),
+              `${certEntry.key} ${cert} chains to ${caEntry.key} ${ca} (${chain.path.join(' <- ')}), but ${subject} (depth ${depth}) has pathlen:${pathLength} and has more CAs below it: OpenSSL refuses the chain (error 25, path length constraint exceeded)`,
+              `Re-issue ${subject} with a larger \`basicConstraints = critical, CA:TRUE, pathlen:N\` (or without pathlen), or issue the certificate from a CA nearer the top, so no CA has more intermediates below it than its pathlen; \`openssl verify -CAfile ${ca} -untrusted <intermediates> ${cert}\` must then print OK.`,
+              evidence,
+            ),
+          ];
+        }
         if (chain.verified) return [ok('ok', at(certEntry), `${cert} chains to ${caEntry.key} ${ca}: ${chain.path.join(' <- ')}`, evidence)];
         const folder = capaths[ca];
         if (folder && folder.anchors.length === 0 && folder.certificates.length > 0) {

@@ -126,3 +126,41 @@ export function keyUsageBits(value: Uint8Array): string[] | undefined {
     throw error;
   }
 }
+
+/** basicConstraints' pathLenConstraint (undefined when absent or not DER): SEQUENCE { cA BOOLEAN, pathLen INTEGER }. */
+export function basicConstraintsPathLength(value: Uint8Array): number | undefined {
+  try {
+    const sequence = readTlv(value, 0);
+    if (sequence.tag !== 0x30) return undefined;
+    let at = sequence.start;
+    while (at < sequence.end) {
+      const item = readTlv(value, at, sequence.end);
+      at = item.end;
+      if (item.tag !== 0x02 || item.end - item.start > 4) continue;
+      let n = 0;
+      for (let i = item.start; i < item.end; i += 1) n = n * 256 + value[i];
+      return n;
+    }
+    return undefined;
+  } catch (error) {
+    if (error instanceof DerError) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * OpenSSL's pathlen rule (check_chain_extensions): a CA at depth i with pathLenConstraint N may have at
+ * most N non-self-issued CA certificates between itself and the leaf; more is error 25.
+ */
+export function pathLengthViolation(chain: { raw: Uint8Array; subject: string; issuer: string }[]): { depth: number; subject: string; pathLength: number } | undefined {
+  let below = 0;
+  for (const [depth, cert] of chain.entries()) {
+    if (depth > 1) {
+      const constraints = certificateExtensions(cert.raw)?.find((extension) => extension.oid === '2.5.29.19');
+      const pathLength = constraints ? basicConstraintsPathLength(constraints.value) : undefined;
+      if (pathLength !== undefined && below > pathLength) return { depth, subject: cert.subject.split('\n').join(', '), pathLength };
+    }
+    if (depth > 0 && cert.subject !== cert.issuer) below += 1;
+  }
+  return undefined;
+}

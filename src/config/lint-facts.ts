@@ -2,6 +2,7 @@
 // each certificate file chains to the CA file beside it. Reads only.
 import { X509Certificate } from 'node:crypto';
 import { buildLocalChain } from '../certs/chain.js';
+import { pathLengthViolation } from '../certs/der.js';
 import { certificateBlocks } from '../certs/pem.js';
 import { readInputText } from '../read-input.js';
 import { gatherCapath, type CapathFacts } from './capath.js';
@@ -14,6 +15,8 @@ export interface ChainFacts {
   verified: boolean;
   problem?: string;
   path: string[];
+  /** A CA whose pathLenConstraint the chain exceeds (openssl verify: error 25). */
+  pathLengthExceeded?: { depth: number; subject: string; pathLength: number };
 }
 
 export interface LintFacts {
@@ -92,7 +95,7 @@ export function gatherLintFacts(paths: readonly string[], inputs: LintInputs = {
         // An empty capath still decides: nothing there can anchor the chain.
         if (anchors.length === 0 && !capaths[ca]) continue;
         const built = buildLocalChain(leaf, intermediates, anchors);
-        chains[chainKey(cert, ca)] = { verified: built.ok, problem: built.problem, path: built.path.map((c) => c.subject.split('\n').join(', ')) };
+        chains[chainKey(cert, ca)] = { verified: built.ok, problem: built.problem, path: built.path.map((c) => c.subject.split('\n').join(', ')), pathLengthExceeded: built.ok ? pathLengthViolation(built.path) : undefined };
       }
     }
   }

@@ -36,6 +36,8 @@ export interface IssueOptions {
   keyUsage?: (keyof typeof x509.KeyUsageFlags)[];
   /** OID of an extra critical extension OpenSSL does not handle (a UTF8String value). */
   unhandledCriticalOid?: string;
+  /** basicConstraints pathLenConstraint of a CA. */
+  pathLength?: number;
   notBefore?: Date;
   notAfter?: Date;
   key?: KeySpec;
@@ -86,7 +88,7 @@ export async function issue(options: IssueOptions): Promise<Issued> {
   const extensions: x509.Extension[] = [];
 
   if (options.isCa) {
-    extensions.push(new x509.BasicConstraintsExtension(true, undefined, true));
+    extensions.push(new x509.BasicConstraintsExtension(true, options.pathLength, true));
     extensions.push(new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true));
   } else {
     extensions.push(new x509.BasicConstraintsExtension(false, undefined, true));

@@ -168,6 +168,15 @@ describe('chains and certificates', () => {
     expect(findings(leafOnly, 'config.chain')[0]).toMatchObject({ status: 'warn', summary: expect.stringContaining('does not chain to cafile') });
   });
 
+  // Review finding 6: openssl verify gives error 25 at depth 2 for a pathlen:0 intermediate above another CA.
+  it('fails a chain that exceeds a CA\'s pathlen, as openssl verify does', () => {
+    const report = lintTexts(cloud().replace(`certfile ${pki.serverCert}\nkeyfile ${pki.serverKey}\ntls_version`, `certfile ${pki.pathCert}\nkeyfile ${pki.pathKey}\ntls_version`));
+    const [finding] = only(report, 'config.chain', 'fail');
+    expect(finding.code).toBe('config.chain/path-length-exceeded');
+    expect(finding.summary).toMatch(/LAMPI pathlen0, O=LAMPI lab \(depth 2\) has pathlen:0/);
+    expect(finding.summary).toContain('error 25');
+  });
+
   it.each([
     ['an expired certificate', 'expiredCert', 'expiredKey', /expired on/],
     ['a weak key', 'weakCert', 'weakKey', /RSA key of 1024 bits/],

@@ -42,6 +42,9 @@ export async function seedPki(tree: Tree) {
   const weak = await issue({ commonName: FQDN, issuer: ca, dnsNames: [FQDN], key: { kind: 'rsa', bits: 1024 } });
   const wrongUse = await issue({ commonName: FQDN, issuer: ca, dnsNames: [FQDN], usage: 'client' });
   const caKeyUsage = await issue({ commonName: FQDN, issuer: ca, dnsNames: [FQDN], keyUsage: ['keyCertSign'] });
+  const pathlenZero = await issue({ commonName: 'LAMPI pathlen0', issuer: ca, isCa: true, pathLength: 0 });
+  const subIntermediate = await issue({ commonName: 'LAMPI Sub', issuer: pathlenZero, isCa: true });
+  const tooDeep = await issue({ commonName: FQDN, issuer: subIntermediate, dnsNames: [FQDN] });
   const criticalExtension = await issue({ commonName: FQDN, issuer: ca, dnsNames: [FQDN], unhandledCriticalOid: '1.2.3.4.5' });
   const intermediate = await issue({ commonName: 'LAMPI Intermediate', issuer: ca, isCa: true });
   const viaIntermediate = await issue({ commonName: FQDN, issuer: intermediate, dnsNames: [FQDN] });
@@ -60,6 +63,8 @@ export async function seedPki(tree: Tree) {
     wrongUseKey: tree.write('spare/client-only.key', wrongUse.keyPem),
     keyUsageCert: tree.write('spare/ca-key-usage.crt', caKeyUsage.certPem),
     keyUsageKey: tree.write('spare/ca-key-usage.key', caKeyUsage.keyPem),
+    pathCert: tree.write('spare/too-deep-chain.crt', tooDeep.certPem + subIntermediate.certPem + pathlenZero.certPem),
+    pathKey: tree.write('spare/too-deep.key', tooDeep.keyPem),
     criticalCert: tree.write('spare/critical.crt', criticalExtension.certPem),
     criticalKey: tree.write('spare/critical.key', criticalExtension.keyPem),
     chainCert: tree.write('spare/with-intermediate.crt', viaIntermediate.certPem + intermediate.certPem),
