@@ -18,6 +18,7 @@ export const OPENSSL_VERIFY_CODES: Record<string, number> = {
   SELF_SIGNED_CERT_IN_CHAIN: 19,
   UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 20,
   UNABLE_TO_VERIFY_LEAF_SIGNATURE: 21,
+  PATH_LENGTH_EXCEEDED: 25,
   INVALID_PURPOSE: 26,
   HOSTNAME_MISMATCH: 62,
   EE_KEY_TOO_SMALL: 66,
@@ -105,6 +106,17 @@ function chainFault(facts: ServerChainFacts, trust: string, noCaHint: string): F
       }
     }
     if (error === 'INVALID_PURPOSE') return purposeFault(leaf);
+    if (error === 'PATH_LENGTH_EXCEEDED') {
+      // OpenSSL counts the non-self-issued CAs between a CA and the leaf against that CA's pathlen.
+      const culprit = certs.find((cert, depth) => depth > 1 && cert.pathLength !== undefined && certs.slice(1, depth).filter((below) => !below.selfIssued).length > cert.pathLength);
+      const who = culprit ? `${culprit.commonName ?? culprit.subject} (depth ${culprit.depth}) has pathlen:${culprit.pathLength}` : 'a CA in the chain has a pathlen (basicConstraints pathlen:N)';
+      return {
+        summary: `${who} but more CAs below it in the server's chain (${describeChain(certs)}): OpenSSL refuses the chain (path length constraint exceeded)`,
+        hint: 'Re-issue the CA that carries the pathlen with a larger `pathlen:N` (or none), or issue the server certificate from that CA directly, then put the new chain in `certfile` and restart mosquitto. `openssl x509 -noout -ext basicConstraints -in <each CA>` shows the pathlen; `openssl verify -CAfile lampi_ca.crt -untrusted chain.crt chain.crt` prints error 25 and its depth.',
+        code: 'path-length-exceeded',
+        openssl: 25,
+      };
+    }
     const critical = certs.find((cert) => (cert.unhandledCriticalExtensions ?? []).length > 0);
     if (critical) {
       const oids = critical.unhandledCriticalExtensions ?? [];

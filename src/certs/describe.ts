@@ -1,6 +1,6 @@
 // Certificate facts as plain, JSON-safe data. Certificates are public; nothing here touches keys.
 import { X509Certificate } from 'node:crypto';
-import { certificateExtensions, keyUsageBits, signatureAlgorithmOid } from './der.js';
+import { basicConstraintsPathLength, certificateExtensions, keyUsageBits, signatureAlgorithmOid } from './der.js';
 
 export interface PublicKeyInfo {
   /** 'RSA', 'EC', 'Ed25519', 'DSA', ... */
@@ -34,6 +34,8 @@ export interface CertificateInfo {
   keyUsage?: string[];
   /** OIDs of critical extensions OpenSSL does not handle: it refuses such a certificate (X509 error 34). */
   unhandledCriticalExtensions?: string[];
+  /** basicConstraints pathLenConstraint, when a CA sets one. */
+  pathLength?: number;
   fingerprint256: string;
 }
 
@@ -54,11 +56,14 @@ const OPENSSL_HANDLED_EXTENSIONS = new Set([
   '2.5.29.54', // inhibitAnyPolicy
 ]);
 
-function extensionFacts(raw: Uint8Array): Pick<CertificateInfo, 'keyUsage' | 'unhandledCriticalExtensions'> {
+function extensionFacts(raw: Uint8Array): Pick<CertificateInfo, 'keyUsage' | 'unhandledCriticalExtensions' | 'pathLength'> {
   const extensions = certificateExtensions(raw);
   if (!extensions) return {};
   const keyUsage = extensions.find((extension) => extension.oid === '2.5.29.15');
+  const constraints = extensions.find((extension) => extension.oid === '2.5.29.19');
+  const pathLength = constraints ? basicConstraintsPathLength(constraints.value) : undefined;
   return {
+    ...(pathLength === undefined ? {} : { pathLength }),
     keyUsage: keyUsage ? keyUsageBits(keyUsage.value) : undefined,
     unhandledCriticalExtensions: extensions.filter((extension) => extension.critical && !OPENSSL_HANDLED_EXTENSIONS.has(extension.oid)).map((extension) => extension.oid),
   };

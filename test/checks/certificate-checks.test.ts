@@ -118,6 +118,26 @@ describe('tls.chain: errors Node reports as UNSPECIFIED (review finding 2)', () 
     expect(out.evidence?.opensslVerifyCode).toBe(34);
   });
 
+  it('names a pathlen violation (openssl verify: error 25) with a fix', () => {
+    const out = tlsChain.run(
+      facts((f) => {
+        f.serverChain.certificates = [
+          cert(),
+          caCert({ depth: 1, inCaFile: false, selfIssued: false, subject: 'CN=Sub', commonName: 'Sub', issuer: 'CN=Int' }),
+          caCert({ depth: 2, inCaFile: false, selfIssued: false, subject: 'CN=Int', commonName: 'Int', pathLength: 0 }),
+          caCert({ depth: 3 }),
+        ];
+        f.serverChain.verifyError = 'PATH_LENGTH_EXCEEDED';
+      }),
+      settings,
+    );
+    expect(out.status).toBe('fail');
+    expect(out.summary).toContain('Int (depth 2) has pathlen:0');
+    expect(out.code).toBe('path-length-exceeded');
+    expect(out.summary).toContain('path length constraint exceeded');
+    expect(out.evidence?.opensslVerifyCode).toBe(25);
+  });
+
   it('says the reason is unknown, and how to see it, when the certificates do not show it', () => {
     const out = tlsChain.run(
       facts((f) => {
