@@ -131,9 +131,12 @@ function chainFault(facts: ServerChainFacts, trust: string, noCaHint: string): F
       // Node names only some of OpenSSL's verify errors; the rest arrive as UNSPECIFIED, with only the
       // leaf in view. Blame a non-CA issuer only when the CA file shows one; otherwise say we do not know.
       const issuerInCa = facts.caFile?.certificates.filter((ca) => ca.subject === leaf.issuer) ?? [];
-      if (issuerInCa.length > 0 && issuerInCa.every((ca) => !ca.isCa)) {
+      // Node lists the sent chain only through certificates OpenSSL accepts as issuers (X509_check_issued):
+      // a lone leaf whose issuer is neither missing (Node would say so) nor in --ca was sent but refused as a CA.
+      const sentIssuerRefused = certs.length === 1 && !leaf.selfIssued && issuerInCa.length === 0 && facts.caFile !== undefined;
+      if (sentIssuerRefused || (issuerInCa.length > 0 && issuerInCa.every((ca) => !ca.isCa))) {
         return {
-          summary: `OpenSSL refused the chain above ${leaf.commonName ?? leaf.subject}: its issuer (${leaf.issuer}) in ${trust} is not a CA (basicConstraints CA:FALSE)`,
+          summary: `OpenSSL refused the chain above ${leaf.commonName ?? leaf.subject}: its issuer (${leaf.issuer}${sentIssuerRefused ? ', sent by the server' : ` in ${trust}`}) is not a CA to OpenSSL (basicConstraints CA:FALSE, or a keyUsage without keyCertSign): invalid CA certificate`,
           hint: `${REISSUE_FROM_CA}; only a certificate made with \`basicConstraints = critical, CA:TRUE\` may sign others. \`openssl verify -CAfile lampi_ca.crt lampi_server.crt\` names the error.`,
           code: 'invalid-ca',
           openssl: 79,
