@@ -35,8 +35,15 @@ export const tlsValidity = diagnosisCheck({
   title: 'Certificates are within their dates',
   dependsOn: ['tcp.connect'],
   needs: ['serverChain'],
+  codes: {
+    ok: 'Every certificate in the chain is within its dates',
+    expired: 'A certificate in the chain has expired',
+    'not-yet-valid': 'A certificate in the chain is not valid yet',
+    'expires-soon': 'A certificate in the chain expires soon',
+    'chain-not-seen': 'Not tested: the server\'s certificate could not be seen',
+  },
   run({ serverChain }, { now, expiryWarnDays }) {
-    if (!serverChain.available) return skip(`could not see the server's certificate: ${serverChain.reason}`);
+    if (!serverChain.available) return skip(`could not see the server's certificate: ${serverChain.reason}`, undefined, undefined, 'chain-not-seen', 'prerequisite-failed');
     const certs = serverChain.certificates;
     const findings = certs.flatMap((cert) => dateFinding(cert, now, expiryWarnDays) ?? []);
     const evidence = {
@@ -52,6 +59,7 @@ export const tlsValidity = diagnosisCheck({
         expired.map(describeDateFinding).join('; '),
         'Re-issue the expired certificate (openssl x509 -req ... -days 365), install it where `certfile` (or `cafile`) points, and restart mosquitto.',
         evidence,
+        'expired',
       );
     }
     if (early.length > 0) {
@@ -59,6 +67,7 @@ export const tlsValidity = diagnosisCheck({
         early.map(describeDateFinding).join('; '),
         'The issuing machine\'s clock was ahead, or -startdate was set in the future: check `timedatectl` on both machines and re-issue the certificate.',
         evidence,
+        'not-yet-valid',
       );
     }
     if (findings.length > 0) {
@@ -66,10 +75,11 @@ export const tlsValidity = diagnosisCheck({
         findings.map(describeDateFinding).join('; '),
         `Renew before it lapses: re-issue with openssl x509 -req ... -days 365 and replace the file \`certfile\` names (--expiry-warn-days ${expiryWarnDays} sets this warning).`,
         evidence,
+        'expires-soon',
       );
     }
     const leaf = certs[0];
     const daysLeft = Math.floor((Date.parse(leaf.notAfter) - now.getTime()) / DAY_MS);
-    return pass(`server certificate valid until ${isoDay(leaf.notAfter)} (${daysLeft} days); all ${certs.length} in the chain are within their dates`, evidence);
+    return pass(`server certificate valid until ${isoDay(leaf.notAfter)} (${daysLeft} days); all ${certs.length} in the chain are within their dates`, evidence, 'ok');
   },
 });

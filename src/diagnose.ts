@@ -1,7 +1,7 @@
 // One diagnosis: inputs -> probes -> facts -> checks -> a report (the JSON contract).
 import { diagnosisChecks } from '../checks/index.js';
 import { exitCodeFor, type FailOn } from './engine/exit-code.js';
-import { selectChecks } from './engine/selection.js';
+import { planChecks } from './engine/selection.js';
 import { runChecks, type RunHooks } from './engine/runner.js';
 import { countStatuses, type CheckResult, type Counts } from './engine/types.js';
 import { prepareProbeContext, type DiagnoseInput } from './inputs.js';
@@ -62,13 +62,14 @@ function joinConfig(results: CheckResult[], options: DiagnoseOptions, context: R
 }
 
 export async function diagnose(options: DiagnoseOptions): Promise<Report> {
-  const checks = selectChecks(diagnosisChecks, options.only, options.skip);
+  const { checks, hidden } = planChecks(diagnosisChecks, options.only, options.skip);
   const context = prepareProbeContext(options);
   const started = new Date();
   const began = performance.now();
   const facts = createFactSource(context);
   const results = await runChecks({
     checks,
+    hidden,
     facts,
     settings: {
       host: context.host,

@@ -6,6 +6,7 @@ import { DEFAULT_CONCURRENCY, DEFAULT_EXPIRY_WARN_DAYS, DEFAULT_PLAIN_PORT, DEFA
 import { FORMATS } from '../reporters/index.js';
 import { GRADE_FORMATS } from '../reporters/grade.js';
 import { TOOL } from '../version.js';
+import { EXPLAIN_USAGE, explainOptions } from './explain-command.js';
 
 export const EXIT_ENVIRONMENT = 3;
 
@@ -53,6 +54,7 @@ Usage:
   ${TOOL.name} grade roster.csv        grade a class: one diagnosis per row, scored by a rubric
   ${TOOL.name} merge shard-*.json      join the --format json reports of grade --shard K/N runs
   ${TOOL.name} lint [config...]        read Mosquitto configs and the files they name (one config per broker)
+  ${TOOL.name} explain [CODE]          what a finding code means, how to confirm it by hand, the fix
 
 Each command has its own options: lampi-doctor grade --help, lampi-doctor lint --help, ...`;
 
@@ -108,6 +110,7 @@ function build(args: string[]) {
         .option('expiry-warn-days', { type: 'number', default: DEFAULT_EXPIRY_WARN_DAYS, describe: 'Warn when a certificate expires within this many days', group: 'Limits:' })
         .option('probe-prefix', { type: 'string', default: DEFAULT_PROBE_PREFIX, describe: 'Local topic prefix of the diagnostic bridge mapping', group: 'Bridge:' }),
     )
+    .command(EXPLAIN_USAGE, false, explainOptions)
     .command('merge <reports..>', false, (y) =>
       reportOptions(y.positional('reports', { type: 'string', array: true, describe: 'grade --format json reports of the shards' }), GRADE_FORMATS),
     )
@@ -138,6 +141,7 @@ export async function runCli(args: string[]): Promise<number> {
       const { runLintCommand } = await import('./lint-command.js');
       return await runLintCommand(parsed as never);
     }
+    if (command === 'explain') return await (await import('./explain-command.js')).runExplainCommand(parsed as never);
     if (command === 'merge') {
       const { runMergeCommand } = await import('./grade-command.js');
       return await runMergeCommand(parsed as never);
