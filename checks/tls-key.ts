@@ -28,10 +28,10 @@ export const tlsKey = diagnosisCheck({
     ok: 'No weak key or signature in the chain',
     'weak-key': 'A key in the chain is too small',
     'weak-signature': 'A certificate in the chain is signed with a broken hash',
-    'chain-not-seen': 'Not tested: the server\'s certificate could not be seen',
+    'not-seen': 'Not tested: the server\'s certificate could not be seen',
   },
   run({ serverChain }) {
-    if (!serverChain.available) return skip(`could not see the server's certificate: ${serverChain.reason}`, undefined, undefined, 'chain-not-seen', 'prerequisite-failed');
+    if (!serverChain.available) return skip(`could not see the server's certificate: ${serverChain.reason}`, undefined, undefined, 'not-seen', 'prerequisite-failed');
     const certs = serverChain.certificates;
     const rows = certs.map((cert) => ({
       subject: cert.subject,

@@ -40,10 +40,10 @@ export const tlsValidity = diagnosisCheck({
     expired: 'A certificate in the chain has expired',
     'not-yet-valid': 'A certificate in the chain is not valid yet',
     'expires-soon': 'A certificate in the chain expires soon',
-    'chain-not-seen': 'Not tested: the server\'s certificate could not be seen',
+    'not-seen': 'Not tested: the server\'s certificate could not be seen',
   },
   run({ serverChain }, { now, expiryWarnDays }) {
-    if (!serverChain.available) return skip(`could not see the server's certificate: ${serverChain.reason}`, undefined, undefined, 'chain-not-seen', 'prerequisite-failed');
+    if (!serverChain.available) return skip(`could not see the server's certificate: ${serverChain.reason}`, undefined, undefined, 'not-seen', 'prerequisite-failed');
     const certs = serverChain.certificates;
     const findings = certs.flatMap((cert) => dateFinding(cert, now, expiryWarnDays) ?? []);
     const evidence = {

@@ -102,7 +102,7 @@ describe('tls.validity', () => {
 
   it('skips, typed, when the chain could not be seen', () => {
     const out = outcome(tlsValidity, (f) => (f.serverChain = { available: false, reason: 'the handshake timed out', certificates: [], trustStore: 'ca-file' }));
-    expect(out).toMatchObject({ status: 'skip', code: 'chain-not-seen', skipKind: 'prerequisite-failed', summary: "could not see the server's certificate: the handshake timed out" });
+    expect(out).toMatchObject({ status: 'skip', code: 'not-seen', skipKind: 'prerequisite-failed', summary: "could not see the server's certificate: the handshake timed out" });
   });
 });
 
@@ -136,7 +136,7 @@ describe('tls.key', () => {
 
   it('skips, typed, when the chain could not be seen', () => {
     const out = outcome(tlsKey, (f) => (f.serverChain = { available: false, reason: 'no TLS', certificates: [], trustStore: 'system' }));
-    expect(out).toMatchObject({ status: 'skip', code: 'chain-not-seen', skipKind: 'prerequisite-failed' });
+    expect(out).toMatchObject({ status: 'skip', code: 'not-seen', skipKind: 'prerequisite-failed' });
   });
 });
 
