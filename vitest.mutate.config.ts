@@ -4,7 +4,9 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/checks/**/*.test.ts', 'test/engine/**/*.test.ts', 'test/findings/catalog.test.ts', 'test/config/lint.test.ts', 'test/config/seed.test.ts'],
+    include: process.env.MUTATE_LINT
+      ? ['test/config/lint.test.ts', 'test/config/seed.test.ts']
+      : ['test/checks/**/*.test.ts', 'test/engine/**/*.test.ts', 'test/findings/catalog.test.ts'],
     testTimeout: 30_000,
     maxWorkers: 1,
   },
