@@ -43,7 +43,7 @@ export const bridgeStatus = diagnosisCheck({
   dependsOn: ['mqtt.connect'],
   needs: ['bridgeState'],
   run({ bridgeState }) {
-    if (!bridgeState.configured) return skip(`not checked: ${bridgeState.reason}`);
+    if (!bridgeState.configured) return skip(`not checked: ${bridgeState.reason}`, undefined, undefined, 'not-configured');
     const reading = readBridgeState(bridgeState);
     const evidence = {
       state: reading.state,
@@ -51,28 +51,41 @@ export const bridgeStatus = diagnosisCheck({
       expected: bridgeState.expectedFilter,
       bridgeClientId: bridgeState.bridgeClientId,
       retainedStates: bridgeState.states.map((s) => ({ ...s })),
+      brokerVersion: bridgeState.brokerVersion ?? null,
       transcript: bridgeState.transcript,
     };
-    if (bridgeState.connectFailure) return fail(`could not read the bridge state: ${bridgeState.connectFailure}`, 'See mqtt.connect.', evidence);
+    if (bridgeState.connectFailure) return fail(`could not read the bridge state: ${bridgeState.connectFailure}`, 'See mqtt.connect.', evidence, 'unreadable');
     if (reading.otherPrefix) {
       return fail(
         `no bridge state under ${bridgeState.expectedFilter}, but a bridge reports under ${reading.otherPrefix}: the bridge's topic lines use another prefix`,
         `Make the remote prefix of every \`topic\` line in lampi_bridge.conf \`devices/${bridgeState.deviceId}/\`, or pass the lamp's real id with --device-id.`,
         evidence,
+        'other-prefix',
       );
     }
-    if (reading.state === 'connected') return pass(`connected: ${reading.topic} = 1 (retained by the bridge, read without publishing)`, evidence);
+    if (reading.state === 'connected') return pass(`connected: ${reading.topic} = 1 (retained by the bridge, read without publishing)`, evidence, 'connected');
     if (reading.state === 'disconnected') {
       return fail(
         `disconnected: ${reading.topic} = 0, the lamp's bridge lost its connection to this broker`,
         'On the lamp: `sudo tail /var/log/mosquitto/mosquitto.log`. Usual causes: bridge_certfile/bridge_keyfile not a pair or not issued by the CA, bridge_cafile wrong, `address` not the FQDN the server certificate names, or port 1883 instead of 8883.',
         evidence,
+        'disconnected',
+      );
+    }
+    if (bridgeState.sysTree === false) {
+      // Not Mosquitto: without its $SYS tree nothing here says whether a bridge ever connected.
+      return skip(
+        `could not tell: no retained bridge state at ${bridgeState.expectedFilter}, and this broker has no Mosquitto $SYS tree ($SYS/broker/version unanswered), so it is not Mosquitto or hides $SYS; tested: the state topics the lamp's bridge would retain`,
+        evidence,
+        'On the lamp, `sudo tail /var/log/mosquitto/mosquitto.log` says whether its bridge connects; bridge.inbound and bridge.outbound (with --local) test the path itself.',
+        'not-mosquitto',
       );
     }
     return warn(
       `unknown: no retained bridge state at ${bridgeState.expectedFilter} on the cloud`,
       `The bridge has never connected, or does not report: lampi_bridge.conf needs \`topic lamp/connection/+/state out 2 "" devices/${bridgeState.deviceId}/\` and the lamp must publish that state (e.g. \`notification_topic lamp/connection/${bridgeState.bridgeClientId}/state\`).`,
       evidence,
+      'unknown',
     );
   },
 });

@@ -1,4 +1,5 @@
 import { diagnosisCheck, fail, pass, warn } from './define.js';
+import { IP_TARGET_WARNINGS } from './verdicts/hostname.js';
 
 const FQDN_HINT = (host: string, names: string[]) => {
   const fqdn = names[0] ?? 'your.broker.fqdn';
@@ -12,9 +13,9 @@ export const dnsResolve = diagnosisCheck({
   needs: ['resolution', 'literalTarget'],
   codes: {
     ok: 'The name resolves',
-    'ip-address-in-certificate': 'The target is an IP address that the server certificate lists',
-    'ip-address-not-in-certificate': 'The target is an IP address that the server certificate does not list',
-    'ip-address': 'The target is an IP address (the certificate could not be seen)',
+    'ip-literal': 'The target is an IP address; the server certificate lists it, but devices should not rely on it',
+    'ip-not-in-certificate': 'The target is an IP address that the server certificate does not list',
+    'ip-literal-unverified': 'The target is an IP address (the certificate could not be seen to compare)',
     'lookup-timeout': 'The DNS lookup timed out',
     'does-not-resolve': 'The name does not resolve',
   },
@@ -22,22 +23,28 @@ export const dnsResolve = diagnosisCheck({
     const evidence = { host: resolution.host, addresses: resolution.addresses, source: resolution.source };
     if (resolution.isIpLiteral) {
       if (literalTarget.coveredBySan) {
-        return pass(`${resolution.host} is an IP address, and the server certificate lists it in its SAN`, evidence, 'ip-address-in-certificate');
+        // OpenSSL accepts an IP SAN, but the seeds warn against dialling addresses all the same.
+        return warn(
+          `${resolution.host} is an IP address; the server certificate lists it in its SAN, so OpenSSL clients accept it, but devices and the seeds' setup should not rely on it`,
+          IP_TARGET_WARNINGS,
+          evidence,
+          'ip-literal',
+        );
       }
       const names = literalTarget.certificateNames;
       if (literalTarget.coveredBySan === null) {
         return warn(
           `${resolution.host} is an IP address: certificates name the broker by its FQDN (the server's certificate could not be seen to compare)`,
-          FQDN_HINT(resolution.host, names),
+          `${FQDN_HINT(resolution.host, names)} ${IP_TARGET_WARNINGS}`,
           evidence,
-          'ip-address',
+          'ip-literal-unverified',
         );
       }
       return warn(
         `${resolution.host} is an IP address: certificates name the broker by its FQDN, so TLS clients will reject it`,
-        FQDN_HINT(resolution.host, names),
+        `${FQDN_HINT(resolution.host, names)} ${IP_TARGET_WARNINGS}`,
         evidence,
-        'ip-address-not-in-certificate',
+        'ip-not-in-certificate',
       );
     }
     if (resolution.addresses.length > 0) {

@@ -1,5 +1,5 @@
 import { diagnosisCheck, fail, latency, latencyText, pass, warn } from './define.js';
-import { connectFailure } from './mqtt-connect.js';
+import { connectFailure } from './verdicts/mqtt-connect.js';
 
 export const mqttRoundtrip = diagnosisCheck({
   id: 'mqtt.roundtrip',

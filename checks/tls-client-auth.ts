@@ -1,12 +1,14 @@
 import type { Outcome } from '../src/engine/types.js';
 import type { ClientCertificateFacts } from '../src/facts.js';
 import { diagnosisCheck, isoDay, skip } from './define.js';
-import { dateFinding, describeDateFinding } from './tls-validity.js';
+import { dateFinding, describeDateFinding } from './verdicts/dates.js';
+import { usableAsClient } from './verdicts/purpose.js';
 
 interface Finding {
   status: 'fail' | 'warn';
   summary: string;
   hint: string;
+  code: string;
 }
 
 function enforcementFindings(withoutCert: boolean | null | undefined, withUntrusted: boolean | null | undefined): Finding[] {
@@ -16,6 +18,7 @@ function enforcementFindings(withoutCert: boolean | null | undefined, withUntrus
       status: 'fail',
       summary: 'the broker accepts TLS clients that send no certificate',
       hint: 'Add `require_certificate true` under the TLS listener (with `use_identity_as_username true`, as in the seed\'s port.conf) and restart mosquitto.',
+      code: 'certificate-optional',
     });
   }
   if (withUntrusted) {
@@ -23,6 +26,7 @@ function enforcementFindings(withoutCert: boolean | null | undefined, withUntrus
       status: 'fail',
       summary: 'the broker accepts a client certificate from an unknown CA (a throwaway CA made for this test)',
       hint: 'Set `require_certificate true`, and make `cafile` name only your CA (lampi_ca.crt), not a system bundle or capath.',
+      code: 'untrusted-accepted',
     });
   }
   return findings;
@@ -38,22 +42,32 @@ function clientCertificateFindings(client: ClientCertificateFacts, now: Date, wa
       status: dates.problem === 'expires-soon' ? 'warn' : 'fail',
       summary: `your client certificate ${describeDateFinding(dates).replace(cert.subject, '').trim()}`,
       hint: 'Re-issue the client certificate from the CA (openssl x509 -req ... -days 365) and install it as the bridge\'s `bridge_certfile`.',
+      code: dates.problem === 'expires-soon' ? 'client-expires-soon' : `client-${dates.problem}`,
     });
   }
-  if (cert.extendedKeyUsage.length > 0 && !cert.extendedKeyUsage.some((usage) => usage === 'clientAuth' || usage === 'anyExtendedKeyUsage')) {
+  if (!usableAsClient(cert)) {
     findings.push({
       status: 'fail',
-      summary: `your client certificate may not be used by clients: its extendedKeyUsage is ${cert.extendedKeyUsage.join(', ')}, without clientAuth`,
-      hint: 'Re-issue it with `extendedKeyUsage = clientAuth` in the openssl extfile.',
+      summary: `your client certificate may not be used by clients: its extendedKeyUsage is ${cert.extendedKeyUsage.join(', ')}, without clientAuth (OpenSSL does not count anyExtendedKeyUsage)`,
+      hint: 'Re-issue it with a client extension file holding `extendedKeyUsage = clientAuth` (openssl x509 -req ... -extfile client.ext), not the server\'s.',
+      code: 'client-purpose',
     });
   }
-  if (client.chain && !client.chain.verified) {
+  if (client.chain && !client.chain.verified && client.chain.problem === 'no-issuer' && client.chain.caHasRoot === false) {
+    // OpenSSL only trusts chains that end at a root; tls.chain names the missing root.
+    findings.push({
+      status: 'warn',
+      summary: `your client certificate could not be checked: --ca holds no root CA, only intermediates (issuer of yours: ${cert.issuer})`,
+      hint: 'Put the root CA into the --ca file as well (the broker\'s cafile must hold it too).',
+      code: 'ca-lacks-root',
+    });
+  } else if (client.chain && !client.chain.verified) {
     const why =
       client.chain.problem === 'no-ca'
-        ? { summary: 'your client certificate could not be checked against a CA (no --ca given)', hint: 'Pass the CA as --ca lampi_ca.crt.' }
+        ? { summary: 'your client certificate could not be checked against a CA (no --ca given)', hint: 'Pass the CA as --ca lampi_ca.crt.', code: 'no-ca' }
         : client.chain.problem === 'bad-signature'
-          ? { summary: `your client certificate names ${cert.issuer} as issuer, but that CA's key did not sign it (CA regenerated?)`, hint: 'Re-issue the client certificate from the current CA key.' }
-          : { summary: `your client certificate is not issued by ${caPath ? `--ca ${caPath}` : 'the CA'} (issuer: ${cert.issuer})`, hint: 'Issue the client certificate from the CA the broker\'s `cafile` names, or include its intermediate in the --cert file after the leaf.' };
+          ? { summary: `your client certificate names ${cert.issuer} as issuer, but that CA's key did not sign it (CA regenerated?)`, hint: 'Re-issue the client certificate from the current CA key.', code: 'client-bad-signature' }
+          : { summary: `your client certificate is not issued by ${caPath ? `--ca ${caPath}` : 'the CA'} (issuer: ${cert.issuer})`, hint: 'Issue the client certificate from the CA the broker\'s `cafile` names, or include its intermediate in the --cert file after the leaf.', code: 'client-not-from-ca' };
     findings.push({ status: client.chain.problem === 'no-ca' ? 'warn' : 'fail', ...why });
   }
   return findings;
@@ -65,7 +79,7 @@ export const tlsClientAuth = diagnosisCheck({
   dependsOn: ['tcp.connect'],
   needs: ['clientAuth', 'clientCertificate'],
   run({ clientAuth, clientCertificate }, { now, expiryWarnDays, caPath }): Outcome {
-    if (!clientAuth.tested) return skip(`could not test: ${clientAuth.reason}`);
+    if (!clientAuth.tested) return skip(`could not test: ${clientAuth.reason}`, undefined, undefined, 'not-tested');
     const without = clientAuth.withoutCertificate;
     const untrusted = clientAuth.withUntrustedCertificate;
     const cert = clientCertificate.certificate;
@@ -94,7 +108,8 @@ export const tlsClientAuth = diagnosisCheck({
         status: worst.status,
         summary: worst.summary + more,
         hint: findings.map((finding) => finding.hint).join(' '),
-        evidence: { ...evidence, findings: findings.map((finding) => finding.summary) },
+        evidence: { ...evidence, findings: findings.map((finding) => finding.summary), codes: findings.map((finding) => finding.code) },
+        code: worst.code,
       };
     }
     const undecided = [without, untrusted].some((attempt) => attempt?.accepted === null);
@@ -104,6 +119,6 @@ export const tlsClientAuth = diagnosisCheck({
     const own = cert
       ? `; your certificate CN=${cert.commonName} (the MQTT username under use_identity_as_username) is issued by the CA, clientAuth, valid until ${isoDay(cert.notAfter)}`
       : '; no --cert given, so your own certificate was not checked';
-    return { status: undecided ? 'warn' : 'pass', summary: enforcement + own, hint: undecided ? 'Re-run with a longer --timeout.' : undefined, evidence };
+    return { status: undecided ? 'warn' : 'pass', summary: enforcement + own, hint: undecided ? 'Re-run with a longer --timeout.' : undefined, evidence, code: undecided ? 'unclear' : 'ok' };
   },
 });

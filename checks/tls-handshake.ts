@@ -1,56 +1,12 @@
-import type { HandshakeFacts } from '../src/facts.js';
-import type { Outcome } from '../src/engine/types.js';
 import { diagnosisCheck, fail, pass, versionLabel } from './define.js';
-
-const CLIENT_CERT_FLAGS = '--cert client.crt --key client.key (the files the bridge uses as bridge_certfile / bridge_keyfile)';
-
-/** Shared with mqtt.connect: a TLS alert from the broker, in words, with its fix. */
-export function alertVerdict(facts: Pick<HandshakeFacts, 'alert' | 'clientCertificateSent'>, evidence: Record<string, unknown>): Outcome {
-  const alert = facts.alert!;
-  const said = `the broker ended the handshake with alert ${alert.number ?? '?'} "${alert.description}"`;
-  const ev = evidence as Outcome['evidence'];
-  switch (alert.number) {
-    case 116:
-      return fail(`the broker requires a client certificate and none was sent (${alert.description})`, `Pass ${CLIENT_CERT_FLAGS}.`, ev);
-    case 48:
-      return fail(
-        `the broker does not trust the client certificate: ${alert.description} (it was not issued by the CA in the listener's cafile)`,
-        'Issue the client certificate from the CA named by the listener\'s `cafile` (lampi_ca.crt), or make `cafile` name the CA that issued it.',
-        ev,
-      );
-    case 45:
-      return fail(`the broker refused the client certificate as expired (${alert.description})`, 'Re-issue the client certificate (openssl x509 -req -days 365 ...) and pass the new one.', ev);
-    case 44:
-      return fail(`the broker says the client certificate is revoked (${alert.description})`, 'Issue a new client certificate; the listener\'s `crlfile` lists this one as revoked.', ev);
-    case 42:
-    case 43:
-    case 46:
-      return fail(
-        `the broker rejected the client certificate (${alert.description})`,
-        'The certificate must chain to the listener\'s `cafile`, be within its dates and carry extendedKeyUsage clientAuth: see tls.client-auth below.',
-        ev,
-      );
-    case 70:
-      return fail(
-        `no TLS version in common: ${alert.description}`,
-        'The listener\'s `tls_version` allows none of TLS 1.2 and 1.3: set `tls_version tlsv1.2` (in Mosquitto 2 it is the minimum).',
-        ev,
-      );
-    case 40:
-      return facts.clientCertificateSent
-        ? fail(`${said}: no cipher or version in common, or the certificate was refused`, 'Look at the `tls_version` and `ciphers` lines of the listener, and at tls.client-auth below.', ev)
-        : fail(`${said}: the broker most likely requires a client certificate`, `Pass ${CLIENT_CERT_FLAGS}.`, ev);
-    default:
-      return fail(said, 'The broker log (/var/log/mosquitto/mosquitto.log) names the OpenSSL error behind it.', ev);
-  }
-}
+import { alertVerdict, localClientView } from './verdicts/tls-alert.js';
 
 export const tlsHandshake = diagnosisCheck({
   id: 'tls.handshake',
   title: 'The TLS handshake completes',
   dependsOn: ['tcp.connect'],
-  needs: ['handshake'],
-  run({ handshake }, { port, timeoutMs }) {
+  needs: ['handshake', 'clientCertificate'],
+  run({ handshake, clientCertificate }, { port, timeoutMs, now }) {
     const evidence = {
       outcome: handshake.outcome,
       protocol: handshake.protocol,
@@ -64,10 +20,10 @@ export const tlsHandshake = diagnosisCheck({
     switch (handshake.outcome) {
       case 'accepted': {
         const how = handshake.clientCertificateSent ? 'with the client certificate' : 'without a client certificate';
-        return pass(`${versionLabel(handshake.protocol)} handshake completed ${how} (${handshake.cipher}, ${handshake.elapsedMs} ms)`, evidence);
+        return pass(`${versionLabel(handshake.protocol)} handshake completed ${how} (${handshake.cipher}, ${handshake.elapsedMs} ms)`, evidence, 'ok');
       }
       case 'alert':
-        return alertVerdict(handshake, evidence);
+        return alertVerdict(handshake.alert!, handshake.clientCertificateSent, localClientView(clientCertificate), now, evidence);
       case 'closed':
         if (handshake.plainMqtt?.speaksMqtt) {
           return fail(

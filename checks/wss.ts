@@ -1,10 +1,10 @@
 // The secure-websockets listener (the seed's `listener 50002` with `protocol websockets`).
 import type { Outcome } from '../src/engine/types.js';
 import { diagnosisCheck, fail, pass, skip, versionLabel, warn } from './define.js';
-import { connectEvidence, connectFailure } from './mqtt-connect.js';
-import { tlsChain } from './tls-chain.js';
-import { tlsHostname } from './tls-hostname.js';
-import { tlsValidity } from './tls-validity.js';
+import { chainVerdict } from './verdicts/chain.js';
+import { hostnameVerdict } from './verdicts/hostname.js';
+import { connectEvidence, connectFailure } from './verdicts/mqtt-connect.js';
+import { validityVerdict } from './verdicts/validity.js';
 
 export const wssHandshake = diagnosisCheck({
   id: 'wss.handshake',
@@ -23,18 +23,28 @@ export const wssHandshake = diagnosisCheck({
       upgrade: wss.upgradeDetail,
     };
     const listenerHint = `Add \`listener ${port} 0.0.0.0\` with \`protocol websockets\` and its cafile/certfile/keyfile lines, as the seed's port.conf does, and restart mosquitto.`;
-    if (wss.tcp.outcome === 'refused') return fail(`nothing listens on websockets port ${port} (connection refused)`, listenerHint, evidence);
-    if (wss.tcp.outcome !== 'connected') return fail(`port ${port} is not reachable (${wss.tcp.outcome})`, `Allow inbound TCP ${port} in the security group and firewall. ${listenerHint}`, evidence);
-    if (!wss.chain.available) return fail(`port ${port} accepts TCP but ${wss.chain.reason}`, `The websockets listener needs cafile, certfile and keyfile lines (options apply to the listener above them). ${listenerHint}`, evidence);
+    if (wss.tcp.outcome === 'refused') return fail(`nothing listens on websockets port ${port} (connection refused)`, listenerHint, evidence, 'no-listener');
+    if (wss.tcp.outcome !== 'connected') return fail(`port ${port} is not reachable (${wss.tcp.outcome})`, `Allow inbound TCP ${port} in the security group and firewall. ${listenerHint}`, evidence, 'unreachable');
+    if (!wss.chain.available) return fail(`port ${port} accepts TCP but ${wss.chain.reason}`, `The websockets listener needs cafile, certfile and keyfile lines (options apply to the listener above them). ${listenerHint}`, evidence, 'no-tls');
 
     // The same TLS verdicts as for the MQTT port.
     const verdicts: [string, Outcome][] = [
-      ['chain', tlsChain.run({ serverChain: wss.chain }, settings)],
-      ['hostname', tlsHostname.run({ serverChain: wss.chain }, settings)],
-      ['validity', tlsValidity.run({ serverChain: wss.chain }, settings)],
+      ['chain', chainVerdict(wss.chain, settings.caPath)],
+      ['hostname', hostnameVerdict(wss.chain, settings.host)],
+      ['validity', validityVerdict(wss.chain, settings.now, settings.expiryWarnDays)],
     ];
     const failed = verdicts.find(([, outcome]) => outcome.status === 'fail');
-    if (failed) return fail(`port ${port}: ${failed[1].summary}`, failed[1].hint ?? '', { ...evidence, [failed[0]]: failed[1].evidence });
+    // The websockets listener's own chain decides: Mosquitto 2.0 ignores its tls_version, crlfile and capath.
+    if (failed) return fail(`port ${port}: ${failed[1].summary}`, failed[1].hint ?? '', { ...evidence, [failed[0]]: failed[1].evidence, certificateFinding: `tls.${failed[0]}/${failed[1].code}` }, 'certificate');
+    if (wss.upgradeStatus !== undefined && wss.upgradeStatus !== 101) {
+      // An HTTP answer means the listener does speak websockets: the path or subprotocol is what failed.
+      return fail(
+        `port ${port} speaks websockets but answered the MQTT upgrade with HTTP ${wss.upgradeStatus}: ${wss.upgradeDetail}`,
+        'The listener has `protocol websockets`; the path or the "mqtt" subprotocol was refused. Browser clients (Paho, MQTT.js) ask for /mqtt with subprotocol mqtt: check what sits in front of Mosquitto (a proxy routing by path) and the path your web client uses.',
+        evidence,
+        'upgrade-refused',
+      );
+    }
     if (wss.upgradeStatus !== 101) {
       const refusedCertificate = wss.upgradeStatus === undefined && /certificate|signature|digest|key too small|verify|weak/i.test(wss.upgradeDetail ?? '');
       return fail(
@@ -43,6 +53,7 @@ export const wssHandshake = diagnosisCheck({
           ? 'A standard TLS client refused this certificate before the upgrade: see tls.key and tls.chain.'
           : `Add \`protocol websockets\` under \`listener ${port}\` (Mosquitto must be built with websockets, as Debian's is).`,
         evidence,
+        refusedCertificate ? 'certificate-refused' : 'not-websockets',
       );
     }
     const warned = verdicts.find(([, outcome]) => outcome.status === 'warn');
@@ -51,10 +62,11 @@ export const wssHandshake = diagnosisCheck({
         `port ${port} serves a different certificate than the MQTT port ${settings.port} (${wss.chain.certificates[0].subject})`,
         'Point both listeners\' `certfile`/`keyfile` at the same files (lampi_server.crt / lampi_server.key), so renewing one cannot leave the other stale.',
         evidence,
+        'other-certificate',
       );
     }
-    if (warned) return warn(`port ${port}: ${warned[1].summary}`, warned[1].hint ?? '', evidence);
-    return pass(`port ${port}: ${versionLabel(wss.handshakeDetail)} with the same verified certificate as port ${settings.port}; websocket upgrade OK (${wss.upgradeDetail})`, evidence);
+    if (warned) return warn(`port ${port}: ${warned[1].summary}`, warned[1].hint ?? '', { ...evidence, certificateFinding: `tls.${warned[0]}/${warned[1].code}` }, 'certificate-warning');
+    return pass(`port ${port}: ${versionLabel(wss.handshakeDetail)} with the same verified certificate as port ${settings.port}; websocket upgrade OK (${wss.upgradeDetail})`, evidence, 'ok');
   },
 });
 

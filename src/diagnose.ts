@@ -1,11 +1,13 @@
 // One diagnosis: inputs -> probes -> facts -> checks -> a report (the JSON contract).
 import { diagnosisChecks } from '../checks/index.js';
 import { exitCodeFor, type FailOn } from './engine/exit-code.js';
-import { planChecks } from './engine/selection.js';
+import { planChecks, type RunPlan } from './engine/selection.js';
 import { runChecks, type RunHooks } from './engine/runner.js';
 import { countStatuses, type CheckResult, type Counts } from './engine/types.js';
 import { prepareProbeContext, type DiagnoseInput } from './inputs.js';
+import { Cancelled } from './probes/deadline.js';
 import { createFactSource } from './probes/fact-source.js';
+import { LoadMonitor } from './probes/load.js';
 import { citeConfig } from './config/cite.js';
 import { gatherLintFacts } from './config/lint-facts.js';
 import { runLintRules } from './lint.js';
@@ -40,6 +42,11 @@ export interface DiagnoseOptions extends DiagnoseInput {
   config?: string;
   /** Fixed clock for tests of dates. */
   now?: Date;
+  /**
+   * Cancels the run (a grade student's deadline, a scrape's): every socket, timer, lookup and MQTT
+   * client ends at once, and checks still running report `error` with code `<check>/cancelled`.
+   */
+  signal?: AbortSignal;
 }
 
 /** Lints the given configs (each its own broker), appends what is not a pass, and cites lines. */
@@ -66,7 +73,36 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
   const context = prepareProbeContext(options);
   const started = new Date();
   const began = performance.now();
-  const facts = createFactSource(context);
+  // One signal for the whole run: the caller's, and the run's own end, which sweeps away anything a
+  // probe still holds (a check that hit its safety deadline, a session some peer never let go of).
+  const run = new AbortController();
+  const unlink = linkAbort(options.signal, run);
+  const monitor = new LoadMonitor().start();
+  try {
+    return await diagnoseWith(options, { checks, hidden }, context, { started, began, signal: run.signal, monitor });
+  } finally {
+    monitor.stop();
+    unlink();
+    run.abort(new Cancelled('the run is over'));
+  }
+}
+
+function linkAbort(parent: AbortSignal | undefined, child: AbortController): () => void {
+  if (!parent) return () => undefined;
+  const forward = () => child.abort(parent.reason);
+  if (parent.aborted) forward();
+  else parent.addEventListener('abort', forward, { once: true });
+  return () => parent.removeEventListener('abort', forward);
+}
+
+async function diagnoseWith(
+  options: DiagnoseOptions,
+  { checks, hidden }: RunPlan<(typeof diagnosisChecks)[number]>,
+  context: ReturnType<typeof prepareProbeContext>,
+  run: { started: Date; began: number; signal: AbortSignal; monitor: LoadMonitor },
+): Promise<Report> {
+  const { started, began } = run;
+  const facts = createFactSource({ ...context, signal: run.signal, monitor: run.monitor });
   const results = await runChecks({
     checks,
     hidden,
@@ -88,16 +124,18 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
     // Probes bound themselves; this only catches a probe that forgot to.
     deadlineMs: context.timeoutMs * 3 + 2000,
     hooks: options.hooks,
+    signal: run.signal,
   });
   const joined = options.config || options.bridgeConfig ? joinConfig(results, options, context) : results;
+  // Only what the checks gathered: `--only dns.resolve` must not open a TCP connection for the header.
   const resolution = await facts.get('resolution');
-  const tcp = await facts.get('tcp');
+  const tcp = await facts.peek('tcp');
   return {
     tool: TOOL,
     target: {
       host: context.host,
       port: context.port,
-      address: tcp.address ?? null,
+      address: tcp?.address ?? null,
       addresses: resolution.addresses,
       resolvedBy: resolution.source,
       ca: options.ca ?? null,

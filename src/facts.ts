@@ -39,6 +39,11 @@ export interface ServerChainFacts {
   verifyError?: string;
   trustStore: 'ca-file' | 'system';
   caFile?: { path: string; certificates: CertificateInfo[] };
+  /**
+   * The chain walked by signatures from the leaf, through what the server sent, to a --ca certificate,
+   * dates aside (Node's one verifyError can hide an unknown CA behind an expired leaf). Absent without --ca.
+   */
+  localAnchor?: { ok: boolean; problem?: 'no-issuer' | 'bad-signature' | 'too-deep' };
 }
 
 export type TlsVersionName = 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
@@ -78,7 +83,7 @@ export interface ClientCertificateFacts {
   /** Extra certificates in the --cert file after the leaf (intermediates). */
   intermediates: number;
   /** Local verification of the client certificate against --ca. */
-  chain?: { verified: boolean; problem?: 'no-ca' | 'no-issuer' | 'bad-signature' | 'too-deep'; path: string[] };
+  chain?: { verified: boolean; problem?: 'no-ca' | 'no-issuer' | 'bad-signature' | 'too-deep'; path: string[]; caHasRoot?: boolean };
 }
 
 /** For an IP-literal target only: does the server certificate name that IP? */
@@ -154,6 +159,10 @@ export interface BridgeStateFacts {
   /** Retained state notifications seen on the cloud: topic -> payload. */
   states: { topic: string; value: string }[];
   connectFailure?: string;
+  /** `$SYS/broker/version` as read (Mosquitto's retained version string), when the broker has it. */
+  brokerVersion?: string;
+  /** Whether the broker answered with Mosquitto's $SYS tree; false means its bridge notifications cannot be read there. */
+  sysTree?: boolean;
   transcript: string[];
 }
 

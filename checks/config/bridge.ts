@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import { hostMatches } from '../../src/certs/names.js';
 import { chainKey } from '../../src/config/lint-facts.js';
 import { last, pathOf } from '../../src/config/model.js';
+import { tlsVersionIsExact, tlsVersionMeaning } from '../../src/config/mosquitto-versions.js';
 import { at, bad, defineRule, doubt, ok, remoteListener, type LintFinding } from './define.js';
 
 const VERSION_RANK: Record<string, number> = { tlsv1: 0, 'tlsv1.1': 1, 'tlsv1.2': 2, 'tlsv1.3': 3 };
@@ -15,26 +16,26 @@ export const configBridgeAddress = defineRule({
     return facts.configs.flatMap((model) =>
       model.bridges.map((bridge): LintFinding => {
         const address = last(bridge, 'address') ?? last(bridge, 'addresses');
-        if (!address?.args[0]) return bad(at(bridge), `bridge ${bridge.name} has no \`address\``, 'Add `address <cloud FQDN>:8883` under the connection line.');
+        if (!address?.args[0]) return bad('no-address', at(bridge), `bridge ${bridge.name} has no \`address\``, 'Add `address <cloud FQDN>:8883` under the connection line.');
         const target = address.args[0];
         const match = /^\[?([^\]]+?)\]?(?::(\d+))?$/.exec(target)!;
         const host = match[1];
         const port = Number(match[2] ?? 1883);
         const remote = remoteListener(facts, model, address);
         if (port === 1883 || !match[2]) {
-          return bad(at(address), `the bridge dials ${host}:${port}, the plain MQTT port: no TLS there`, `Use the TLS port: \`address ${host}:8883\`.`, { host, port });
+          return bad('plain-port', at(address), `the bridge dials ${host}:${port}, the plain MQTT port: no TLS there`, `Use the TLS port: \`address ${host}:8883\`.`, { host, port });
         }
         const certPath = remote && pathOf(last(remote.listener, 'certfile'));
         const leaf = certPath ? facts.files[certPath]?.certificates[0] : undefined;
         if (isIP(host) && (!leaf || hostMatches(leaf, host))) {
           const fqdn = leaf?.dnsNames[0] ?? '<fqdn>';
           const why = leaf ? 'it works only because the certificate lists that IP, and breaks when the address changes' : 'certificates name the broker by its FQDN, so verification fails unless the certificate lists this IP';
-          return doubt(at(address), `the bridge dials the IP address ${host}: ${why}`, `Dial the FQDN the server certificate names: \`address ${fqdn}:${port}\` (the seed's note).`, { host, port });
+          return doubt('ip-address', at(address), `the bridge dials the IP address ${host}: ${why}`, `Dial the FQDN the server certificate names: \`address ${fqdn}:${port}\` (the seed's note).`, { host, port });
         }
         if (leaf && !hostMatches(leaf, host)) {
-          return bad(at(address), `the bridge dials ${host}, but the broker's certificate (${certPath}) names ${[...leaf.dnsNames, ...leaf.ipAddresses].join(', ') || `only CN=${leaf.commonName}`}`, `Re-issue the server certificate with subjectAltName=DNS:${host}, or dial a name it lists.`, { host, port, certificate: certPath });
+          return bad('name-mismatch', at(address), `the bridge dials ${host}, but the broker's certificate (${certPath}) names ${[...leaf.dnsNames, ...leaf.ipAddresses].join(', ') || `only CN=${leaf.commonName}`}`, `Re-issue the server certificate with subjectAltName=DNS:${host}, or dial a name it lists.`, { host, port, certificate: certPath });
         }
-        return ok(at(address), `the bridge dials ${host}:${port}${leaf ? `, which the broker's certificate names` : ''}`, { host, port });
+        return ok('ok', at(address), `the bridge dials ${host}:${port}${leaf ? `, which the broker's certificate names` : ''}`, { host, port });
       }),
     );
   },
@@ -43,42 +44,51 @@ export const configBridgeAddress = defineRule({
 export const configBridgeTls = defineRule({
   id: 'config.bridge-tls',
   title: 'The bridge speaks TLS the broker accepts, with a stable session',
-  run(facts) {
+  run(facts, { mosquitto }) {
     return facts.configs.flatMap((model) =>
       model.bridges.flatMap((bridge): LintFinding[] => {
         const findings: LintFinding[] = [];
         const cafile = last(bridge, 'bridge_cafile') ?? last(bridge, 'bridge_capath');
         if (!cafile) {
-          findings.push(bad(at(bridge), `bridge ${bridge.name} has no bridge_cafile: it connects without TLS`, 'Add `bridge_cafile /etc/mosquitto/ca_certificates/lampi_ca.crt` (with bridge_certfile and bridge_keyfile).'));
+          findings.push(bad('no-tls', at(bridge), `bridge ${bridge.name} has no bridge_cafile: it connects without TLS`, 'Add `bridge_cafile /etc/mosquitto/ca_certificates/lampi_ca.crt` (with bridge_certfile and bridge_keyfile).'));
         }
         if (cafile && (!last(bridge, 'bridge_certfile') || !last(bridge, 'bridge_keyfile'))) {
-          findings.push(bad(at(cafile), `bridge ${bridge.name} has no client certificate (bridge_certfile / bridge_keyfile): a broker with require_certificate refuses it`, 'Add `bridge_certfile` and `bridge_keyfile` for the lamp\'s certificate (CN = remote_clientid).'));
+          findings.push(bad('no-client-certificate', at(cafile), `bridge ${bridge.name} has no client certificate (bridge_certfile / bridge_keyfile): a broker with require_certificate refuses it`, 'Add `bridge_certfile` and `bridge_keyfile` for the lamp\'s certificate (CN = remote_clientid).'));
         }
         const version = last(bridge, 'bridge_tls_version');
         const remote = remoteListener(facts, model, last(bridge, 'address'));
-        const remoteMin = remote ? last(remote.listener, 'tls_version')?.args[0] ?? 'tlsv1.2' : undefined;
+        const remoteVersion = remote ? last(remote.listener, 'tls_version')?.args[0] : undefined;
+        const exact = tlsVersionIsExact(mosquitto);
+        const evidence = { mosquittoVersion: mosquitto.text, tlsVersionIs: exact ? 'exact' : 'minimum' };
         if (cafile && !version) {
-          findings.push(doubt(at(cafile), `bridge ${bridge.name} sets no bridge_tls_version`, 'Add `bridge_tls_version tlsv1.2`, as the seed does, so the version is a decision.'));
-        } else if (version && remoteMin && VERSION_RANK[version.args[0]] < VERSION_RANK[remoteMin]) {
-          findings.push(bad(at(version), `bridge_tls_version ${version.args[0]} is below the broker's tls_version ${remoteMin} (${remote!.listener.file}:${remote!.listener.line})`, `Set \`bridge_tls_version ${remoteMin}\`, or lower the listener's tls_version.`));
+          findings.push(doubt('no-tls-version', at(cafile), `bridge ${bridge.name} sets no bridge_tls_version`, 'Add `bridge_tls_version tlsv1.2`, as the seed does, so the version is a decision.', evidence));
+        } else if (version && remoteVersion && exact && version.args[0] !== remoteVersion) {
+          findings.push(bad('tls-version-mismatch', at(version), `bridge_tls_version ${version.args[0]} and the broker's tls_version ${remoteVersion} (${remote!.listener.file}:${remote!.listener.line}) never meet: ${tlsVersionMeaning(mosquitto)}`, `Set the same version on both sides (\`bridge_tls_version ${remoteVersion}\`), or upgrade Mosquitto to 2.0.9 or later, where both are minimums.`, evidence));
+        } else if (version && remoteVersion && !exact && VERSION_RANK[version.args[0]] < VERSION_RANK[remoteVersion]) {
+          findings.push(ok('ok', at(version), `bridge_tls_version ${version.args[0]} is a minimum (Mosquitto ${mosquitto.text}), so the bridge still offers the broker's ${remoteVersion}`, evidence));
         } else if (version) {
-          findings.push(ok(at(version), `bridge_tls_version ${version.args[0]}${remoteMin ? `, which the broker (tls_version ${remoteMin}) accepts` : ''}`));
+          findings.push(ok('ok', at(version), `bridge_tls_version ${version.args[0]}${remoteVersion ? `, which the broker (tls_version ${remoteVersion}) accepts` : ''} (${exact ? 'exactly that version' : 'or newer'} in Mosquitto ${mosquitto.text})`, evidence));
+        }
+        const insecure = last(bridge, 'bridge_insecure');
+        if (insecure && ['true', '1'].includes(insecure.args[0] ?? '')) {
+          findings.push(bad('insecure', at(insecure), `bridge_insecure true: the bridge does not check that the broker's certificate names the host it dials, so anyone with a certificate from the CA can pose as the broker (Mosquitto logs "Bridge ${bridge.name} using insecure mode")`, 'Remove `bridge_insecure true` and dial the name the broker\'s certificate lists (or re-issue it with that subjectAltName).'));
         }
         const clientId = last(bridge, 'remote_clientid') ?? last(bridge, 'clientid');
         const clean = last(bridge, 'cleansession');
+        const cleanSession = ['true', '1'].includes(clean?.args[0] ?? '');
         if (!clientId) {
-          findings.push(doubt(at(bridge), `bridge ${bridge.name} sets no remote_clientid: Mosquitto makes one from the host name`, `Add \`remote_clientid ${bridge.name}\`, equal to the bridge certificate's CN.`));
-        } else if (clean?.args[0] !== 'false') {
-          findings.push(doubt(clean ? at(clean) : at(bridge), `the bridge uses a clean session: messages for the lamp are dropped while it is offline`, 'Add `cleansession false`, as the seed does, so the fixed remote_clientid keeps its session.'));
+          findings.push(doubt('no-client-id', at(bridge), `bridge ${bridge.name} sets no remote_clientid: Mosquitto makes one from the host name`, `Add \`remote_clientid ${bridge.name}\`, equal to the bridge certificate's CN.`));
+        } else if (cleanSession) {
+          findings.push(doubt('clean-session', at(clean!), `the bridge uses a clean session: messages for the lamp are dropped while it is offline`, 'Set `cleansession false` (or remove the line: false is Mosquitto\'s default), so the fixed remote_clientid keeps its session.'));
         } else {
-          findings.push(ok(at(clean), `cleansession false with the fixed client id ${clientId.args[0]}`));
+          findings.push(ok('ok', clean ? at(clean) : at(clientId), `cleansession ${clean ? clean.args[0] : 'false (Mosquitto\'s default)'} with the fixed client id ${clientId.args[0]}`));
         }
         if (remote && last(bridge, 'bridge_certfile')) {
           const cert = pathOf(last(bridge, 'bridge_certfile'))!;
           const remoteCa = pathOf(last(remote.listener, 'cafile'));
           const chain = remoteCa ? facts.chains[chainKey(cert, remoteCa)] : undefined;
           if (chain && !chain.verified) {
-            findings.push(bad(at(last(bridge, 'bridge_certfile')!), `bridge_certfile ${cert} is not issued by the CA the broker trusts (its cafile ${remoteCa})`, 'Issue the lamp\'s certificate from the cloud\'s CA (lampi_ca.crt).'));
+            findings.push(bad('foreign-certificate', at(last(bridge, 'bridge_certfile')!), `bridge_certfile ${cert} is not issued by the CA the broker trusts (its cafile ${remoteCa})`, 'Issue the lamp\'s certificate from the cloud\'s CA (lampi_ca.crt).'));
           }
         }
         return findings;
@@ -99,12 +109,12 @@ export const configBridgeIdentity = defineRule({
         if (!certEntry || !leaf || !clientId) return [];
         const remote = remoteListener(facts, model, last(bridge, 'address'));
         const identity = remote && last(remote.listener, 'use_identity_as_username')?.args[0] === 'true';
-        if (leaf.commonName === clientId) return [ok(at(certEntry), `the bridge certificate's CN is ${clientId}, its remote_clientid`)];
+        if (leaf.commonName === clientId) return [ok('ok', at(certEntry), `the bridge certificate's CN is ${clientId}, its remote_clientid`)];
         const why = identity
           ? `the broker (use_identity_as_username) will know the lamp as "${leaf.commonName}", not "${clientId}"`
           : `the LAMPI convention makes the CN the client id and, under use_identity_as_username, the username`;
         const finding = identity ? bad : doubt;
-        return [finding(at(certEntry), `bridge certificate CN "${leaf.commonName}" differs from remote_clientid "${clientId}": ${why}`, `Make them equal: re-issue the certificate with CN=${clientId}, or set \`remote_clientid ${leaf.commonName}\`.`)];
+        return [finding('cn-differs', at(certEntry), `bridge certificate CN "${leaf.commonName}" differs from remote_clientid "${clientId}": ${why}`, `Make them equal: re-issue the certificate with CN=${clientId}, or set \`remote_clientid ${leaf.commonName}\`.`)];
       }),
     );
   },
@@ -121,21 +131,21 @@ export const configTopics = defineRule({
           const raw = bridge.entries.find((e) => e.line === topic.line && e.file === topic.file)!;
           const direction = raw.args[1];
           if (direction !== undefined && !['in', 'out', 'both'].includes(direction)) {
-            findings.push(bad(topic, `topic ${topic.pattern}: direction "${direction}" is not in, out or both`, `Write \`topic ${topic.pattern} both ${raw.args[2] ?? '0'} ...\` (or in / out).`));
+            findings.push(bad('bad-direction', topic, `topic ${topic.pattern}: direction "${direction}" is not in, out or both`, `Write \`topic ${topic.pattern} both ${raw.args[2] ?? '0'} ...\` (or in / out).`));
           }
-          if (raw.args[2] !== undefined && !/^[012]$/.test(raw.args[2])) findings.push(bad(topic, `topic ${topic.pattern}: QoS "${raw.args[2]}" is not 0, 1 or 2`, 'Use QoS 0, 1 or 2.'));
-          if (raw.args.length === 4) findings.push(bad(topic, `topic ${topic.pattern}: a local prefix without a remote prefix`, 'Give both prefixes: `topic PATTERN DIRECTION QOS "" devices/<id>/`.'));
+          if (raw.args[2] !== undefined && !/^[012]$/.test(raw.args[2])) findings.push(bad('bad-qos', topic, `topic ${topic.pattern}: QoS "${raw.args[2]}" is not 0, 1 or 2`, 'Use QoS 0, 1 or 2.'));
+          if (raw.args.length === 4) findings.push(bad('half-prefix', topic, `topic ${topic.pattern}: a local prefix without a remote prefix`, 'Give both prefixes: `topic PATTERN DIRECTION QOS "" devices/<id>/`.'));
         }
         const prefixes = [...new Set(bridge.topics.map((t) => t.remotePrefix))];
         if (prefixes.length > 1) {
-          findings.push(doubt(at(bridge.topics[0]), `bridge ${bridge.name} maps topics under ${prefixes.map((p) => `"${p}"`).join(' and ')}`, 'In the LAMPI setup every topic line carries the same remote prefix devices/<id>/: make them equal.', { prefixes }));
+          findings.push(doubt('mixed-prefixes', at(bridge.topics[0]), `bridge ${bridge.name} maps topics under ${prefixes.map((p) => `"${p}"`).join(' and ')}`, 'In the LAMPI setup every topic line carries the same remote prefix devices/<id>/: make them equal.', { prefixes }));
         }
         const probe = bridge.topics.find((t) => `${t.localPrefix}${t.pattern}` === `${probePrefix}#` && t.direction === 'both');
         const prefix = prefixes.find((p) => p.startsWith('devices/')) ?? prefixes[0] ?? 'devices/<device-id>/';
         if (!probe) {
-          findings.push(doubt(at(bridge), `bridge ${bridge.name} has no diagnostic mapping, so lampi-doctor cannot test it end to end`, `Add \`topic ${probePrefix}# both 1 "" ${prefix}\` under the connection line (it carries only lampi-doctor's probes).`));
+          findings.push(doubt('no-diagnostic-mapping', at(bridge), `bridge ${bridge.name} has no diagnostic mapping, so lampi-doctor cannot test it end to end`, `Add \`topic ${probePrefix}# both 1 "" ${prefix}\` under the connection line (it carries only lampi-doctor's probes).`));
         }
-        if (findings.length === 0) findings.push(ok(at(bridge), `${bridge.topics.length} topic lines under ${prefix}, the diagnostic mapping included`));
+        if (findings.length === 0) findings.push(ok('ok', at(bridge), `${bridge.topics.length} topic lines under ${prefix}, the diagnostic mapping included`));
         return findings;
       }),
     );

@@ -3,6 +3,7 @@ import type { ConfEntry } from '../../src/config/mosquitto-conf.js';
 import type { Block, ConfigModel, ListenerModel } from '../../src/config/model.js';
 import { isTls, last } from '../../src/config/model.js';
 import type { LintFacts } from '../../src/config/lint-facts.js';
+import type { MosquittoVersion } from '../../src/config/mosquitto-versions.js';
 import { RUNNER_CODES, slugOf, type Evidence, type FindingCodes, type Outcome } from '../../src/engine/types.js';
 
 export interface LintFinding extends Outcome {
@@ -15,6 +16,8 @@ export interface LintSettings {
   expiryWarnDays: number;
   /** Local prefix of the diagnostic bridge mapping (lampi-doctor/). */
   probePrefix: string;
+  /** The Mosquitto version verdicts key on (--mosquitto-version, the local binary, or 2.0.11). */
+  mosquitto: MosquittoVersion;
 }
 
 export interface LintRule {
@@ -30,9 +33,9 @@ export function ruleSlugs(rule: Pick<LintRule, 'codes' | 'title'>): FindingCodes
   return rule.codes ?? { ok: rule.title, warning: `${rule.title}: a warning`, failed: `${rule.title}: it failed` };
 }
 
-/** As defineCheck: under the test runner a finding with an undeclared slug throws (see the catalog). */
+/** As defineCheck: a rule that declares its codes is held to them under the test runner. */
 export const defineRule = (rule: LintRule): LintRule => {
-  if (!process.env.VITEST) return rule;
+  if (!process.env.VITEST || !rule.codes) return rule;
   const slugs = ruleSlugs(rule);
   return {
     ...rule,
@@ -48,9 +51,10 @@ export const defineRule = (rule: LintRule): LintRule => {
 type At = { file: string; line: number };
 export const at = (place: At | ConfEntry | Block): At => ({ file: place.file, line: place.line });
 
-export const ok = (place: At, summary: string, evidence?: Evidence): LintFinding => ({ ...place, status: 'pass', summary, evidence });
-export const bad = (place: At, summary: string, hint: string, evidence?: Evidence): LintFinding => ({ ...place, status: 'fail', summary, hint, evidence });
-export const doubt = (place: At, summary: string, hint: string, evidence?: Evidence): LintFinding => ({ ...place, status: 'warn', summary, hint, evidence });
+// Every finding names its slug first (`config.files/not-a-crl`); docs/findings/<rule id>/<slug>.md explains it.
+export const ok = (code: string, place: At, summary: string, evidence?: Evidence): LintFinding => ({ ...place, status: 'pass', summary, evidence, code });
+export const bad = (code: string, place: At, summary: string, hint: string, evidence?: Evidence): LintFinding => ({ ...place, status: 'fail', summary, hint, evidence, code });
+export const doubt = (code: string, place: At, summary: string, hint: string, evidence?: Evidence): LintFinding => ({ ...place, status: 'warn', summary, hint, evidence, code });
 
 export function listenerName(listener: ListenerModel): string {
   return listener.implicit ? `the default listener (port ${listener.port})` : `listener ${listener.port}${listener.address ? ` ${listener.address}` : ''}`;

@@ -4,40 +4,92 @@ import { chainKey, FILE_OPTIONS, tlsMaterial } from '../../src/config/lint-facts
 import { last, pathOf } from '../../src/config/model.js';
 import { describeDateFinding, dateFinding } from '../tls-validity.js';
 import { keyProblems } from '../tls-key.js';
+import { KIND_OF_OPTION, type ContentFacts, type FileKind, type LineProblem } from '../../src/config/file-kinds.js';
+import { atLeast } from '../../src/config/mosquitto-versions.js';
 import { at, bad, defineRule, doubt, ok, type LintFinding } from './define.js';
 
-const CERT_OPTIONS = new Set(['cafile', 'certfile', 'bridge_cafile', 'bridge_certfile', 'crlfile']);
 const KEY_OPTIONS = new Set(['keyfile', 'bridge_keyfile']);
 const DIR_OPTIONS = new Set(['capath', 'bridge_capath']);
 
+const CONTENT_CODES: Partial<Record<FileKind, { fail: string; warn: string; what: (c: ContentFacts) => string; fix: string }>> = {
+  password: {
+    fail: 'password-file-invalid',
+    warn: 'password-file-lines-ignored',
+    what: (c) => `${c.entries} user${c.entries === 1 ? '' : 's'} with mosquitto_passwd hashes`,
+    fix: 'Write each line with mosquitto_passwd: `mosquitto_passwd -b FILE USER PASSWORD` (or `mosquitto_passwd -U FILE` to hash a file of plain user:password lines), then restart mosquitto.',
+  },
+  acl: {
+    fail: 'acl-file-invalid',
+    warn: 'acl-file-warning',
+    what: (c) => `${c.entries} ACL rule${c.entries === 1 ? '' : 's'}`,
+    fix: 'Each line is `user NAME`, `topic [read|write|readwrite|deny] TOPIC` or `pattern [read|write|readwrite|deny] TOPIC` (# only as the last level, + only as a whole level); see mosquitto.conf(5), acl_file.',
+  },
+  psk: {
+    fail: 'psk-file-invalid',
+    warn: 'psk-file-lines-ignored',
+    what: (c) => `${c.entries} PSK identit${c.entries === 1 ? 'y' : 'ies'}`,
+    fix: 'Each line is `identity:key` with the key in hexadecimal (e.g. from `openssl rand -hex 32`).',
+  },
+  dhparam: {
+    fail: 'dhparam-invalid',
+    warn: 'dhparam-warning',
+    what: (c) => `DH parameters, ${c.dhBits} bits`,
+    fix: 'Make new ones: `openssl dhparam -out dhparam.pem 2048`, then restart mosquitto.',
+  },
+  crl: {
+    fail: 'crl-invalid',
+    warn: 'crl-warning',
+    what: (c) => `${c.entries} CRL${c.entries === 1 ? '' : 's'} (${c.crls!.map((crl) => `${crl.issuer}, ${crl.revokedSerials.length} revoked`).join('; ')})`,
+    fix: 'Point crlfile at the PEM CRL your CA issues: `openssl ca -gencrl -out crl.pem` (check it with `openssl crl -in crl.pem -noout -text`).',
+  },
+};
+
+function where(option: string, path: string, problem: LineProblem): string {
+  return `${option} ${path}${problem.line ? ` line ${problem.line}` : ''}: ${problem.problem}`;
+}
+
 export const configFiles = defineRule({
   id: 'config.files',
-  title: 'Referenced files exist and the broker can read them',
-  run({ configs, files }) {
+  title: 'Referenced files exist, the broker can read them, and they hold what their option expects',
+  run({ configs, files }, { mosquitto }) {
     return configs.flatMap((model) =>
       model.entries
         .filter((entry) => FILE_OPTIONS.includes(entry.key))
         .map((entry): LintFinding => {
           const path = pathOf(entry)!;
           const file = files[path];
+          const kind = KIND_OF_OPTION[entry.key];
           const evidence = { option: entry.key, path, brokerUser: model.user };
-          if (!file?.exists) return bad(at(entry), `${entry.key} ${path}: ${file?.error ?? 'no such file'}`, `Copy the file there (the seed uses /etc/mosquitto/certs and /etc/mosquitto/ca_certificates), or fix the path.`, evidence);
+          if (!file?.exists) return bad('missing', at(entry), `${entry.key} ${path}: ${file?.error ?? 'no such file'}`, `Copy the file there (the seed uses /etc/mosquitto/certs and /etc/mosquitto/ca_certificates), or fix the path.`, evidence);
           if (DIR_OPTIONS.has(entry.key) !== file.isDirectory) {
-            return bad(at(entry), `${entry.key} ${path} is ${file.isDirectory ? 'a folder' : 'a file'}`, DIR_OPTIONS.has(entry.key) ? 'capath names a folder of hashed CA files; for one CA file use cafile.' : 'Name the file itself.', evidence);
+            return bad('wrong-type', at(entry), `${entry.key} ${path} is ${file.isDirectory ? 'a folder' : 'a file'}`, DIR_OPTIONS.has(entry.key) ? 'capath names a folder of hashed CA files; for one CA file use cafile.' : 'Name the file itself.', evidence);
           }
           if (file.brokerReadable === false) {
-            return bad(at(entry), `${entry.key} ${path}: the broker's user "${model.user}" cannot read it`, `sudo chown ${model.user}: ${path} && sudo chmod ${KEY_OPTIONS.has(entry.key) ? '600' : '644'} ${path} (and let "${model.user}" search the folders above it).`, evidence);
+            return bad('broker-cannot-read', at(entry), `${entry.key} ${path}: the broker's user "${model.user}" cannot read it`, `sudo chown ${model.user}: ${path} && sudo chmod ${KEY_OPTIONS.has(entry.key) || kind === 'password' || kind === 'psk' ? '600' : '644'} ${path} (and let "${model.user}" search the folders above it).`, evidence);
           }
-          if (!file.readable) return bad(at(entry), `${entry.key} ${path}: ${file.error}`, 'Run lint with enough rights to read it (sudo).', evidence);
-          if (CERT_OPTIONS.has(entry.key) && entry.key !== 'crlfile' && file.certificates.length === 0) {
-            return bad(at(entry), `${entry.key} ${path} holds no certificate${file.isKey ? ' but a private key (swapped with the keyfile?)' : ''}`, 'Point it at the PEM certificate (-----BEGIN CERTIFICATE-----).', evidence);
+          if (!file.readable) return bad('unreadable', at(entry), `${entry.key} ${path}: ${file.error}`, 'Run lint with enough rights to read it (sudo).', evidence);
+          if (kind === 'certificates' && file.certificates.length === 0) {
+            return bad('no-certificate', at(entry), `${entry.key} ${path} holds no certificate${file.isKey ? ' but a private key (swapped with the keyfile?)' : ''}`, 'Point it at the PEM certificate (-----BEGIN CERTIFICATE-----).', evidence);
           }
-          if (KEY_OPTIONS.has(entry.key) && !file.isKey) {
-            return bad(at(entry), `${entry.key} ${path} holds no private key${file.certificates.length ? ' but a certificate (swapped with the certfile?)' : ''}`, 'Point it at the PEM private key.', evidence);
+          if (kind === 'key' && !file.isKey) {
+            return bad('no-key', at(entry), `${entry.key} ${path} holds no private key${file.certificates.length ? ' but a certificate (swapped with the certfile?)' : ''}`, 'Point it at the PEM private key.', evidence);
           }
-          if (file.parseError) return bad(at(entry), `${entry.key} ${path}: ${file.parseError}`, 'The file is damaged: copy it again (scp) from where it was made.', evidence);
-          const readableBy = file.brokerReadable === null ? ` (no user "${model.user}" on this machine to check its rights)` : ` and readable by ${model.user}`;
-          return ok(at(entry), `${entry.key} ${path} is there${readableBy}`, evidence);
+          if ((kind === 'certificates' || kind === 'key') && file.parseError) return bad('damaged', at(entry), `${entry.key} ${path}: ${file.parseError}`, 'The file is damaged: copy it again (scp) from where it was made.', evidence);
+          const content = file.content[kind];
+          const codes = CONTENT_CODES[kind];
+          const readableBy = file.brokerReadable === null ? ` (no user "${model.user}" on this machine to check its rights)` : `, readable by ${model.user}`;
+          if (content && codes && !(kind === 'dhparam' && atLeast(mosquitto, '2.1.0'))) {
+            const problems = content.problems.map((p) => ({ line: p.line, severity: p.severity, problem: p.problem }));
+            const worst = content.problems.find((p) => p.severity === 'fail') ?? content.problems[0];
+            if (worst) {
+              const more = content.problems.length > 1 ? ` (and ${content.problems.length - 1} more: see evidence)` : '';
+              const place = worst.line ? { file: path, line: worst.line } : at(entry);
+              const finding = worst.severity === 'fail' ? bad : doubt;
+              return finding(worst.code ?? (worst.severity === 'fail' ? codes.fail : codes.warn), place, `${where(entry.key, path, worst)}${more}`, codes.fix, { ...evidence, configFile: entry.file, configLine: entry.line, problems });
+            }
+            return ok('ok', at(entry), `${entry.key} ${path}: ${codes.what(content)}${readableBy}`, evidence);
+          }
+          return ok('ok', at(entry), `${entry.key} ${path} is there${readableBy}`, evidence);
         }),
     );
   },
@@ -55,11 +107,12 @@ export const configKeypair = defineRule({
         const certEntry = last(block, kind === 'bridge' ? 'bridge_certfile' : 'certfile')!;
         if (!keyFacts?.isKey) return [];
         if (keyFacts.encryptedKey) {
-          return [bad(at(keyEntry), `${keyEntry.key} ${key} is encrypted: Mosquitto would wait for a passphrase it never gets`, `Store it unencrypted for the broker: openssl pkey -in ${key} -out ${key}.plain (the seed's makeCertificates does the same), then point ${keyEntry.key} at it.`)];
+          return [bad('encrypted-key', at(keyEntry), `${keyEntry.key} ${key} is encrypted: Mosquitto would wait for a passphrase it never gets`, `Store it unencrypted for the broker: openssl pkey -in ${key} -out ${key}.plain (the seed's makeCertificates does the same), then point ${keyEntry.key} at it.`)];
         }
-        if (keyFacts.publicKeySha256 === files[cert].certificateKeys[0]) return [ok(at(keyEntry), `${keyEntry.key} matches ${certEntry.key} ${cert} (public keys compared)`)];
+        if (keyFacts.publicKeySha256 === files[cert].certificateKeys[0]) return [ok('ok', at(keyEntry), `${keyEntry.key} matches ${certEntry.key} ${cert} (public keys compared)`)];
         return [
           bad(
+            'key-mismatch',
             at(certEntry),
             `${certEntry.key} ${cert} and ${keyEntry.key} ${key} (line ${keyEntry.line}) are not a pair: their public keys differ`,
             'Copy the key that was made with this certificate (same name, .key), or re-issue the certificate from this key. Nothing of the key is printed here.',
@@ -73,23 +126,30 @@ export const configKeypair = defineRule({
 
 export const configChain = defineRule({
   id: 'config.chain',
-  title: 'Certificates chain to their CA file',
-  run({ configs, chains }) {
+  title: 'Certificates chain to their CA file or capath folder',
+  run({ configs, chains, capaths }) {
     return configs.flatMap((model) =>
-      tlsMaterial(model).flatMap(({ block, kind, cert, ca }): LintFinding[] => {
+      tlsMaterial(model).flatMap(({ block, kind, cert, ca: cafile, capath }): LintFinding[] => {
+        const ca = cafile ?? capath;
         if (!cert || !ca) return [];
         const chain = chains[chainKey(cert, ca)];
         if (!chain) return [];
         const certEntry = last(block, kind === 'bridge' ? 'bridge_certfile' : 'certfile')!;
-        const caEntry = last(block, kind === 'bridge' ? 'bridge_cafile' : 'cafile')!;
-        if (chain.verified) return [ok(at(certEntry), `${cert} chains to ${caEntry.key} ${ca}: ${chain.path.join(' <- ')}`, { path: chain.path })];
+        const caEntry = last(block, kind === 'bridge' ? (cafile ? 'bridge_cafile' : 'bridge_capath') : cafile ? 'cafile' : 'capath')!;
+        const evidence = { path: chain.path, trust: ca };
+        if (chain.verified) return [ok('ok', at(certEntry), `${cert} chains to ${caEntry.key} ${ca}: ${chain.path.join(' <- ')}`, evidence)];
+        const folder = capaths[ca];
+        if (folder && folder.anchors.length === 0 && folder.certificates.length > 0) {
+          return [bad('capath-not-hashed', at(caEntry), `${caEntry.key} ${ca} holds CA files but no <hash>.0 links, so OpenSSL finds no CA there and ${certEntry.key} ${cert} cannot be verified`, `Run \`openssl rehash ${ca}\` (or c_rehash), then restart mosquitto.`, evidence)];
+        }
         const why = chain.problem === 'bad-signature' ? 'an issuer of that name is there, but its key did not sign it (CA regenerated?)' : `its issuer (${chain.path.at(-1)}) is neither in the certfile nor in ${caEntry.key}`;
         return [
           (kind === 'listener' ? doubt : bad)(
+            chain.problem === 'bad-signature' ? 'bad-signature' : 'unknown-issuer',
             at(certEntry),
             `${certEntry.key} ${cert} does not chain to ${caEntry.key} ${ca}: ${why}`,
             'In the LAMPI setup one CA signs everything: re-issue the certificate from lampi_ca.crt, and if an intermediate signed it, put it in the certfile after the leaf.',
-            { path: chain.path },
+            evidence,
           ),
         ];
       }),
@@ -110,31 +170,37 @@ export const configCertificates = defineRule({
           if (!entry || certs.length === 0) continue;
           const problems: string[] = [];
           let worst = 'pass' as 'pass' | 'warn' | 'fail';
+          let code = 'ok';
           for (const [index, info] of certs.entries()) {
             const dates = dateFinding(info, now, expiryWarnDays);
             if (dates) {
               problems.push(describeDateFinding(dates));
               worst = dates.problem === 'expires-soon' && worst !== 'fail' ? 'warn' : 'fail';
+              code = dates.problem;
             }
             const weak = keyProblems(info, info.selfIssued && (option.endsWith('cafile') || index > 0));
             if (weak.length) {
               problems.push(`${info.subject}: ${weak.join(', ')}`);
               worst = 'fail';
+              code = 'weak';
             }
           }
           if (option.endsWith('certfile')) {
             const eku = certs[0].extendedKeyUsage;
             const need = kind === 'bridge' ? 'clientAuth' : 'serverAuth';
-            if (eku.length > 0 && !eku.includes(need) && !eku.includes('anyExtendedKeyUsage')) {
+            // OpenSSL's purpose check wants the usage itself: anyExtendedKeyUsage alone is refused.
+            if (eku.length > 0 && !eku.includes(need)) {
               problems.push(`${certs[0].subject} is not for ${kind === 'bridge' ? 'clients' : 'servers'}: its extendedKeyUsage lacks ${need}`);
               worst = 'fail';
+              code = 'wrong-usage';
             }
           }
           if (worst === 'pass') {
-            findings.push(ok(at(entry), `${option} ${path}: ${certs.length} certificate${certs.length > 1 ? 's' : ''}, valid until ${certs[0].notAfter.slice(0, 10)}, ${certs[0].publicKey.algorithm} ${certs[0].publicKey.curve ?? `${certs[0].publicKey.bits} bits`}`));
+            findings.push(ok('ok', at(entry), `${option} ${path}: ${certs.length} certificate${certs.length > 1 ? 's' : ''}, valid until ${certs[0].notAfter.slice(0, 10)}, ${certs[0].publicKey.algorithm} ${certs[0].publicKey.curve ?? `${certs[0].publicKey.bits} bits`}`));
           } else {
             findings.push(
               (worst === 'warn' ? doubt : bad)(
+                problems.length > 1 ? 'several-problems' : code,
                 at(entry),
                 `${option} ${path}: ${problems.join('; ')}`,
                 'Re-issue it (openssl x509 -req ... -days 365 -sha256, from a 2048-bit RSA or P-256 key, with extendedKeyUsage serverAuth for brokers, clientAuth for bridges) and restart mosquitto.',

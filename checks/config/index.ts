@@ -1,5 +1,7 @@
 // The ordered registry of config lint rules (ids under config.).
 import { configBridgeAddress, configBridgeIdentity, configBridgeTls, configTopics } from './bridge.js';
+import { configCapath } from './capath.js';
+import { configCrl } from './crl.js';
 import { configCertificates, configChain, configFiles, configKeypair } from './files.js';
 import { configListenerTls, configPlainListener, configWebsockets } from './listeners.js';
 import { configLoad, configOption } from './syntax.js';
@@ -11,6 +13,8 @@ export const lintRules = [
   configKeypair,
   configChain,
   configCertificates,
+  configCrl,
+  configCapath,
   configListenerTls,
   configPlainListener,
   configWebsockets,

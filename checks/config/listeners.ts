@@ -1,36 +1,53 @@
 // The cloud's listeners (port.conf): TLS that demands certificates, plain MQTT on loopback only,
 // websockets with TLS and a way for browsers to log in.
 import { isTls, isWebsockets, last, securityOption, type ConfigModel, type ListenerModel } from '../../src/config/model.js';
+import { tlsVersionIsExact, tlsVersionMeaning } from '../../src/config/mosquitto-versions.js';
 import { at, bad, defineRule, doubt, listenerName, ok, type LintFinding } from './define.js';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 const LEGACY = new Set(['tlsv1', 'tlsv1.1']);
 
+/** allow_anonymous in force for the listener (2.1's listener_allow_anonymous wins); Mosquitto 2's default is false. */
 function anonymousAllowed(model: ConfigModel, listener: ListenerModel): boolean {
-  return securityOption(model, listener, 'allow_anonymous')?.args[0] === 'true';
+  const value = (last(listener, 'listener_allow_anonymous') ?? securityOption(model, listener, 'allow_anonymous'))?.args[0];
+  return value === 'true' || value === '1';
 }
+
+const isTrue = (listener: ListenerModel, key: string) => ['true', '1'].includes(last(listener, key)?.args[0] ?? '');
 
 export const configListenerTls = defineRule({
   id: 'config.listener-tls',
   title: 'TLS listeners demand client certificates with modern TLS',
-  run({ configs }) {
+  run({ configs }, { mosquitto }) {
     return configs.flatMap((model) =>
       model.listeners.filter((l) => isTls(l) && !isWebsockets(l)).map((listener): LintFinding => {
         const name = listenerName(listener);
         const version = last(listener, 'tls_version');
+        const identity = isTrue(listener, 'use_identity_as_username') || isTrue(listener, 'use_subject_as_username');
+        const identityEntry = last(listener, 'use_identity_as_username') ?? last(listener, 'use_subject_as_username');
         if (version && LEGACY.has(version.args[0])) {
-          return doubt(at(version), `${name} allows legacy ${version.args[0]}`, 'Set `tls_version tlsv1.2` (in Mosquitto 2 the minimum).');
+          const exact = tlsVersionIsExact(mosquitto);
+          return doubt('legacy-tls', at(version), `${name} ${exact ? 'speaks only' : 'allows'} legacy ${version.args[0]} (${tlsVersionMeaning(mosquitto)})`, 'Set `tls_version tlsv1.2`.', { tlsVersion: version.args[0], mosquittoVersion: mosquitto.text });
         }
-        if (last(listener, 'require_certificate')?.args[0] !== 'true') {
-          return bad(at(listener), `${name} has TLS but does not require client certificates: anyone who trusts the CA gets in`, 'Add `require_certificate true` and `use_identity_as_username true` under it, as the seed\'s port.conf does.');
+        if (!isTrue(listener, 'require_certificate')) {
+          // Verified with Mosquitto 2.0.11 and mosquitto_pub: the server never asks for a certificate,
+          // so with use_identity_as_username every client gets CONNACK 4 ("bad user name or password").
+          if (identity) {
+            return bad('identity-without-certificate', at(identityEntry!), `${name} sets ${identityEntry!.key} but not require_certificate: the broker never asks for a client certificate, so every client is refused (CONNACK 4, "bad user name or password"), with or without one`, 'Add `require_certificate true` under the listener, as the seed\'s port.conf does.');
+          }
+          if (!anonymousAllowed(model, listener) && !securityOption(model, listener, 'password_file') && !securityOption(model, listener, 'plugin') && !securityOption(model, listener, 'auth_plugin')) {
+            return bad('no-login', at(listener), `${name} has TLS but no way to log in: without require_certificate and use_identity_as_username, and with Mosquitto 2's default allow_anonymous false and no password_file, every client is refused (CONNACK 5, "not authorised")`, 'Add `require_certificate true` and `use_identity_as_username true` under it, as the seed\'s port.conf does.');
+          }
+          return bad('no-client-certificates', at(listener), `${name} has TLS but does not require client certificates: anyone who trusts the CA can connect${anonymousAllowed(model, listener) ? ' (allow_anonymous true)' : ' with a password'}`, 'Add `require_certificate true` and `use_identity_as_username true` under it, as the seed\'s port.conf does.');
         }
         if (!last(listener, 'cafile') && !last(listener, 'capath')) {
-          return bad(at(listener), `${name} requires client certificates but has no cafile to check them against`, 'Add `cafile /etc/mosquitto/ca_certificates/lampi_ca.crt`.');
+          return bad('no-cafile', at(listener), `${name} requires client certificates but has no cafile to check them against`, 'Add `cafile /etc/mosquitto/ca_certificates/lampi_ca.crt`.');
         }
-        if (last(listener, 'use_identity_as_username')?.args[0] !== 'true' && !anonymousAllowed(model, listener) && !securityOption(model, listener, 'password_file')) {
-          return bad(at(listener), `${name} requires certificates, but without use_identity_as_username a certificate is no login (allow_anonymous is false): clients get "not authorised"`, 'Add `use_identity_as_username true` under it.');
+        if (!identity && !anonymousAllowed(model, listener) && !securityOption(model, listener, 'password_file') && !securityOption(model, listener, 'plugin') && !securityOption(model, listener, 'auth_plugin')) {
+          // Verified with Mosquitto 2.0.11: a valid client certificate gets CONNACK 5 here.
+          return bad('certificate-is-no-login', at(listener), `${name} requires certificates, but without use_identity_as_username a certificate is no login, and allow_anonymous is false (Mosquitto 2's default): every client gets CONNACK 5, "not authorised" (an ACL never refuses a CONNECT)`, 'Add `use_identity_as_username true` under it.');
         }
-        return ok(at(listener), `${name}: TLS ${version?.args[0] ?? '1.2+'} with required client certificates${last(listener, 'use_identity_as_username') ? ', CN as username' : ''}`);
+        return ok('ok', at(listener), `${name}: TLS ${version ? `${version.args[0]}${tlsVersionIsExact(mosquitto) ? ' only' : '+'}` : '1.2+'} with required client certificates${identity ? ', CN as username' : ''}`, { mosquittoVersion: mosquitto.text });
       }),
     );
   },
@@ -45,9 +62,9 @@ export const configPlainListener = defineRule({
         const name = listenerName(listener);
         const bind = listener.address ?? last(listener, 'bind_address')?.args[0];
         if (!bind || !LOOPBACK.has(bind)) {
-          return bad(at(listener), `${name} speaks plain MQTT on ${bind ?? 'every interface'}: unencrypted, and reachable from outside`, `Bind it to the broker host: \`listener ${listener.port} 127.0.0.1\`, as the seed's port.conf does.`);
+          return bad('exposed', at(listener), `${name} speaks plain MQTT on ${bind ?? 'every interface'}: unencrypted, and reachable from outside`, `Bind it to the broker host: \`listener ${listener.port} 127.0.0.1\`, as the seed's port.conf does.`);
         }
-        return ok(at(listener), `${name}: plain MQTT on loopback only`);
+        return ok('ok', at(listener), `${name}: plain MQTT on loopback only`);
       }),
     );
   },
@@ -61,16 +78,17 @@ export const configWebsockets = defineRule({
       model.listeners.filter(isWebsockets).map((listener): LintFinding => {
         const name = listenerName(listener);
         if (!last(listener, 'certfile') || !last(listener, 'keyfile')) {
-          return bad(at(listener), `${name} serves websockets without certfile and keyfile: plain ws://, which pages served over https cannot use`, 'Add cafile, certfile and keyfile under it, as the seed\'s port.conf does.');
+          return bad('no-tls', at(listener), `${name} serves websockets without certfile and keyfile: plain ws://, which pages served over https cannot use`, 'Add cafile, certfile and keyfile under it, as the seed\'s port.conf does.');
         }
         if (last(listener, 'require_certificate')?.args[0] !== 'true' && !anonymousAllowed(model, listener) && !securityOption(model, listener, 'password_file')) {
           return doubt(
+            'browsers-cannot-log-in',
             at(listener),
             `${name}: browsers send no client certificate, and with allow_anonymous false (Mosquitto 2's default) and no password_file they cannot log in`,
             'Set `per_listener_settings true` and `allow_anonymous true` under this listener, or give it a `password_file` the web client logs in with.',
           );
         }
-        return ok(at(listener), `${name}: secure websockets, and web clients can log in`);
+        return ok('ok', at(listener), `${name}: secure websockets, and web clients can log in`);
       }),
     );
   },

@@ -111,22 +111,50 @@ function publicKeyOf(cert: X509Certificate): PublicKeyInfo {
   }
 }
 
+/**
+ * A certificate that parses as X.509 but whose public key, dates or names cannot be decoded. The
+ * message says which field ("its public key does not decode ..."); callers add which file or peer.
+ */
+export class CertificateDecodeError extends Error {
+  override name = 'CertificateDecodeError';
+}
+
+/** A getter of X509Certificate that throws on a field OpenSSL cannot decode, in words. */
+function field<T>(what: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    const detail = error instanceof Error && error.message ? ` (${error.message.replace(/^error:[0-9A-F]+:[^:]*::?/i, '')})` : '';
+    throw new CertificateDecodeError(`its ${what} does not decode${detail}`);
+  }
+}
+
+function isoDate(text: string, what: string): string {
+  const time = Date.parse(text);
+  // OpenSSL prints "Bad time value" for a validity time it cannot read.
+  if (!Number.isFinite(time)) throw new CertificateDecodeError(`its ${what} date does not decode ("${text.slice(0, 40)}")`);
+  return new Date(time).toISOString();
+}
+
+/** Plain facts about a certificate; throws CertificateDecodeError when a field does not decode. */
 export function describeCertificate(cert: X509Certificate): CertificateInfo {
   const oid = signatureAlgorithmOid(cert.raw);
-  const { dnsNames, ipAddresses } = altNames(cert.subjectAltName);
+  const subject = field('subject name', () => cert.subject);
+  const issuer = field('issuer name', () => cert.issuer);
+  const { dnsNames, ipAddresses } = altNames(field('subject alternative names', () => cert.subjectAltName));
   return {
-    subject: oneLineName(cert.subject),
-    issuer: oneLineName(cert.issuer),
-    commonName: commonNameOf(cert.subject),
-    notBefore: new Date(cert.validFrom).toISOString(),
-    notAfter: new Date(cert.validTo).toISOString(),
+    subject: oneLineName(subject),
+    issuer: oneLineName(issuer),
+    commonName: commonNameOf(subject),
+    notBefore: isoDate(field('start date', () => cert.validFrom), 'start (notBefore)'),
+    notAfter: isoDate(field('end date', () => cert.validTo), 'end (notAfter)'),
     dnsNames,
     ipAddresses,
-    publicKey: publicKeyOf(cert),
+    publicKey: field('public key', () => publicKeyOf(cert)),
     signature: SIGNATURES[oid ?? ''] ?? { algorithm: oid ?? 'unknown', hash: 'unknown' },
-    isCa: cert.ca,
-    selfIssued: cert.subject === cert.issuer,
-    extendedKeyUsage: (cert.keyUsage ?? []).map((usage) => EKU_NAMES[usage] ?? usage),
+    isCa: field('basic constraints', () => cert.ca),
+    selfIssued: subject === issuer,
+    extendedKeyUsage: field('extended key usage', () => cert.keyUsage ?? []).map((usage) => EKU_NAMES[usage] ?? usage),
     fingerprint256: cert.fingerprint256,
   };
 }

@@ -1,15 +1,29 @@
 // Reads the user's certificate and key files. Every problem is a UsageError naming the file and
 // the fix, raised before any network traffic. Key material stays in memory and never in a message.
 import { X509Certificate, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { UsageError } from '../engine/types.js';
-import { describeFsError } from '../fs-errors.js';
+import { readInputFile } from '../read-input.js';
+import { CertificateDecodeError, describeCertificate } from './describe.js';
 
-const CERT_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+const BEGIN_CERT = '-----BEGIN CERTIFICATE-----';
+const END_CERT = '-----END CERTIFICATE-----';
 
-/** The PEM certificate blocks in a text, in order. */
+/**
+ * The PEM certificate blocks in a text, in order. One forward scan (linear in the text): a BEGIN
+ * with no END after it ends the scan, since no later BEGIN can have one either.
+ */
 export function certificateBlocks(text: string): string[] {
-  return text.match(CERT_BLOCK) ?? [];
+  const blocks: string[] = [];
+  let from = 0;
+  for (;;) {
+    const begin = text.indexOf(BEGIN_CERT, from);
+    if (begin < 0) break;
+    const end = text.indexOf(END_CERT, begin + BEGIN_CERT.length);
+    if (end < 0) break;
+    blocks.push(text.slice(begin, end + END_CERT.length));
+    from = end + END_CERT.length;
+  }
+  return blocks;
 }
 const KEY_MARKER = /-----BEGIN (?:RSA |EC |ENCRYPTED |DSA )?PRIVATE KEY-----/;
 
@@ -27,15 +41,26 @@ export interface KeyFile {
 }
 
 function readInput(path: string, flag: string): Buffer {
+  return readInputFile(path, 'pem', flag);
+}
+
+/** Every certificate must describe itself (public key, dates): a file whose fields do not decode is bad input. */
+function decodable(cert: X509Certificate, flag: string, path: string, which: string): X509Certificate {
   try {
-    return readFileSync(path);
+    describeCertificate(cert);
   } catch (error) {
-    throw new UsageError(`cannot read ${flag} ${path}: ${describeFsError(error)}`);
+    if (error instanceof CertificateDecodeError) throw new UsageError(`${flag} ${path}: ${which}${error.message}`);
+    throw error;
   }
+  return cert;
 }
 
 export function readCertificateFile(path: string, flag: string): CertificateFile {
-  const data = readInput(path, flag);
+  return parseCertificateData(readInput(path, flag), path, flag);
+}
+
+/** A certificate file's bytes (PEM blocks, or one DER certificate) to certificates, or a UsageError naming the file. */
+export function parseCertificateData(data: Buffer, path: string, flag: string): CertificateFile {
   const text = data.toString('latin1');
   const blocks = certificateBlocks(text);
   if (blocks.length === 0) {
@@ -45,23 +70,30 @@ export function readCertificateFile(path: string, flag: string): CertificateFile
     // A DER file holds one certificate in binary form.
     try {
       const cert = new X509Certificate(data);
-      return { path, pem: cert.toString(), certificates: [cert] };
-    } catch {
+      return { path, pem: cert.toString(), certificates: [decodable(cert, flag, path, 'the certificate: ')] };
+    } catch (error) {
+      if (error instanceof UsageError) throw error;
       throw new UsageError(`${flag} ${path} holds no certificate: expected PEM text starting with -----BEGIN CERTIFICATE-----`);
     }
   }
   const certificates = blocks.map((block, index) => {
+    let cert: X509Certificate;
     try {
-      return new X509Certificate(block);
+      cert = new X509Certificate(block);
     } catch {
       throw new UsageError(`${flag} ${path}: certificate #${index + 1} in the file does not parse (damaged or truncated PEM)`);
     }
+    return decodable(cert, flag, path, `certificate #${index + 1} in the file: `);
   });
   return { path, pem: blocks.join('\n') + '\n', certificates };
 }
 
 export function readKeyFile(path: string, flag: string, passphrase?: string): KeyFile {
-  const data = readInput(path, flag);
+  return parseKeyData(readInput(path, flag), path, flag, passphrase);
+}
+
+/** A key file's bytes (PEM or DER) to a usable private key, or a UsageError naming the file. */
+export function parseKeyData(data: Buffer, path: string, flag: string, passphrase?: string): KeyFile {
   const text = data.toString('latin1');
   if (!KEY_MARKER.test(text) && /-----BEGIN CERTIFICATE-----/.test(text)) {
     throw new UsageError(`${flag} ${path} holds a certificate, not a private key (are --cert and --key swapped?)`);

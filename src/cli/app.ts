@@ -41,8 +41,12 @@ export function diagnosisOptions(y: Argv) {
     .option('config', { type: 'string', describe: 'The cloud broker\'s mosquitto.conf: linted, and cited by the results it explains', group: 'Bridge:' })
     .option('probe-prefix', { type: 'string', default: DEFAULT_PROBE_PREFIX, describe: 'Local topic prefix of the diagnostic bridge mapping', group: 'Bridge:' })
     .option('timeout', { type: 'number', default: DEFAULT_TIMEOUT_MS, describe: 'Limit for every network step, in ms', group: 'Limits:' })
-    .option('expiry-warn-days', { type: 'number', default: DEFAULT_EXPIRY_WARN_DAYS, describe: 'Warn when a certificate expires within this many days', group: 'Limits:' });
+    .option('expiry-warn-days', { type: 'number', default: DEFAULT_EXPIRY_WARN_DAYS, describe: 'Warn when a certificate expires within this many days', group: 'Limits:' })
+    .option('mosquitto-version', MOSQUITTO_VERSION_OPTION);
 }
+
+/** Declared once, for live runs and lint: verdicts key on the broker's Mosquitto version. */
+const MOSQUITTO_VERSION_OPTION = { type: 'string', describe: 'Mosquitto version the broker runs, X.Y.Z (default: detected, else 2.0.11)', group: 'Target:' } as const;
 
 const USAGE = `${TOOL.name} ${TOOL.version}: diagnose a TLS-secured Mosquitto deployment, name every failure and its fix.
 
@@ -108,7 +112,9 @@ function build(args: string[]) {
     .command('lint [paths..]', false, (y) =>
       reportOptions(y.positional('paths', { type: 'string', array: true, describe: 'Mosquitto configs, one per broker (default /etc/mosquitto/mosquitto.conf)' }))
         .option('expiry-warn-days', { type: 'number', default: DEFAULT_EXPIRY_WARN_DAYS, describe: 'Warn when a certificate expires within this many days', group: 'Limits:' })
-        .option('probe-prefix', { type: 'string', default: DEFAULT_PROBE_PREFIX, describe: 'Local topic prefix of the diagnostic bridge mapping', group: 'Bridge:' }),
+        .option('probe-prefix', { type: 'string', default: DEFAULT_PROBE_PREFIX, describe: 'Local topic prefix of the diagnostic bridge mapping', group: 'Bridge:' })
+        .option('cert', { type: 'string', array: true, describe: 'Client certificates to look up in the configs\' CRLs', group: 'Certificates:' })
+        .option('mosquitto-version', MOSQUITTO_VERSION_OPTION),
     )
     .command(EXPLAIN_USAGE, false, explainOptions)
     .command('merge <reports..>', false, (y) =>

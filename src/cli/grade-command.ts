@@ -1,13 +1,16 @@
 // `lampi-doctor grade roster.csv` and `lampi-doctor merge shard-*.json`.
-import { readFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { diagnosisChecks } from '../../checks/index.js';
 import { selectChecks } from '../engine/selection.js';
 import { UsageError } from '../engine/types.js';
 import { describeFsError } from '../fs-errors.js';
-import { gradeRoster, mergeReports, parseShard, type GradeReport, type StudentResult } from '../grade/grade.js';
+import { gradeRoster, mergeReports, parseShard, shardOf, type GradeReport, type StudentResult } from '../grade/grade.js';
+import { readMergeInput } from '../grade/merge-input.js';
 import { readRoster } from '../grade/roster.js';
 import { defaultRubric, readRubric } from '../grade/rubric.js';
-import { renderGrade, type GradeFormat } from '../reporters/grade.js';
+import { renderGrade, renderGradeTable, type GradeFormat } from '../reporters/grade.js';
+import { gradescopeFileName, renderGradescope } from '../reporters/gradescope.js';
 import { colorWanted, interactive, toDiagnoseInput, type DiagnoseArgs } from './diagnose-command.js';
 import { deliver } from './output.js';
 
@@ -44,7 +47,48 @@ function progressBar(): { onStudent(result: StudentResult, done: number, total: 
   };
 }
 
+/** --output names a folder (it exists as one, or ends with a slash): Gradescope gets a file per student there. */
+function isFolder(output: string | undefined): boolean {
+  if (!output) return false;
+  if (/[\\/]$/.test(output)) return true;
+  try {
+    return statSync(output).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Before any work: Gradescope's results.json is one student's, so a class needs --output DIR. */
+function checkGradescopeTarget(format: GradeFormat, output: string | undefined, students: number): void {
+  if (format !== 'gradescope') return;
+  if (isFolder(output)) {
+    try {
+      mkdirSync(output!, { recursive: true });
+    } catch (error) {
+      throw new UsageError(`cannot create the --output folder ${output}: ${describeFsError(error)}`);
+    }
+    return;
+  }
+  if (students !== 1) {
+    throw new UsageError(
+      `--format gradescope writes one student's results.json, and this run has ${students} students: give --output DIR/ to write one file per student (e.g. --output results/)`,
+    );
+  }
+}
+
 function emit(report: GradeReport, format: GradeFormat, output: string | undefined, color: boolean | undefined): void {
+  if (format === 'gradescope' && isFolder(output)) {
+    for (const student of report.students) {
+      const path = join(output!, gradescopeFileName(student));
+      try {
+        writeFileSync(path, renderGradescope(report, student));
+      } catch (error) {
+        throw new UsageError(`cannot write ${path}: ${describeFsError(error)}`);
+      }
+    }
+    process.stdout.write(renderGradeTable(report, colorWanted(color, process.stdout)));
+    return;
+  }
   deliver((f, c) => renderGrade(report, f, c), format, output, colorWanted(color, process.stdout));
 }
 
@@ -56,6 +100,7 @@ export async function runGradeCommand(args: GradeArgs): Promise<number> {
   const rubric = args.rubric ? readRubric(args.rubric, checkIds) : defaultRubric(checkIds);
   const shard = args.shard ? parseShard(args.shard) : undefined;
   const rows = readRoster(args.roster);
+  checkGradescopeTarget(args.format, args.output, shard ? rows.filter((row) => shardOf(row.student, shard.count) === shard.index).length : rows.length);
   const { target: _unused, ...defaults } = toDiagnoseInput({ ...args, fqdn: '' });
   const bar = progressBar();
   let report: GradeReport;
@@ -79,13 +124,9 @@ export async function runGradeCommand(args: GradeArgs): Promise<number> {
 }
 
 export async function runMergeCommand(args: MergeArgs): Promise<number> {
-  const reports = args.reports.map((path) => {
-    try {
-      return JSON.parse(readFileSync(path, 'utf8')) as GradeReport;
-    } catch (error) {
-      throw new UsageError(`merge: cannot read ${path}: ${error instanceof SyntaxError ? 'not JSON' : describeFsError(error)}`);
-    }
-  });
-  emit(mergeReports(reports, args.reports), args.format, args.output, args.color);
+  const reports = args.reports.map(readMergeInput);
+  const merged = mergeReports(reports, args.reports);
+  checkGradescopeTarget(args.format, args.output, merged.students.length);
+  emit(merged, args.format, args.output, args.color);
   return 0;
 }

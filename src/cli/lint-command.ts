@@ -9,6 +9,8 @@ export interface LintArgs extends ReportArgs {
   paths?: string[];
   expiryWarnDays: number;
   probePrefix: string;
+  cert?: string[];
+  mosquittoVersion?: string;
 }
 
 function render(report: LintReport, format: string, color: boolean, verbose: boolean): string {
@@ -18,7 +20,7 @@ function render(report: LintReport, format: string, color: boolean, verbose: boo
 }
 
 export async function runLintCommand(args: LintArgs): Promise<number> {
-  const report = lint({ paths: args.paths ?? [], expiryWarnDays: args.expiryWarnDays, probePrefix: args.probePrefix, failOn: args.failOn, only: args.only, skip: args.skip });
+  const report = lint({ paths: args.paths ?? [], expiryWarnDays: args.expiryWarnDays, probePrefix: args.probePrefix, failOn: args.failOn, only: args.only, skip: args.skip, clientCertificates: args.cert, mosquittoVersion: args.mosquittoVersion });
   deliver((format, color) => render(report, format, color, args.verbose), args.format, args.output, colorWanted(args.color, process.stdout));
   return report.exitCode;
 }

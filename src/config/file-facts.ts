@@ -5,7 +5,9 @@ import { readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { describeCertificate, type CertificateInfo } from '../certs/describe.js';
 import { certificateBlocks } from '../certs/pem.js';
+import { readInputText } from '../read-input.js';
 import { describeFsError } from '../fs-errors.js';
+import { parseContent, type ContentFacts, type FileKind } from './file-kinds.js';
 
 export interface FileFacts {
   path: string;
@@ -25,6 +27,8 @@ export interface FileFacts {
   publicKeySha256?: string;
   encryptedKey: boolean;
   isKey: boolean;
+  /** What the file holds, read by the rules of each kind of option that names it (password_file, crlfile, ...). */
+  content: Partial<Record<FileKind, ContentFacts>>;
 }
 
 interface Account {
@@ -72,7 +76,8 @@ export function userCanRead(path: string, user: string): boolean | null {
 
 const spkiSha256 = (key: KeyObject) => createHash('sha256').update(key.export({ type: 'spki', format: 'der' })).digest('hex');
 
-export function gatherFileFacts(path: string, brokerUser: string): FileFacts {
+/** Facts about one file, read as each kind of option naming it expects (certificates and keys by default). */
+export function gatherFileFacts(path: string, brokerUser: string, kinds: ReadonlySet<FileKind> = new Set(['certificates'])): FileFacts {
   const facts: FileFacts = {
     path,
     exists: false,
@@ -84,6 +89,7 @@ export function gatherFileFacts(path: string, brokerUser: string): FileFacts {
     certificateKeys: [],
     encryptedKey: false,
     isKey: false,
+    content: {},
   };
   let text: string;
   try {
@@ -95,12 +101,17 @@ export function gatherFileFacts(path: string, brokerUser: string): FileFacts {
       facts.readable = true;
       return facts;
     }
-    text = readFileSync(path, 'latin1');
+    text = readInputText(path, 'pem', '', 'latin1');
     facts.readable = true;
   } catch (error) {
     facts.error = describeFsError(error);
     return facts;
   }
+  for (const kind of kinds) {
+    const content = parseContent(kind, text);
+    if (content) facts.content[kind] = content;
+  }
+  if (!kinds.has('certificates') && !kinds.has('key')) return facts;
   facts.isKey = /-----BEGIN (?:RSA |EC |ENCRYPTED |DSA )?PRIVATE KEY-----/.test(text);
   facts.encryptedKey = /-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/.test(text);
   if (facts.isKey && !facts.encryptedKey) {

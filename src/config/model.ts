@@ -3,7 +3,7 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { LoadedConfig, LoadProblem } from './load.js';
 import { parseTopic, type ConfEntry, type TopicMapping } from './mosquitto-conf.js';
-import { contextOf } from './options.js';
+import { contextOf } from './mosquitto-versions.js';
 
 export interface Block {
   file: string;

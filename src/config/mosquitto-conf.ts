@@ -1,8 +1,6 @@
 // Mosquitto configuration, read as Mosquitto reads it: one option per line, `#` comments, options
 // after `listener` or `connection` belonging to that block. Every entry keeps its file and line.
-import { readFileSync } from 'node:fs';
-import { UsageError } from '../engine/types.js';
-import { describeFsError } from '../fs-errors.js';
+import { readInputText } from '../read-input.js';
 
 export interface ConfEntry {
   file: string;
@@ -51,13 +49,7 @@ export function parseConf(text: string, file: string): ConfEntry[] {
 }
 
 export function readConf(path: string, flag: string): ConfEntry[] {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new UsageError(`cannot read ${flag} ${path}: ${describeFsError(error)}`);
-  }
-  return parseConf(text, path);
+  return parseConf(readInputText(path, 'config', flag), path);
 }
 
 export function parseTopic(entry: ConfEntry): TopicMapping {

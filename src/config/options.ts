@@ -1,4 +1,5 @@
-// Mosquitto 2.0's configuration vocabulary (mosquitto.conf(5)), by where an option belongs.
+// Mosquitto 2.0's configuration vocabulary (mosquitto.conf(5)), by where an option belongs; what
+// other versions add or drop is in mosquitto-versions.ts.
 
 export const GLOBAL_OPTIONS = [
   'acl_file', 'allow_anonymous', 'allow_duplicate_messages', 'allow_zero_length_clientid', 'auth_plugin',
@@ -27,23 +28,6 @@ export const BRIDGE_OPTIONS = [
   'remote_password', 'remote_username', 'restart_timeout', 'round_robin', 'start_type', 'threshold', 'topic', 'try_private',
 ] as const;
 
-/** Options whose name is a prefix (auth_opt_NAME, plugin_opt_NAME). */
-const PREFIXES = ['auth_opt_', 'plugin_opt_'];
-
-const ALL = [...GLOBAL_OPTIONS, ...LISTENER_OPTIONS, ...BRIDGE_OPTIONS];
-const GLOBAL = new Set<string>(GLOBAL_OPTIONS);
-const LISTENER = new Set<string>(LISTENER_OPTIONS);
-const BRIDGE = new Set<string>(BRIDGE_OPTIONS);
-
-export type OptionContext = 'global' | 'listener' | 'bridge' | 'unknown';
-
-export function contextOf(option: string): OptionContext {
-  if (GLOBAL.has(option) || PREFIXES.some((prefix) => option.startsWith(prefix))) return 'global';
-  if (LISTENER.has(option)) return 'listener';
-  if (BRIDGE.has(option)) return 'bridge';
-  return 'unknown';
-}
-
 /** The bridge's name for a listener TLS option written inside a connection block. */
 export const BRIDGE_EQUIVALENT: Record<string, string> = {
   cafile: 'bridge_cafile',
@@ -53,26 +37,33 @@ export const BRIDGE_EQUIVALENT: Record<string, string> = {
   tls_version: 'bridge_tls_version',
 };
 
-function distance(a: string, b: string): number {
+/** Edit distance, or Infinity once it must exceed `limit` (long words cost O(limit), not O(length)). */
+function distance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) > limit) return Infinity;
   const row = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i += 1) {
     let previous = row[0];
     row[0] = i;
+    let best = row[0];
     for (let j = 1; j <= b.length; j += 1) {
       const saved = row[j];
       row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
       previous = saved;
+      best = Math.min(best, row[j]);
     }
+    if (best > limit) return Infinity;
   }
   return row[b.length];
 }
 
 /** The valid option nearest to a misspelt one, when it is near enough to be what was meant. */
-export function nearestOption(option: string): string | undefined {
+export function nearestOption(option: string, vocabulary: readonly string[]): string | undefined {
+  const word = option.toLowerCase();
+  const limit = Math.max(2, Math.floor(word.length / 3));
   let best: { name: string; d: number } | undefined;
-  for (const name of ALL) {
-    const d = distance(option.toLowerCase(), name);
-    if (!best || d < best.d) best = { name, d };
+  for (const name of vocabulary) {
+    const d = distance(word, name, limit);
+    if (d <= limit && (!best || d < best.d)) best = { name, d };
   }
-  return best && best.d <= Math.max(2, Math.floor(option.length / 3)) ? best.name : undefined;
+  return best?.name;
 }

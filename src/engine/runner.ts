@@ -5,6 +5,8 @@ import { findingCode, type Check, type CheckResult, type Outcome, type SkipKind 
 /** Where checks get their facts: memoized probes in real runs, plain objects in tests. */
 export interface FactSource<F> {
   get<K extends keyof F>(key: K): Promise<F[K]>;
+  /** Event-loop time lost while a step behind this fact timed out (ms), if it did: our starvation, not the peer's fault. */
+  starved?(key: keyof F): number | undefined;
 }
 
 export interface RunHooks {
@@ -24,12 +26,14 @@ export interface RunOptions<F, S> {
   /** A safety net over the probes' own timeouts: a check still running then is an `error`. */
   deadlineMs: number;
   hooks?: RunHooks;
+  /** The run's cancellation: a check still running when it fires is an `error` at once. */
+  signal?: AbortSignal;
 }
 
 const OK_FOR_DEPENDENTS = new Set(['pass', 'warn']);
 
 export async function runChecks<F, S>(options: RunOptions<F, S>): Promise<CheckResult[]> {
-  const { checks, facts, settings, deadlineMs, hooks } = options;
+  const { checks, facts, settings, deadlineMs, hooks, signal } = options;
   const hidden = options.hidden ?? new Set<string>();
   const byId = new Map(checks.map((check) => [check.id, check]));
   const running = new Map<string, Promise<CheckResult>>();
@@ -70,7 +74,8 @@ export async function runChecks<F, S>(options: RunOptions<F, S>): Promise<CheckR
     }
     if (!hidden.has(check.id)) hooks?.onStart?.(check);
     const began = performance.now();
-    const { code, skipKind, ...outcome } = await withDeadline(decide(check, facts, settings), deadlineMs, check.id);
+    const decided = await withDeadline(decide(check, facts, settings), deadlineMs, check.id, signal);
+    const { code, skipKind, ...outcome } = blamesUs(decided, check.needs.map((key) => facts.starved?.(key) ?? 0));
     const result: CheckResult = {
       id: check.id,
       title: check.title,
@@ -120,9 +125,33 @@ async function decide<F, S>(check: Check<F, S, keyof F>, facts: FactSource<F>, s
   }
 }
 
-function withDeadline(work: Promise<Outcome>, deadlineMs: number, id: string): Promise<Outcome> {
+/** A verdict against the peer that rests on a timeout we caused (our event loop was starved) is no verdict. */
+function blamesUs(outcome: Outcome, starvedMs: number[]): Outcome {
+  const lagMs = Math.max(0, ...starvedMs);
+  if (lagMs === 0 || (outcome.status !== 'fail' && outcome.status !== 'warn')) return outcome;
+  return {
+    status: 'error',
+    summary: 'could not test: this machine was overloaded',
+    code: 'overloaded',
+    hint: `lampi-doctor itself was starved of CPU for ${lagMs} ms while waiting for an answer, so a timeout says nothing about the broker: re-run on a less busy machine, with a longer --timeout, or (grade) a lower --concurrency.`,
+    evidence: { ...outcome.evidence, eventLoopLagMs: lagMs, wouldHaveBeen: outcome.status, wouldHaveSaid: outcome.summary },
+  };
+}
+
+function withDeadline(work: Promise<Outcome>, deadlineMs: number, id: string, signal?: AbortSignal): Promise<Outcome> {
   let timer: NodeJS.Timeout | undefined;
+  let unlink = () => undefined as void;
   const deadline = new Promise<Outcome>((resolve) => {
+    const cancelled = () =>
+      resolve({
+        status: 'error',
+        summary: `${id} was cancelled before it finished: ${signal?.reason instanceof Error ? signal.reason.message : 'the run was cancelled'}`,
+        code: 'cancelled',
+        hint: 'The run had a deadline of its own (a grade student\'s, or a scrape\'s) and it passed: raise it, or --timeout if the network is slow.',
+      });
+    if (signal?.aborted) cancelled();
+    signal?.addEventListener('abort', cancelled, { once: true });
+    unlink = () => signal?.removeEventListener('abort', cancelled);
     timer = setTimeout(
       () =>
         resolve({
@@ -134,5 +163,8 @@ function withDeadline(work: Promise<Outcome>, deadlineMs: number, id: string): P
       deadlineMs,
     );
   });
-  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+  return Promise.race([work, deadline]).finally(() => {
+    clearTimeout(timer);
+    unlink();
+  });
 }

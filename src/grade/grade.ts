@@ -104,12 +104,17 @@ export async function gradeRoster(options: GradeOptions): Promise<GradeReport> {
       result = errorRow(row, row.error, max);
     } else {
       try {
+        // The student's deadline cancels their diagnosis: its sockets and sessions end with it.
+        const student = new AbortController();
         let timer: NodeJS.Timeout | undefined;
         const deadline = new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`line ${row.line}: the diagnosis did not finish within ${deadlineMs} ms`)), deadlineMs);
+          timer = setTimeout(() => {
+            student.abort(new Error(`line ${row.line}: the diagnosis did not finish within ${deadlineMs} ms`));
+            reject(student.signal.reason);
+          }, deadlineMs);
         });
         const report = await Promise.race([
-          diagnose({ ...options.defaults, ...row.input, target: row.input.target!, only: options.only, skip: options.skip }),
+          diagnose({ ...options.defaults, ...row.input, target: row.input.target!, only: options.only, skip: options.skip, signal: student.signal }),
           deadline,
         ]).finally(() => clearTimeout(timer));
         result = {

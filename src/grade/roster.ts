@@ -1,10 +1,9 @@
 // A class roster: CSV with a header row. Columns override the command's flags per student; a bad row
 // becomes that student's error (with its line number), never the end of the run.
-import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { UsageError } from '../engine/types.js';
-import { describeFsError } from '../fs-errors.js';
 import type { DiagnoseInput } from '../inputs.js';
+import { readInputText } from '../read-input.js';
 
 export const REQUIRED_COLUMNS = ['student', 'fqdn'] as const;
 export const OPTIONAL_COLUMNS = ['port', 'wss_port', 'ca', 'cert', 'key', 'local', 'device_id', 'resolve'] as const;
@@ -18,8 +17,11 @@ export interface RosterRow {
   error?: string;
 }
 
-/** RFC 4180 records with the physical line each starts on; "" escapes a quote inside quotes. */
-export function parseCsv(text: string): { line: number; fields: string[] }[] {
+/**
+ * RFC 4180 records with the physical line each starts on; "" escapes a quote inside quotes. One pass
+ * over the text. CRLF, LF and a lone CR each end a line, inside quotes too (for the line count).
+ */
+export function parseCsv(text: string, path = 'roster'): { line: number; fields: string[] }[] {
   const records: { line: number; fields: string[] }[] = [];
   let fields: string[] = [];
   let field = '';
@@ -41,7 +43,7 @@ export function parseCsv(text: string): { line: number; fields: string[] }[] {
         i += 1;
       } else if (char === '"') quoted = false;
       else {
-        if (char === '\n') line += 1;
+        if (char === '\n' || (char === '\r' && source[i + 1] !== '\n')) line += 1;
         field += char;
       }
     } else if (char === '"' && field === '') quoted = true;
@@ -55,30 +57,34 @@ export function parseCsv(text: string): { line: number; fields: string[] }[] {
       startLine = line;
     } else field += char;
   }
-  if (quoted) throw new UsageError(`roster: an unterminated quote starts on line ${startLine}`);
+  if (quoted) throw new UsageError(`roster ${path} line ${startLine}: a quoted field is never closed (a " without its closing ")`);
   if (field !== '' || fields.length > 0) endRecord();
   return records;
 }
 
+/** A cell as a message quotes it: a 1 MB field is not echoed whole. */
+const clip = (text: string) => (text.length > 60 ? `${text.slice(0, 57)}...` : text);
+
 function numberCell(value: string, column: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n)) throw new Error(`${column} "${value}" is not a number`);
+  if (!Number.isInteger(n)) throw new Error(`${column} "${clip(value)}" is not a number`);
   return n;
 }
 
 export function readRoster(path: string): RosterRow[] {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new UsageError(`cannot read roster ${path}: ${describeFsError(error)}`);
-  }
-  const [header, ...records] = parseCsv(text);
+  return parseRoster(readInputText(path, 'roster', 'roster'), path);
+}
+
+/** A roster's text to rows; `path` names it in messages and anchors relative file columns. */
+export function parseRoster(text: string, path: string): RosterRow[] {
+  const [header, ...records] = parseCsv(text, path);
   if (!header) throw new UsageError(`roster ${path} is empty: it needs a header row (student,fqdn,...) and one row per student`);
   const columns = header.fields.map((name) => name.trim().toLowerCase());
   const known = new Set<string>([...REQUIRED_COLUMNS, ...OPTIONAL_COLUMNS]);
   const unknown = columns.filter((name) => !known.has(name));
-  if (unknown.length > 0) throw new UsageError(`roster ${path} line 1: unknown column ${unknown.map((c) => `"${c}"`).join(', ')}; columns are ${[...known].join(', ')}`);
+  if (unknown.length > 0) throw new UsageError(`roster ${path} line 1: unknown column ${unknown.map((c) => `"${clip(c)}"`).join(', ')}; columns are ${[...known].join(', ')}`);
+  const twice = columns.find((name, index) => columns.indexOf(name) !== index);
+  if (twice) throw new UsageError(`roster ${path} line 1: the column "${clip(twice)}" appears twice`);
   const missing = REQUIRED_COLUMNS.filter((name) => !columns.includes(name));
   if (missing.length > 0) throw new UsageError(`roster ${path} line 1: the header needs the column${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
 

@@ -5,6 +5,10 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { DiagnoseInput } from '../inputs.js';
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { certificateBlocks } from '../certs/pem.js';
 import { issue } from './pki.js';
 import { LabError, freePorts, isAlive, requireMosquitto, startProcess, stopPid, waitUntilListening, type StartedProcess } from './mosquitto.js';
 import { LAB_DEVICE_ID, LAB_FQDN, LAB_PUBLIC_ADDRESS, findScenario, SCENARIOS, type CloudSetup, type LabIdentities } from './scenarios.js';
@@ -17,8 +21,17 @@ export interface LabInfo {
   ports: { tls: number; wss: number; plain: number; lampPlain: number };
   deviceId: string;
   bridgeClientId: string;
+  /** The name or address a diagnosis targets (the FQDN unless the scenario says otherwise). */
+  target?: string;
   files: {
     ca: string;
+    /** The lamp's bridge_cafile (the lab CA, whatever --ca gets). */
+    bridgeCa?: string;
+    /** The cloud TLS listener's own files, for the reference clients' view of the broker. */
+    serverCa?: string;
+    serverCapath?: string;
+    serverCert?: string;
+    serverCrl?: string;
     clientCert: string;
     clientKey: string;
     bridgeCert: string;
@@ -76,15 +89,28 @@ export interface StartLabOptions {
 
 const STATE_FILE = 'lab.json';
 
-function listenerTls(setup: CloudSetup, files: { ca: string; cert: string; key: string }, requireCertificate: boolean): string[] {
+interface CloudFiles {
+  ca: string;
+  cert: string;
+  key: string;
+  wssCert: string;
+  wssKey: string;
+  acl: string;
+  crl: string;
+  capath: string;
+}
+
+function listenerTls(setup: CloudSetup, files: Pick<CloudFiles, 'ca' | 'cert' | 'key' | 'crl' | 'capath'>, requireCertificate: boolean): string[] {
+  const identity = setup.useIdentityAsUsername && (requireCertificate || setup.identityWithoutRequire);
   return [
-    `cafile ${files.ca}`,
+    setup.capath ? `capath ${files.capath}` : `cafile ${files.ca}`,
     `certfile ${files.cert}`,
     `keyfile ${files.key}`,
     `tls_version ${setup.tlsVersion}`,
     ...(setup.ciphers ? [`ciphers ${setup.ciphers}`] : []),
+    ...(setup.crlPem ? [`crlfile ${files.crl}`] : []),
     ...(requireCertificate ? ['require_certificate true'] : []),
-    ...(requireCertificate && setup.useIdentityAsUsername ? ['use_identity_as_username true'] : []),
+    ...(identity ? ['use_identity_as_username true'] : []),
   ];
 }
 
@@ -92,8 +118,9 @@ function listenerTls(setup: CloudSetup, files: { ca: string; cert: string; key: 
  * The seed's port.conf, on lab ports and files; TLS listeners bind the lab's public address.
  * per_listener_settings lets each listener carry its own anonymous/ACL rules, as Mosquitto 2 wants.
  */
-export function cloudConfig(setup: CloudSetup, info: LabInfo, files: { ca: string; cert: string; key: string; wssCert: string; wssKey: string; acl: string }): string {
-  const auth = (anonymous: boolean) => [`allow_anonymous ${anonymous}`, ...(setup.acl ? [`acl_file ${files.acl}`] : [])];
+export function cloudConfig(setup: CloudSetup, info: LabInfo, files: CloudFiles): string {
+  const acl = setup.acl ? [`acl_file ${files.acl}`] : [];
+  const auth = (anonymous: boolean) => [`allow_anonymous ${anonymous}`, ...acl];
   const lines = [
     "# lampi-doctor lab: the cloud broker (the seed's /etc/mosquitto/conf.d/port.conf)",
     `user ${userInfo().username}`,
@@ -105,13 +132,15 @@ export function cloudConfig(setup: CloudSetup, info: LabInfo, files: { ca: strin
     '',
   ];
   if (setup.tlsPort === 'tls') {
-    lines.push(`listener ${info.ports.tls} ${info.publicAddress}`, ...listenerTls(setup, files, setup.requireCertificate), ...auth(!setup.requireCertificate), '');
+    const tlsAuth = setup.anonymousUnset ? ['# allow_anonymous left out: Mosquitto 2 defaults to false', ...acl] : auth(!setup.requireCertificate);
+    lines.push(`listener ${info.ports.tls} ${info.publicAddress}`, ...listenerTls(setup, files, setup.requireCertificate), ...tlsAuth, '');
   } else if (setup.tlsPort === 'plain-mqtt') {
     lines.push('# the TLS lines were lost: this port now speaks plain MQTT', `listener ${info.ports.tls} ${info.publicAddress}`, ...auth(true), '');
   }
   if (setup.wss !== 'none') {
     const wssFiles = setup.wss === 'other-cert' ? { ...files, cert: files.wssCert, key: files.wssKey } : files;
-    lines.push(`listener ${info.ports.wss} ${info.publicAddress}`, 'protocol websockets', ...listenerTls({ ...setup, useIdentityAsUsername: false }, wssFiles, false), ...auth(true), '');
+    // Like the seed: the websockets listener repeats the TLS lines (Mosquitto 2.0 ignores its crlfile/capath).
+    lines.push(`listener ${info.ports.wss} ${info.publicAddress}`, 'protocol websockets', ...listenerTls({ ...setup, useIdentityAsUsername: false, capath: undefined }, wssFiles, false), ...auth(true), '');
   }
   lines.push(`listener ${info.ports.plain} ${setup.plainBind}`, ...auth(true), '');
   return lines.join('\n');
@@ -132,7 +161,7 @@ export function lampConfig(setup: CloudSetup, info: LabInfo): string {
     `connection ${info.bridgeClientId}`,
     `address ${info.publicAddress}:${info.ports.tls}`,
     `remote_clientid ${info.bridgeClientId}`,
-    `bridge_cafile ${info.files.ca}`,
+    `bridge_cafile ${info.files.bridgeCa ?? info.files.ca}`,
     `bridge_certfile ${info.files.bridgeCert}`,
     `bridge_keyfile ${info.files.bridgeKey}`,
     'bridge_tls_version tlsv1.2',
@@ -148,8 +177,43 @@ export function lampConfig(setup: CloudSetup, info: LabInfo): string {
   ].join('\n');
 }
 
+/** aedes (npm), a non-Mosquitto broker, behind node:tls with client certificates required. */
+const AEDES_TLS = [
+  "import tls from 'node:tls'; import { readFileSync } from 'node:fs';",
+  'const [url, host, port, ca, cert, key] = process.argv.slice(1);',
+  'const { Aedes } = await import(url);',
+  'const broker = await Aedes.createBroker();',
+  'const read = (p) => readFileSync(p);',
+  'tls.createServer({ ca: read(ca), cert: read(cert), key: read(key), requestCert: true, rejectUnauthorized: true }, broker.handle).listen(+port, host);',
+].join('\n');
+
 const SILENT_PEER = "require('net').createServer(()=>{}).listen(+process.argv[2],process.argv[1])";
 const CLOSING_PEER = "require('net').createServer(s=>s.destroy()).listen(+process.argv[2],process.argv[1])";
+
+/** What the user holds: --ca (a file, or a folder as `mosquitto_pub --capath` takes), --cert, --key. */
+function writeUserSide(setup: CloudSetup, info: LabInfo, labCaPem: string, ids: LabIdentities): void {
+  const user = setup.user ?? {};
+  info.files.bridgeCa = join(info.dir, 'bridge_ca.crt');
+  writeFileSync(info.files.bridgeCa, labCaPem);
+  if (user.caDir) {
+    info.files.ca = join(info.dir, 'ca_folder');
+    writeCaFolder(info.files.ca, user.caPem ?? labCaPem, user.caDir.hashed);
+  } else {
+    writeFileSync(info.files.ca, user.caPem ?? labCaPem);
+  }
+  const client = user.client ?? ids.client;
+  writeFileSync(info.files.clientCert, client.certPem);
+  writePrivate(info.files.clientKey, client.keyPem);
+  if (user.target === 'ip') info.target = info.publicAddress;
+  if (user.target === 'trailing-dot') info.target = `${info.fqdn}.`;
+}
+
+/** A CA folder: one file per certificate; hashed adds the `<subject hash>.0` links `openssl rehash` makes. */
+function writeCaFolder(dir: string, pem: string, hashed: boolean): void {
+  mkdirSync(dir, { recursive: true });
+  certificateBlocks(pem).forEach((block, index) => writeFileSync(join(dir, `ca-${index}.pem`), block + '\n'));
+  if (hashed) execFileSync('openssl', ['rehash', dir], { stdio: 'ignore' });
+}
 
 function writePrivate(path: string, text: string): void {
   writeFileSync(path, text, { mode: 0o600 });
@@ -202,11 +266,17 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
     wssCert: f('wss_server.crt'),
     wssKey: f('wss_server.key'),
     acl: f('cloud.acl'),
+    crl: f('cloud.crl'),
+    capath: f('cloud_capath'),
   };
-  writeFileSync(info.files.ca, ca.certPem);
-  writeFileSync(info.files.clientCert, ids.client.certPem);
-  writePrivate(info.files.clientKey, ids.client.keyPem);
+  writeUserSide(setup, info, ca.certPem, ids);
+  info.files.serverCa = server.ca;
+  info.files.serverCert = server.cert;
+  if (setup.capath) info.files.serverCapath = server.capath;
+  if (setup.crlPem) info.files.serverCrl = server.crl;
   writeFileSync(server.ca, setup.cafilePem);
+  if (setup.crlPem) writeFileSync(server.crl, setup.crlPem);
+  if (setup.capath) writeCaFolder(server.capath, setup.cafilePem, setup.capath.hashed);
   writeFileSync(server.cert, setup.certfilePem);
   writePrivate(server.key, setup.keyfilePem);
   if (setup.wssIdentity) {
@@ -229,6 +299,13 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
     if (setup.tlsPort === 'tls' || setup.tlsPort === 'plain-mqtt') cloudEndpoints.push({ host: LAB_PUBLIC_ADDRESS, port: tls });
     await waitUntilListening(cloud, cloudEndpoints, info.files.cloudLog);
 
+    if (setup.broker === 'aedes') {
+      const aedes = pathToFileURL(createRequire(import.meta.url).resolve('aedes')).href;
+      const args = ['--input-type=module', '-e', AEDES_TLS, aedes, LAB_PUBLIC_ADDRESS, String(tls), server.ca, server.cert, server.key];
+      const peer = startProcess('aedes broker', process.execPath, args, f('aedes.out'), detached);
+      started.push(peer);
+      await waitUntilListening(peer, [{ host: LAB_PUBLIC_ADDRESS, port: tls }], peer.outputFile);
+    }
     if (setup.tlsPort === 'silent-peer' || setup.tlsPort === 'closing-peer') {
       const script = setup.tlsPort === 'silent-peer' ? SILENT_PEER : CLOSING_PEER;
       const peer = startProcess(setup.tlsPort, process.execPath, ['-e', script, LAB_PUBLIC_ADDRESS, String(tls)], f(`${setup.tlsPort}.out`), detached);
@@ -239,7 +316,7 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
     const lamp = startProcess('lamp broker', mosquitto, ['-c', info.files.lampConfig], f('lamp.out'), detached);
     started.push(lamp);
     await waitUntilListening(lamp, [{ host: '127.0.0.1', port: lampPlain }], info.files.lampLog);
-    if (setup.tlsPort === 'tls' && !setup.bridgeIdentity && !setup.bridgeKeyPem) await waitForBridge(info, lamp);
+    if ((setup.tlsPort === 'tls' || setup.broker === 'aedes') && !setup.bridgeIdentity && !setup.bridgeKeyPem) await waitForBridge(info, lamp);
   } catch (error) {
     await Promise.all(started.map((proc) => stopPid(proc.pid)));
     throw error;
@@ -253,9 +330,9 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
 
 function attach(info: LabInfo): Lab {
   const input = {
-    target: info.fqdn,
+    target: info.target ?? info.fqdn,
     port: info.ports.tls,
-    resolve: [`${info.fqdn}:${info.publicAddress}`],
+    resolve: [`${info.target?.endsWith('.') ? info.target : info.fqdn}:${info.publicAddress}`],
     ca: info.files.ca,
     cert: info.files.clientCert,
     key: info.files.clientKey,

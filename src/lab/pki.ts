@@ -30,7 +30,8 @@ export interface IssueOptions {
   isCa?: boolean;
   dnsNames?: string[];
   ipAddresses?: string[];
-  usage?: 'server' | 'client' | 'both';
+  /** extendedKeyUsage: 'any' is anyExtendedKeyUsage alone, 'none' leaves the extension out. */
+  usage?: 'server' | 'client' | 'both' | 'any' | 'none';
   notBefore?: Date;
   notAfter?: Date;
   key?: KeySpec;
@@ -88,7 +89,8 @@ export async function issue(options: IssueOptions): Promise<Issued> {
     const ekus: string[] = [];
     if (usage === 'server' || usage === 'both') ekus.push(x509.ExtendedKeyUsage.serverAuth);
     if (usage === 'client' || usage === 'both') ekus.push(x509.ExtendedKeyUsage.clientAuth);
-    extensions.push(new x509.ExtendedKeyUsageExtension(ekus, false));
+    if (usage === 'any') ekus.push('2.5.29.37.0');
+    if (usage !== 'none') extensions.push(new x509.ExtendedKeyUsageExtension(ekus, false));
   }
   const altNames: x509.JsonGeneralName[] = [
     ...(options.dnsNames ?? []).map((value) => ({ type: 'dns' as const, value })),
@@ -115,3 +117,26 @@ export async function issue(options: IssueOptions): Promise<Issued> {
 }
 
 export const days = (n: number): number => n * DAY_MS;
+
+export interface CrlOptions {
+  issuer: Issued;
+  revoked?: Issued[];
+  thisUpdate?: Date;
+  nextUpdate?: Date;
+}
+
+/** A certificate revocation list signed by `issuer` (what a listener's `crlfile` holds). */
+export async function issueCrl(options: CrlOptions): Promise<string> {
+  const now = Date.now();
+  const crl = await x509.X509CrlGenerator.create({
+    issuer: options.issuer.subject,
+    thisUpdate: options.thisUpdate ?? new Date(now - DAY_MS),
+    nextUpdate: options.nextUpdate ?? new Date(now + 30 * DAY_MS),
+    signingKey: options.issuer.keys.privateKey,
+    signingAlgorithm: signingAlgorithm(options.issuer.keys, 'SHA-256'),
+    extensions: [await x509.AuthorityKeyIdentifierExtension.create(options.issuer.keys.publicKey)],
+    entries: (options.revoked ?? []).map((cert) => ({ serialNumber: cert.cert.serialNumber, revocationDate: new Date(now - DAY_MS) })),
+  });
+  // OpenSSL wants the X509 CRL label.
+  return crl.toString('pem').replace(/-----(BEGIN|END) CRL-----/g, '-----$1 X509 CRL-----') + '\n';
+}

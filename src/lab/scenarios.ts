@@ -1,7 +1,7 @@
 // Lab scenarios: how the cloud broker deviates from the seed's healthy setup, and what a diagnosis
 // of it must show. Tests walk this table; `lampi-doctor lab scenarios` prints it.
 import type { Status } from '../engine/types.js';
-import { days, issue, type Issued } from './pki.js';
+import { days, issue, issueCrl, type Issued } from './pki.js';
 
 export const LAB_FQDN = 'cloud.lampi.test';
 /** Stands for the broker's public interface; plain MQTT stays on 127.0.0.1 as in the seed. */
@@ -45,6 +45,29 @@ export interface CloudSetup {
   bridgeIdentity?: Issued;
   /** A bridge_keyfile that does not belong to the bridge certificate. */
   bridgeKeyPem?: string;
+  /** The TLS listener's `crlfile` content. */
+  crlPem?: string;
+  /** The TLS listener trusts client CAs through `capath` (a folder) instead of `cafile`; hashed = after `openssl rehash`. */
+  capath?: { hashed: boolean };
+  /** Leave `allow_anonymous` out of the TLS listener, as seed 001's step 2 does (Mosquitto 2: defaults to false). */
+  anonymousUnset?: boolean;
+  /** `use_identity_as_username true` even without `require_certificate true`. */
+  identityWithoutRequire?: boolean;
+  /** What holds the TLS port when not Mosquitto: aedes (npm) behind node:tls, client certificates required. */
+  broker?: 'mosquitto' | 'aedes';
+  /** The user's side (what --ca/--cert/--key and the reference clients get), when not the lab's defaults. */
+  user?: UserSide;
+}
+
+export interface UserSide {
+  /** --ca content (default: the lab CA). */
+  caPem?: string;
+  /** --ca is a folder holding the CA, hashed (after `openssl rehash`) or not. */
+  caDir?: { hashed: boolean };
+  /** --cert/--key: another client identity; certPem may carry intermediates after the leaf. */
+  client?: { certPem: string; keyPem: string };
+  /** How the target is named: the FQDN (default), the public IP address, or the FQDN with a trailing dot. */
+  target?: 'fqdn' | 'ip' | 'trailing-dot';
 }
 
 export interface Scenario {
@@ -54,6 +77,8 @@ export interface Scenario {
   expect: Record<string, Status>;
   /** A phrase the failing check's summary contains (tests assert it). */
   says?: RegExp;
+  /** The scenario's own finding code, `<check id>/<slug>` (tests assert it). */
+  code?: string;
   build(ids: LabIdentities): Promise<CloudSetup>;
 }
 
@@ -84,6 +109,231 @@ const MQTT_REFUSED = { 'mqtt.connect': 'fail', ...MQTT_AFTER_CONNECT } as const;
 const WSS_FAILED = { 'wss.handshake': 'fail', 'wss.connect': 'skip' } as const;
 
 const NOTHING_AFTER_TCP = { 'tls.version': 'skip', 'tls.chain': 'skip', 'tls.hostname': 'skip', 'tls.validity': 'skip', 'tls.key': 'skip', 'tls.client-auth': 'skip', ...MQTT_NOT_TRIED } as const;
+
+const otherCa = () => issue({ commonName: 'Some Other CA', isCa: true, organization: 'Elsewhere' });
+const clientOf = (ca: Issued, extra: Partial<Parameters<typeof issue>[0]> = {}) => issue({ commonName: 'doctor_client', issuer: ca, usage: 'client', ...extra });
+const userClient = (client: Issued, chainPem = '') => ({ certPem: client.certPem + chainPem, keyPem: client.keyPem });
+const expiredDates = () => ({ notBefore: new Date(Date.now() - days(375)), notAfter: new Date(Date.now() - days(10)) });
+/** tls.chain fails and tls.validity fails too: each fault on its own. */
+const CHAIN_AND_DATES = { 'tls.chain': 'fail', 'tls.validity': 'fail', ...MQTT_NOT_TRIED, ...WSS_FAILED } as const;
+/** The broker refuses the client certificate during the handshake: tls.handshake and MQTT fail. */
+const CLIENT_REFUSED = { 'tls.handshake': 'fail', ...MQTT_REFUSED } as const;
+
+/** Issue 9's scenarios: revocation lists, trust anchors, key usages, names, Mosquitto's auth rules, another broker. */
+export const ORACLE_SCENARIOS: Scenario[] = [
+  {
+    name: 'crl-valid',
+    description: 'the listener has a current `crlfile` from its CA that does not list your certificate',
+    expect: {},
+    build: async (ids) => ({ ...(await healthy(ids)), crlPem: await issueCrl({ issuer: ids.ca }) }),
+  },
+  {
+    name: 'crl-expired',
+    description: 'the listener\'s `crlfile` is past its nextUpdate: OpenSSL refuses every client certificate (alert 45) though yours is in date',
+    expect: { ...CLIENT_REFUSED },
+    code: 'tls.handshake/crl-expired',
+    says: /revocation list/,
+    build: async (ids) => ({
+      ...(await healthy(ids)),
+      crlPem: await issueCrl({ issuer: ids.ca, thisUpdate: new Date(Date.now() - days(40)), nextUpdate: new Date(Date.now() - days(10)) }),
+    }),
+  },
+  {
+    name: 'crl-other-ca',
+    description: 'the listener\'s `crlfile` comes from another CA: none for your certificate\'s issuer, so OpenSSL refuses it (alert 48)',
+    expect: { ...CLIENT_REFUSED },
+    code: 'tls.handshake/crl-missing',
+    says: /revocation list/,
+    build: async (ids) => ({ ...(await healthy(ids)), crlPem: await issueCrl({ issuer: await otherCa() }) }),
+  },
+  {
+    name: 'client-revoked',
+    description: 'the listener\'s `crlfile` lists your client certificate as revoked (alert 44)',
+    expect: { ...CLIENT_REFUSED },
+    code: 'tls.handshake/client-revoked',
+    says: /revoked/,
+    build: async (ids) => ({ ...(await healthy(ids)), crlPem: await issueCrl({ issuer: ids.ca, revoked: [ids.client] }) }),
+  },
+  {
+    name: 'client-expired',
+    description: 'your client certificate expired ten days ago (alert 45, and the tool sees it locally)',
+    expect: { ...CLIENT_REFUSED, 'tls.client-auth': 'fail' },
+    code: 'tls.handshake/client-expired',
+    says: /client certificate .*expired/,
+    build: async (ids) => ({ ...(await healthy(ids)), user: { client: userClient(await clientOf(ids.ca, expiredDates())) } }),
+  },
+  {
+    name: 'capath-hashed',
+    description: 'the listener trusts client CAs through `capath`, after `openssl rehash`',
+    expect: {},
+    build: async (ids) => ({ ...(await healthy(ids)), capath: { hashed: true } }),
+  },
+  {
+    name: 'capath-unhashed',
+    description: 'the listener\'s `capath` folder holds the CA but `openssl rehash` was forgotten: OpenSSL finds no issuer (alert 48)',
+    expect: { ...CLIENT_REFUSED },
+    code: 'tls.handshake/client-ca-not-trusted',
+    says: /capath|rehash/,
+    build: async (ids) => ({ ...(await healthy(ids)), capath: { hashed: false } }),
+  },
+  {
+    name: 'root-only-ca-intermediate-chain',
+    description: 'server and client certificates come from an intermediate; certfile sends leaf + intermediate, --ca holds only the root (as Mosquitto\'s own TLS tests)',
+    expect: {},
+    build: async (ids) => {
+      const intermediate = await issue({ commonName: 'LAMPI Signing CA', issuer: ids.ca, isCa: true });
+      const leaf = await serverCert(intermediate);
+      const client = await clientOf(intermediate);
+      return {
+        ...(await healthy(ids, leaf)),
+        certfilePem: leaf.certPem + intermediate.certPem,
+        cafilePem: ids.ca.certPem + intermediate.certPem,
+        user: { client: userClient(client) },
+      };
+    },
+  },
+  {
+    name: 'intermediate-only-ca',
+    description: '--ca holds only the intermediate while the server sends leaf + intermediate: the trust file lacks the root',
+    expect: { 'tls.chain': 'fail', 'tls.client-auth': 'warn', ...MQTT_NOT_TRIED, ...WSS_FAILED },
+    code: 'tls.chain/ca-lacks-root',
+    says: /lacks the root/,
+    build: async (ids) => {
+      const intermediate = await issue({ commonName: 'LAMPI Signing CA', issuer: ids.ca, isCa: true });
+      const leaf = await serverCert(intermediate);
+      return { ...(await healthy(ids, leaf)), certfilePem: leaf.certPem + intermediate.certPem, user: { caPem: intermediate.certPem } };
+    },
+  },
+  {
+    name: 'client-server-eku',
+    description: 'your client certificate was signed with the server\'s extension file: extendedKeyUsage serverAuth only',
+    expect: { ...CLIENT_REFUSED, 'tls.client-auth': 'fail' },
+    code: 'tls.handshake/client-certificate-purpose',
+    says: /extendedKeyUsage|clientAuth/,
+    build: async (ids) => ({ ...(await healthy(ids)), user: { client: userClient(await clientOf(ids.ca, { usage: 'server' })) } }),
+  },
+  {
+    name: 'client-any-eku',
+    description: 'your client certificate\'s only extendedKeyUsage is anyExtendedKeyUsage, which OpenSSL refuses for client use',
+    expect: { ...CLIENT_REFUSED, 'tls.client-auth': 'fail' },
+    code: 'tls.handshake/client-certificate-purpose',
+    says: /extendedKeyUsage|clientAuth/,
+    build: async (ids) => ({ ...(await healthy(ids)), user: { client: userClient(await clientOf(ids.ca, { usage: 'any' })) } }),
+  },
+  {
+    name: 'ip-only-san',
+    description: 'the server certificate names only the IP address (subjectAltName IP:127.0.0.2) and clients dial that address',
+    expect: { 'dns.resolve': 'warn', 'wss.handshake': 'pass' },
+    code: 'dns.resolve/ip-literal',
+    says: /IP address/,
+    build: async (ids) => ({ ...(await healthy(ids, await serverCert(ids.ca, { dnsNames: [] }))), user: { target: 'ip' } }),
+  },
+  {
+    name: 'trailing-dot',
+    description: 'the target is written with a trailing dot (cloud.lampi.test.), which OpenSSL does not match against the certificate\'s name',
+    expect: { 'tls.hostname': 'fail', ...MQTT_NOT_TRIED, ...WSS_FAILED },
+    code: 'tls.hostname/trailing-dot',
+    says: /trailing dot/,
+    build: async (ids) => ({ ...(await healthy(ids)), user: { target: 'trailing-dot' } }),
+  },
+  {
+    name: 'expired-unknown-ca',
+    description: 'the server certificate expired and comes from another CA: two faults, each reported',
+    expect: CHAIN_AND_DATES,
+    code: 'tls.chain/unknown-ca',
+    says: /unknown CA/,
+    build: async (ids) => {
+      const other = await otherCa();
+      const leaf = await serverCert(other, expiredDates());
+      return { ...(await healthy(ids, leaf)), certfilePem: leaf.certPem + other.certPem };
+    },
+  },
+  {
+    name: 'expired-self-signed',
+    description: 'the server certificate is self-signed and expired',
+    expect: CHAIN_AND_DATES,
+    code: 'tls.chain/self-signed',
+    says: /self-signed/,
+    build: async (ids) => healthy(ids, await issue({ commonName: LAB_FQDN, dnsNames: [LAB_FQDN], ipAddresses: [LAB_PUBLIC_ADDRESS], usage: 'server', ...expiredDates() })),
+  },
+  {
+    name: 'expired-rogue-ca',
+    description: 'the server certificate expired and comes from a CA named like yours but with another key (the CA was regenerated)',
+    expect: CHAIN_AND_DATES,
+    code: 'tls.chain/unknown-ca',
+    says: /named like yours/,
+    build: async (ids) => {
+      const rogue = await issue({ commonName: 'LAMPI lab CA', isCa: true });
+      return healthy(ids, await serverCert(rogue, expiredDates()));
+    },
+  },
+  {
+    name: 'non-ca-intermediate',
+    description: 'the server certificate was signed by a certificate that is not a CA (basicConstraints CA:FALSE), sent along',
+    expect: { 'tls.chain': 'fail', ...MQTT_NOT_TRIED, ...WSS_FAILED },
+    code: 'tls.chain/invalid-ca',
+    says: /not a CA/,
+    build: async (ids) => {
+      const notCa = await issue({ commonName: 'LAMPI Not A CA', issuer: ids.ca, usage: 'both' });
+      const leaf = await serverCert(notCa);
+      return { ...(await healthy(ids, leaf)), certfilePem: leaf.certPem + notCa.certPem };
+    },
+  },
+  {
+    name: 'server-without-serverauth',
+    description: 'the server certificate was signed with the client extension file: extendedKeyUsage clientAuth only',
+    expect: { 'tls.chain': 'fail', ...MQTT_NOT_TRIED, ...WSS_FAILED },
+    code: 'tls.chain/server-purpose',
+    says: /serverAuth/,
+    build: async (ids) => healthy(ids, await serverCert(ids.ca, { usage: 'client' })),
+  },
+  {
+    name: 'sha1-signed',
+    description: 'the server certificate (EC P-256) is signed with SHA-1, which OpenSSL 3 refuses at its default security level',
+    expect: { 'tls.chain': 'fail', 'tls.key': 'fail', ...MQTT_NOT_TRIED, ...WSS_FAILED },
+    code: 'tls.chain/weak-signature',
+    says: /SHA-1/,
+    build: async (ids) => ({ ...(await healthy(ids, await serverCert(ids.ca, { hash: 'SHA-1' }))), ciphers: 'DEFAULT:@SECLEVEL=0' }),
+  },
+  {
+    name: 'anonymous-default',
+    description: 'seed 001\'s step 2 on Mosquitto 2: no `use_identity_as_username`, no `allow_anonymous` line (default false), an acl_file: every client "not authorised"',
+    expect: MQTT_REFUSED,
+    code: 'mqtt.connect/not-authorised',
+    says: /not authorised/,
+    build: async (ids) => ({
+      ...(await healthy(ids)),
+      useIdentityAsUsername: false,
+      anonymousUnset: true,
+      acl: ['user doctor_client', 'topic readwrite #', ''].join('\n'),
+    }),
+  },
+  {
+    name: 'identity-without-require',
+    description: '`use_identity_as_username true` without `require_certificate true`: the broker never asks for a certificate, so every client is refused',
+    expect: { 'tls.client-auth': 'fail', ...MQTT_REFUSED },
+    code: 'mqtt.connect/no-certificate-identity',
+    says: /no certificate|bad user name/,
+    build: async (ids) => ({ ...(await healthy(ids)), requireCertificate: false, identityWithoutRequire: true }),
+  },
+  {
+    name: 'aedes-broker',
+    description: 'the TLS port is held by aedes (a non-Mosquitto broker) behind node:tls with client certificates required; the lamp bridges to it',
+    expect: {},
+    build: async (ids) => ({ ...(await healthy(ids)), tlsPort: 'nothing', broker: 'aedes' }),
+  },
+  {
+    name: 'aedes-bridge-down',
+    description: 'aedes holds the TLS port and the lamp\'s bridge certificate comes from another CA: no bridge state, and no $SYS tree to ask',
+    expect: { 'bridge.status': 'skip', 'bridge.inbound': 'fail', 'bridge.outbound': 'fail' },
+    code: 'bridge.status/not-mosquitto',
+    says: /no Mosquitto \$SYS tree/,
+    build: async (ids) => {
+      const other = await otherCa();
+      return { ...(await healthy(ids)), tlsPort: 'nothing', broker: 'aedes', bridgeIdentity: await issue({ commonName: `${LAB_DEVICE_ID}_broker`, issuer: other, usage: 'client' }) };
+    },
+  },
+];
 
 export const SCENARIOS: Scenario[] = [
   {
@@ -175,8 +425,9 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'weak-key',
     description: 'the server key is RSA 1024 and its certificate is signed with SHA-1',
-    expect: { 'tls.key': 'fail', ...MQTT_REFUSED, ...WSS_FAILED },
-    says: /1024 bits/,
+    expect: { 'tls.chain': 'fail', 'tls.key': 'fail', ...MQTT_NOT_TRIED, ...WSS_FAILED },
+    code: 'tls.chain/weak-signature',
+    says: /SHA-1/,
     build: async (ids) => ({
       ...(await healthy(ids, await serverCert(ids.ca, { key: { kind: 'rsa', bits: 1024 }, hash: 'SHA-1' }))),
       ciphers: 'DEFAULT:@SECLEVEL=0',
@@ -293,6 +544,7 @@ export const SCENARIOS: Scenario[] = [
     says: /accepts anonymous plain-text MQTT from outside/,
     build: async (ids) => ({ ...(await healthy(ids)), plainBind: LAB_PUBLIC_ADDRESS }),
   },
+  ...ORACLE_SCENARIOS,
 ];
 
 export function findScenario(name: string): Scenario | undefined {

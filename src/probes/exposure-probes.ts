@@ -7,6 +7,7 @@ import { describeCertificate } from '../certs/describe.js';
 import { MqttSession } from './mqtt-session.js';
 import { connectTcp } from './network.js';
 import { diagnosticClientId, sniffPlainMqtt } from './plain-mqtt.js';
+import { startStep } from './deadline.js';
 import { attemptTls } from './tls-attempt.js';
 
 export interface EndpointContext {
@@ -15,18 +16,23 @@ export interface EndpointContext {
   ca?: string;
   caFile?: ServerChainFacts['caFile'];
   timeoutMs: number;
+  /** The run's cancellation. */
+  signal?: AbortSignal;
 }
 
 /** The HTTP upgrade a browser sends for MQTT over websockets, on a verified TLS connection. */
 function tryUpgrade(ctx: EndpointContext, port: number): Promise<{ status?: number; detail: string }> {
   return new Promise((settle) => {
     // An explicit deadline: https.request's `timeout` is an idle timer, which a silent peer stretches.
-    const deadline = setTimeout(() => {
+    const step = startStep(ctx.signal, ctx.timeoutMs);
+    const onAbort = () => {
       request.destroy();
       resolve({ detail: `no answer to the upgrade within ${ctx.timeoutMs} ms` });
-    }, ctx.timeoutMs);
+    };
+    step.signal.addEventListener('abort', onAbort, { once: true });
     const resolve = (value: { status?: number; detail: string }) => {
-      clearTimeout(deadline);
+      step.signal.removeEventListener('abort', onAbort);
+      step.dispose();
       settle(value);
     };
     const request = https.request({
@@ -37,6 +43,8 @@ function tryUpgrade(ctx: EndpointContext, port: number): Promise<{ status?: numb
       rejectUnauthorized: true,
       path: '/mqtt',
       method: 'GET',
+      // A connection of its own: nothing pooled outlives the probe.
+      agent: false,
       headers: {
         Host: ctx.servername ?? ctx.address,
         Connection: 'Upgrade',
@@ -61,7 +69,7 @@ function tryUpgrade(ctx: EndpointContext, port: number): Promise<{ status?: numb
 }
 
 export async function probeWss(ctx: EndpointContext, port: number): Promise<WssFacts> {
-  const tcp = await connectTcp(ctx.address, port, ctx.timeoutMs);
+  const tcp = await connectTcp(ctx.address, port, ctx.timeoutMs, ctx.signal);
   const unavailable = (reason: string): ServerChainFacts => ({ available: false, reason, certificates: [], trustStore: ctx.ca ? 'ca-file' : 'system', caFile: ctx.caFile });
   if (tcp.outcome !== 'connected') {
     return { port, tcp, chain: unavailable('the port does not accept connections'), handshakeOutcome: 'no-connection' };
@@ -69,7 +77,7 @@ export async function probeWss(ctx: EndpointContext, port: number): Promise<WssF
   // Like a browser: no client certificate. The upgrade verifies the certificate itself (nothing is sent
   // if it fails), so it runs alongside the look at the chain: websockets round trips are slow.
   const [attempt, upgrade] = await Promise.all([
-    attemptTls({ address: ctx.address!, port, servername: ctx.servername, ca: ctx.ca, timeoutMs: ctx.timeoutMs }),
+    attemptTls({ address: ctx.address!, port, servername: ctx.servername, ca: ctx.ca, timeoutMs: ctx.timeoutMs, signal: ctx.signal }),
     tryUpgrade(ctx, port),
   ]);
   if (!attempt.handshakeCompleted || !attempt.peerChain?.length) {
@@ -113,14 +121,15 @@ export async function probeWssConnect(ctx: EndpointContext, port: number, versio
     tls: { ca: ctx.ca },
     wsServername: ctx.servername,
     transcript,
+    signal: ctx.signal,
   });
   await session?.close();
   return { tried: true, connect: { ...result, clientId, protocolVersion: version, transcript } };
 }
 
-export async function probePlainExposure(address: string | undefined, port: number, timeoutMs: number): Promise<PlainExposureFacts> {
+export async function probePlainExposure(address: string | undefined, port: number, timeoutMs: number, signal?: AbortSignal): Promise<PlainExposureFacts> {
   if (address === '127.0.0.1') return { address, port, indistinguishable: true };
-  const tcp = await connectTcp(address, port, timeoutMs);
+  const tcp = await connectTcp(address, port, timeoutMs, signal);
   if (tcp.outcome !== 'connected' || !address) return { address, port, indistinguishable: false, tcp };
-  return { address, port, indistinguishable: false, tcp, mqtt: await sniffPlainMqtt(address, port, timeoutMs) };
+  return { address, port, indistinguishable: false, tcp, mqtt: await sniffPlainMqtt(address, port, timeoutMs, signal) };
 }

@@ -18,10 +18,11 @@ import type {
   TlsVersionName,
   VersionProbe,
 } from '../facts.js';
+import { stepScope, type LoadMonitor } from './load.js';
 import { connectTcp, resolveHost } from './network.js';
 import { sniffPlainMqtt } from './plain-mqtt.js';
 import { attemptTls, type TlsAttempt, type TlsAttemptOptions } from './tls-attempt.js';
-import { probeBridgeFlow, probeBridgeState, probeMqttConnect, probeRoundtrip, type MqttProbeContext } from './mqtt-probes.js';
+import { openCloud, probeBridgeFlow, probeBridgeState, probeMqttConnect, probeRoundtrip, type MqttProbeContext } from './mqtt-probes.js';
 import { probePlainExposure, probeWss, probeWssConnect, type EndpointContext } from './exposure-probes.js';
 
 export interface MqttOptions {
@@ -46,6 +47,17 @@ export interface ProbeContext {
   ca?: CertificateFile;
   client?: { cert: CertificateFile; key: KeyFile };
   mqtt: MqttOptions;
+  /** The run's cancellation: every probe's sockets, timers and clients end when it fires. */
+  signal?: AbortSignal;
+  /** Measures our own event-loop lag, so a timeout while we were starved is not blamed on the peer. */
+  monitor?: LoadMonitor;
+}
+
+/** A fact source that also says which facts exist yet and which timed out while we were starved. */
+export interface DiagnosisFactSource extends FactSource<DiagnosisFacts> {
+  /** The fact if some check already asked for it (a report must not open connections on its own). */
+  peek<K extends keyof DiagnosisFacts>(key: K): Promise<DiagnosisFacts[K] | undefined>;
+  starved(key: keyof DiagnosisFacts): number | undefined;
 }
 
 /** The handshake got far enough that asking the same server more TLS questions makes sense. */
@@ -53,27 +65,37 @@ const SPEAKS_TLS = new Set(['accepted', 'alert', 'unsupported']);
 const CERTIFICATE_ALERTS = new Set([42, 43, 44, 45, 46, 48, 49, 116]);
 const VERSIONS: TlsVersionName[] = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
 
-export function createFactSource(context: ProbeContext): FactSource<DiagnosisFacts> {
+export function createFactSource(context: ProbeContext): DiagnosisFactSource {
   const memo = new Map<string, Promise<unknown>>();
+  const starvedLag = new Map<string, number>();
+  const { signal, monitor } = context;
+  const noteStarved = (facts: string[], lagMs: number) => {
+    for (const fact of facts) starvedLag.set(fact, Math.max(lagMs, starvedLag.get(fact) ?? 0));
+  };
   const once = <T>(key: string, work: () => Promise<T>): Promise<T> => {
-    if (!memo.has(key)) memo.set(key, work());
+    if (!memo.has(key)) {
+      const outer = stepScope.getStore()?.facts ?? [];
+      memo.set(key, monitor ? stepScope.run({ monitor, facts: [...outer, key], noteStarved }, work) : work());
+    }
     return memo.get(key) as Promise<T>;
   };
   const servername = /^[\d.]+$|:/.test(context.host) ? undefined : context.host;
   const caFile = context.ca && { path: context.ca.path, certificates: context.ca.certificates.map(describeCertificate) };
 
-  const resolution = () => once('resolution', () => resolveHost(context.host, context.resolve, context.timeoutMs));
-  const tcp = () => once('tcp', async () => connectTcp((await resolution()).addresses[0], context.port, context.timeoutMs));
+  const resolution = () => once('resolution', () => resolveHost(context.host, context.resolve, context.timeoutMs, signal));
+  const tcp = () => once('tcp', async () => connectTcp((await resolution()).addresses[0], context.port, context.timeoutMs, signal));
 
   const attempt = async (extra: Partial<TlsAttemptOptions>): Promise<TlsAttempt> => {
-    const { address } = await tcp();
-    if (!address) return { outcome: 'no-connection', handshakeCompleted: false, message: 'no address to connect to', elapsedMs: 0 };
+    const { address, outcome } = await tcp();
+    // A port that did not take a TCP connection costs one timeout, not one more per TLS question.
+    if (!address || outcome !== 'connected') return { outcome: 'no-connection', handshakeCompleted: false, errorCode: outcome, elapsedMs: 0 };
     return attemptTls({
       address,
       port: context.port,
       servername,
       ca: context.ca?.pem,
       timeoutMs: context.timeoutMs,
+      signal,
       ...extra,
     });
   };
@@ -99,7 +121,7 @@ export function createFactSource(context: ProbeContext): FactSource<DiagnosisFac
         elapsedMs: main.elapsedMs,
       };
       if (main.outcome === 'closed' && address) {
-        facts.plainMqtt = await sniffPlainMqtt(address, context.port, context.timeoutMs);
+        facts.plainMqtt = await sniffPlainMqtt(address, context.port, context.timeoutMs, signal);
       }
       return facts;
     });
@@ -118,7 +140,10 @@ export function createFactSource(context: ProbeContext): FactSource<DiagnosisFac
         return { available: false, reason: chainUnavailableReason(seen), certificates: [], trustStore, caFile };
       }
       const anchors = new Set(context.ca?.certificates.map((cert) => cert.fingerprint256) ?? []);
+      const [leaf, ...sent] = seen.peerChain;
+      const anchored = context.ca ? buildLocalChain(leaf, sent, context.ca.certificates) : undefined;
       return {
+        localAnchor: anchored && { ok: anchored.ok, problem: anchored.problem },
         available: true,
         certificates: seen.peerChain.map((cert, depth) => ({
           ...describeCertificate(cert),
@@ -158,9 +183,20 @@ export function createFactSource(context: ProbeContext): FactSource<DiagnosisFac
         return { tested: false, reason: `the TLS handshake did not get through (${main.outcome})` };
       }
       const throwaway = await throwawayClientIdentity();
+      // A server that checks certificates after the handshake (node:tls with rejectUnauthorized, as
+      // aedes runs) completes it and then hangs up: an MQTT CONNECT on the same identity tells.
+      const confirm = async (seen: ClientAuthAttempt, identity: { cert?: string; key?: string }): Promise<ClientAuthAttempt> => {
+        if (seen.accepted !== true) return seen;
+        const ctx = await mqttContext();
+        const { session, facts } = await openCloud({ ...ctx, tls: { ...ctx.tls, cert: identity.cert, key: identity.key } });
+        await session?.close();
+        if (facts.outcome !== 'closed' && facts.outcome !== 'tls-alert') return seen;
+        return { ...seen, accepted: false, detail: `refused after the handshake: ${facts.alert?.description ?? 'the server closed the session before CONNACK'}` };
+      };
+      const untrusted = { cert: throwaway.certPem, key: throwaway.keyPem };
       const [withoutCertificate, withUntrustedCertificate] = await Promise.all([
-        attempt({}).then(clientAuthVerdict),
-        attempt({ cert: throwaway.certPem, key: throwaway.keyPem }).then(clientAuthVerdict),
+        attempt({}).then(clientAuthVerdict).then((seen) => confirm(seen, {})),
+        attempt(untrusted).then(clientAuthVerdict).then((seen) => confirm(seen, untrusted)),
       ]);
       return { tested: true, withoutCertificate, withUntrustedCertificate };
     });
@@ -189,8 +225,11 @@ export function createFactSource(context: ProbeContext): FactSource<DiagnosisFac
       if (!context.ca) {
         facts.chain = { verified: false, problem: 'no-ca', path: [] };
       } else {
-        const built = buildLocalChain(leaf, intermediates, context.ca.certificates);
-        facts.chain = { verified: built.ok, problem: built.problem, path: built.path.map(subjectLine) };
+        // As OpenSSL does: every intermediate at hand counts (the --cert file's and those the server sent).
+        const sent = (await mainAttempt()).peerChain ?? [];
+        const built = buildLocalChain(leaf, [...intermediates, ...sent], context.ca.certificates);
+        const caHasRoot = context.ca.certificates.some((cert) => cert.subject === cert.issuer);
+        facts.chain = { verified: built.ok, problem: built.problem, path: built.path.map(subjectLine), caHasRoot };
       }
       return facts;
     });
@@ -203,14 +242,17 @@ export function createFactSource(context: ProbeContext): FactSource<DiagnosisFac
       cloudUrl: `mqtts://${hostPart}:${context.port}`,
       tls: { servername, ca: context.ca?.pem, cert: context.client?.cert.pem, key: context.client?.key.pem },
       timeoutMs: context.timeoutMs,
+      signal,
     };
   };
+  // The websockets and plain ports are asked directly: they do not wait on the TLS port's TCP answer.
   const endpoint = async (): Promise<EndpointContext> => ({
-    address: (await tcp()).address,
+    address: (await resolution()).addresses[0],
     servername,
     ca: context.ca?.pem,
     caFile,
     timeoutMs: context.timeoutMs,
+    signal,
   });
   const mqttConnect = () => once('mqttConnect', async () => probeMqttConnect(await mqttContext()));
   const roundtrip = () => once('roundtrip', async () => probeRoundtrip(await mqttContext()));
@@ -225,7 +267,7 @@ export function createFactSource(context: ProbeContext): FactSource<DiagnosisFac
     });
   const wssConnect = () => once('wssConnect', async () => probeWssConnect(await endpoint(), context.mqtt.wssPort, context.mqtt.version, await wss()));
   const plainExposure = () =>
-    once('plainExposure', async () => probePlainExposure((await resolution()).addresses[0], context.mqtt.plainPort, context.timeoutMs));
+    once('plainExposure', async () => probePlainExposure((await resolution()).addresses[0], context.mqtt.plainPort, context.timeoutMs, signal));
 
   const getters: { [K in keyof DiagnosisFacts]: () => Promise<DiagnosisFacts[K]> } = {
     mqttConnect,
@@ -247,6 +289,8 @@ export function createFactSource(context: ProbeContext): FactSource<DiagnosisFac
   };
   return {
     get: (key) => getters[key](),
+    peek: async (key) => (memo.has(key) ? getters[key]() : undefined),
+    starved: (key) => starvedLag.get(key),
   };
 }
 

@@ -23,6 +23,8 @@ export interface MqttProbeContext {
   remotePrefix?: string;
   /** Local topic prefix of the diagnostic mapping, e.g. lampi-doctor/. */
   probePrefix: string;
+  /** The run's cancellation, handed to every session. */
+  signal?: AbortSignal;
 }
 
 const runId = () => randomBytes(4).toString('hex');
@@ -33,7 +35,7 @@ function connectFacts(result: ConnectResult, clientId: string, version: 4 | 5, t
 
 export async function openCloud(ctx: MqttProbeContext, clientId = ctx.clientId ?? diagnosticClientId(), record: { transcript?: string[]; label?: string } = {}) {
   const transcript = record.transcript ?? [];
-  const { session, result } = await MqttSession.open({ url: ctx.cloudUrl, clientId, protocolVersion: ctx.version, timeoutMs: ctx.timeoutMs, tls: ctx.tls, transcript, label: record.label });
+  const { session, result } = await MqttSession.open({ url: ctx.cloudUrl, clientId, protocolVersion: ctx.version, timeoutMs: ctx.timeoutMs, tls: ctx.tls, transcript, label: record.label, signal: ctx.signal });
   return { session, facts: connectFacts(result, clientId, ctx.version, transcript) };
 }
 
@@ -84,7 +86,7 @@ async function measureDelivery(
       const began = performance.now();
       sent += 1;
       await sender.publish(sendTopic, key, qos);
-      const arrival = await withTimeout(arrived, timeoutMs, 'delivery').catch(() => undefined);
+      const arrival = await withTimeout(arrived, timeoutMs, 'delivery', receiver.signal).catch(() => undefined);
       waiting.delete(key);
       if (!arrival) break;
       samplesMs.push(Math.round((arrival.at - began) * 100) / 100);
@@ -113,6 +115,8 @@ export async function probeRoundtrip(ctx: MqttProbeContext): Promise<RoundtripFa
   }
 }
 
+/** Mosquitto publishes its version, retained, under $SYS; other brokers (aedes, RabbitMQ, EMQX) do not. */
+const SYS_VERSION = '$SYS/broker/version';
 const STATE_FILTERS = ['devices/+/lamp/connection/+/state', 'lamp/connection/+/state', '$SYS/broker/connection/+/state'];
 
 export async function probeBridgeState(ctx: MqttProbeContext): Promise<BridgeStateFacts> {
@@ -131,20 +135,22 @@ export async function probeBridgeState(ctx: MqttProbeContext): Promise<BridgeSta
   };
   if (!session) return { ...base, connectFailure: connect.message ?? connect.outcome };
   const states = new Map<string, string>();
+  let brokerVersion: string | undefined;
   session.client.on('message', (topic, payload, packet) => {
-    if (packet.retain) states.set(topic, payload.toString());
+    if (topic === SYS_VERSION) brokerVersion = payload.toString();
+    else if (packet.retain) states.set(topic, payload.toString());
   });
   // The broker queues a subscription's retained messages before it reads our next packet, so once a
   // second SUBSCRIBE (to a topic nobody uses) is acknowledged, every retained state has arrived.
   const sentinel = `${ctx.probePrefix}${runId()}/sync`;
   try {
-    await session.subscribe(STATE_FILTERS, 0).catch(() => 128);
+    await session.subscribe([...STATE_FILTERS, SYS_VERSION], 0).catch(() => 128);
     await session.subscribe(sentinel, 0);
-    await session.unsubscribe([...STATE_FILTERS, sentinel]);
+    await session.unsubscribe([...STATE_FILTERS, SYS_VERSION, sentinel]);
   } finally {
     await session.close();
   }
-  return { ...base, states: [...states].map(([topic, value]) => ({ topic, value })) };
+  return { ...base, states: [...states].map(([topic, value]) => ({ topic, value })), brokerVersion, sysTree: brokerVersion !== undefined };
 }
 
 /** `devices/b827eb74663e/` -> `devices/+/`: where a probe lands if the bridge uses another id. */
@@ -166,7 +172,7 @@ export async function probeBridgeFlow(ctx: MqttProbeContext, direction: 'inbound
   const transcript: string[] = [];
   const [cloud, local] = await Promise.all([
     openCloud(ctx, undefined, { transcript, label: 'cloud' }),
-    MqttSession.open({ url: ctx.localUrl, clientId: diagnosticClientId(), protocolVersion: ctx.version, timeoutMs: ctx.timeoutMs, transcript, label: 'lamp' }),
+    MqttSession.open({ url: ctx.localUrl, clientId: diagnosticClientId(), protocolVersion: ctx.version, timeoutMs: ctx.timeoutMs, transcript, label: 'lamp', signal: ctx.signal }),
   ]);
   const flow = { ...base, configured: true, from: direction === 'inbound' ? `cloud ${remoteTopic}` : `lamp ${localTopic}`, to: direction === 'inbound' ? `lamp ${localTopic}` : `cloud ${remoteTopic}`, transcript };
   try {

@@ -1,6 +1,7 @@
 // An MQTT session for probes: every step bounded by a timeout, a transcript of packets (never
 // payloads or key material), never retained publishes, and always ended with DISCONNECT.
 import type { IClientOptions, MqttClient, Packet } from 'mqtt';
+import { startStep, whenAborted } from './deadline.js';
 import { classifyTlsError, type TlsAlert } from './tls-attempt.js';
 
 export type MqttOutcome = 'connected' | 'refused' | 'tls-alert' | 'tls-error' | 'closed' | 'timeout' | 'error';
@@ -27,7 +28,14 @@ export interface SessionOptions {
   transcript?: string[];
   /** Prefix for this session's transcript lines, when sessions share one. */
   label?: string;
+  /** The run's cancellation: when it fires the client is ended and its socket destroyed. */
+  signal?: AbortSignal;
 }
+
+/** DISCONNECT (3.1.1, and 5 with reason 0 left out): written by hand so no in-flight PUBLISH can hold it up. */
+const DISCONNECT = Buffer.from([0xe0, 0x00]);
+/** The most a goodbye may take: a deaf broker gets a DISCONNECT attempt, not our time. */
+const DISCONNECT_GRACE_MS = 500;
 
 function describePacket(packet: Packet): string {
   const p = packet as Packet & Record<string, unknown>;
@@ -49,21 +57,27 @@ function describePacket(packet: Packet): string {
   }
 }
 
-export function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
+/** Rejects with code TIMEOUT ("no answer to X within N ms") when the step's time runs out or the run is cancelled. */
+export function withTimeout<T>(work: Promise<T>, ms: number, what: string, signal?: AbortSignal): Promise<T> {
+  const step = startStep(signal, ms);
   const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(Object.assign(new Error(`${what} timed out after ${ms} ms`), { code: 'TIMEOUT' })), ms);
+    step.signal.addEventListener('abort', () => reject(Object.assign(new Error(`no answer to ${what} within ${ms} ms`), { code: 'TIMEOUT' })), { once: true });
   });
-  return Promise.race([work, limit]).finally(() => clearTimeout(timer));
+  return Promise.race([work, limit]).finally(() => step.dispose());
 }
 
 export class MqttSession {
   readonly transcript: string[];
+  private closing: Promise<void> | undefined;
   private constructor(
     readonly client: MqttClient,
     readonly options: SessionOptions,
   ) {
     this.transcript = options.transcript ?? [];
+  }
+
+  get signal(): AbortSignal | undefined {
+    return this.options.signal;
   }
 
   /** Opens a session; a refusal or failure comes back as a ConnectResult, with no session. */
@@ -87,15 +101,21 @@ export class MqttSession {
     };
     const client = connect(options.url, clientOptions);
     const session = new MqttSession(client, options);
+    // Whatever happens later, a cancelled run leaves no client, socket or keepalive timer behind.
+    const unlink = whenAborted(options.signal, () => void session.close());
+    client.once('end', unlink);
     const prefix = options.label ? `${options.label} ` : '';
     client.on('packetsend', (packet: Packet) => session.transcript.push(`${prefix}→ ${describePacket(packet)}`));
     client.on('packetreceive', (packet: Packet) => session.transcript.push(`${prefix}← ${describePacket(packet)}`));
     client.connect();
 
     const result = await new Promise<ConnectResult>((resolve) => {
-      const timer = setTimeout(() => resolve({ outcome: 'timeout', message: `no CONNACK within ${options.timeoutMs} ms`, elapsedMs: elapsed() }), options.timeoutMs + 200);
+      const step = startStep(options.signal, options.timeoutMs + 200);
+      const onAbort = () => resolve({ outcome: 'timeout', message: `no CONNACK within ${options.timeoutMs} ms`, elapsedMs: elapsed() });
+      step.signal.addEventListener('abort', onAbort, { once: true });
       const done = (value: ConnectResult) => {
-        clearTimeout(timer);
+        step.signal.removeEventListener('abort', onAbort);
+        step.dispose();
         resolve(value);
       };
       client.once('connect', () => done({ outcome: 'connected', returnCode: 0, elapsedMs: elapsed() }));
@@ -114,7 +134,7 @@ export class MqttSession {
       client.once('close', () => done({ outcome: 'closed', message: 'the broker closed the connection before CONNACK', elapsedMs: elapsed() }));
     });
     if (result.outcome !== 'connected') {
-      client.end(true);
+      await session.close();
       return { result };
     }
     client.on('error', () => undefined); // later errors surface through the operation that hits them
@@ -123,25 +143,50 @@ export class MqttSession {
 
   /** Returns the QoS granted to the first filter; 128 means refused. */
   async subscribe(topic: string | string[], qos: 0 | 1 | 2): Promise<number> {
-    const grants = await withTimeout(this.client.subscribeAsync(topic, { qos }), this.options.timeoutMs, `SUBSCRIBE ${topic}`);
+    const grants = await withTimeout(this.client.subscribeAsync(topic, { qos }), this.options.timeoutMs, `SUBSCRIBE ${topic}`, this.signal);
     return grants[0]?.qos ?? 128;
   }
 
   async unsubscribe(topic: string | string[]): Promise<void> {
-    await withTimeout(this.client.unsubscribeAsync(topic), this.options.timeoutMs, `UNSUBSCRIBE ${topic}`).catch(() => undefined);
+    await withTimeout(this.client.unsubscribeAsync(topic), this.options.timeoutMs, `UNSUBSCRIBE ${topic}`, this.signal).catch(() => undefined);
   }
 
   /** Never retained: diagnostics must leave nothing behind on the broker. */
   async publish(topic: string, payload: string, qos: 0 | 1 | 2): Promise<void> {
-    await withTimeout(this.client.publishAsync(topic, payload, { qos, retain: false }), this.options.timeoutMs, `PUBLISH ${topic}`);
+    await withTimeout(this.client.publishAsync(topic, payload, { qos, retain: false }), this.options.timeoutMs, `PUBLISH ${topic}`, this.signal);
   }
 
-  /** A clean DISCONNECT, so the broker logs a proper goodbye. */
-  async close(): Promise<void> {
-    if (this.client.connected) {
-      await withTimeout(this.client.endAsync(), Math.min(1000, this.options.timeoutMs), 'DISCONNECT').catch(() => this.client.end(true));
-    } else {
-      this.client.end(true);
-    }
+  /**
+   * A DISCONNECT attempt bounded by DISCONNECT_GRACE_MS, then the client is ended by force: its socket
+   * destroyed, keepalive and reconnect timers gone. mqtt.js's own end() waits for in-flight PUBLISHes
+   * to be acknowledged, which a stalled broker never does (the process then lived on, pinging).
+   */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      const { client } = this;
+      client.on('error', () => undefined);
+      client.options.reconnectPeriod = 0;
+      const stream = client.stream as (NodeJS.WritableStream & { writable?: boolean; destroyed?: boolean }) | undefined;
+      if (client.connected && stream?.writable && !stream.destroyed) {
+        this.transcript.push(`${this.options.label ? `${this.options.label} ` : ''}→ DISCONNECT`);
+        await new Promise<void>((flushed) => {
+          const timer = setTimeout(flushed, DISCONNECT_GRACE_MS);
+          stream.write(DISCONNECT, () => {
+            clearTimeout(timer);
+            flushed();
+          });
+        });
+      }
+      await new Promise<void>((ended) => {
+        const timer = setTimeout(ended, DISCONNECT_GRACE_MS);
+        client.end(true, {}, () => {
+          clearTimeout(timer);
+          ended();
+        });
+      });
+      // end() skips its clean-up when a connect attempt is still under way; the stream goes regardless.
+      client.stream?.destroy();
+    })();
+    return this.closing;
   }
 }

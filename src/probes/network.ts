@@ -1,6 +1,8 @@
-// Name resolution and TCP reachability, each bounded by a timeout.
-import { lookup } from 'node:dns/promises';
+// Name resolution and TCP reachability, each bounded by its step and cancelled with the run.
+import { readFileSync } from 'node:fs';
+import { Resolver } from 'node:dns/promises';
 import net from 'node:net';
+import { startStep } from './deadline.js';
 
 export interface Resolution {
   host: string;
@@ -8,6 +10,8 @@ export interface Resolution {
   source: 'dns' | '--resolve' | 'literal';
   addresses: string[];
   errorCode?: string;
+  /** The limit the lookup ran under (when it timed out, it is the time waited). */
+  timeoutMs?: number;
   elapsedMs: number;
 }
 
@@ -17,56 +21,83 @@ export interface TcpFacts {
   outcome: 'connected' | 'refused' | 'timeout' | 'unreachable' | 'error' | 'no-address';
   errorCode?: string;
   message?: string;
+  /** The limit the connect ran under. */
+  timeoutMs?: number;
   elapsedMs: number;
 }
 
-function timeoutAfter<T>(ms: number, value: T): { promise: Promise<T>; cancel: () => void } {
-  let timer: NodeJS.Timeout;
-  const promise = new Promise<T>((resolve) => {
-    timer = setTimeout(() => resolve(value), ms);
-  });
-  return { promise, cancel: () => clearTimeout(timer) };
+/** /etc/hosts first, as the system resolver does: names like `localhost` or a lab's never reach DNS. */
+function fromHostsFile(host: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync('/etc/hosts', 'utf8');
+  } catch {
+    return [];
+  }
+  const wanted = host.toLowerCase().replace(/\.$/, '');
+  const found: string[] = [];
+  for (const line of text.split('\n')) {
+    const [address, ...names] = line.replace(/#.*/, '').trim().split(/\s+/);
+    if (address && net.isIP(address) && names.some((name) => name.toLowerCase() === wanted) && !found.includes(address)) found.push(address);
+  }
+  return found;
 }
 
-export async function resolveHost(host: string, overrides: ReadonlyMap<string, string>, timeoutMs: number): Promise<Resolution> {
+/**
+ * DNS through c-ares rather than getaddrinfo: a getaddrinfo call cannot be cancelled, so a resolver
+ * that never answers would hold the process for its own 10 s after the report; a c-ares query is
+ * bounded by its timeout and cancelled with the run.
+ */
+export async function resolveHost(host: string, overrides: ReadonlyMap<string, string>, timeoutMs: number, signal?: AbortSignal): Promise<Resolution> {
   const began = performance.now();
   const elapsed = () => Math.round(performance.now() - began);
   const bare = host.replace(/^\[|\]$/g, '');
   if (net.isIP(bare)) return { host, isIpLiteral: true, source: 'literal', addresses: [bare], elapsedMs: 0 };
   const override = overrides.get(host.toLowerCase());
   if (override) return { host, isIpLiteral: false, source: '--resolve', addresses: [override], elapsedMs: 0 };
+  const listed = fromHostsFile(host);
+  if (listed.length) return { host, isIpLiteral: false, source: 'dns', addresses: listed, elapsedMs: elapsed() };
 
-  const timeout = timeoutAfter(timeoutMs, 'timeout' as const);
+  const step = startStep(signal, timeoutMs);
+  const resolver = new Resolver({ timeout: timeoutMs, tries: 1 });
+  const cancel = () => resolver.cancel();
+  step.signal.addEventListener('abort', cancel, { once: true });
   try {
-    const answer = await Promise.race([lookup(host, { all: true, verbatim: true }), timeout.promise]);
-    if (answer === 'timeout') return { host, isIpLiteral: false, source: 'dns', addresses: [], errorCode: 'ETIMEOUT', elapsedMs: elapsed() };
-    return { host, isIpLiteral: false, source: 'dns', addresses: answer.map((entry) => entry.address), elapsedMs: elapsed() };
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'ERROR';
-    return { host, isIpLiteral: false, source: 'dns', addresses: [], errorCode: code, elapsedMs: elapsed() };
+    const [v4, v6] = await Promise.allSettled([resolver.resolve4(host), resolver.resolve6(host)]);
+    const addresses = [...(v4.status === 'fulfilled' ? v4.value : []), ...(v6.status === 'fulfilled' ? v6.value : [])];
+    if (addresses.length) return { host, isIpLiteral: false, source: 'dns', addresses, elapsedMs: elapsed() };
+    const codes = [v4, v6].map((answer) => (answer.status === 'rejected' ? String((answer.reason as NodeJS.ErrnoException).code ?? 'ERROR') : 'ENODATA'));
+    const timedOut = step.signal.aborted || codes.every((code) => code === 'ETIMEOUT' || code === 'ECANCELLED');
+    // NXDOMAIN for either family means the name does not exist; otherwise report what A said.
+    const errorCode = timedOut ? 'ETIMEOUT' : codes.includes('ENOTFOUND') ? 'ENOTFOUND' : codes[0];
+    return { host, isIpLiteral: false, source: 'dns', addresses: [], errorCode, ...(timedOut ? { timeoutMs } : {}), elapsedMs: elapsed() };
   } finally {
-    timeout.cancel();
+    step.signal.removeEventListener('abort', cancel);
+    step.dispose();
   }
 }
 
-export function connectTcp(address: string | undefined, port: number, timeoutMs: number): Promise<TcpFacts> {
+export function connectTcp(address: string | undefined, port: number, timeoutMs: number, signal?: AbortSignal): Promise<TcpFacts> {
   if (!address) return Promise.resolve({ port, outcome: 'no-address', elapsedMs: 0 });
   const began = performance.now();
   return new Promise((resolve) => {
+    const step = startStep(signal, timeoutMs);
     const socket = net.connect({ host: address, port });
     const finish = (facts: Omit<TcpFacts, 'address' | 'port' | 'elapsedMs'>) => {
-      clearTimeout(timer);
+      step.signal.removeEventListener('abort', onAbort);
+      step.dispose();
       socket.destroy();
       resolve({ address, port, ...facts, elapsedMs: Math.round(performance.now() - began) });
     };
-    const timer = setTimeout(() => finish({ outcome: 'timeout', message: `no answer within ${timeoutMs} ms` }), timeoutMs);
+    const onAbort = () => finish({ outcome: 'timeout', message: `no answer within ${timeoutMs} ms`, timeoutMs });
+    step.signal.addEventListener('abort', onAbort, { once: true });
     socket.once('connect', () => finish({ outcome: 'connected' }));
     socket.once('error', (error: NodeJS.ErrnoException) => {
       const code = error.code ?? 'ERROR';
       if (code === 'ECONNREFUSED') finish({ outcome: 'refused', errorCode: code, message: error.message });
       else if (['EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL'].includes(code)) {
         finish({ outcome: 'unreachable', errorCode: code, message: error.message });
-      } else if (code === 'ETIMEDOUT') finish({ outcome: 'timeout', errorCode: code, message: error.message });
+      } else if (code === 'ETIMEDOUT') finish({ outcome: 'timeout', errorCode: code, message: error.message, timeoutMs });
       else finish({ outcome: 'error', errorCode: code, message: error.message });
     });
   });

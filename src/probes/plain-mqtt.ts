@@ -2,6 +2,7 @@
 // clean session, then DISCONNECT if it was accepted. Used only to explain a TLS port that hung up.
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
+import { startStep } from './deadline.js';
 
 export interface PlainMqttFacts {
   speaksMqtt: boolean;
@@ -24,19 +25,26 @@ function connectPacket(clientId: string): Buffer {
 
 const DISCONNECT = Buffer.from([0xe0, 0x00]);
 
-export function sniffPlainMqtt(address: string, port: number, timeoutMs: number): Promise<PlainMqttFacts> {
+export function sniffPlainMqtt(address: string, port: number, timeoutMs: number, signal?: AbortSignal): Promise<PlainMqttFacts> {
   return new Promise((resolve) => {
+    const step = startStep(signal, timeoutMs);
     const socket = net.connect({ host: address, port });
     let received = Buffer.alloc(0);
+    let settled = false;
     const finish = (facts: PlainMqttFacts) => {
-      clearTimeout(timer);
+      if (settled) return;
+      settled = true;
+      step.signal.removeEventListener('abort', onAbort);
+      step.dispose();
       socket.removeAllListeners('data');
+      socket.on('error', () => undefined);
       if (facts.returnCode === 0 && socket.writable) socket.end(DISCONNECT);
       else socket.end();
-      setTimeout(() => socket.destroy(), 50).unref();
+      setTimeout(() => socket.destroy(), 50);
       resolve(facts);
     };
-    const timer = setTimeout(() => finish({ speaksMqtt: false, detail: `no answer to an MQTT CONNECT within ${timeoutMs} ms` }), timeoutMs);
+    const onAbort = () => finish({ speaksMqtt: false, detail: `no answer to an MQTT CONNECT within ${timeoutMs} ms` });
+    step.signal.addEventListener('abort', onAbort, { once: true });
     socket.once('connect', () => socket.write(connectPacket(diagnosticClientId())));
     socket.on('data', (chunk) => {
       received = Buffer.concat([received, chunk]);

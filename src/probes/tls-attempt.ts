@@ -3,6 +3,7 @@
 // can be reported; nothing is ever sent on such a connection.
 import { X509Certificate } from 'node:crypto';
 import tls, { type PeerCertificate, type SecureVersion } from 'node:tls';
+import { startStep } from './deadline.js';
 
 export type TlsOutcome =
   | 'accepted' // handshake done and the server kept the session
@@ -11,6 +12,7 @@ export type TlsOutcome =
   | 'not-tls' // the peer answered bytes that are not TLS
   | 'timeout' // no answer within the timeout
   | 'unsupported' // this client could not even offer the requested version
+  | 'oversized' // the server's handshake messages exceed what TLS clients accept (a huge chain)
   | 'no-connection' // TCP itself failed
   | 'error';
 
@@ -47,6 +49,8 @@ export interface TlsAttemptOptions {
   minVersion?: SecureVersion;
   maxVersion?: SecureVersion;
   timeoutMs: number;
+  /** The run's cancellation: when it fires the socket is destroyed and the attempt ends. */
+  signal?: AbortSignal;
 }
 
 /** After a TLS 1.3 handshake the server may still refuse our certificate; it says so within a few ms. */
@@ -62,6 +66,8 @@ const NOT_TLS_CODES = new Set([
 ]);
 const CLOSED_CODES = new Set(['ECONNRESET', 'EPIPE', 'ERR_SSL_UNEXPECTED_EOF_WHILE_READING']);
 const UNSUPPORTED_CODES = new Set(['ERR_SSL_NO_PROTOCOLS_AVAILABLE', 'ERR_SSL_UNSUPPORTED_PROTOCOL']);
+/** OpenSSL's cap on one handshake message (the certificate list): every OpenSSL client has it. */
+const OVERSIZED_CODES = new Set(['ERR_SSL_EXCESSIVE_MESSAGE_SIZE', 'ERR_SSL_RECORD_TOO_LARGE', 'ERR_SSL_DATA_LENGTH_TOO_LONG']);
 const TCP_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'ETIMEDOUT']);
 
 export function classifyTlsError(error: NodeJS.ErrnoException): Pick<TlsAttempt, 'outcome' | 'alert' | 'errorCode' | 'message'> {
@@ -78,6 +84,7 @@ export function classifyTlsError(error: NodeJS.ErrnoException): Pick<TlsAttempt,
     };
   }
   if (NOT_TLS_CODES.has(code)) return { outcome: 'not-tls', errorCode: code, message };
+  if (OVERSIZED_CODES.has(code)) return { outcome: 'oversized', errorCode: code, message: 'the handshake message is larger than OpenSSL accepts' };
   if (UNSUPPORTED_CODES.has(code)) return { outcome: 'unsupported', errorCode: code, message };
   if (CLOSED_CODES.has(code) || /socket disconnected|socket hang up/i.test(message)) {
     return { outcome: 'closed', errorCode: code, message };
@@ -101,6 +108,7 @@ function chainOf(socket: tls.TLSSocket): X509Certificate[] {
 export function attemptTls(options: TlsAttemptOptions): Promise<TlsAttempt> {
   const began = performance.now();
   return new Promise<TlsAttempt>((resolve) => {
+    const step = startStep(options.signal, options.timeoutMs);
     let settled = false;
     let partial: Partial<TlsAttempt> = { handshakeCompleted: false };
     const socket = tls.connect({
@@ -122,24 +130,28 @@ export function attemptTls(options: TlsAttemptOptions): Promise<TlsAttempt> {
     const finish = (result: Partial<TlsAttempt>) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      step.signal.removeEventListener('abort', onAbort);
+      step.dispose();
       clearTimeout(grace);
       socket.removeAllListeners('session');
       // Swallow late errors: the verdict is in.
       socket.on('error', () => undefined);
-      if (socket.writable) socket.end();
-      setTimeout(() => socket.destroy(), 50).unref();
+      // close_notify when we can, then the socket goes whatever the peer does.
+      if (socket.writable && !step.signal.aborted) {
+        socket.end();
+        setTimeout(() => socket.destroy(), 50);
+      } else socket.destroy();
       resolve({ ...partial, ...result, elapsedMs: Math.round(performance.now() - began) } as TlsAttempt);
     };
 
-    const timer = setTimeout(() => {
+    const onAbort = () =>
       finish({
         outcome: 'timeout',
         message: partial.handshakeCompleted
           ? 'the handshake completed but the server sent no verdict'
           : `no TLS answer within ${options.timeoutMs} ms`,
       });
-    }, options.timeoutMs);
+    step.signal.addEventListener('abort', onAbort, { once: true });
     let grace: NodeJS.Timeout | undefined;
 
     socket.once('secureConnect', () => {

@@ -4,8 +4,10 @@ import type { GradeReport, StudentResult } from '../grade/grade.js';
 import { areaOf } from '../engine/selection.js';
 import type { Status } from '../engine/types.js';
 import { renderJunitSuites } from './junit.js';
+import { renderHtmlClass } from './html/page.js';
+import { renderGradescope } from './gradescope.js';
 
-export const GRADE_FORMATS = ['human', 'json', 'csv', 'junit'] as const;
+export const GRADE_FORMATS = ['human', 'json', 'csv', 'junit', 'html', 'gradescope'] as const;
 export type GradeFormat = (typeof GRADE_FORMATS)[number];
 
 const SYMBOL: Record<Status, string> = { pass: '✓', warn: '!', fail: '✗', skip: '-', error: '‼' };
@@ -108,6 +110,11 @@ export function renderGrade(report: GradeReport, format: GradeFormat, color: boo
       return renderGradeCsv(report);
     case 'junit':
       return renderGradeJunit(report);
+    case 'html':
+      return renderHtmlClass(report);
+    case 'gradescope':
+      // One student's results.json; a class goes to a folder of them (see the grade command).
+      return renderGradescope(report, report.students[0]);
     default:
       return renderGradeTable(report, color);
   }

@@ -47,9 +47,14 @@ cleansession false
 let counter = 0;
 /** Lints config texts, each its own broker, written under a fresh folder of the tree. */
 function lintTexts(...texts: string[]): LintReport {
+  return lintAs(undefined, ...texts);
+}
+
+/** Lints as a given Mosquitto version (undefined: detected, else 2.0.11). */
+function lintAs(mosquittoVersion: string | undefined, ...texts: string[]): LintReport {
   counter += 1;
   const paths = texts.map((text, index) => tree.write(`case-${counter}/broker-${index}.conf`, text));
-  return lint({ paths });
+  return lint({ paths, mosquittoVersion });
 }
 
 const findings = (report: LintReport, id: string) => report.checks.filter((check) => check.id === id);
@@ -96,7 +101,7 @@ describe('syntax', () => {
 
   it('names a misspelt option with the nearest valid one, at its line', () => {
     const report = lintTexts(cloud().replace('require_certificate true', 'require_certificat true'));
-    expect(only(report, 'config.option', 'fail')[0]).toMatchObject({ line: 6, summary: 'unknown option "require_certificat": did you mean require_certificate?' });
+    expect(only(report, 'config.option', 'fail')[0]).toMatchObject({ line: 6, code: 'config.option/unknown-option', summary: 'unknown option "require_certificat": did you mean require_certificate? (Mosquitto 2.0.11 refuses to start on it)' });
   });
 
   it('warns a repeated option: the last one wins', () => {
@@ -205,12 +210,19 @@ describe('bridge', () => {
   });
 
   it('fails a bridge_tls_version below the broker\'s, and a bridge without TLS', () => {
-    expect(only(lintTexts(cloud().replace('tls_version tlsv1.2', 'tls_version tlsv1.3'), lamp()), 'config.bridge-tls', 'fail')[0].summary).toContain('below the broker');
+    // 2.0.0-2.0.8 pin the version on both sides, so 1.2 and 1.3 never meet; 2.0.9+ read both as minimums.
+    const pinned = only(lintAs('2.0.8', cloud().replace('tls_version tlsv1.2', 'tls_version tlsv1.3'), lamp()), 'config.bridge-tls', 'fail')[0];
+    expect(pinned).toMatchObject({ code: 'config.bridge-tls/tls-version-mismatch' });
+    expect(pinned.summary).toContain('never meet');
+    expect(findings(lintAs('2.0.11', cloud().replace('tls_version tlsv1.2', 'tls_version tlsv1.3'), lamp()), 'config.bridge-tls').map((f) => f.status)).toEqual(['pass', 'pass']);
     expect(only(lintTexts(lamp().replace(/bridge_cafile .*\n/, '')), 'config.bridge-tls', 'fail')[0].summary).toContain('connects without TLS');
   });
 
-  it('warns a clean session', () => {
-    expect(only(lintTexts(lamp().replace('cleansession false\n', '')), 'config.bridge-tls', 'warn')[0].hint).toContain('cleansession false');
+  it('warns a clean session; a missing cleansession is false, Mosquitto\'s default', () => {
+    expect(only(lintTexts(lamp().replace('cleansession false', 'cleansession true')), 'config.bridge-tls', 'warn')[0]).toMatchObject({ code: 'config.bridge-tls/clean-session', line: 11 });
+    const missing = findings(lintTexts(lamp().replace('cleansession false\n', '')), 'config.bridge-tls');
+    expect(missing.map((f) => f.status)).toEqual(['pass', 'pass']);
+    expect(missing[1].summary).toContain('cleansession false (Mosquitto\'s default)');
   });
 
   it('checks the certificate CN against remote_clientid, strictly under use_identity_as_username', () => {

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { defineRule } from '../../checks/config/define.js';
 import { diagnosisChecks } from '../../checks/index.js';
 import { defineCheck } from '../../src/engine/types.js';
-import { catalogDocument, findingCatalog } from '../../src/findings/catalog.js';
+import { catalogDocument, findingCatalog, undeclared } from '../../src/findings/catalog.js';
 import { DEFAULT_FOLDER, pageKey } from '../../src/findings/explain.js';
 import { pageFiles } from '../../src/findings/page-files.js';
 
@@ -39,6 +39,15 @@ describe('the finding-code catalog', () => {
     for (const check of undeclared) {
       expect(catalog.filter((entry) => entry.check === check.id).map((entry) => entry.slug)).toEqual(expect.arrayContaining(['ok', 'warning', 'failed', 'not-tested']));
     }
+  });
+
+  // Their named codes are not in the catalog until they declare them: this list may only shrink.
+  it('knows which checks and rules do not declare their codes yet', () => {
+    expect(undeclared()).toEqual([
+      'tls.handshake', 'tls.chain', 'tls.hostname', 'tls.client-auth', 'mqtt.connect', 'bridge.status', 'wss.handshake', 'wss.connect',
+      'config.load', 'config.option', 'config.files', 'config.keypair', 'config.chain', 'config.certificates', 'config.crl', 'config.capath',
+      'config.listener-tls', 'config.plain-listener', 'config.websockets', 'config.bridge-address', 'config.bridge-tls', 'config.bridge-identity', 'config.topics',
+    ]);
   });
 });
 
@@ -79,17 +88,21 @@ describe('declared codes are enforced in tests', () => {
     expect(() => toy(undefined).run({ x: 1 }, {})).toThrow('toy.check/failed');
   });
 
-  it('lets a check without declarations give the defaults only', () => {
+  it('leaves a check without declarations free (it is listed as undeclared)', () => {
     const plain = (code?: string) => defineCheck<{ x: number }, object>()({ id: 'toy.plain', title: 'Toy', dependsOn: [], needs: [], run: () => ({ status: 'skip', summary: 's', code }) });
     expect(plain().run({ x: 1 }, {}).status).toBe('skip');
-    expect(plain('internal-error').run({ x: 1 }, {}).code).toBe('internal-error');
-    expect(() => plain('named').run({ x: 1 }, {})).toThrow('toy.plain/named');
+    expect(plain('named').run({ x: 1 }, {}).code).toBe('named');
+  });
+
+  it('accepts the runner\'s codes from any check', () => {
+    expect(toy('internal-error').run({ x: 1 }, {}).code).toBe('internal-error');
   });
 
   it('holds lint rules to their declarations too', () => {
-    const rule = (code?: string) => defineRule({ id: 'config.toy', title: 'Toy', codes: code === 'declared' ? { declared: 'Declared' } : undefined, run: () => [{ file: 'f', line: 1, status: 'warn', summary: 's', hint: 'h', code }] });
+    const rule = (code?: string) => defineRule({ id: 'config.toy', title: 'Toy', codes: { declared: 'Declared' }, run: () => [{ file: 'f', line: 1, status: 'warn', summary: 's', hint: 'h', code }] });
     expect(rule('declared').run({ configs: [] } as never, {} as never)[0].code).toBe('declared');
-    expect(rule().run({ configs: [] } as never, {} as never)[0].code).toBeUndefined();
+    const free = defineRule({ id: 'config.free', title: 'Free', run: () => [{ file: 'f', line: 1, status: 'warn', summary: 's', hint: 'h', code: 'anything' }] });
+    expect(free.run({ configs: [] } as never, {} as never)[0].code).toBe('anything');
     expect(() => rule('other').run({ configs: [] } as never, {} as never)).toThrow('config.toy gave the finding code config.toy/other');
   });
 });

@@ -65,7 +65,7 @@ describe('rubric', () => {
   it('refuses unknown ids and malformed files', () => {
     expect(() => readRubric(file('bad1.json', '{"points":{"tls.nope":1}}'), checkIds)).toThrow(/"tls.nope" is no check id or area/);
     expect(() => readRubric(file('bad2.json', '{points'), checkIds)).toThrow(/not valid JSON/);
-    expect(() => readRubric(file('bad3.json', '{"points":{"tls":1},"warnCredit":2}'), checkIds)).toThrow(/warnCredit must be between 0 and 1/);
+    expect(() => readRubric(file('bad3.json', '{"points":{"tls":1},"warnCredit":2}'), checkIds)).toThrow(/warnCredit: must be at most 1/);
   });
 });
 

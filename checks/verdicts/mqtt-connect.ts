@@ -1,0 +1,96 @@
+// An MQTT CONNECT that did not get CONNACK 0, in words, with the fix. Shared by mqtt.connect,
+// mqtt.roundtrip and wss.connect. The CONNACK words follow Mosquitto 2.x's rules: an acl_file never
+// refuses a CONNECT (it filters topics); without a username, `allow_anonymous` (default false in 2.x)
+// decides; under `use_identity_as_username` the certificate's CN is the username and the password
+// and anonymous checks are skipped, so "bad user name or password" means no usable certificate arrived.
+import type { Outcome } from '../../src/engine/types.js';
+import type { MqttConnectFacts } from '../../src/facts.js';
+import { fail } from '../define.js';
+import { alertVerdict, type LocalClientView } from './tls-alert.js';
+
+interface Refusal {
+  words: string;
+  hint: string;
+  code: string;
+}
+
+const ACL_NEVER = 'An `acl_file` is not the cause: in Mosquitto 2 ACLs filter topics and never refuse a CONNECT.';
+
+/** CONNACK codes of MQTT 3.1.1 and reason codes of MQTT 5, in words with their fix. */
+export function connackRefusal(code: number, username: string): Refusal {
+  switch (code) {
+    case 1:
+    case 0x84:
+      return { words: 'unacceptable protocol version', hint: 'Try the other --mqtt-version (3.1.1 or 5); Mosquitto 1.x does not speak MQTT 5.', code: 'protocol-version' };
+    case 2:
+    case 0x85:
+      return { words: 'client identifier rejected', hint: 'Leave --client-id out, so a unique lampi-doctor-<random> id is used.', code: 'client-id-rejected' };
+    case 3:
+    case 0x88:
+    case 0x89:
+      return { words: 'server unavailable', hint: 'The broker is up but not accepting clients: check its log and `max_connections`.', code: 'server-unavailable' };
+    case 4:
+    case 0x86:
+      return {
+        words: `bad user name or password: lampi-doctor sends no username, so under \`use_identity_as_username true\` no usable certificate reached the broker (no certificate, or a CN it cannot use as ${username})`,
+        hint: `Add \`require_certificate true\` next to \`use_identity_as_username true\` under the TLS listener: without it Mosquitto never asks for the client certificate, so every client is refused. If the listener has no use_identity_as_username, it wants a \`password_file\` login instead. ${ACL_NEVER}`,
+        code: 'no-certificate-identity',
+      };
+    case 5:
+    case 0x87:
+      return {
+        words: 'not authorised: the broker takes this client as anonymous',
+        hint: `Mosquitto 2 refuses clients without a username unless \`allow_anonymous true\` (its default is false). With client certificates, add \`use_identity_as_username true\` (and \`require_certificate true\`) under the TLS listener, so the certificate's CN (${username}) becomes the username; restart mosquitto. ${ACL_NEVER}`,
+        code: 'not-authorised',
+      };
+    case 0x8a:
+      return { words: 'banned', hint: 'The broker bans this client (a plugin or dynamic security rule).', code: 'banned' };
+    default:
+      return { words: `refused with code ${code}`, hint: 'The broker log names the cause of the refusal.', code: 'refused' };
+  }
+}
+
+export function connectEvidence(connect: MqttConnectFacts) {
+  return {
+    clientId: connect.clientId,
+    protocolVersion: connect.protocolVersion === 5 ? '5' : '3.1.1',
+    outcome: connect.outcome,
+    returnCode: connect.returnCode,
+    alert: connect.alert ? { number: connect.alert.number ?? null, description: connect.alert.description } : undefined,
+    errorCode: connect.errorCode,
+    elapsedMs: connect.elapsedMs,
+    transcript: connect.transcript,
+  };
+}
+
+export function connectFailure(connect: MqttConnectFacts, username: string, where: string, client: LocalClientView = {}, now = new Date()): Outcome {
+  const evidence = connectEvidence(connect);
+  switch (connect.outcome) {
+    case 'refused': {
+      const refusal = connackRefusal(connect.returnCode ?? -1, username);
+      return fail(`${where} refused the MQTT CONNECT: ${refusal.words} (CONNACK ${connect.returnCode})`, refusal.hint, evidence, refusal.code);
+    }
+    case 'tls-alert': {
+      const told = alertVerdict(connect.alert ?? { description: 'unknown', code: 'UNKNOWN' }, true, client, now, evidence);
+      return { ...told, summary: `${where} refused the TLS session before CONNACK: ${told.summary}` };
+    }
+    case 'tls-error':
+      return fail(
+        `${where}: a verifying MQTT client refused the server's certificate: ${connect.message}`,
+        'The chain and name checks accept this certificate, so the client\'s own policy refused it: OpenSSL\'s default security level refuses SHA-1 signatures and RSA keys under 2048 bits (see tls.key and tls.chain). Confirm with `openssl s_client -connect HOST:PORT -verify_return_error -verify_hostname HOST -CAfile lampi_ca.crt </dev/null`.',
+        evidence,
+        'tls-refused',
+      );
+    case 'closed':
+      return fail(
+        `${where} closed the connection before answering the CONNECT`,
+        'Mosquitto closes TLS sessions whose client certificate it rejects after a TLS 1.3 handshake, and clients it refuses outright: its log says which (sudo tail /var/log/mosquitto/mosquitto.log).',
+        evidence,
+        'closed',
+      );
+    case 'timeout':
+      return fail(`${where} sent no CONNACK within the timeout`, 'The broker accepted the TLS session but did not answer MQTT: is this port an MQTT listener?', evidence, 'timeout');
+    default:
+      return fail(`${where}: the MQTT connection failed: ${connect.message ?? connect.errorCode}`, 'Check the broker log.', evidence, 'failed');
+  }
+}

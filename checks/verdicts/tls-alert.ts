@@ -1,0 +1,93 @@
+// A TLS alert from the broker, in words, with its fix. Shared by tls.handshake and mqtt.connect.
+// What the tool knows locally about the client certificate (in date? chains to --ca? clientAuth?)
+// decides whom an alert blames: OpenSSL's alert names a symptom, not always the client's fault.
+import type { Outcome } from '../../src/engine/types.js';
+import type { CertificateInfo, ClientCertificateFacts, TlsAlert } from '../../src/facts.js';
+import { fail, isoDay } from '../define.js';
+import { inDate } from './dates.js';
+import { usableAsClient } from './purpose.js';
+
+const CLIENT_CERT_FLAGS = '--cert client.crt --key client.key (the files the bridge uses as bridge_certfile / bridge_keyfile)';
+
+export interface LocalClientView {
+  /** The --cert leaf, when one was given. */
+  certificate?: CertificateInfo;
+  /** The --cert leaf chains to --ca locally (undefined: no --ca to check against). */
+  chainsToCa?: boolean;
+}
+
+export function localClientView(facts: ClientCertificateFacts): LocalClientView {
+  return { certificate: facts.certificate, chainsToCa: facts.chain?.problem === 'no-ca' ? undefined : facts.chain?.verified };
+}
+
+export function alertVerdict(alert: TlsAlert, clientCertificateSent: boolean, client: LocalClientView, now: Date, evidence: Outcome['evidence']): Outcome {
+  const said = `the broker ended the handshake with alert ${alert.number ?? '?'} "${alert.description}"`;
+  const cert = client.certificate;
+  const sound = cert !== undefined && client.chainsToCa === true && inDate(cert, now);
+  switch (alert.number) {
+    case 116:
+      return fail(`the broker requires a client certificate and none was sent (${alert.description})`, `Pass ${CLIENT_CERT_FLAGS}.`, evidence, 'client-certificate-required');
+    case 48:
+      if (sound) {
+        return fail(
+          `the broker found no trusted issuer for your client certificate (alert 48 "${alert.description}"), although it chains to --ca here: the listener's cafile names another CA, its capath lacks the hash links \`openssl rehash\` makes, or its crlfile holds no revocation list from your CA`,
+          'On the broker: `openssl verify -purpose sslclient -CAfile <cafile> [-crl_check -CRLfile <crlfile>] client.crt` shows which. Point `cafile` at your CA (lampi_ca.crt); after adding files to a `capath` folder run `openssl rehash <folder>`; a `crlfile` must hold a CRL issued by the CA that issued the client certificates. Then restart mosquitto.',
+          evidence,
+          'broker-lacks-client-issuer',
+        );
+      }
+      return fail(
+        `the broker does not trust the client certificate: ${alert.description} (it was not issued by the CA in the listener's cafile)`,
+        'Issue the client certificate from the CA named by the listener\'s `cafile` (lampi_ca.crt), or make `cafile` name the CA that issued it.',
+        evidence,
+        'client-ca-mismatch',
+      );
+    case 45:
+      if (sound) {
+        return fail(
+          `the broker says "certificate expired" (alert 45), but your client certificate is valid until ${isoDay(cert.notAfter)} and chains to --ca: the listener's certificate revocation list (crlfile) is past its nextUpdate, or the broker's clock is wrong`,
+          'Re-issue the CRL and point `crlfile` at it: `openssl ca -config ca.cnf -gencrl -crldays 30 -out lampi_ca.crl`, then restart mosquitto; check the broker\'s clock with `timedatectl`. Do not re-issue the client certificate: it is fine.',
+          evidence,
+          'crl-expired',
+        );
+      }
+      return fail(
+        `the broker refused the client certificate as expired (${alert.description})`,
+        'Re-issue the client certificate (openssl x509 -req -days 365 ...) and pass the new one.',
+        evidence,
+        'client-expired',
+      );
+    case 44:
+      return fail(`the broker says the client certificate is revoked (${alert.description})`, 'Issue a new client certificate; the listener\'s `crlfile` lists this one as revoked.', evidence, 'client-revoked');
+    case 42:
+    case 43:
+    case 46:
+      if (cert && !usableAsClient(cert)) {
+        return fail(
+          `the broker refused the client certificate (alert ${alert.number} "${alert.description}"): its extendedKeyUsage is ${cert.extendedKeyUsage.join(', ')}, without clientAuth, so OpenSSL will not accept it from a client`,
+          'Re-issue the client certificate with a client extension file: `extendedKeyUsage = clientAuth` (not the server\'s serverAuth file; anyExtendedKeyUsage alone is not accepted), e.g. `openssl x509 -req -in client.csr -CA lampi_ca.crt -CAkey lampi_ca.key -days 365 -extfile client.ext`.',
+          evidence,
+          'client-certificate-purpose',
+        );
+      }
+      return fail(
+        `the broker rejected the client certificate (${alert.description})`,
+        'The certificate must chain to the listener\'s `cafile`, be within its dates and carry extendedKeyUsage clientAuth: see tls.client-auth below.',
+        evidence,
+        'client-certificate-rejected',
+      );
+    case 70:
+      return fail(
+        `no TLS version in common: ${alert.description}`,
+        'The listener\'s `tls_version` allows none of TLS 1.2 and 1.3: set `tls_version tlsv1.2` (in Mosquitto 2 it is the minimum).',
+        evidence,
+        'protocol-version',
+      );
+    case 40:
+      return clientCertificateSent
+        ? fail(`${said}: no cipher or version in common, or the certificate was refused`, 'Look at the `tls_version` and `ciphers` lines of the listener, and at tls.client-auth below.', evidence, 'handshake-failure')
+        : fail(`${said}: the broker most likely requires a client certificate`, `Pass ${CLIENT_CERT_FLAGS}.`, evidence, 'client-certificate-required');
+    default:
+      return fail(said, 'The broker log (/var/log/mosquitto/mosquitto.log) names the OpenSSL error behind it.', evidence, 'alert');
+  }
+}
