@@ -3,7 +3,7 @@
 // docs/findings/<area>/<slug>.md (bridge.inbound and bridge.outbound share bridge/), then the generic
 // docs/findings/_default/<slug>.md (`*/ok`, `*/prerequisite-not-met`). {{code}}, {{check}} and
 // {{title}} in a page are filled in.
-import { findingCatalog, type CatalogEntry } from './catalog.js';
+import { findingCatalog, undeclared, type CatalogEntry } from './catalog.js';
 import { pageFiles } from './page-files.js';
 
 export const DEFAULT_FOLDER = '_default';
@@ -17,6 +17,7 @@ export function pageKey(entry: Pick<CatalogEntry, 'check' | 'slug'>, pages: Reco
 export type Explanation =
   | { kind: 'page'; entry: CatalogEntry; text: string }
   | { kind: 'check'; check: string; entries: CatalogEntry[] }
+  | { kind: 'undeclared'; code: string; check: string; text: string }
   | { kind: 'unknown'; input: string; nearest: string[] };
 
 export async function explain(input: string): Promise<Explanation> {
@@ -32,6 +33,12 @@ export async function explain(input: string): Promise<Explanation> {
   }
   const ofCheck = catalog.filter((candidate) => candidate.check === code);
   if (ofCheck.length > 0) return { kind: 'check', check: code, entries: ofCheck };
+  const [check, slug] = code.split('/');
+  if (slug && undeclared().includes(check)) {
+    // A real code, most likely: its check does not list its codes yet, so there is no page to show.
+    const text = `# ${code}\n\n${check} does not declare its finding codes yet, so ${code} has no explanation page.\nThe report's summary and its \`fix:\` line explain this finding; \`lampi-doctor explain ${check}\` lists its generic codes.\n`;
+    return { kind: 'undeclared', code, check, text };
+  }
   return { kind: 'unknown', input, nearest: nearestCodes(code, catalog.map((candidate) => candidate.code)) };
 }
 

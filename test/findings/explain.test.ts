@@ -45,8 +45,14 @@ describe('explain', () => {
     const found = await explain('plain.exposure');
     expect(found.kind === 'check' && found.entries.map((entry) => entry.slug)).toEqual([
       'ok', 'anonymous-open', 'plain-mqtt-exposed', 'port-open', 'loopback-target', 'no-address',
-      'prerequisite-not-met', 'prerequisite-not-selected', 'internal-error', 'deadline',
+      'prerequisite-not-met', 'prerequisite-not-selected', 'internal-error', 'deadline', 'cancelled', 'overloaded',
     ]);
+  });
+
+  it('says so for a code of a check that does not declare its codes yet', async () => {
+    const found = await explain('tls.chain/missing-intermediate');
+    expect(found).toMatchObject({ kind: 'undeclared', check: 'tls.chain' });
+    expect(found.kind === 'undeclared' && found.text).toContain('tls.chain does not declare its finding codes yet');
   });
 
   it('suggests the nearest codes for one it does not know', async () => {
