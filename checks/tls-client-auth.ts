@@ -53,7 +53,14 @@ function clientCertificateFindings(client: ClientCertificateFacts, now: Date, wa
       code: 'client-purpose',
     });
   }
-  if (client.chain && !client.chain.verified && client.chain.problem === 'no-issuer' && client.chain.caHasRoot === false) {
+  if (client.chain && !client.chain.verified && client.chain.caEmpty) {
+    findings.push({
+      status: 'warn',
+      summary: `your client certificate could not be checked: --ca ${caPath ?? ''} holds no certificate OpenSSL would find (a folder without hash links)`,
+      hint: `Run \`openssl rehash ${caPath ?? '<folder>'}\`, or pass the CA file itself as --ca.`,
+      code: 'ca-empty',
+    });
+  } else if (client.chain && !client.chain.verified && client.chain.problem === 'no-issuer' && client.chain.caHasRoot === false) {
     // OpenSSL only trusts chains that end at a root; tls.chain names the missing root.
     findings.push({
       status: 'warn',

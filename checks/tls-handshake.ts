@@ -30,24 +30,28 @@ export const tlsHandshake = diagnosisCheck({
             `port ${port} speaks plain MQTT, not TLS: it hung up on the TLS hello, then answered an MQTT CONNECT`,
             `Give \`listener ${port}\` its \`cafile\`, \`certfile\` and \`keyfile\` lines (options apply to the listener line above them), or point --port at the TLS listener; plain MQTT belongs on \`listener 1883 127.0.0.1\`.`,
             evidence,
+            'plain-mqtt',
           );
         }
         return fail(
           `the server closed the connection during the TLS handshake`,
           'The broker log names the cause (OpenSSL errors in /var/log/mosquitto/mosquitto.log): often a certfile/keyfile the mosquitto user cannot read, or a proxy in front of the port that expects another protocol.',
           evidence,
+          'closed',
         );
       case 'not-tls':
         return fail(
           `the server answered, but not with TLS (${handshake.errorCode})`,
           `Something other than a TLS listener holds port ${port}: check \`sudo ss -ltnp 'sport = :${port}'\` and point --port at the TLS listener.`,
           evidence,
+          'not-tls',
         );
       case 'timeout':
         return fail(
           `the server accepted TCP but never answered the TLS hello within ${timeoutMs} ms`,
           `Something holds port ${port} without speaking TLS (a stuck process, a proxy or a tarpit): check \`sudo ss -ltnp 'sport = :${port}'\` on the broker host.`,
           evidence,
+          'timeout',
         );
       case 'unsupported':
         return { status: 'error', summary: `this machine's TLS library could not offer a usable version (${handshake.errorCode})`, hint: 'Run lampi-doctor with a current Node.js 20+.', evidence };

@@ -1,3 +1,4 @@
+import { tlsVersionMeaning } from '../src/config/mosquitto-versions.js';
 import { diagnosisCheck, fail, pass, skip, versionLabel, warn } from './define.js';
 
 const LEGACY = new Set(['TLSv1', 'TLSv1.1']);
@@ -13,7 +14,7 @@ export const tlsVersion = diagnosisCheck({
     'legacy-accepted': 'The server accepts TLS 1.0 or 1.1',
     'handshake-failed': 'Not tested: the TLS handshake did not get through',
   },
-  run({ protocolSupport }) {
+  run({ protocolSupport }, { mosquitto }) {
     if (!protocolSupport.tested) return skip(`could not test: ${protocolSupport.reason}`, undefined, undefined, 'handshake-failed', 'prerequisite-failed');
     const list = (result: string) =>
       protocolSupport.versions.filter((probe) => probe.result === result).map((probe) => versionLabel(probe.version));
@@ -35,7 +36,7 @@ export const tlsVersion = diagnosisCheck({
     if (tls12?.result === 'refused') {
       return fail(
         `the server refuses TLS 1.2 (${tail})`,
-        'Clients that speak at most TLS 1.2 cannot connect: a lamp on Mosquitto 1.x with the seed\'s `bridge_tls_version tlsv1.2` (1.x pins that exact version; 2.x treats it as a minimum) and many embedded TLS stacks. Set `tls_version tlsv1.2` on the listener (in Mosquitto 2 the minimum version).',
+        `Clients that speak at most TLS 1.2 cannot connect: a lamp on Mosquitto 1.x or 2.0.0-2.0.8 with the seed's \`bridge_tls_version tlsv1.2\` (those pin that exact version; 2.0.9+ treat it as a minimum) and many embedded TLS stacks. Set \`tls_version tlsv1.2\` on the listener (${mosquitto ? tlsVersionMeaning(mosquitto) : 'in Mosquitto 2.0.9+ the minimum version'}).`,
         evidence,
         'tls12-refused',
       );

@@ -19,6 +19,7 @@ export const wssHandshake = diagnosisCheck({
       handshake: wss.handshakeOutcome,
       protocol: wss.handshakeDetail,
       sameCertificateAsMqttPort: wss.chain.available && wss.mqttLeafFingerprint ? wss.chain.certificates[0].fingerprint256 === wss.mqttLeafFingerprint : null,
+      path: wss.path,
       upgradeStatus: wss.upgradeStatus,
       upgrade: wss.upgradeDetail,
     };
@@ -39,8 +40,8 @@ export const wssHandshake = diagnosisCheck({
     if (wss.upgradeStatus !== undefined && wss.upgradeStatus !== 101) {
       // An HTTP answer means the listener does speak websockets: the path or subprotocol is what failed.
       return fail(
-        `port ${port} speaks websockets but answered the MQTT upgrade with HTTP ${wss.upgradeStatus}: ${wss.upgradeDetail}`,
-        'The listener has `protocol websockets`; the path or the "mqtt" subprotocol was refused. Browser clients (Paho, MQTT.js) ask for /mqtt with subprotocol mqtt: check what sits in front of Mosquitto (a proxy routing by path) and the path your web client uses.',
+        `port ${port} speaks HTTP but answered the upgrade at ${wss.path ?? '/mqtt'} with HTTP ${wss.upgradeStatus}: ${wss.upgradeDetail}`,
+        `An HTTP answer is not a missing \`protocol websockets\`: the path or the "mqtt" subprotocol was refused. Give the path your web clients use with --wss-path (Paho and MQTT.js default to /mqtt), and check any proxy in front of Mosquitto that routes by path.`,
         evidence,
         'upgrade-refused',
       );
@@ -76,10 +77,10 @@ export const wssConnect = diagnosisCheck({
   dependsOn: ['wss.handshake'],
   needs: ['wssConnect'],
   run({ wssConnect: facts }) {
-    if (!facts.tried || !facts.connect) return skip(`not tried: ${facts.reason}`);
+    if (!facts.tried || !facts.connect) return skip(`not tried: ${facts.reason}`, undefined, undefined, 'not-tried');
     const connect = facts.connect;
     if (connect.outcome === 'connected') {
-      return pass(`MQTT over wss:// accepted without a client certificate, as a browser connects (CONNACK 0, ${connect.elapsedMs} ms)`, connectEvidence(connect));
+      return pass(`MQTT over wss:// accepted without a client certificate, as a browser connects (CONNACK 0, ${connect.elapsedMs} ms)`, connectEvidence(connect), 'ok');
     }
     const outcome = connectFailure(connect, 'the web client', 'the websockets listener');
     if (connect.outcome === 'refused' && [4, 5, 0x86, 0x87].includes(connect.returnCode ?? -1)) {

@@ -6,9 +6,9 @@ import { fuzz, SLOW_CASE_MS, type FuzzOutcome } from '../test/fuzz/run.js';
 
 /** Cases per target: the pure parsers are cheap, loading config trees from disk is not. */
 const RUNS: Record<string, number> = {
-  'config parse': 25_000,
+  'config parse': 28_000,
   'config load+lint': 2_000,
-  PEM: 15_000,
+  PEM: 12_000,
   DER: 15_000,
   'roster CSV': 20_000,
   rubric: 15_000,

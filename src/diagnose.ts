@@ -10,6 +10,7 @@ import { createFactSource } from './probes/fact-source.js';
 import { LoadMonitor } from './probes/load.js';
 import { citeConfig } from './config/cite.js';
 import { gatherLintFacts } from './config/lint-facts.js';
+import { resolveMosquittoVersion } from './config/mosquitto-versions.js';
 import { runLintRules } from './lint.js';
 import { TOOL } from './version.js';
 
@@ -52,8 +53,10 @@ export interface DiagnoseOptions extends DiagnoseInput {
 /** Lints the given configs (each its own broker), appends what is not a pass, and cites lines. */
 function joinConfig(results: CheckResult[], options: DiagnoseOptions, context: ReturnType<typeof prepareProbeContext>): CheckResult[] {
   const paths = [options.config, options.bridgeConfig].filter((path): path is string => Boolean(path));
-  const facts = gatherLintFacts(paths);
-  const findings = runLintRules(facts, { now: options.now ?? new Date(), expiryWarnDays: context.expiryWarnDays, probePrefix: context.mqtt.probePrefix }).filter(
+  // The client certificate of the run (--cert) is looked up in the config's CRLs too.
+  const facts = gatherLintFacts(paths, { clientCertificates: options.cert ? [options.cert] : [] });
+  const mosquitto = resolveMosquittoVersion(options.mosquittoVersion, () => undefined);
+  const findings = runLintRules(facts, { now: options.now ?? new Date(), expiryWarnDays: context.expiryWarnDays, probePrefix: context.mqtt.probePrefix, mosquitto }).filter(
     (finding) => finding.status !== 'pass',
   );
   const byPath = (path?: string) => facts.configs.find((model) => path && model.root === path);
@@ -115,6 +118,7 @@ async function diagnoseWith(
       timeoutMs: context.timeoutMs,
       caPath: options.ca,
       certPath: options.cert,
+      mosquitto: resolveMosquittoVersion(options.mosquittoVersion, () => undefined),
       samples: context.mqtt.samples,
       qos: context.mqtt.qos,
       wssPort: context.mqtt.wssPort,

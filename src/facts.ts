@@ -1,5 +1,6 @@
 // The facts checks decide on: plain JSON-safe data, produced by probes (src/probes), hand-written in
 // tests. No verdicts live here.
+import type { MosquittoVersion } from './config/mosquitto-versions.js';
 import type { CertificateInfo } from './certs/describe.js';
 import type { Resolution, TcpFacts } from './probes/network.js';
 import type { PlainMqttFacts } from './probes/plain-mqtt.js';
@@ -38,7 +39,7 @@ export interface ServerChainFacts {
   /** OpenSSL's verification error against the trust store, undefined when the chain verified. */
   verifyError?: string;
   trustStore: 'ca-file' | 'system';
-  caFile?: { path: string; certificates: CertificateInfo[] };
+  caFile?: { path: string; certificates: CertificateInfo[]; unhashedFiles?: string[] };
   /**
    * The chain walked by signatures from the leaf, through what the server sent, to a --ca certificate,
    * dates aside (Node's one verifyError can hide an unknown CA behind an expired leaf). Absent without --ca.
@@ -83,7 +84,7 @@ export interface ClientCertificateFacts {
   /** Extra certificates in the --cert file after the leaf (intermediates). */
   intermediates: number;
   /** Local verification of the client certificate against --ca. */
-  chain?: { verified: boolean; problem?: 'no-ca' | 'no-issuer' | 'bad-signature' | 'too-deep'; path: string[]; caHasRoot?: boolean };
+  chain?: { verified: boolean; problem?: 'no-ca' | 'no-issuer' | 'bad-signature' | 'too-deep'; path: string[]; caHasRoot?: boolean; caEmpty?: boolean };
 }
 
 /** For an IP-literal target only: does the server certificate name that IP? */
@@ -113,6 +114,8 @@ export interface DiagnosisSettings extends MqttSettings {
   timeoutMs: number;
   caPath?: string;
   certPath?: string;
+  /** The broker's Mosquitto version (--mosquitto-version, else 2.0.11): what tls_version means there. */
+  mosquitto?: MosquittoVersion;
 }
 
 // ---- MQTT, bridge, websockets and exposure facts (issue 4) ----
@@ -190,6 +193,8 @@ export interface WssFacts {
   mqttLeafFingerprint?: string;
   handshakeOutcome: TlsOutcome;
   handshakeDetail?: string;
+  /** The path the upgrade asked for (--wss-path). */
+  path?: string;
   /** HTTP status of the WebSocket upgrade (101 = switched), when it was tried. */
   upgradeStatus?: number;
   upgradeDetail?: string;

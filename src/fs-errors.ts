@@ -1,5 +1,7 @@
 /** A file-system error in the words a user reads: "no such file", "permission denied", ... */
 export function describeFsError(error: unknown): string {
+  // The input reader's errors already say it in words.
+  if (typeof (error as { detail?: unknown }).detail === 'string') return (error as { detail: string }).detail;
   const code = (error as NodeJS.ErrnoException).code;
   switch (code) {
     case 'ENOENT':

@@ -1,5 +1,6 @@
 // Turns command-line values into a probe context, or a UsageError: all of it before any traffic.
 import { isIP } from 'node:net';
+import { isFolder, readCaFolder } from './certs/ca-folder.js';
 import { keyMatchesCertificate, readCertificateFile, readKeyFile } from './certs/pem.js';
 import { UsageError } from './engine/types.js';
 import { bridgeConnections, readConf } from './config/mosquitto-conf.js';
@@ -34,7 +35,11 @@ export interface DiagnoseInput {
   bridgeConfig?: string;
   probePrefix?: string;
   wssPort?: number;
+  /** --wss-path: the websockets path clients use (default /mqtt). */
+  wssPath?: string;
   plainPort?: number;
+  /** --mosquitto-version: the broker's Mosquitto version, for version-dependent verdicts. */
+  mosquittoVersion?: string;
 }
 
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*\.?$/i;
@@ -59,6 +64,13 @@ export function parseTarget(target: string, port?: number): { host: string; port
   if (!isIP(host) && !HOSTNAME.test(host)) throw new UsageError(`"${target}" is not a host name or IP address`);
   const chosen = port ?? portFromTarget ?? DEFAULT_TLS_PORT;
   return { host, port: checkPort(chosen, '--port') };
+}
+
+export const DEFAULT_WSS_PATH = '/mqtt';
+
+function checkWssPath(path: string): string {
+  if (!/^\/[\x21-\x7e]*$/.test(path)) throw new UsageError(`--wss-path ${path}: a URL path starting with /, e.g. /mqtt`);
+  return path;
 }
 
 export function checkPort(value: number, flag: string): number {
@@ -138,6 +150,7 @@ function mqttOptions(input: DiagnoseInput): MqttOptions {
     localUrl: input.local,
     ...bridge,
     wssPort: checkPort(input.wssPort ?? DEFAULT_WSS_PORT, '--wss-port'),
+    wssPath: checkWssPath(input.wssPath ?? DEFAULT_WSS_PATH),
     plainPort: checkPort(input.plainPort ?? DEFAULT_PLAIN_PORT, '--plain-port'),
   };
 }
@@ -151,7 +164,8 @@ export function prepareProbeContext(input: DiagnoseInput): ProbeContext & { expi
     throw new UsageError(input.cert ? '--cert needs its private key: add --key client.key' : '--key needs its certificate: add --cert client.crt');
   }
   if (input.keyPassphrase !== undefined && !input.key) throw new UsageError('--key-passphrase goes with --key');
-  const ca = input.ca ? readCertificateFile(input.ca, '--ca') : undefined;
+  // A folder is read as mosquitto_pub --capath reads one (hash links only).
+  const ca = input.ca ? (isFolder(input.ca) ? readCaFolder(input.ca, '--ca') : readCertificateFile(input.ca, '--ca')) : undefined;
   let client: ProbeContext['client'];
   if (input.cert && input.key) {
     const cert = readCertificateFile(input.cert, '--cert');

@@ -20,18 +20,31 @@ export const INPUT_CAPS = {
   report: 64 * MiB,
   /** One Mosquitto configuration file (each file of an include_dir counts on its own). */
   config: 4 * MiB,
+  /** A passphrase file (--key-passphrase-file): one line. */
+  secret: 64 * 1024,
 } as const;
 
 export type InputKind = keyof typeof INPUT_CAPS;
 
+const KIND_WORDS: Record<InputKind, string> = {
+  pem: 'certificate or key file',
+  roster: 'roster',
+  rubric: 'rubric',
+  report: 'grade report',
+  config: 'configuration file',
+  secret: 'passphrase file',
+};
+
 /** A problem reading an input: `message` names the file; lint turns it into a finding, commands into exit 2. */
 export class InputFileError extends UsageError {
   constructor(
-    message: string,
+    where: string,
+    /** What is wrong, without the file's name: "it is a named pipe (FIFO), not a regular file". */
+    readonly detail: string,
     readonly path: string,
     readonly reason: 'missing' | 'unreadable' | 'not-regular' | 'too-large',
   ) {
-    super(message);
+    super(reason === 'too-large' ? `${where}: ${detail}` : `cannot read ${where}: ${detail}`);
   }
 }
 
@@ -61,14 +74,14 @@ export function readInputFile(path: string, kind: InputKind, label: string): Buf
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENXIO') throw new InputFileError(`cannot read ${where}: it is a socket or a device, not a regular file`, path, 'not-regular');
-    throw new InputFileError(`cannot read ${where}: ${describeFsError(error)}`, path, code === 'ENOENT' ? 'missing' : 'unreadable');
+    if (code === 'ENXIO') throw new InputFileError(where, 'it is a socket or a device, not a regular file', path, 'not-regular');
+    throw new InputFileError(where, describeFsError(error), path, code === 'ENOENT' ? 'missing' : 'unreadable');
   }
   try {
     const stat = fstatSync(fd);
-    if (!stat.isFile()) throw new InputFileError(`cannot read ${where}: it is ${kindOf(stat)}, not a regular file`, path, 'not-regular');
+    if (!stat.isFile()) throw new InputFileError(where, `it is ${kindOf(stat)}, not a regular file`, path, 'not-regular');
     if (stat.size > cap) {
-      throw new InputFileError(`${where}: ${size(stat.size)} is too large for a ${kind} file (at most ${size(cap)})`, path, 'too-large');
+      throw new InputFileError(where, `${size(stat.size)} is too large for a ${KIND_WORDS[kind]} (at most ${size(cap)})`, path, 'too-large');
     }
     // Read until end of file, but never past the cap: a file that grows while we read is refused too.
     const chunks: Buffer[] = [];
@@ -79,12 +92,12 @@ export function readInputFile(path: string, kind: InputKind, label: string): Buf
       if (read === 0) break;
       chunks.push(chunk.subarray(0, read));
       total += read;
-      if (total > cap) throw new InputFileError(`${where}: more than ${size(cap)}, too large for a ${kind} file`, path, 'too-large');
+      if (total > cap) throw new InputFileError(where, `more than ${size(cap)}, too large for a ${KIND_WORDS[kind]}`, path, 'too-large');
     }
     return Buffer.concat(chunks, total);
   } catch (error) {
     if (error instanceof InputFileError) throw error;
-    throw new InputFileError(`cannot read ${where}: ${describeFsError(error)}`, path, 'unreadable');
+    throw new InputFileError(where, describeFsError(error), path, 'unreadable');
   } finally {
     closeSync(fd);
   }

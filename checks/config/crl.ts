@@ -62,7 +62,10 @@ export const configCrl = defineRule({
             );
             continue;
           }
-          if (crl.nextUpdate && Date.parse(crl.nextUpdate) - t < expiryWarnDays * DAY_MS) {
+          // The certificates' window, but at most the last quarter of the CRL's own life: a CRL issued
+          // for 30 days (openssl ca's usual -crldays) is not "about to expire" the day it is made.
+          const lifetime = crl.nextUpdate ? Date.parse(crl.nextUpdate) - Date.parse(crl.thisUpdate) : Infinity;
+          if (crl.nextUpdate && Date.parse(crl.nextUpdate) - t < Math.min(expiryWarnDays * DAY_MS, lifetime / 4)) {
             const days = Math.floor((Date.parse(crl.nextUpdate) - t) / DAY_MS);
             findings.push(doubt('expires-soon', at(entry), `${name}: crlfile ${crlPath} expires in ${days} day${days === 1 ? '' : 's'} (nextUpdate ${day(crl.nextUpdate)}); after that every client is refused`, `Issue a fresh CRL before then (\`openssl ca -gencrl -crldays 30 -out ${crlPath}\`) and restart mosquitto.`, evidence));
           }

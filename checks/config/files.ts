@@ -11,9 +11,8 @@ import { at, bad, defineRule, doubt, ok, type LintFinding } from './define.js';
 const KEY_OPTIONS = new Set(['keyfile', 'bridge_keyfile']);
 const DIR_OPTIONS = new Set(['capath', 'bridge_capath']);
 
-const CONTENT_CODES: Partial<Record<FileKind, { fail: string; warn: string; what: (c: ContentFacts) => string; fix: string }>> = {
+const CONTENT_CODES: Partial<Record<FileKind, { fail?: string; warn?: string; what: (c: ContentFacts) => string; fix: string }>> = {
   password: {
-    fail: 'password-file-invalid',
     warn: 'password-file-lines-ignored',
     what: (c) => `${c.entries} user${c.entries === 1 ? '' : 's'} with mosquitto_passwd hashes`,
     fix: 'Write each line with mosquitto_passwd: `mosquitto_passwd -b FILE USER PASSWORD` (or `mosquitto_passwd -U FILE` to hash a file of plain user:password lines), then restart mosquitto.',
@@ -32,13 +31,11 @@ const CONTENT_CODES: Partial<Record<FileKind, { fail: string; warn: string; what
   },
   dhparam: {
     fail: 'dhparam-invalid',
-    warn: 'dhparam-warning',
     what: (c) => `DH parameters, ${c.dhBits} bits`,
     fix: 'Make new ones: `openssl dhparam -out dhparam.pem 2048`, then restart mosquitto.',
   },
   crl: {
     fail: 'crl-invalid',
-    warn: 'crl-warning',
     what: (c) => `${c.entries} CRL${c.entries === 1 ? '' : 's'} (${c.crls!.map((crl) => `${crl.issuer}, ${crl.revokedSerials.length} revoked`).join('; ')})`,
     fix: 'Point crlfile at the PEM CRL your CA issues: `openssl ca -gencrl -out crl.pem` (check it with `openssl crl -in crl.pem -noout -text`).',
   },
@@ -67,7 +64,10 @@ export const configFiles = defineRule({
           if (file.brokerReadable === false) {
             return bad('broker-cannot-read', at(entry), `${entry.key} ${path}: the broker's user "${model.user}" cannot read it`, `sudo chown ${model.user}: ${path} && sudo chmod ${KEY_OPTIONS.has(entry.key) || kind === 'password' || kind === 'psk' ? '600' : '644'} ${path} (and let "${model.user}" search the folders above it).`, evidence);
           }
-          if (!file.readable) return bad('unreadable', at(entry), `${entry.key} ${path}: ${file.error}`, 'Run lint with enough rights to read it (sudo).', evidence);
+          if (!file.readable) {
+            const notAFile = /regular file|too large/.test(file.error ?? '');
+            return bad(notAFile ? 'not-a-file' : 'unreadable', at(entry), `${entry.key} ${path}: ${file.error}`, notAFile ? 'Point it at the regular file Mosquitto should read.' : 'Run lint with enough rights to read it (sudo).', evidence);
+          }
           if (kind === 'certificates' && file.certificates.length === 0) {
             return bad('no-certificate', at(entry), `${entry.key} ${path} holds no certificate${file.isKey ? ' but a private key (swapped with the keyfile?)' : ''}`, 'Point it at the PEM certificate (-----BEGIN CERTIFICATE-----).', evidence);
           }
@@ -85,7 +85,7 @@ export const configFiles = defineRule({
               const more = content.problems.length > 1 ? ` (and ${content.problems.length - 1} more: see evidence)` : '';
               const place = worst.line ? { file: path, line: worst.line } : at(entry);
               const finding = worst.severity === 'fail' ? bad : doubt;
-              return finding(worst.code ?? (worst.severity === 'fail' ? codes.fail : codes.warn), place, `${where(entry.key, path, worst)}${more}`, codes.fix, { ...evidence, configFile: entry.file, configLine: entry.line, problems });
+              return finding(worst.code ?? (worst.severity === 'fail' ? codes.fail : codes.warn) ?? `${kind}-problem`, place, `${where(entry.key, path, worst)}${more}`, codes.fix, { ...evidence, configFile: entry.file, configLine: entry.line, problems });
             }
             return ok('ok', at(entry), `${entry.key} ${path}: ${codes.what(content)}${readableBy}`, evidence);
           }

@@ -1,7 +1,7 @@
 // The cloud's listeners (port.conf): TLS that demands certificates, plain MQTT on loopback only,
 // websockets with TLS and a way for browsers to log in.
 import { isTls, isWebsockets, last, securityOption, type ConfigModel, type ListenerModel } from '../../src/config/model.js';
-import { tlsVersionIsExact, tlsVersionMeaning } from '../../src/config/mosquitto-versions.js';
+import { atLeast, tlsVersionIsExact, tlsVersionMeaning } from '../../src/config/mosquitto-versions.js';
 import { at, bad, defineRule, doubt, listenerName, ok, type LintFinding } from './define.js';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -12,6 +12,9 @@ function anonymousAllowed(model: ConfigModel, listener: ListenerModel): boolean 
   const value = (last(listener, 'listener_allow_anonymous') ?? securityOption(model, listener, 'allow_anonymous'))?.args[0];
   return value === 'true' || value === '1';
 }
+
+/** A login that is not a certificate: passwords, a plugin, or TLS-PSK identities (not judged here). */
+const otherLogin = (model: ConfigModel, listener: ListenerModel) => ['password_file', 'plugin', 'auth_plugin', 'psk_file'].some((key) => securityOption(model, listener, key)) || Boolean(last(listener, 'psk_hint'));
 
 const isTrue = (listener: ListenerModel, key: string) => ['true', '1'].includes(last(listener, key)?.args[0] ?? '');
 
@@ -35,7 +38,7 @@ export const configListenerTls = defineRule({
           if (identity) {
             return bad('identity-without-certificate', at(identityEntry!), `${name} sets ${identityEntry!.key} but not require_certificate: the broker never asks for a client certificate, so every client is refused (CONNACK 4, "bad user name or password"), with or without one`, 'Add `require_certificate true` under the listener, as the seed\'s port.conf does.');
           }
-          if (!anonymousAllowed(model, listener) && !securityOption(model, listener, 'password_file') && !securityOption(model, listener, 'plugin') && !securityOption(model, listener, 'auth_plugin')) {
+          if (!anonymousAllowed(model, listener) && !otherLogin(model, listener)) {
             return bad('no-login', at(listener), `${name} has TLS but no way to log in: without require_certificate and use_identity_as_username, and with Mosquitto 2's default allow_anonymous false and no password_file, every client is refused (CONNACK 5, "not authorised")`, 'Add `require_certificate true` and `use_identity_as_username true` under it, as the seed\'s port.conf does.');
           }
           return bad('no-client-certificates', at(listener), `${name} has TLS but does not require client certificates: anyone who trusts the CA can connect${anonymousAllowed(model, listener) ? ' (allow_anonymous true)' : ' with a password'}`, 'Add `require_certificate true` and `use_identity_as_username true` under it, as the seed\'s port.conf does.');
@@ -43,7 +46,7 @@ export const configListenerTls = defineRule({
         if (!last(listener, 'cafile') && !last(listener, 'capath')) {
           return bad('no-cafile', at(listener), `${name} requires client certificates but has no cafile to check them against`, 'Add `cafile /etc/mosquitto/ca_certificates/lampi_ca.crt`.');
         }
-        if (!identity && !anonymousAllowed(model, listener) && !securityOption(model, listener, 'password_file') && !securityOption(model, listener, 'plugin') && !securityOption(model, listener, 'auth_plugin')) {
+        if (!identity && !anonymousAllowed(model, listener) && !otherLogin(model, listener)) {
           // Verified with Mosquitto 2.0.11: a valid client certificate gets CONNACK 5 here.
           return bad('certificate-is-no-login', at(listener), `${name} requires certificates, but without use_identity_as_username a certificate is no login, and allow_anonymous is false (Mosquitto 2's default): every client gets CONNACK 5, "not authorised" (an ACL never refuses a CONNECT)`, 'Add `use_identity_as_username true` under it.');
         }
@@ -73,7 +76,7 @@ export const configPlainListener = defineRule({
 export const configWebsockets = defineRule({
   id: 'config.websockets',
   title: 'Websockets listeners use TLS and let browsers log in',
-  run({ configs }) {
+  run({ configs }, { mosquitto }) {
     return configs.flatMap((model) =>
       model.listeners.filter(isWebsockets).map((listener): LintFinding => {
         const name = listenerName(listener);
@@ -85,7 +88,9 @@ export const configWebsockets = defineRule({
             'browsers-cannot-log-in',
             at(listener),
             `${name}: browsers send no client certificate, and with allow_anonymous false (Mosquitto 2's default) and no password_file they cannot log in`,
-            'Set `per_listener_settings true` and `allow_anonymous true` under this listener, or give it a `password_file` the web client logs in with.',
+            atLeast(mosquitto, '2.1.0')
+              ? 'Set `listener_allow_anonymous true` under this listener, or give it a `password_file` the web client logs in with.'
+              : 'Set `per_listener_settings true` and `allow_anonymous true` under this listener, or give it a `password_file` the web client logs in with.',
           );
         }
         return ok('ok', at(listener), `${name}: secure websockets, and web clients can log in`);

@@ -81,6 +81,16 @@ function chainFault(facts: ServerChainFacts, trust: string, noCaHint: string): F
   const error = facts.verifyError;
   const anchorFailed = facts.localAnchor ? !facts.localAnchor.ok : Boolean(error && !DATES_ONLY.has(error));
 
+  const unhashed = facts.caFile?.unhashedFiles ?? [];
+  if ((anchorFailed || (error && !DATES_ONLY.has(error))) && unhashed.length > 0 && !facts.caFile?.certificates.some((ca) => ca.subject === top.issuer)) {
+    return {
+      summary: `--ca ${facts.caFile?.path} is a folder whose certificate files (${unhashed.slice(0, 3).join(', ')}${unhashed.length > 3 ? ', ...' : ''}) have no hash links: OpenSSL (and mosquitto_pub --capath) find no CA there, so the chain does not verify`,
+      hint: `Run \`openssl rehash ${facts.caFile?.path}\` (or \`c_rehash\`) after adding CA files to the folder; on a broker, the same holds for a listener's \`capath\`.`,
+      code: 'capath-unhashed',
+      // Mosquitto sends its cafile's root along (OpenSSL's auto-chain), which s_client then reports as 19.
+      openssl: top.selfIssued && top.depth > 0 ? 19 : 20,
+    };
+  }
   if (anchorFailed || (error && !DATES_ONLY.has(error))) {
     if (error === 'DEPTH_ZERO_SELF_SIGNED_CERT' || (certs.length === 1 && leaf.selfIssued && !leaf.inCaFile)) {
       const sameName = facts.caFile?.certificates.some((ca) => ca.subject === leaf.subject);

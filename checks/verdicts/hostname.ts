@@ -62,7 +62,7 @@ export function hostnameVerdict(serverChain: ServerChainFacts, host: string): Ou
   }
   const cnNote = cnNamesHost ? ` Its CN is ${leaf.commonName}, but the CN is ignored once a certificate has subjectAltNames.` : '';
   return fail(
-    `the certificate is for ${san.join(', ')}, not ${host}.${cnNote}`.replace(/\.\.$/, '.'),
+    `the certificate is for ${san.join(', ')}, not ${host}${cnNote ? `.${cnNote}` : ''}`,
     `${reissue} Clients, and the bridge's \`address\` line, must use a name the certificate lists.${isIP(host) ? ` ${IP_TARGET_WARNINGS}` : ''}`,
     refused,
     'mismatch',

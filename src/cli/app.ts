@@ -34,6 +34,7 @@ export function diagnosisOptions(y: Argv) {
     .option('samples', { type: 'number', default: DEFAULT_SAMPLES, describe: 'Messages per round trip, for latency figures', group: 'MQTT:' })
     .option('qos', { type: 'number', choices: [0, 1, 2], default: 1, describe: 'QoS of the probe messages (never retained)', group: 'MQTT:' })
     .option('wss-port', { type: 'number', default: DEFAULT_WSS_PORT, describe: 'Secure websockets port', group: 'MQTT:' })
+    .option('wss-path', { type: 'string', default: '/mqtt', describe: 'Websockets path browser clients use', group: 'MQTT:' })
     .option('plain-port', { type: 'number', default: DEFAULT_PLAIN_PORT, describe: 'Plain MQTT port that must not be reachable from outside', group: 'MQTT:' })
     .option('local', { type: 'string', describe: 'The lamp\'s own broker, e.g. mqtt://127.0.0.1:1883, to test through the bridge', group: 'Bridge:' })
     .option('device-id', { type: 'string', describe: 'The lamp\'s id: the bridge maps its topics under devices/<id>/', group: 'Bridge:' })
@@ -59,6 +60,7 @@ Usage:
   ${TOOL.name} merge shard-*.json      join the --format json reports of grade --shard K/N runs
   ${TOOL.name} lint [config...]        read Mosquitto configs and the files they name (one config per broker)
   ${TOOL.name} explain [CODE]          what a finding code means, how to confirm it by hand, the fix
+  ${TOOL.name} serve --config FILE     a Prometheus exporter: /probe?target=HOST[:PORT]&module=NAME
 
 Each command has its own options: lampi-doctor grade --help, lampi-doctor lint --help, ...`;
 
@@ -84,7 +86,8 @@ tls.key, tls.client-auth, mqtt.connect, mqtt.roundtrip, bridge.status, bridge.in
 wss.handshake, wss.connect, plain.exposure. Statuses: pass, warn, fail, skip (a prerequisite failed, or it could not be
 tested), error (the check itself broke).
 Exit codes: 0 nothing failed; 1 a check failed or errored; 2 usage or input error; 3 the lab could
-not start.`;
+not start. grade: 0 once every student is graded (whatever their statuses), 1 under --fail-on LEVEL
+when a student has a check at that level; 130/143 interrupted (--output keeps the finished students).`;
 
 function build(args: string[]) {
   return yargs(args)
@@ -107,7 +110,11 @@ function build(args: string[]) {
       diagnosisOptions(reportOptions(y.positional('roster', { type: 'string', describe: 'CSV roster: student,fqdn[,port,wss_port,ca,cert,key,local,device_id,resolve]' }), GRADE_FORMATS))
         .option('rubric', { type: 'string', describe: 'JSON: { "points": { "<check id or area>": n }, "warnCredit": 0.5 }', group: 'Grading:' })
         .option('concurrency', { type: 'number', default: DEFAULT_CONCURRENCY, describe: 'Students diagnosed at once', group: 'Grading:' })
-        .option('shard', { type: 'string', describe: 'Grade only slice K of N (stable by student name), e.g. 2/4', group: 'Grading:' }),
+        .option('shard', { type: 'string', describe: 'Grade only slice K of N (stable by student name), e.g. 2/4', group: 'Grading:' })
+        .option('resume', { type: 'string', describe: 'Finish an interrupted run: keep the students of this --format json report, grade the rest', group: 'Grading:' })
+        // grade exits 0 once every student is graded, unless --fail-on is given.
+        .default('fail-on', undefined)
+        .describe('fail-on', 'Exit 1 when any student has a check at this level or worse (unset: exit 0 once every student is graded; 130/143 when interrupted)'),
     )
     .command('lint [paths..]', false, (y) =>
       reportOptions(y.positional('paths', { type: 'string', array: true, describe: 'Mosquitto configs, one per broker (default /etc/mosquitto/mosquitto.conf)' }))
@@ -117,6 +124,13 @@ function build(args: string[]) {
         .option('mosquitto-version', MOSQUITTO_VERSION_OPTION),
     )
     .command(EXPLAIN_USAGE, false, explainOptions)
+    .command('serve', false, (y) =>
+      y
+        .option('config', { type: 'string', demandOption: true, describe: 'YAML file of modules (schema/serve-config.schema.json)', group: 'Exporter:' })
+        .option('listen', { type: 'string', default: '127.0.0.1:9830', describe: 'HOST:PORT to serve /probe, /metrics and / on', group: 'Exporter:' })
+        .option('max-in-flight', { type: 'number', default: 4, describe: 'Probes at once; others wait up to their scrape timeout, then get 503', group: 'Exporter:' })
+        .option('min-interval', { type: 'number', default: 15, describe: 'Seconds before the same target+module is probed again (scrapes in between get the last result)', group: 'Exporter:' }),
+    )
     .command('merge <reports..>', false, (y) =>
       reportOptions(y.positional('reports', { type: 'string', array: true, describe: 'grade --format json reports of the shards' }), GRADE_FORMATS),
     )
@@ -151,6 +165,10 @@ export async function runCli(args: string[]): Promise<number> {
     if (command === 'merge') {
       const { runMergeCommand } = await import('./grade-command.js');
       return await runMergeCommand(parsed as never);
+    }
+    if (command === 'serve') {
+      const { runServeCommand } = await import('./serve-command.js');
+      return await runServeCommand(parsed as never);
     }
     if (command === 'lab') {
       const { runLabCommand } = await import('./lab-command.js');

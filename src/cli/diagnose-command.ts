@@ -30,12 +30,14 @@ export interface DiagnoseArgs extends ReportArgs {
   samples: number;
   qos: number;
   wssPort: number;
+  wssPath?: string;
   plainPort: number;
   local?: string;
   deviceId?: string;
   bridgeConfig?: string;
   config?: string;
   probePrefix: string;
+  mosquittoVersion?: string;
 }
 
 export function toDiagnoseInput(args: Omit<DiagnoseArgs, keyof ReportArgs>): DiagnoseInput {
@@ -54,10 +56,12 @@ export function toDiagnoseInput(args: Omit<DiagnoseArgs, keyof ReportArgs>): Dia
     samples: args.samples,
     qos: args.qos,
     wssPort: args.wssPort,
+    wssPath: args.wssPath,
     plainPort: args.plainPort,
     local: args.local,
     deviceId: args.deviceId,
     bridgeConfig: args.bridgeConfig,
+    mosquittoVersion: args.mosquittoVersion,
     probePrefix: args.probePrefix,
   };
 }

@@ -2,24 +2,31 @@
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { diagnosisChecks } from '../../checks/index.js';
+import type { FailOn } from '../engine/exit-code.js';
 import { selectChecks } from '../engine/selection.js';
 import { UsageError } from '../engine/types.js';
 import { describeFsError } from '../fs-errors.js';
-import { gradeRoster, mergeReports, parseShard, shardOf, type GradeReport, type StudentResult } from '../grade/grade.js';
-import { readMergeInput } from '../grade/merge-input.js';
+import { writeFileAtomically } from '../grade/atomic-write.js';
+import { gradeExitCode, gradeRoster, mergeReports, parseShard, shardOf, type GradeReport, type StudentResult } from '../grade/grade.js';
+import { parseMergeInput, readMergeInput } from '../grade/merge-input.js';
+import { readInputText } from '../read-input.js';
 import { readRoster } from '../grade/roster.js';
 import { defaultRubric, readRubric } from '../grade/rubric.js';
 import { renderGrade, renderGradeTable, type GradeFormat } from '../reporters/grade.js';
 import { gradescopeFileName, renderGradescope } from '../reporters/gradescope.js';
 import { colorWanted, interactive, toDiagnoseInput, type DiagnoseArgs } from './diagnose-command.js';
+import { TOOL } from '../version.js';
 import { deliver } from './output.js';
 
-export interface GradeArgs extends Omit<DiagnoseArgs, 'format' | 'fqdn'> {
+export interface GradeArgs extends Omit<DiagnoseArgs, 'format' | 'fqdn' | 'failOn'> {
+  /** Unset by default: grade exits 0 whenever every student was graded. */
+  failOn?: FailOn;
   roster: string;
   format: GradeFormat;
   rubric?: string;
   concurrency: number;
   shard?: string;
+  resume?: string;
 }
 
 export interface MergeArgs {
@@ -92,6 +99,30 @@ function emit(report: GradeReport, format: GradeFormat, output: string | undefin
   deliver((f, c) => renderGrade(report, f, c), format, output, colorWanted(color, process.stdout));
 }
 
+function writeOutput(path: string, text: string): void {
+  try {
+    writeFileAtomically(path, text);
+  } catch (error) {
+    throw new UsageError(`cannot write --output ${path}: ${describeFsError(error)}`);
+  }
+}
+
+/**
+ * A previous `grade --format json` report of the same checks, to finish with --resume: read and
+ * checked as `merge` checks a shard report (regular file, size cap, schema, sense).
+ */
+function readResume(path: string, checkIds: string[]): GradeReport {
+  let report: GradeReport;
+  try {
+    report = parseMergeInput(readInputText(path, 'report', '--resume'), path);
+  } catch (error) {
+    if (error instanceof UsageError) throw new UsageError(error.message.replace(/^merge: /, '--resume '));
+    throw error;
+  }
+  if (report.checkIds.join() !== checkIds.join()) throw new UsageError(`--resume ${path}: that run ran other checks (--only/--skip differ)`);
+  return report;
+}
+
 export async function runGradeCommand(args: GradeArgs): Promise<number> {
   if (!Number.isInteger(args.concurrency) || args.concurrency < 1 || args.concurrency > 256) {
     throw new UsageError(`--concurrency must be a whole number from 1 to 256, not ${args.concurrency}`);
@@ -101,8 +132,32 @@ export async function runGradeCommand(args: GradeArgs): Promise<number> {
   const shard = args.shard ? parseShard(args.shard) : undefined;
   const rows = readRoster(args.roster);
   checkGradescopeTarget(args.format, args.output, shard ? rows.filter((row) => shardOf(row.student, shard.count) === shard.index).length : rows.length);
+  const previous = args.resume ? readResume(args.resume, checkIds) : undefined;
   const { target: _unused, ...defaults } = toDiagnoseInput({ ...args, fqdn: '' });
   const bar = progressBar();
+  // With --output, the file holds every finished student at all times (a partial report until the
+  // end), so an interrupted run loses only the students in flight. Gradescope's per-student files
+  // are written at the end.
+  const output = args.format === 'gradescope' ? undefined : args.output;
+  let latest: GradeReport | undefined;
+  // An interrupt cancels every diagnosis (sessions get a moment to DISCONNECT), keeps the file as it
+  // was (students cut short are missing, not recorded as errors), and ends the process.
+  const run = new AbortController();
+  let interruptedBy: number | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    const code = signal === 'SIGINT' ? 130 : 143;
+    if (interruptedBy !== undefined) process.exit(code); // a second Ctrl-C: go now
+    interruptedBy = code;
+    process.exitCode = code;
+    bar.stop();
+    const done = latest ? `${latest.students.length} students graded` : 'no student graded';
+    const kept = output ? `the partial report is in ${output}; finish it with --resume ${output}` : 'nothing was saved (--output FILE keeps finished students)';
+    process.stderr.write(`${TOOL.name}: interrupted: ${done}; ${kept}\n`);
+    run.abort(new Error('interrupted'));
+    setTimeout(() => process.exit(code), 1000).unref();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   let report: GradeReport;
   try {
     report = await gradeRoster({
@@ -114,13 +169,28 @@ export async function runGradeCommand(args: GradeArgs): Promise<number> {
       skip: args.skip,
       concurrency: args.concurrency,
       shard,
+      previous,
       onStudent: (result, done, total) => bar.onStudent(result, done, total),
+      signal: run.signal,
+      onProgress: (snapshot) => {
+        if (interruptedBy !== undefined) return;
+        latest = snapshot;
+        if (output) writeOutput(output, renderGrade(snapshot, args.format, false));
+      },
     });
   } finally {
     bar.stop();
   }
-  emit(report, args.format, args.output, args.color);
-  return 0;
+  if (interruptedBy !== undefined) return interruptedBy;
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  if (output) {
+    writeOutput(output, renderGrade(report, args.format, false));
+    process.stdout.write(renderGrade(report, 'human', colorWanted(args.color, process.stdout)));
+  } else {
+    emit(report, args.format, args.output, args.color);
+  }
+  return gradeExitCode(report, args.failOn);
 }
 
 export async function runMergeCommand(args: MergeArgs): Promise<number> {

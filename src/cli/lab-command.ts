@@ -1,9 +1,9 @@
 // `lampi-doctor lab up|down|status|run|scenarios`.
-import { basename, relative } from 'node:path';
+import { basename, relative, resolve } from 'node:path';
 import { diagnosisChecks } from '../../checks/index.js';
 import { diagnose } from '../diagnose.js';
 import { selectChecks } from '../engine/selection.js';
-import { DEFAULT_LAB_DIR, labIsRunning, readLab, startLab, stopLab, type Lab } from '../lab/lab.js';
+import { defaultLabDir, labHealth, prepareDefaultParents, readLab, startLab, stopLab, type Lab, type LabProcess } from '../lab/lab.js';
 import { SCENARIOS } from '../lab/scenarios.js';
 import { emitReport, progressHooks, toDiagnoseInput, type DiagnoseArgs } from './diagnose-command.js';
 
@@ -38,33 +38,62 @@ export function describeLab(lab: Lab, running = true): string {
   ].join('\n');
 }
 
+const listProcesses = (processes: LabProcess[]) => processes.map((proc) => `the ${proc.name} (pid ${proc.pid})`).join(' and ');
+
+/** `lab status`: 0 when the lab runs (or there is none), 1 when a lab is there but a broker died. */
+function labStatus(dir: string): number {
+  const lab = readLab(dir);
+  if (!lab) {
+    process.stdout.write(`No lab is running in ${dir}.\n`);
+    return 0;
+  }
+  const { alive, dead } = labHealth(lab);
+  if (dead.length === 0) {
+    process.stdout.write(describeLab(lab));
+    return 0;
+  }
+  const down = `${invokedAs()} lab down${dir === defaultLabDir() ? '' : ` --dir ${shellQuote(dir)}`}`;
+  const logs = `(logs: ${lab.files.cloudLog}, ${lab.files.lampLog})`;
+  if (alive.length === 0) {
+    process.stdout.write(`Lab "${lab.scenario}" in ${dir} is not running: ${listProcesses(dead)} stopped ${logs}.\nClean up with: ${down}\n`);
+  } else {
+    process.stdout.write(
+      `Lab "${lab.scenario}" in ${dir} is broken: ${listProcesses(dead)} is not running any more, while ${listProcesses(alive)} still runs ${logs}.\n` +
+        `Restart it with: ${down}, then lab up\n`,
+    );
+  }
+  return 1;
+}
+
 export async function runLabCommand(args: LabArgs): Promise<number> {
-  const dir = args.dir ?? DEFAULT_LAB_DIR;
+  const dir = resolve(args.dir ?? defaultLabDir());
   switch (args.action) {
     case 'scenarios': {
       const width = Math.max(...SCENARIOS.map((scenario) => scenario.name.length));
       for (const scenario of SCENARIOS) process.stdout.write(`${scenario.name.padEnd(width)}  ${scenario.description}\n`);
       return 0;
     }
-    case 'status': {
-      const lab = readLab(dir);
-      process.stdout.write(lab && labIsRunning(lab) ? describeLab(lab) : `No lab is running in ${dir}.\n`);
-      return 0;
-    }
+    case 'status':
+      return labStatus(dir);
     case 'down': {
       const lab = readLab(dir);
       if (!lab) {
         process.stdout.write(`No lab is running in ${dir}.\n`);
         return 0;
       }
-      await stopLab(lab);
-      process.stdout.write(`Stopped lab "${lab.scenario}" and removed ${dir}.\n`);
+      const outcome = await stopLab(lab);
+      const stopped = outcome.stopped.length > 0 ? `${listProcesses(outcome.stopped)} stopped` : 'none of its processes was still running';
+      process.stdout.write(`Stopped lab "${lab.scenario}" (${stopped}) and removed the files it created in ${dir}.\n`);
+      if (outcome.leftAlone.length > 0) process.stdout.write(`Left ${listProcesses(outcome.leftAlone)} alone: that pid no longer runs the lab's command.\n`);
+      if (outcome.leftFiles.length > 0) process.stdout.write(`Kept ${dir}: it holds files the lab did not create (${outcome.leftFiles.slice(0, 5).join(', ')}).\n`);
       return 0;
     }
     case 'up': {
+      if (!args.dir) prepareDefaultParents(dir);
       const existing = readLab(dir);
-      if (existing && labIsRunning(existing)) {
-        process.stderr.write(`A lab ("${existing.scenario}") is already running in ${dir}: run \`lampi-doctor lab down\` first.\n`);
+      if (existing && labHealth(existing).alive.length > 0) {
+        const broken = labHealth(existing).dead.length > 0 ? ' (one of its brokers died: `lab status` says which)' : '';
+        process.stderr.write(`A lab ("${existing.scenario}") is already running in ${dir}${broken}: run \`lampi-doctor lab down\` first.\n`);
         return 1;
       }
       if (existing) await stopLab(existing);

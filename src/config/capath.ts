@@ -44,6 +44,15 @@ function certificatesIn(path: string): X509Certificate[] {
   }
 }
 
+/** The subject hash, or '' for a name this reader cannot canonicalise (then it matches no link). */
+function safeHash(cert: X509Certificate): string {
+  try {
+    return subjectHash(cert.raw);
+  } catch {
+    return '';
+  }
+}
+
 export function gatherCapath(path: string): CapathFacts {
   const facts: CapathFacts = { path, certificates: [], links: [], anchors: [] };
   let names: string[];
@@ -68,7 +77,7 @@ export function gatherCapath(path: string): CapathFacts {
         return lstatSync(full).isSymbolicLink();
       }
     })();
-    const hash = certs[0] ? subjectHash(certs[0].raw) : '';
+    const hash = certs[0] ? safeHash(certs[0]) : '';
     facts.links.push({ name, hash: match[1], dangling, matches: hash === match[1], subject: certs[0]?.subject.split('\n').join(', ') });
     if (hash === match[1]) {
       facts.anchors.push(certs[0]);
@@ -84,7 +93,7 @@ export function gatherCapath(path: string): CapathFacts {
     if (HASH_NAME.test(name)) continue;
     const full = join(path, name);
     for (const cert of certificatesIn(full).filter((c) => c.ca)) {
-      const hash = subjectHash(cert.raw);
+      const hash = safeHash(cert);
       const linked = linkedHashes.has(`${hash}|${cert.fingerprint256}`) || linkedTargets.has(realpathSync(full));
       facts.certificates.push({ file: name, subject: cert.subject.split('\n').join(', '), hash, linked });
     }

@@ -112,7 +112,7 @@ export interface Deprecation {
 
 /** What Mosquitto prints at start-up (its log, `mosquitto -c ... -v`), by version. */
 const DEPRECATIONS: Deprecation[] = [
-  { option: 'retry_interval', since: '1.5.0', kind: 'unavailable', advice: 'Mosquitto says "The retry_interval option is no longer available" and ignores it: MQTT retries only on reconnect.' },
+  { option: 'retry_interval', since: '2.0.0', kind: 'unavailable', advice: 'Mosquitto says "The retry_interval option is no longer available" and ignores it: MQTT retries only on reconnect.' },
   { option: 'port', since: '2.0.0', kind: 'deprecated', advice: 'Mosquitto says "The \'port\' option is now deprecated and will be removed in a future version. Please use \'listener\' instead."', instead: 'listener' },
   { option: 'bind_address', since: '2.0.0', kind: 'deprecated', advice: 'Mosquitto says "The \'bind_address\' option is now deprecated": give the address on the listener line (`listener 1883 127.0.0.1`).', instead: 'listener' },
   { option: 'allow_duplicate_messages', since: '2.0.0', kind: 'deprecated', advice: 'Mosquitto says "The \'allow_duplicate_messages\' option is now deprecated ... The behaviour will default to true": remove the line.' },

@@ -10,7 +10,7 @@ const CANON_STRINGS = new Set([UTF8, 0x13 /* Printable */, 0x14 /* T61 */, 0x16 
 const SPACE = new Set([0x20, 0x09, 0x0a, 0x0b, 0x0c, 0x0d]);
 
 function toUtf8(tag: number, bytes: Uint8Array): Buffer {
-  if (tag === 0x1e) return Buffer.from(Buffer.from(bytes).swap16().toString('utf16le'), 'utf8');
+  if (tag === 0x1e && bytes.length % 2 === 0) return Buffer.from(Buffer.from(bytes).swap16().toString('utf16le'), 'utf8');
   if (tag === 0x1c) {
     let text = '';
     for (let i = 0; i + 3 < bytes.length; i += 4) text += String.fromCodePoint(((bytes[i] << 24) | (bytes[i + 1] << 16) | (bytes[i + 2] << 8) | bytes[i + 3]) >>> 0);

@@ -35,7 +35,9 @@ export async function explain(input: string): Promise<Explanation> {
   if (ofCheck.length > 0) return { kind: 'check', check: code, entries: ofCheck };
   const [check, slug] = code.split('/');
   if (slug && undeclared().includes(check)) {
-    // A real code, most likely: its check does not list its codes yet, so there is no page to show.
+    // Its check does not list its codes yet: show the page if its author wrote one, else say so.
+    const page = (await pageFiles())[code];
+    if (page !== undefined) return { kind: 'undeclared', code, check, text: page };
     const text = `# ${code}\n\n${check} does not declare its finding codes yet, so ${code} has no explanation page.\nThe report's summary and its \`fix:\` line explain this finding; \`lampi-doctor explain ${check}\` lists its generic codes.\n`;
     return { kind: 'undeclared', code, check, text };
   }

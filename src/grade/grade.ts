@@ -2,6 +2,7 @@
 // scored by the rubric. Shards split a roster stably so CI matrix jobs can share a class.
 import { diagnosisChecks } from '../../checks/index.js';
 import { diagnose } from '../diagnose.js';
+import { EXIT_FINDINGS, EXIT_OK, exitCodeFor, type FailOn } from '../engine/exit-code.js';
 import { selectChecks } from '../engine/selection.js';
 import { countStatuses, UsageError, type CheckResult, type Counts } from '../engine/types.js';
 import { DEFAULT_TIMEOUT_MS, type DiagnoseInput } from '../inputs.js';
@@ -31,6 +32,11 @@ export interface GradeReport {
   rubric: Rubric;
   checkIds: string[];
   students: StudentResult[];
+  /**
+   * True while the run is still going (or was interrupted): students holds only those finished so
+   * far. Written by every grade run; absent in reports of older versions (read as complete).
+   */
+  partial?: boolean;
 }
 
 export interface GradeOptions {
@@ -43,7 +49,13 @@ export interface GradeOptions {
   skip?: string[];
   concurrency: number;
   shard?: { index: number; count: number };
+  /** A previous (partial) report of this roster: the students it holds are kept, not graded again. */
+  previous?: GradeReport;
   onStudent?(result: StudentResult, done: number, total: number): void;
+  /** The report so far (partial until the last student): at the start and after each student. */
+  onProgress?(report: GradeReport): void;
+  /** Ends the whole run (an interrupt): every student's diagnosis is cancelled. */
+  signal?: AbortSignal;
 }
 
 
@@ -85,6 +97,22 @@ function errorRow(row: RosterRow, message: string, max: number, durationMs = 0):
   return { student: row.student, line: row.line, target, score: 0, maxScore: max, counts: countStatuses([]), checks: [], error: message, durationMs };
 }
 
+/** The previous report's students that belong to these rows, re-scored with this run's rubric. */
+function keptStudents(previous: GradeReport | undefined, rows: RosterRow[], rubric: Rubric, max: number): Map<number, StudentResult> {
+  const kept = new Map<number, StudentResult>();
+  if (!previous) return kept;
+  const byLine = new Map(rows.map((row) => [row.line, row]));
+  for (const student of previous.students) {
+    const row = byLine.get(student.line);
+    if (!row) continue; // another shard's student, or a row no longer in the roster
+    if (row.student !== student.student) {
+      throw new UsageError(`--resume: line ${student.line} is ${student.student} in the report but ${row.student} in the roster: the roster changed, so grade it afresh`);
+    }
+    kept.set(student.line, { ...student, score: student.error ? 0 : score(rubric, student.checks), maxScore: max });
+  }
+  return kept;
+}
+
 export async function gradeRoster(options: GradeOptions): Promise<GradeReport> {
   const checkIds = selectChecks(diagnosisChecks, options.only, options.skip).map((check) => check.id);
   const max = maxScore(options.rubric, checkIds);
@@ -92,11 +120,27 @@ export async function gradeRoster(options: GradeOptions): Promise<GradeReport> {
   const timeoutMs = options.defaults.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   // Probes bound themselves; this bounds a whole student, so no setup can hold up the class.
   const deadlineMs = timeoutMs * 6 + 5000;
-  const started = new Date();
+  const kept = keptStudents(options.previous, rows, options.rubric, max);
+  const todo = rows.filter((row) => !kept.has(row.line));
+  const finished = [...kept.values()];
+  const started = options.previous ? new Date(options.previous.startedAt) : new Date();
+  const earlierMs = options.previous?.durationMs ?? 0;
   const began = performance.now();
-  let done = 0;
+  const snapshot = (): GradeReport => ({
+    tool: TOOL,
+    roster: options.roster,
+    startedAt: Number.isNaN(started.getTime()) ? new Date().toISOString() : started.toISOString(),
+    durationMs: earlierMs + Math.round(performance.now() - began),
+    shard: options.shard ?? null,
+    rubric: options.rubric,
+    checkIds,
+    partial: finished.length < rows.length,
+    students: [...finished].sort((a, b) => a.line - b.line),
+  });
+  options.onProgress?.(snapshot());
 
-  const students = await pool(rows, Math.max(1, options.concurrency), async (row): Promise<StudentResult> => {
+  await pool(todo, Math.max(1, options.concurrency), async (row): Promise<void> => {
+    if (options.signal?.aborted) return; // interrupted: the rows not started stay missing
     const t0 = performance.now();
     const elapsed = () => Math.round(performance.now() - t0);
     let result: StudentResult;
@@ -114,7 +158,14 @@ export async function gradeRoster(options: GradeOptions): Promise<GradeReport> {
           }, deadlineMs);
         });
         const report = await Promise.race([
-          diagnose({ ...options.defaults, ...row.input, target: row.input.target!, only: options.only, skip: options.skip, signal: student.signal }),
+          diagnose({
+            ...options.defaults,
+            ...row.input,
+            target: row.input.target!,
+            only: options.only,
+            skip: options.skip,
+            signal: options.signal ? AbortSignal.any([student.signal, options.signal]) : student.signal,
+          }),
           deadline,
         ]).finally(() => clearTimeout(timer));
         result = {
@@ -132,21 +183,22 @@ export async function gradeRoster(options: GradeOptions): Promise<GradeReport> {
         result = errorRow(row, message.startsWith('line ') ? message : `line ${row.line}: ${message}`, max, elapsed());
       }
     }
-    done += 1;
-    options.onStudent?.(result, done, rows.length);
-    return result;
+    finished.push(result);
+    options.onStudent?.(result, finished.length, rows.length);
+    options.onProgress?.(snapshot());
   });
 
-  return {
-    tool: TOOL,
-    roster: options.roster,
-    startedAt: started.toISOString(),
-    durationMs: Math.round(performance.now() - began),
-    shard: options.shard ?? null,
-    rubric: options.rubric,
-    checkIds,
-    students,
-  };
+  return snapshot();
+}
+
+/**
+ * Exit code of a finished grade run: 0 whatever the students' statuses; under --fail-on LEVEL, 1
+ * when any student has a check at that level or worse (a row that could not be graded counts as
+ * an error).
+ */
+export function gradeExitCode(report: GradeReport, failOn: FailOn | undefined): number {
+  if (!failOn) return EXIT_OK;
+  return report.students.some((student) => student.error || exitCodeFor(student.checks, failOn) !== EXIT_OK) ? EXIT_FINDINGS : EXIT_OK;
 }
 
 /** Joins shard reports into one, as if the class had been graded in one run. */
@@ -176,6 +228,7 @@ export function mergeReports(reports: GradeReport[], sources: string[]): GradeRe
     startedAt: reports.map((report) => report.startedAt).sort()[0],
     durationMs: Math.max(...reports.map((report) => report.durationMs)),
     shard: complete ? null : first.shard,
+    partial: reports.some((report) => report.partial === true),
     students: reports.flatMap((report) => report.students).sort((a, b) => a.line - b.line),
   };
 }

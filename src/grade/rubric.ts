@@ -69,7 +69,7 @@ function readVisibility(path: string, raw: unknown, checkIds: readonly string[])
     }
     const ids = checkIds.filter((id) => id === key || areaOf(id) === key);
     if (ids.length === 0) throw new UsageError(`--rubric ${path}: visibility names "${key}", which is no check id or area`);
-    for (const id of ids) if (id === key || visibility[id] === undefined) visibility[id] = value as Visibility;
+    for (const id of ids) if (id === key || !Object.hasOwn(visibility, id)) visibility[id] = value as Visibility;
   }
   return visibility;
 }

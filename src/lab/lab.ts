@@ -1,16 +1,18 @@
 // The embedded lab: a "cloud" Mosquitto configured as the seed's port.conf and a "lamp" Mosquitto
 // bridging to it as in lampi_bridge.conf, on free loopback ports, with a PKI made on the spot.
 // Tests and `lampi-doctor lab up` both start labs through startLab().
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
+import { UsageError } from '../engine/types.js';
 import type { DiagnoseInput } from '../inputs.js';
+import { claimLabFolder, defaultLabDir, isOwnLabFolder, MARKER_FILE, openNewFile, prepareDefaultParents, removeLabFiles, requireOwnFolder, writeNewFile, type LabFolder } from './lab-folder.js';
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { certificateBlocks } from '../certs/pem.js';
 import { issue } from './pki.js';
-import { LabError, freePorts, isAlive, requireMosquitto, startProcess, stopPid, waitUntilListening, type StartedProcess } from './mosquitto.js';
+import { LabError, freePorts, isAlive, isLabProcess, requireMosquitto, startProcess, stopPid, waitUntilListening, type StartedProcess } from './mosquitto.js';
 import { LAB_DEVICE_ID, LAB_FQDN, LAB_PUBLIC_ADDRESS, findScenario, SCENARIOS, type CloudSetup, type LabIdentities } from './scenarios.js';
 
 export interface LabInfo {
@@ -43,6 +45,18 @@ export interface LabInfo {
   };
   pids: number[];
   lampPid?: number;
+  /** What the lab started, with the exact command line (checked before any signal is sent). */
+  processes: LabProcess[];
+  /** Names of the files the lab created in `dir`: the only ones its end removes. */
+  created: string[];
+  /** The lab made `dir`, so its end removes the folder too (when nothing else is in it). */
+  createdDir: boolean;
+}
+
+export interface LabProcess {
+  name: string;
+  pid: number;
+  argv: string[];
 }
 
 /**
@@ -137,7 +151,7 @@ export function cloudConfig(setup: CloudSetup, info: LabInfo, files: CloudFiles)
   } else if (setup.tlsPort === 'plain-mqtt') {
     lines.push('# the TLS lines were lost: this port now speaks plain MQTT', `listener ${info.ports.tls} ${info.publicAddress}`, ...auth(true), '');
   }
-  if (setup.wss !== 'none') {
+  if (setup.wss !== 'none' && setup.wss !== 'http-404') {
     const wssFiles = setup.wss === 'other-cert' ? { ...files, cert: files.wssCert, key: files.wssKey } : files;
     // Like the seed: the websockets listener repeats the TLS lines (Mosquitto 2.0 ignores its crlfile/capath).
     lines.push(`listener ${info.ports.wss} ${info.publicAddress}`, 'protocol websockets', ...listenerTls({ ...setup, useIdentityAsUsername: false, capath: undefined }, wssFiles, false), ...auth(true), '');
@@ -187,145 +201,230 @@ const AEDES_TLS = [
   'tls.createServer({ ca: read(ca), cert: read(cert), key: read(key), requestCert: true, rejectUnauthorized: true }, broker.handle).listen(+port, host);',
 ].join('\n');
 
+/** A proxy in front of the websockets port that knows no /mqtt route. */
+const HTTPS_404 = [
+  "const fs = require('fs');",
+  'const [host, port, cert, key] = process.argv.slice(1);',
+  "const server = require('https').createServer({ cert: fs.readFileSync(cert), key: fs.readFileSync(key) }, (req, res) => { res.statusCode = 404; res.end('not found'); });",
+  "server.on('upgrade', (req, socket) => socket.end('HTTP/1.1 404 Not Found\\r\\nContent-Length: 0\\r\\n\\r\\n'));",
+  'server.listen(+port, host);',
+].join('\n');
+
 const SILENT_PEER = "require('net').createServer(()=>{}).listen(+process.argv[2],process.argv[1])";
 const CLOSING_PEER = "require('net').createServer(s=>s.destroy()).listen(+process.argv[2],process.argv[1])";
 
+const BRIDGE_CLIENT_ID = `${LAB_DEVICE_ID}_broker`;
+
+/** Every name a lab may create in its folder (an earlier lab's leftovers under these names are replaced). */
+export const LAB_FILE_NAMES: readonly string[] = [
+  STATE_FILE,
+  'lampi_ca.crt', 'bridge_ca.crt', 'ca_folder', 'doctor_client.crt', 'doctor_client.key', `${BRIDGE_CLIENT_ID}.crt`, `${BRIDGE_CLIENT_ID}.key`,
+  'cloud_cafile.crt', 'cloud_capath', 'cloud.crl', 'lampi_server.crt', 'lampi_server.key', 'wss_server.crt', 'wss_server.key', 'cloud.acl',
+  'cloud.conf', 'lamp.conf', 'cloud.log', 'lamp.log', 'cloud.out', 'lamp.out', 'silent-peer.out', 'closing-peer.out', 'aedes.out', 'https-404.out',
+];
+
+/** Start-up stages, on stderr under LAMPI_DEBUG=1 (tests interrupt start-up at each). */
+function stage(text: string): void {
+  if (process.env.LAMPI_DEBUG) process.stderr.write(`lab: ${text}\n`);
+}
+
+/** Creates the lab's files and folders, each new (never through a symlink), and remembers them. */
+interface LabWriter {
+  file(path: string, text: string): void;
+  folder(path: string): void;
+  /** A file something else made inside a folder of ours (openssl rehash links). */
+  adopt(path: string): void;
+}
+
 /** What the user holds: --ca (a file, or a folder as `mosquitto_pub --capath` takes), --cert, --key. */
-function writeUserSide(setup: CloudSetup, info: LabInfo, labCaPem: string, ids: LabIdentities): void {
+function writeUserSide(setup: CloudSetup, info: LabInfo, labCaPem: string, ids: LabIdentities, write: LabWriter): void {
   const user = setup.user ?? {};
   info.files.bridgeCa = join(info.dir, 'bridge_ca.crt');
-  writeFileSync(info.files.bridgeCa, labCaPem);
+  write.file(info.files.bridgeCa, labCaPem);
   if (user.caDir) {
     info.files.ca = join(info.dir, 'ca_folder');
-    writeCaFolder(info.files.ca, user.caPem ?? labCaPem, user.caDir.hashed);
+    writeCaFolder(info.files.ca, user.caPem ?? labCaPem, user.caDir.hashed, write);
   } else {
-    writeFileSync(info.files.ca, user.caPem ?? labCaPem);
+    write.file(info.files.ca, user.caPem ?? labCaPem);
   }
   const client = user.client ?? ids.client;
-  writeFileSync(info.files.clientCert, client.certPem);
-  writePrivate(info.files.clientKey, client.keyPem);
+  write.file(info.files.clientCert, client.certPem);
+  write.file(info.files.clientKey, client.keyPem);
   if (user.target === 'ip') info.target = info.publicAddress;
   if (user.target === 'trailing-dot') info.target = `${info.fqdn}.`;
 }
 
 /** A CA folder: one file per certificate; hashed adds the `<subject hash>.0` links `openssl rehash` makes. */
-function writeCaFolder(dir: string, pem: string, hashed: boolean): void {
-  mkdirSync(dir, { recursive: true });
-  certificateBlocks(pem).forEach((block, index) => writeFileSync(join(dir, `ca-${index}.pem`), block + '\n'));
-  if (hashed) execFileSync('openssl', ['rehash', dir], { stdio: 'ignore' });
-}
-
-function writePrivate(path: string, text: string): void {
-  writeFileSync(path, text, { mode: 0o600 });
-  chmodSync(path, 0o600);
+function writeCaFolder(dir: string, pem: string, hashed: boolean, write: LabWriter): void {
+  write.folder(dir);
+  const names = certificateBlocks(pem).map((block, index) => {
+    write.file(join(dir, `ca-${index}.pem`), block + '\n');
+    return `ca-${index}.pem`;
+  });
+  if (!hashed) return;
+  execFileSync('openssl', ['rehash', dir], { stdio: 'ignore' });
+  for (const name of readdirSync(dir)) if (!names.includes(name)) write.adopt(join(dir, name));
 }
 
 export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
   const scenario = findScenario(options.scenario ?? 'healthy');
   if (!scenario) throw new LabError(`unknown scenario "${options.scenario}": choose one of ${SCENARIOS.map((s) => s.name).join(', ')}`);
   const mosquitto = requireMosquitto();
-  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'lampi-lab-'));
-  mkdirSync(dir, { recursive: true });
-
-  const ca = await issue({ commonName: 'LAMPI lab CA', isCa: true });
-  const bridgeClientId = `${LAB_DEVICE_ID}_broker`;
-  const ids: LabIdentities = {
-    ca,
-    client: await issue({ commonName: 'doctor_client', issuer: ca, usage: 'client' }),
-    bridge: await issue({ commonName: bridgeClientId, issuer: ca, usage: 'client' }),
-  };
-  const setup = await scenario.build(ids);
-
+  installExitHooks();
+  const folder = options.dir ? claimLabFolder(options.dir, LAB_FILE_NAMES) : freshTemporaryFolder();
+  const dir = folder.dir;
+  // From here on, an interrupt (or a failure) stops what started and removes what was written.
+  const footprint: Footprint = { dir, createdDir: folder.createdDir, created: [], processes: [] };
+  unfinished.add(footprint);
+  stage(`folder ${dir}`);
   const f = (name: string) => join(dir, name);
-  const [tls, wss, plain, lampPlain] = await freePorts([LAB_PUBLIC_ADDRESS, LAB_PUBLIC_ADDRESS, '127.0.0.1', '127.0.0.1']);
-  const info: LabInfo = {
-    scenario: scenario.name,
-    dir,
-    fqdn: LAB_FQDN,
-    publicAddress: LAB_PUBLIC_ADDRESS,
-    ports: { tls, wss, plain, lampPlain },
-    deviceId: LAB_DEVICE_ID,
-    bridgeClientId,
-    files: {
-      ca: f('lampi_ca.crt'),
-      clientCert: f('doctor_client.crt'),
-      clientKey: f('doctor_client.key'),
-      bridgeCert: f(`${bridgeClientId}.crt`),
-      bridgeKey: f(`${bridgeClientId}.key`),
-      cloudConfig: f('cloud.conf'),
-      lampConfig: f('lamp.conf'),
-      cloudLog: f('cloud.log'),
-      lampLog: f('lamp.log'),
+  const named = (path: string) => relative(dir, path);
+  const writer: LabWriter = {
+    file(path, text) {
+      const fd = openNewFile(path);
+      footprint.created.push(named(path));
+      try {
+        writeSync(fd, text);
+      } finally {
+        closeSync(fd);
+      }
     },
-    pids: [],
+    folder(path) {
+      mkdirSync(path, { mode: 0o700 }); // fails if the name is taken
+      footprint.created.push(named(path));
+    },
+    adopt: (path) => footprint.created.push(named(path)),
   };
-  const server = {
-    ca: f('cloud_cafile.crt'),
-    cert: f('lampi_server.crt'),
-    key: f('lampi_server.key'),
-    wssCert: f('wss_server.crt'),
-    wssKey: f('wss_server.key'),
-    acl: f('cloud.acl'),
-    crl: f('cloud.crl'),
-    capath: f('cloud_capath'),
-  };
-  writeUserSide(setup, info, ca.certPem, ids);
-  info.files.serverCa = server.ca;
-  info.files.serverCert = server.cert;
-  if (setup.capath) info.files.serverCapath = server.capath;
-  if (setup.crlPem) info.files.serverCrl = server.crl;
-  writeFileSync(server.ca, setup.cafilePem);
-  if (setup.crlPem) writeFileSync(server.crl, setup.crlPem);
-  if (setup.capath) writeCaFolder(server.capath, setup.cafilePem, setup.capath.hashed);
-  writeFileSync(server.cert, setup.certfilePem);
-  writePrivate(server.key, setup.keyfilePem);
-  if (setup.wssIdentity) {
-    writeFileSync(server.wssCert, setup.wssIdentity.certPem);
-    writePrivate(server.wssKey, setup.wssIdentity.keyPem);
-  }
-  if (setup.acl) writeFileSync(server.acl, setup.acl);
-  writeFileSync(info.files.bridgeCert, (setup.bridgeIdentity ?? ids.bridge).certPem);
-  writePrivate(info.files.bridgeKey, setup.bridgeKeyPem ?? (setup.bridgeIdentity ?? ids.bridge).keyPem);
-  writeFileSync(info.files.cloudConfig, cloudConfig(setup, info, server));
-  writeFileSync(info.files.lampConfig, lampConfig(setup, info));
+  const write = writer.file;
 
-  const started: StartedProcess[] = [];
-  const detached = options.detached ?? false;
   try {
-    const cloud = startProcess('cloud broker', mosquitto, ['-c', info.files.cloudConfig], f('cloud.out'), detached);
-    started.push(cloud);
+    const ca = await issue({ commonName: 'LAMPI lab CA', isCa: true });
+    const bridgeClientId = BRIDGE_CLIENT_ID;
+    const ids: LabIdentities = {
+      ca,
+      client: await issue({ commonName: 'doctor_client', issuer: ca, usage: 'client' }),
+      bridge: await issue({ commonName: bridgeClientId, issuer: ca, usage: 'client' }),
+    };
+    const setup = await scenario.build(ids);
+    stage('keys issued');
+
+    const [tls, wss, plain, lampPlain] = await freePorts([LAB_PUBLIC_ADDRESS, LAB_PUBLIC_ADDRESS, '127.0.0.1', '127.0.0.1']);
+    const info: LabInfo = {
+      scenario: scenario.name,
+      dir,
+      fqdn: LAB_FQDN,
+      publicAddress: LAB_PUBLIC_ADDRESS,
+      ports: { tls, wss, plain, lampPlain },
+      deviceId: LAB_DEVICE_ID,
+      bridgeClientId,
+      files: {
+        ca: f('lampi_ca.crt'),
+        clientCert: f('doctor_client.crt'),
+        clientKey: f('doctor_client.key'),
+        bridgeCert: f(`${bridgeClientId}.crt`),
+        bridgeKey: f(`${bridgeClientId}.key`),
+        cloudConfig: f('cloud.conf'),
+        lampConfig: f('lamp.conf'),
+        cloudLog: f('cloud.log'),
+        lampLog: f('lamp.log'),
+      },
+      pids: [],
+      processes: footprint.processes,
+      created: footprint.created,
+      createdDir: footprint.createdDir,
+    };
+    const server = {
+      ca: f('cloud_cafile.crt'),
+      cert: f('lampi_server.crt'),
+      key: f('lampi_server.key'),
+      wssCert: f('wss_server.crt'),
+      wssKey: f('wss_server.key'),
+      acl: f('cloud.acl'),
+      crl: f('cloud.crl'),
+      capath: f('cloud_capath'),
+    };
+    // Every file is new (exclusive creation, no symlink followed) and 0600; the folder is 0700.
+    writeUserSide(setup, info, ca.certPem, ids, writer);
+    info.files.serverCa = server.ca;
+    info.files.serverCert = server.cert;
+    if (setup.capath) info.files.serverCapath = server.capath;
+    if (setup.crlPem) info.files.serverCrl = server.crl;
+    write(server.ca, setup.cafilePem);
+    if (setup.crlPem) write(server.crl, setup.crlPem);
+    if (setup.capath) writeCaFolder(server.capath, setup.cafilePem, setup.capath.hashed, writer);
+    write(server.cert, setup.certfilePem);
+    write(server.key, setup.keyfilePem);
+    if (setup.wssIdentity) {
+      write(server.wssCert, setup.wssIdentity.certPem);
+      write(server.wssKey, setup.wssIdentity.keyPem);
+    }
+    if (setup.acl) write(server.acl, setup.acl);
+    write(info.files.bridgeCert, (setup.bridgeIdentity ?? ids.bridge).certPem);
+    write(info.files.bridgeKey, setup.bridgeKeyPem ?? (setup.bridgeIdentity ?? ids.bridge).keyPem);
+    write(info.files.cloudConfig, cloudConfig(setup, info, server));
+    write(info.files.lampConfig, lampConfig(setup, info));
+    // Mosquitto appends its log to these; made here so it never opens a name someone else chose.
+    write(info.files.cloudLog, '');
+    write(info.files.lampLog, '');
+    stage('files written');
+
+    const detached = options.detached ?? false;
+    const start = (name: string, command: string, args: string[], output: string) => {
+      footprint.created.push(named(output));
+      return startProcess(name, command, args, output, detached, (pid) => footprint.processes.push({ name, pid, argv: [command, ...args] }));
+    };
+    const cloud = start('cloud broker', mosquitto, ['-c', info.files.cloudConfig], f('cloud.out'));
+    stage('cloud broker started');
     const cloudEndpoints = [{ host: setup.plainBind, port: plain }];
-    if (setup.wss !== 'none') cloudEndpoints.push({ host: LAB_PUBLIC_ADDRESS, port: wss });
+    if (setup.wss !== 'none' && setup.wss !== 'http-404') cloudEndpoints.push({ host: LAB_PUBLIC_ADDRESS, port: wss });
     if (setup.tlsPort === 'tls' || setup.tlsPort === 'plain-mqtt') cloudEndpoints.push({ host: LAB_PUBLIC_ADDRESS, port: tls });
     await waitUntilListening(cloud, cloudEndpoints, info.files.cloudLog);
 
     if (setup.broker === 'aedes') {
       const aedes = pathToFileURL(createRequire(import.meta.url).resolve('aedes')).href;
       const args = ['--input-type=module', '-e', AEDES_TLS, aedes, LAB_PUBLIC_ADDRESS, String(tls), server.ca, server.cert, server.key];
-      const peer = startProcess('aedes broker', process.execPath, args, f('aedes.out'), detached);
-      started.push(peer);
+      const peer = start('aedes broker', process.execPath, args, f('aedes.out'));
       await waitUntilListening(peer, [{ host: LAB_PUBLIC_ADDRESS, port: tls }], peer.outputFile);
+    }
+    if (setup.wss === 'http-404') {
+      const args = ['-e', HTTPS_404, LAB_PUBLIC_ADDRESS, String(wss), server.cert, server.key];
+      const proxy = start('https 404 peer', process.execPath, args, f('https-404.out'));
+      await waitUntilListening(proxy, [{ host: LAB_PUBLIC_ADDRESS, port: wss }], proxy.outputFile);
     }
     if (setup.tlsPort === 'silent-peer' || setup.tlsPort === 'closing-peer') {
       const script = setup.tlsPort === 'silent-peer' ? SILENT_PEER : CLOSING_PEER;
-      const peer = startProcess(setup.tlsPort, process.execPath, ['-e', script, LAB_PUBLIC_ADDRESS, String(tls)], f(`${setup.tlsPort}.out`), detached);
-      started.push(peer);
+      // The folder as a last argument names the peer as this lab's in its command line.
+      const peer = start(setup.tlsPort, process.execPath, ['-e', script, LAB_PUBLIC_ADDRESS, String(tls), dir], f(`${setup.tlsPort}.out`));
       await waitUntilListening(peer, [{ host: LAB_PUBLIC_ADDRESS, port: tls }], peer.outputFile);
     }
 
-    const lamp = startProcess('lamp broker', mosquitto, ['-c', info.files.lampConfig], f('lamp.out'), detached);
-    started.push(lamp);
+    const lamp = start('lamp broker', mosquitto, ['-c', info.files.lampConfig], f('lamp.out'));
+    stage('lamp broker started');
     await waitUntilListening(lamp, [{ host: '127.0.0.1', port: lampPlain }], info.files.lampLog);
-    if ((setup.tlsPort === 'tls' || setup.broker === 'aedes') && !setup.bridgeIdentity && !setup.bridgeKeyPem) await waitForBridge(info, lamp);
+    if ((setup.tlsPort === 'tls' || setup.broker === 'aedes') && !setup.bridgeIdentity && !setup.bridgeKeyPem) {
+      stage('waiting for the bridge');
+      await waitForBridge(info, lamp);
+    }
+    info.pids = footprint.processes.map((proc) => proc.pid);
+    info.lampPid = footprint.processes.find((proc) => proc.name === 'lamp broker')?.pid;
+    footprint.created.push(STATE_FILE);
+    writeNewFile(f(STATE_FILE), JSON.stringify(info, null, 2) + '\n');
+    // A lab that lives with this process dies with it; a detached one (`lab up`) is handed over.
+    if (detached) unfinished.delete(footprint);
+    stage('ready');
+    return attach(info);
   } catch (error) {
-    await Promise.all(started.map((proc) => stopPid(proc.pid)));
+    unfinished.delete(footprint);
+    await releaseFootprint(footprint);
     throw error;
   }
-  info.pids = started.map((proc) => proc.pid);
-  info.lampPid = started.find((proc) => proc.name === 'lamp broker')?.pid;
-  if (!detached) cleanUpOnExit(info);
-  writeFileSync(join(dir, STATE_FILE), JSON.stringify(info, null, 2) + '\n');
-  return attach(info);
+}
+
+/** `lab run` and tests: a fresh folder with an unguessable name (0700), marked as a lab's. */
+function freshTemporaryFolder(): LabFolder {
+  const dir = mkdtempSync(join(tmpdir(), 'lampi-lab-'));
+  writeNewFile(join(dir, MARKER_FILE), JSON.stringify({ uid: process.getuid?.() ?? -1, tool: 'lampi-doctor' }) + '\n');
+  return { dir, createdDir: true };
 }
 
 function attach(info: LabInfo): Lab {
@@ -356,57 +455,126 @@ function attach(info: LabInfo): Lab {
       '--local', input.local,
       '--device-id', input.deviceId,
     ],
-    stop: () => stopLab(info),
+    stop: async () => {
+      await stopLab(info);
+    },
     stopLamp: async () => {
       if (info.lampPid) await stopPid(info.lampPid, 'SIGKILL');
     },
   };
 }
 
-const attachedLabs = new Set<LabInfo>();
+/** What a lab has put on this machine: the processes it started and the files it created. */
+interface Footprint {
+  dir: string;
+  createdDir: boolean;
+  created: string[];
+  processes: LabProcess[];
+}
+
+/** Labs that end with this process: ones starting up, and started ones this process runs. */
+const unfinished = new Set<Footprint>();
 let exitHooksInstalled = false;
 
-/** A lab that lives with this process dies with it, however it ends (crash, Ctrl-C, kill). */
-function cleanUpOnExit(info: LabInfo): void {
-  if (!exitHooksInstalled) {
-    exitHooksInstalled = true;
-    process.once('exit', () => {
-      for (const lab of attachedLabs) {
-        for (const pid of lab.pids) {
-          try {
-            process.kill(pid, 'SIGKILL');
-          } catch {
-            // already gone
-          }
-        }
-        rmSync(lab.dir, { recursive: true, force: true });
-      }
-    });
-    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-      process.once(signal, () => process.exit(signal === 'SIGINT' ? 130 : 143));
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/** On the way out nothing can be awaited: kill, wait (briefly) until they are gone, then remove files. */
+function releaseNow(footprint: Footprint): void {
+  const ours = footprint.processes.filter((proc) => isLabProcess(proc.pid, proc.argv));
+  for (const proc of ours) {
+    try {
+      process.kill(proc.pid, 'SIGKILL');
+    } catch {
+      // already gone
     }
   }
-  attachedLabs.add(info);
+  for (let waited = 0; waited < 2000 && ours.some((proc) => isAlive(proc.pid)); waited += 10) Atomics.wait(pause, 0, 0, 10);
+  removeLabFiles(footprint.dir, footprint.created, footprint.createdDir);
 }
 
-export async function stopLab(info: LabInfo): Promise<void> {
-  attachedLabs.delete(info);
-  await Promise.all(info.pids.map((pid) => stopPid(pid)));
-  rmSync(info.dir, { recursive: true, force: true });
+/** A lab that lives with this process dies with it, however it ends (crash, Ctrl-C, kill). */
+function installExitHooks(): void {
+  if (exitHooksInstalled) return;
+  exitHooksInstalled = true;
+  process.once('exit', () => {
+    for (const footprint of unfinished) releaseNow(footprint);
+    unfinished.clear();
+  });
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => process.exit(signal === 'SIGINT' ? 130 : 143));
+  }
 }
 
-/** The lab `lab up` left running in `dir`, if any. */
+/** Stops a footprint's processes (only those still verifiably its own) and removes its files. */
+async function releaseFootprint(footprint: Footprint): Promise<StopOutcome> {
+  const ours = footprint.processes.filter((proc) => isLabProcess(proc.pid, proc.argv));
+  const notOurs = footprint.processes.filter((proc) => !ours.includes(proc) && isAlive(proc.pid));
+  await Promise.all(ours.map((proc) => stopPid(proc.pid)));
+  const left = removeLabFiles(footprint.dir, footprint.created, footprint.createdDir);
+  return { stopped: ours, leftAlone: notOurs, leftFiles: left };
+}
+
+export interface StopOutcome {
+  stopped: LabProcess[];
+  /** Alive, but no longer running what the lab started (the pid was reused): never signalled. */
+  leftAlone: LabProcess[];
+  /** Files in the folder the lab did not create, so the folder stayed. */
+  leftFiles: string[];
+}
+
+export async function stopLab(info: LabInfo): Promise<StopOutcome> {
+  for (const footprint of unfinished) if (footprint.dir === info.dir) unfinished.delete(footprint);
+  return releaseFootprint({ dir: info.dir, createdDir: info.createdDir, created: info.created, processes: info.processes });
+}
+
+function isLabInfo(value: unknown, dir: string): value is LabInfo {
+  const info = value as LabInfo;
+  const inDir = (path: unknown) => typeof path === 'string' && path.startsWith(`${dir}/`);
+  return (
+    typeof info === 'object' && info !== null &&
+    typeof info.scenario === 'string' &&
+    Array.isArray(info.created) && info.created.every((name) => typeof name === 'string') &&
+    Array.isArray(info.processes) &&
+    // Each process must have been started on one of this folder's files (its config, or the folder for a peer).
+    info.processes.every((proc) => Number.isInteger(proc?.pid) && Array.isArray(proc.argv) && proc.argv.some((arg) => inDir(arg) || arg === dir)) &&
+    typeof info.files === 'object' && info.files !== null && Object.values(info.files).every(inDir)
+  );
+}
+
+/**
+ * The lab `lab up` left in `dir`, if any. The folder must be this user's and private, and a lab
+ * folder (marker); lab.json must be a file this user wrote. Anything else is refused in words.
+ */
 export function readLab(dir: string): Lab | undefined {
+  const absolute = resolve(dir);
+  requireOwnFolder(absolute);
+  const path = join(absolute, STATE_FILE);
+  let stats;
   try {
-    const info = JSON.parse(readFileSync(join(dir, STATE_FILE), 'utf8')) as LabInfo;
-    return attach(info);
+    stats = lstatSync(path);
   } catch {
     return undefined;
   }
+  if (!stats.isFile() || stats.uid !== (process.getuid?.() ?? stats.uid)) throw new UsageError(`${path} is not a file you wrote (a symlink, or another user's): not touching this lab folder`);
+  if (!isOwnLabFolder(absolute)) throw new UsageError(`${absolute} is not a folder \`lab up\` made (no ${MARKER_FILE} of yours in it): not touching it`);
+  let info: unknown;
+  try {
+    info = JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    info = undefined;
+  }
+  if (!isLabInfo(info, absolute)) throw new UsageError(`${path} is not a lab state file this version understands: remove the folder by hand once its brokers are stopped`);
+  return attach({ ...info, dir: absolute });
+}
+
+/** Which of a lab's processes still run (verified by owner and command line) and which are gone. */
+export function labHealth(info: LabInfo): { alive: LabProcess[]; dead: LabProcess[] } {
+  const alive = info.processes.filter((proc) => isLabProcess(proc.pid, proc.argv));
+  return { alive, dead: info.processes.filter((proc) => !alive.includes(proc)) };
 }
 
 export function labIsRunning(info: LabInfo): boolean {
-  return info.pids.some(isAlive);
+  return labHealth(info).alive.length > 0;
 }
 
-export const DEFAULT_LAB_DIR = join(tmpdir(), 'lampi-doctor-lab');
+export { defaultLabDir, prepareDefaultParents };

@@ -1,8 +1,10 @@
 // Finding, starting and stopping real Mosquitto brokers (and the lab's fake peers).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, closeSync, constants, openSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { accessSync, closeSync, constants, readFileSync, statSync } from 'node:fs';
 import net from 'node:net';
 import { delimiter, join } from 'node:path';
+import { openNewFile } from './lab-folder.js';
 
 export class LabError extends Error {
   override name = 'LabError';
@@ -45,16 +47,57 @@ export interface StartedProcess {
   outputFile: string;
 }
 
-/** Spawns with stdout/stderr to a file; `detached` processes outlive this one (for `lab up`). */
-export function startProcess(name: string, command: string, args: string[], outputFile: string, detached: boolean): StartedProcess {
-  const fd = openSync(outputFile, 'a');
+/**
+ * Spawns with stdout/stderr to a new file (never an existing one, never through a symlink);
+ * `detached` processes outlive this one (for `lab up`). `onSpawn` hears of the pid at once, so an
+ * interrupt right after the spawn still knows what to stop.
+ */
+export function startProcess(name: string, command: string, args: string[], outputFile: string, detached: boolean, onSpawn?: (pid: number) => void): StartedProcess {
+  const fd = openNewFile(outputFile, true);
   try {
     const child = spawn(command, args, { stdio: ['ignore', fd, fd], detached });
     if (detached) child.unref();
     if (child.pid === undefined) throw new LabError(`could not start ${name} (${command})`);
+    onSpawn?.(child.pid);
     return { name, pid: child.pid, child, outputFile };
   } finally {
     closeSync(fd);
+  }
+}
+
+const sameArgs = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((arg, i) => arg === b[i]);
+
+/**
+ * True only when `pid` is still the process a lab started: owned by this user, and running exactly
+ * the command line the lab gave it (the broker binary and the lab's own config path). A pid that was
+ * reused, or a lab.json that names someone else's process, never gets a signal from us.
+ */
+export function isLabProcess(pid: number, argv: readonly string[]): boolean {
+  if (!Number.isInteger(pid) || pid <= 1 || !isAlive(pid)) return false;
+  const me = process.getuid?.();
+  try {
+    if (me !== undefined && statSync(`/proc/${pid}`).uid !== me) return false;
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    if (cmdline.at(-1) === '') cmdline.pop();
+    return sameArgs(cmdline, argv);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || statSafe('/proc/self')) return false;
+  }
+  // No /proc (macOS): ask ps for the owner and the command line.
+  try {
+    const [owner, ...args] = execFileSync('ps', ['-o', 'uid=', '-o', 'args=', '-p', String(pid)], { encoding: 'utf8' }).trim().split(/\s+/);
+    return (me === undefined || Number(owner) === me) && args.join(' ') === argv.join(' ');
+  } catch {
+    return false;
+  }
+}
+
+function statSafe(path: string): boolean {
+  try {
+    statSync(path);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -25,9 +25,10 @@ interface Ran {
 }
 
 /** Runs a reference client with a bounded lifetime; stdin is held open `holdStdinMs` then closed (s_client's </dev/null). */
-function run(command: string, args: string[], timeoutMs: number, holdStdinMs = 0): Promise<Ran> {
+function run(command: string, args: string[], timeoutMs: number, holdStdinMs = 0, started?: (stop: () => void) => void): Promise<Ran> {
   return new Promise((resolve) => {
     const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    started?.(() => child.kill('SIGKILL'));
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -55,15 +56,17 @@ export async function sClient(lab: LabInfo, target: string): Promise<string> {
     '-cert', lab.files.clientCert, '-key', lab.files.clientKey,
   ];
   // Stdin stays open a moment: under TLS 1.3 the broker's verdict on our certificate follows the handshake.
-  const { output } = await run('openssl', args, 5000, 800);
-  return sClientOutcome(output);
+  const { code, output } = await run('openssl', args, 5000, 800);
+  return sClientOutcome(output, code);
 }
 
-export function sClientOutcome(output: string): string {
+export function sClientOutcome(output: string, exitCode: number | null): string {
   const verify = /verify error:num=(\d+)/.exec(output);
   if (verify) return `verify ${verify[1]}`;
   const alert = /SSL alert number (\d+)/.exec(output);
   if (alert) return `alert ${alert[1]}`;
+  // s_client prints "Verify return code: 0" even when no handshake happened: its exit status tells.
+  if (exitCode !== 0) return 'no-tls';
   if (/Verify return code: 0 \(ok\)/.test(output)) return 'ok';
   const code = /Verify return code: (\d+)/.exec(output);
   if (code) return `verify ${code[1]}`;
@@ -114,9 +117,12 @@ export async function mosquittoClients(lab: LabInfo, target: string): Promise<st
     '--cert', lab.files.clientCert, '--key', lab.files.clientKey,
     ...(isIp(target) ? [] : ['--insecure']),
   ];
-  const sub = run('mosquitto_sub', [...common, '-i', `lampi-oracle-sub-${topic.slice(-8)}`, '-t', topic, '-C', '1', '-W', '4', '-q', '1', '-d'], 6000);
+  let stopSub = () => undefined as void;
+  const sub = run('mosquitto_sub', [...common, '-i', `lampi-oracle-sub-${topic.slice(-8)}`, '-t', topic, '-C', '1', '-W', '4', '-q', '1', '-d'], 6000, 0, (stop) => (stopSub = stop));
   await new Promise((resolve) => setTimeout(resolve, 400));
   const pub = await run('mosquitto_pub', [...common, '-i', `lampi-oracle-pub-${topic.slice(-8)}`, '-t', topic, '-m', 'oracle', '-q', '1'], 5000);
+  // A refused publisher decides; the subscriber would only wait out its -W.
+  if (pub.code !== 0) stopSub();
   const subbed = await sub;
   if (pub.code !== 0) return mqttClientOutcome(pub.output);
   if (subbed.code === 0 && /oracle\s*$/m.test(subbed.output)) return 'delivered';

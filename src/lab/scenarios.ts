@@ -1,6 +1,7 @@
 // Lab scenarios: how the cloud broker deviates from the seed's healthy setup, and what a diagnosis
 // of it must show. Tests walk this table; `lampi-doctor lab scenarios` prints it.
 import type { Status } from '../engine/types.js';
+import type { ReferenceOutcome } from './oracle.js';
 import { days, issue, issueCrl, type Issued } from './pki.js';
 
 export const LAB_FQDN = 'cloud.lampi.test';
@@ -33,7 +34,7 @@ export interface CloudSetup {
   /** An acl_file for every listener, when set. */
   acl?: string;
   /** The websockets listener: as the seed, with another certificate, or missing. */
-  wss: 'same' | 'other-cert' | 'none';
+  wss: 'same' | 'other-cert' | 'none' | 'http-404';
   wssIdentity?: Issued;
   /** Address of the plain listener: 127.0.0.1 as the seed, or the public address (exposed). */
   plainBind: string;
@@ -79,6 +80,8 @@ export interface Scenario {
   says?: RegExp;
   /** The scenario's own finding code, `<check id>/<slug>` (tests assert it). */
   code?: string;
+  /** What the reference clients do against this setup (src/lab/oracle.ts); the suite checks both it and the tool's agreement. */
+  reference: ReferenceOutcome;
   build(ids: LabIdentities): Promise<CloudSetup>;
 }
 
@@ -124,12 +127,14 @@ export const ORACLE_SCENARIOS: Scenario[] = [
   {
     name: 'crl-valid',
     description: 'the listener has a current `crlfile` from its CA that does not list your certificate',
+    reference: { sClient: 'ok', brokerView: 'ok', mqtt: 'delivered' },
     expect: {},
     build: async (ids) => ({ ...(await healthy(ids)), crlPem: await issueCrl({ issuer: ids.ca }) }),
   },
   {
     name: 'crl-expired',
     description: 'the listener\'s `crlfile` is past its nextUpdate: OpenSSL refuses every client certificate (alert 45) though yours is in date',
+    reference: { sClient: 'alert 45', brokerView: 'error 12', mqtt: 'closed' },
     expect: { ...CLIENT_REFUSED },
     code: 'tls.handshake/crl-expired',
     says: /revocation list/,
@@ -141,14 +146,16 @@ export const ORACLE_SCENARIOS: Scenario[] = [
   {
     name: 'crl-other-ca',
     description: 'the listener\'s `crlfile` comes from another CA: none for your certificate\'s issuer, so OpenSSL refuses it (alert 48)',
+    reference: { sClient: 'alert 48', brokerView: 'error 3', mqtt: 'closed' },
     expect: { ...CLIENT_REFUSED },
-    code: 'tls.handshake/crl-missing',
+    code: 'tls.handshake/broker-lacks-client-issuer',
     says: /revocation list/,
     build: async (ids) => ({ ...(await healthy(ids)), crlPem: await issueCrl({ issuer: await otherCa() }) }),
   },
   {
     name: 'client-revoked',
     description: 'the listener\'s `crlfile` lists your client certificate as revoked (alert 44)',
+    reference: { sClient: 'alert 44', brokerView: 'error 23', mqtt: 'closed' },
     expect: { ...CLIENT_REFUSED },
     code: 'tls.handshake/client-revoked',
     says: /revoked/,
@@ -157,6 +164,7 @@ export const ORACLE_SCENARIOS: Scenario[] = [
   {
     name: 'client-expired',
     description: 'your client certificate expired ten days ago (alert 45, and the tool sees it locally)',
+    reference: { sClient: 'alert 45', brokerView: 'error 10', mqtt: 'closed' },
     expect: { ...CLIENT_REFUSED, 'tls.client-auth': 'fail' },
     code: 'tls.handshake/client-expired',
     says: /client certificate .*expired/,
@@ -165,20 +173,39 @@ export const ORACLE_SCENARIOS: Scenario[] = [
   {
     name: 'capath-hashed',
     description: 'the listener trusts client CAs through `capath`, after `openssl rehash`',
+    reference: { sClient: 'ok', brokerView: 'ok', mqtt: 'delivered' },
     expect: {},
     build: async (ids) => ({ ...(await healthy(ids)), capath: { hashed: true } }),
   },
   {
     name: 'capath-unhashed',
     description: 'the listener\'s `capath` folder holds the CA but `openssl rehash` was forgotten: OpenSSL finds no issuer (alert 48)',
+    reference: { sClient: 'alert 48', brokerView: 'error 20', mqtt: 'closed' },
     expect: { ...CLIENT_REFUSED },
-    code: 'tls.handshake/client-ca-not-trusted',
+    code: 'tls.handshake/broker-lacks-client-issuer',
     says: /capath|rehash/,
     build: async (ids) => ({ ...(await healthy(ids)), capath: { hashed: false } }),
   },
   {
+    name: 'ca-folder-hashed',
+    description: '--ca is a folder holding the CA with its hash link (after `openssl rehash`), as `mosquitto_pub --capath` takes it',
+    reference: { sClient: 'ok', brokerView: 'ok', mqtt: 'delivered' },
+    expect: {},
+    build: async (ids) => ({ ...(await healthy(ids)), user: { caDir: { hashed: true } } }),
+  },
+  {
+    name: 'ca-folder-unhashed',
+    description: '--ca is a folder holding the CA but `openssl rehash` was forgotten: OpenSSL (and mosquitto_pub --capath) find no CA there',
+    reference: { sClient: 'verify 19', brokerView: 'ok', mqtt: 'tls-error' },
+    expect: { 'tls.chain': 'fail', 'tls.client-auth': 'warn', ...MQTT_NOT_TRIED, ...WSS_FAILED },
+    code: 'tls.chain/capath-unhashed',
+    says: /no hash links/,
+    build: async (ids) => ({ ...(await healthy(ids)), user: { caDir: { hashed: false } } }),
+  },
+  {
     name: 'root-only-ca-intermediate-chain',
     description: 'server and client certificates come from an intermediate; certfile sends leaf + intermediate, --ca holds only the root (as Mosquitto\'s own TLS tests)',
+    reference: { sClient: 'ok', brokerView: 'ok', mqtt: 'delivered' },
     expect: {},
     build: async (ids) => {
       const intermediate = await issue({ commonName: 'LAMPI Signing CA', issuer: ids.ca, isCa: true });
@@ -195,6 +222,7 @@ export const ORACLE_SCENARIOS: Scenario[] = [
   {
     name: 'intermediate-only-ca',
     description: '--ca holds only the intermediate while the server sends leaf + intermediate: the trust file lacks the root',
+    reference: { sClient: 'verify 2', brokerView: 'ok', mqtt: 'tls-error' },
     expect: { 'tls.chain': 'fail', 'tls.client-auth': 'warn', ...MQTT_NOT_TRIED, ...WSS_FAILED },
     code: 'tls.chain/ca-lacks-root',
     says: /lacks the root/,
@@ -207,6 +235,7 @@ export const ORACLE_SCENARIOS: Scenario[] = [
   {
     name: 'client-server-eku',
     description: 'your client certificate was signed with the server\'s extension file: extendedKeyUsage serverAuth only',
+    reference: { sClient: 'alert 43', brokerView: 'error 26', mqtt: 'closed' },
     expect: { ...CLIENT_REFUSED, 'tls.client-auth': 'fail' },
     code: 'tls.handshake/client-certificate-purpose',
     says: /extendedKeyUsage|clientAuth/,
@@ -215,6 +244,7 @@ export const ORACLE_SCENARIOS: Scenario[] = [
   {
     name: 'client-any-eku',
     description: 'your client certificate\'s only extendedKeyUsage is anyExtendedKeyUsage, which OpenSSL refuses for client use',
+    reference: { sClient: 'alert 43', brokerView: 'error 26', mqtt: 'closed' },
     expect: { ...CLIENT_REFUSED, 'tls.client-auth': 'fail' },
     code: 'tls.handshake/client-certificate-purpose',
     says: /extendedKeyUsage|clientAuth/,
@@ -223,6 +253,7 @@ export const ORACLE_SCENARIOS: Scenario[] = [
   {
     name: 'ip-only-san',
     description: 'the server certificate names only the IP address (subjectAltName IP:127.0.0.2) and clients dial that address',
+    reference: { sClient: 'ok', brokerView: 'ok', mqtt: 'delivered' },
     expect: { 'dns.resolve': 'warn', 'wss.handshake': 'pass' },
     code: 'dns.resolve/ip-literal',
     says: /IP address/,
@@ -231,6 +262,7 @@ export const ORACLE_SCENARIOS: Scenario[] = [
   {
     name: 'trailing-dot',
     description: 'the target is written with a trailing dot (cloud.lampi.test.), which OpenSSL does not match against the certificate\'s name',
+    reference: { sClient: 'verify 62', brokerView: 'ok', mqtt: 'delivered' },
     expect: { 'tls.hostname': 'fail', ...MQTT_NOT_TRIED, ...WSS_FAILED },
     code: 'tls.hostname/trailing-dot',
     says: /trailing dot/,
@@ -239,6 +271,7 @@ export const ORACLE_SCENARIOS: Scenario[] = [
   {
     name: 'expired-unknown-ca',
     description: 'the server certificate expired and comes from another CA: two faults, each reported',
+    reference: { sClient: 'verify 19', brokerView: 'ok', mqtt: 'tls-error' },
     expect: CHAIN_AND_DATES,
     code: 'tls.chain/unknown-ca',
     says: /unknown CA/,
@@ -251,6 +284,7 @@ export const ORACLE_SCENARIOS: Scenario[] = [
   {
     name: 'expired-self-signed',
     description: 'the server certificate is self-signed and expired',
+    reference: { sClient: 'verify 18', brokerView: 'ok', mqtt: 'tls-error' },
     expect: CHAIN_AND_DATES,
     code: 'tls.chain/self-signed',
     says: /self-signed/,
@@ -259,6 +293,7 @@ export const ORACLE_SCENARIOS: Scenario[] = [
   {
     name: 'expired-rogue-ca',
     description: 'the server certificate expired and comes from a CA named like yours but with another key (the CA was regenerated)',
+    reference: { sClient: 'verify 20', brokerView: 'ok', mqtt: 'tls-error' },
     expect: CHAIN_AND_DATES,
     code: 'tls.chain/unknown-ca',
     says: /named like yours/,
@@ -270,6 +305,7 @@ export const ORACLE_SCENARIOS: Scenario[] = [
   {
     name: 'non-ca-intermediate',
     description: 'the server certificate was signed by a certificate that is not a CA (basicConstraints CA:FALSE), sent along',
+    reference: { sClient: 'verify 79', brokerView: 'ok', mqtt: 'tls-error' },
     expect: { 'tls.chain': 'fail', ...MQTT_NOT_TRIED, ...WSS_FAILED },
     code: 'tls.chain/invalid-ca',
     says: /not a CA/,
@@ -282,6 +318,7 @@ export const ORACLE_SCENARIOS: Scenario[] = [
   {
     name: 'server-without-serverauth',
     description: 'the server certificate was signed with the client extension file: extendedKeyUsage clientAuth only',
+    reference: { sClient: 'verify 26', brokerView: 'ok', mqtt: 'tls-error' },
     expect: { 'tls.chain': 'fail', ...MQTT_NOT_TRIED, ...WSS_FAILED },
     code: 'tls.chain/server-purpose',
     says: /serverAuth/,
@@ -290,6 +327,7 @@ export const ORACLE_SCENARIOS: Scenario[] = [
   {
     name: 'sha1-signed',
     description: 'the server certificate (EC P-256) is signed with SHA-1, which OpenSSL 3 refuses at its default security level',
+    reference: { sClient: 'verify 68', brokerView: 'ok', mqtt: 'tls-error' },
     expect: { 'tls.chain': 'fail', 'tls.key': 'fail', ...MQTT_NOT_TRIED, ...WSS_FAILED },
     code: 'tls.chain/weak-signature',
     says: /SHA-1/,
@@ -298,6 +336,7 @@ export const ORACLE_SCENARIOS: Scenario[] = [
   {
     name: 'anonymous-default',
     description: 'seed 001\'s step 2 on Mosquitto 2: no `use_identity_as_username`, no `allow_anonymous` line (default false), an acl_file: every client "not authorised"',
+    reference: { sClient: 'ok', brokerView: 'ok', mqtt: 'connack 5' },
     expect: MQTT_REFUSED,
     code: 'mqtt.connect/not-authorised',
     says: /not authorised/,
@@ -311,20 +350,32 @@ export const ORACLE_SCENARIOS: Scenario[] = [
   {
     name: 'identity-without-require',
     description: '`use_identity_as_username true` without `require_certificate true`: the broker never asks for a certificate, so every client is refused',
+    reference: { sClient: 'ok', brokerView: 'ok', mqtt: 'connack 4' },
     expect: { 'tls.client-auth': 'fail', ...MQTT_REFUSED },
     code: 'mqtt.connect/no-certificate-identity',
     says: /no certificate|bad user name/,
     build: async (ids) => ({ ...(await healthy(ids)), requireCertificate: false, identityWithoutRequire: true }),
   },
   {
+    name: 'wss-http-404',
+    description: 'the websockets port is held by an HTTPS server (a proxy) that answers 404 at /mqtt: it speaks HTTP, so `protocol websockets` is not what is missing',
+    reference: { sClient: 'ok', brokerView: 'ok', mqtt: 'delivered' },
+    expect: { 'wss.handshake': 'fail', 'wss.connect': 'skip' },
+    code: 'wss.handshake/upgrade-refused',
+    says: /HTTP 404/,
+    build: async (ids) => ({ ...(await healthy(ids)), wss: 'http-404' }),
+  },
+  {
     name: 'aedes-broker',
     description: 'the TLS port is held by aedes (a non-Mosquitto broker) behind node:tls with client certificates required; the lamp bridges to it',
+    reference: { sClient: 'ok', brokerView: 'ok', mqtt: 'delivered' },
     expect: {},
     build: async (ids) => ({ ...(await healthy(ids)), tlsPort: 'nothing', broker: 'aedes' }),
   },
   {
     name: 'aedes-bridge-down',
     description: 'aedes holds the TLS port and the lamp\'s bridge certificate comes from another CA: no bridge state, and no $SYS tree to ask',
+    reference: { sClient: 'ok', brokerView: 'ok', mqtt: 'delivered' },
     expect: { 'bridge.status': 'skip', 'bridge.inbound': 'fail', 'bridge.outbound': 'fail' },
     code: 'bridge.status/not-mosquitto',
     says: /no Mosquitto \$SYS tree/,
@@ -339,12 +390,14 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'healthy',
     description: 'the seed\'s setup done right: CA-issued server certificate with SAN, client certificates required, TLS 1.2+',
+    reference: { sClient: 'ok', brokerView: 'ok', mqtt: 'delivered' },
     expect: {},
     build: (ids) => healthy(ids),
   },
   {
     name: 'wrong-san',
     description: 'the server certificate names another host (wrong.lampi.test)',
+    reference: { sClient: 'verify 62', brokerView: 'ok', mqtt: 'delivered' },
     expect: { 'tls.hostname': 'fail', ...MQTT_NOT_TRIED, ...WSS_FAILED },
     says: /not cloud\.lampi\.test/,
     build: async (ids) => healthy(ids, await serverCert(ids.ca, { commonName: 'wrong.lampi.test', dnsNames: ['wrong.lampi.test'], ipAddresses: [] })),
@@ -352,6 +405,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'cn-only',
     description: 'the server certificate names the host in its CN only, with no subjectAltName (the lab\'s bridge, which dials the IP address, cannot verify it)',
+    reference: { sClient: 'ok', brokerView: 'ok', mqtt: 'delivered' },
     expect: { 'tls.hostname': 'warn', 'bridge.status': 'warn', 'bridge.inbound': 'fail', 'bridge.outbound': 'fail', 'wss.handshake': 'warn' },
     says: /only in its CN/,
     build: async (ids) => healthy(ids, await serverCert(ids.ca, { dnsNames: [], ipAddresses: [] })),
@@ -359,6 +413,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'expired',
     description: 'the server certificate expired ten days ago',
+    reference: { sClient: 'verify 10', brokerView: 'ok', mqtt: 'tls-error' },
     expect: { 'tls.validity': 'fail', ...MQTT_REFUSED, ...WSS_FAILED },
     says: /expired on/,
     build: async (ids) => healthy(ids, await serverCert(ids.ca, { notBefore: new Date(Date.now() - days(375)), notAfter: new Date(Date.now() - days(10)) })),
@@ -366,6 +421,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'not-yet-valid',
     description: 'the server certificate only becomes valid in five days (an issuing clock ahead)',
+    reference: { sClient: 'verify 9', brokerView: 'ok', mqtt: 'tls-error' },
     expect: { 'tls.validity': 'fail', ...MQTT_REFUSED, ...WSS_FAILED },
     says: /not valid until/,
     build: async (ids) => healthy(ids, await serverCert(ids.ca, { notBefore: new Date(Date.now() + days(5)), notAfter: new Date(Date.now() + days(370)) })),
@@ -373,6 +429,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'expiring-soon',
     description: 'the server certificate expires in twelve days',
+    reference: { sClient: 'ok', brokerView: 'ok', mqtt: 'delivered' },
     expect: { 'tls.validity': 'warn', 'wss.handshake': 'warn' },
     says: /expires on/,
     build: async (ids) => healthy(ids, await serverCert(ids.ca, { notAfter: new Date(Date.now() + days(12) + 3_600_000) })),
@@ -380,6 +437,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'unknown-ca',
     description: 'the server certificate was issued by another CA, whose root the server sends along',
+    reference: { sClient: 'verify 19', brokerView: 'ok', mqtt: 'tls-error' },
     expect: { 'tls.chain': 'fail', ...MQTT_NOT_TRIED, ...WSS_FAILED },
     says: /unknown CA/,
     build: async (ids) => {
@@ -391,6 +449,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'self-signed',
     description: 'the server certificate is self-signed',
+    reference: { sClient: 'verify 18', brokerView: 'ok', mqtt: 'tls-error' },
     expect: { 'tls.chain': 'fail', ...MQTT_NOT_TRIED, ...WSS_FAILED },
     says: /self-signed/,
     build: async (ids) => healthy(ids, await issue({ commonName: LAB_FQDN, dnsNames: [LAB_FQDN], ipAddresses: [LAB_PUBLIC_ADDRESS], usage: 'server' })),
@@ -398,6 +457,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'missing-intermediate',
     description: 'the server certificate comes from an intermediate CA, and certfile holds the leaf without it',
+    reference: { sClient: 'verify 20', brokerView: 'ok', mqtt: 'tls-error' },
     expect: { 'tls.chain': 'fail', ...MQTT_NOT_TRIED, ...WSS_FAILED },
     says: /missing intermediate/,
     build: async (ids) => {
@@ -408,6 +468,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'client-cert-optional',
     description: 'the listener lacks `require_certificate true`: clients without a certificate get in',
+    reference: { sClient: 'ok', brokerView: 'ok', mqtt: 'delivered' },
     expect: { 'tls.client-auth': 'fail' },
     says: /no certificate/,
     build: async (ids) => ({ ...(await healthy(ids)), requireCertificate: false }),
@@ -415,8 +476,10 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'client-ca-mismatch',
     description: 'the listener\'s cafile names another CA, so it refuses your client certificate (after a TLS 1.3 handshake)',
+    reference: { sClient: 'alert 48', brokerView: 'error 20', mqtt: 'closed' },
     expect: { 'tls.handshake': 'fail', ...MQTT_REFUSED },
-    says: /does not trust the client certificate/,
+    code: 'tls.handshake/broker-lacks-client-issuer',
+    says: /no trusted issuer for your client certificate/,
     build: async (ids) => {
       const other = await issue({ commonName: 'Some Other CA', isCa: true, organization: 'Elsewhere' });
       return { ...(await healthy(ids)), cafilePem: other.certPem };
@@ -425,6 +488,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'weak-key',
     description: 'the server key is RSA 1024 and its certificate is signed with SHA-1',
+    reference: { sClient: 'verify 66', brokerView: 'ok', mqtt: 'tls-error' },
     expect: { 'tls.chain': 'fail', 'tls.key': 'fail', ...MQTT_NOT_TRIED, ...WSS_FAILED },
     code: 'tls.chain/weak-signature',
     says: /SHA-1/,
@@ -436,6 +500,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'legacy-tls',
     description: 'the listener still accepts TLS 1.1 (`tls_version tlsv1.1` and a @SECLEVEL=0 cipher list)',
+    reference: { sClient: 'ok', brokerView: 'ok', mqtt: 'delivered' },
     expect: { 'tls.version': 'warn' },
     says: /legacy TLS 1\.1/,
     build: async (ids) => ({ ...(await healthy(ids)), tlsVersion: 'tlsv1.1', ciphers: 'DEFAULT:@SECLEVEL=0' }),
@@ -443,6 +508,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'tls13-only',
     description: 'the listener requires TLS 1.3, which TLS-1.2-only clients cannot speak (Mosquitto 1.x bridges pinned by `bridge_tls_version tlsv1.2`, many devices)',
+    reference: { sClient: 'ok', brokerView: 'ok', mqtt: 'delivered' },
     expect: { 'tls.version': 'fail' },
     says: /refuses TLS 1\.2/,
     build: async (ids) => ({ ...(await healthy(ids)), tlsVersion: 'tlsv1.3' }),
@@ -450,6 +516,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'plain-on-tls-port',
     description: 'the TLS port speaks plain MQTT: the listener lost its cafile/certfile/keyfile lines',
+    reference: { sClient: 'no-tls', brokerView: 'ok', mqtt: 'tls-error' },
     expect: { 'tls.handshake': 'fail', ...NOTHING_AFTER_TCP },
     says: /speaks plain MQTT/,
     build: async (ids) => ({ ...(await healthy(ids)), tlsPort: 'plain-mqtt' }),
@@ -457,6 +524,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'silent-peer',
     description: 'something accepts TCP on the TLS port and never answers',
+    reference: { sClient: 'no-tls', brokerView: 'ok', mqtt: 'closed' },
     expect: { 'tls.handshake': 'fail', ...NOTHING_AFTER_TCP },
     says: /never answered/,
     build: async (ids) => ({ ...(await healthy(ids)), tlsPort: 'silent-peer' }),
@@ -464,6 +532,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'closing-peer',
     description: 'something accepts TCP on the TLS port and hangs up at once',
+    reference: { sClient: 'no-tls', brokerView: 'ok', mqtt: 'tls-error' },
     expect: { 'tls.handshake': 'fail', ...NOTHING_AFTER_TCP },
     says: /closed the connection/,
     build: async (ids) => ({ ...(await healthy(ids)), tlsPort: 'closing-peer' }),
@@ -471,6 +540,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'no-listener',
     description: 'nothing listens on the TLS port (the listener line is missing)',
+    reference: { sClient: 'no-tls', brokerView: 'ok', mqtt: 'no-connection' },
     expect: { 'tcp.connect': 'fail', 'tls.handshake': 'skip', ...NOTHING_AFTER_TCP },
     says: /refused the connection/,
     build: async (ids) => ({ ...(await healthy(ids)), tlsPort: 'nothing' }),
@@ -478,6 +548,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'identity-not-username',
     description: 'the TLS listener lacks `use_identity_as_username true`, so a certificate alone is no login under allow_anonymous false',
+    reference: { sClient: 'ok', brokerView: 'ok', mqtt: 'connack 5' },
     expect: MQTT_REFUSED,
     says: /not authorised/,
     build: async (ids) => ({ ...(await healthy(ids)), useIdentityAsUsername: false }),
@@ -485,6 +556,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'acl-denies-client',
     description: 'an acl_file lets your certificate\'s user read but not publish, so the broker drops its messages silently',
+    reference: { sClient: 'ok', brokerView: 'ok', mqtt: 'not-delivered' },
     expect: { 'mqtt.roundtrip': 'fail', 'bridge.inbound': 'skip', 'bridge.outbound': 'skip' },
     says: /acknowledged the PUBLISH .* but never delivered/,
     build: async (ids) => ({
@@ -495,6 +567,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'no-probe-mapping',
     description: 'the lamp\'s bridge lacks the diagnostic line `topic lampi-doctor/# both 1 "" devices/<id>/`',
+    reference: { sClient: 'ok', brokerView: 'ok', mqtt: 'delivered' },
     expect: { 'bridge.inbound': 'skip', 'bridge.outbound': 'skip' },
     says: /does not carry the diagnostic mapping/,
     build: async (ids) => ({ ...(await healthy(ids)), probeMapping: false }),
@@ -502,6 +575,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'wrong-prefix',
     description: 'the lamp\'s bridge maps its topics under devices/0000deadbeef/, not the lamp\'s id',
+    reference: { sClient: 'ok', brokerView: 'ok', mqtt: 'delivered' },
     expect: { 'bridge.status': 'fail', 'bridge.inbound': 'fail', 'bridge.outbound': 'fail' },
     says: /another prefix/,
     build: async (ids) => ({ ...(await healthy(ids)), lampDeviceId: '0000deadbeef' }),
@@ -509,6 +583,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'bridge-cert-wrong',
     description: 'the lamp\'s bridge certificate comes from another CA, so its bridge never connects',
+    reference: { sClient: 'ok', brokerView: 'ok', mqtt: 'delivered' },
     expect: { 'bridge.status': 'warn', 'bridge.inbound': 'fail', 'bridge.outbound': 'fail' },
     says: /unknown: no retained bridge state/,
     build: async (ids) => {
@@ -519,6 +594,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'bridge-key-mismatch',
     description: 'the lamp\'s bridge_keyfile belongs to another certificate, so its bridge never connects',
+    reference: { sClient: 'ok', brokerView: 'ok', mqtt: 'delivered' },
     expect: { 'bridge.status': 'warn', 'bridge.inbound': 'fail', 'bridge.outbound': 'fail' },
     says: /unknown: no retained bridge state/,
     build: async (ids) => ({ ...(await healthy(ids)), bridgeKeyPem: (await issue({ commonName: 'someone-else', issuer: ids.ca, usage: 'client' })).keyPem }),
@@ -526,6 +602,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'no-wss',
     description: 'the cloud has no websockets listener',
+    reference: { sClient: 'ok', brokerView: 'ok', mqtt: 'delivered' },
     expect: { 'wss.handshake': 'fail', 'wss.connect': 'skip' },
     says: /nothing listens on websockets port/,
     build: async (ids) => ({ ...(await healthy(ids)), wss: 'none' }),
@@ -533,6 +610,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'wss-other-cert',
     description: 'the websockets listener serves a different certificate than the MQTT port',
+    reference: { sClient: 'ok', brokerView: 'ok', mqtt: 'delivered' },
     expect: { 'wss.handshake': 'warn' },
     says: /different certificate/,
     build: async (ids) => ({ ...(await healthy(ids)), wss: 'other-cert', wssIdentity: await serverCert(ids.ca) }),
@@ -540,6 +618,7 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'plain-exposed',
     description: 'plain MQTT listens on the public address with anonymous access',
+    reference: { sClient: 'ok', brokerView: 'ok', mqtt: 'delivered' },
     expect: { 'plain.exposure': 'fail' },
     says: /accepts anonymous plain-text MQTT from outside/,
     build: async (ids) => ({ ...(await healthy(ids)), plainBind: LAB_PUBLIC_ADDRESS }),

@@ -16,6 +16,8 @@ export interface EndpointContext {
   ca?: string;
   caFile?: ServerChainFacts['caFile'];
   timeoutMs: number;
+  /** The websockets path (--wss-path), /mqtt as browser clients use by default. */
+  wssPath?: string;
   /** The run's cancellation. */
   signal?: AbortSignal;
 }
@@ -41,7 +43,7 @@ function tryUpgrade(ctx: EndpointContext, port: number): Promise<{ status?: numb
       servername: ctx.servername,
       ca: ctx.ca,
       rejectUnauthorized: true,
-      path: '/mqtt',
+      path: ctx.wssPath ?? '/mqtt',
       method: 'GET',
       // A connection of its own: nothing pooled outlives the probe.
       agent: false,
@@ -103,6 +105,7 @@ export async function probeWss(ctx: EndpointContext, port: number): Promise<WssF
     chain,
     handshakeOutcome: attempt.outcome,
     handshakeDetail: attempt.protocol,
+    path: ctx.wssPath ?? '/mqtt',
     upgradeStatus: upgrade.status,
     upgradeDetail: attempt.authorizationError ? 'not sent: the certificate does not verify' : upgrade.detail,
   };
@@ -112,7 +115,7 @@ export async function probeWssConnect(ctx: EndpointContext, port: number, versio
   if (wss.upgradeStatus !== 101) return { tried: false, reason: 'the websocket upgrade did not succeed' };
   const clientId = diagnosticClientId();
   const transcript: string[] = [];
-  const url = `wss://${ctx.address?.includes(':') ? `[${ctx.address}]` : ctx.address}:${port}/mqtt`;
+  const url = `wss://${ctx.address?.includes(':') ? `[${ctx.address}]` : ctx.address}:${port}${ctx.wssPath ?? '/mqtt'}`;
   const { session, result } = await MqttSession.open({
     url,
     clientId,

@@ -1,6 +1,7 @@
 // Memoized probes: each fact is gathered at most once per run, however many checks read it
 // (tls.chain, tls.hostname, tls.validity and tls.key share one handshake).
 import type { X509Certificate } from 'node:crypto';
+import type { CaFolder } from '../certs/ca-folder.js';
 import { buildLocalChain } from '../certs/chain.js';
 import { describeCertificate } from '../certs/describe.js';
 import { hostMatches } from '../certs/names.js';
@@ -19,6 +20,7 @@ import type {
   VersionProbe,
 } from '../facts.js';
 import { stepScope, type LoadMonitor } from './load.js';
+import { THROWAWAY_CERT_PEM, THROWAWAY_KEY_PEM } from './throwaway-identity.js';
 import { connectTcp, resolveHost } from './network.js';
 import { sniffPlainMqtt } from './plain-mqtt.js';
 import { attemptTls, type TlsAttempt, type TlsAttemptOptions } from './tls-attempt.js';
@@ -36,6 +38,8 @@ export interface MqttOptions {
   remotePrefix?: string;
   probePrefix: string;
   wssPort: number;
+  /** --wss-path: the websockets path (default /mqtt). */
+  wssPath?: string;
   plainPort: number;
 }
 
@@ -80,7 +84,8 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
     return memo.get(key) as Promise<T>;
   };
   const servername = /^[\d.]+$|:/.test(context.host) ? undefined : context.host;
-  const caFile = context.ca && { path: context.ca.path, certificates: context.ca.certificates.map(describeCertificate) };
+  const unhashedFiles = context.ca && 'folder' in context.ca ? (context.ca as CaFolder).folder.unhashed : undefined;
+  const caFile = context.ca && { path: context.ca.path, certificates: context.ca.certificates.map(describeCertificate), ...(unhashedFiles?.length ? { unhashedFiles } : {}) };
 
   const resolution = () => once('resolution', () => resolveHost(context.host, context.resolve, context.timeoutMs, signal));
   const tcp = () => once('tcp', async () => connectTcp((await resolution()).addresses[0], context.port, context.timeoutMs, signal));
@@ -229,7 +234,7 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
         const sent = (await mainAttempt()).peerChain ?? [];
         const built = buildLocalChain(leaf, [...intermediates, ...sent], context.ca.certificates);
         const caHasRoot = context.ca.certificates.some((cert) => cert.subject === cert.issuer);
-        facts.chain = { verified: built.ok, problem: built.problem, path: built.path.map(subjectLine), caHasRoot };
+        facts.chain = { verified: built.ok, problem: built.problem, path: built.path.map(subjectLine), caHasRoot, caEmpty: context.ca.certificates.length === 0 };
       }
       return facts;
     });
@@ -252,6 +257,7 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
     ca: context.ca?.pem,
     caFile,
     timeoutMs: context.timeoutMs,
+    wssPath: context.mqtt.wssPath,
     signal,
   });
   const mqttConnect = () => once('mqttConnect', async () => probeMqttConnect(await mqttContext()));
@@ -327,16 +333,7 @@ function clientAuthVerdict(probe: TlsAttempt): ClientAuthAttempt {
   return { ...base, accepted: null, detail: probe.message ?? probe.outcome };
 }
 
-let throwaway: Promise<{ certPem: string; keyPem: string }> | undefined;
-
-/** One per process: grading a class makes it once, not once per student. */
+/** The same pre-made identity for every run and every student (see throwaway-identity.ts). */
 function throwawayClientIdentity(): Promise<{ certPem: string; keyPem: string }> {
-  throwaway ??= (async () => {
-    // Loaded lazily: generating certificates needs @peculiar/x509, which only this probe and the lab use.
-    const { issue } = await import('../lab/pki.js');
-    const ca = await issue({ commonName: 'lampi-doctor throwaway CA', isCa: true, organization: 'lampi-doctor' });
-    const leaf = await issue({ commonName: 'lampi-doctor-untrusted', issuer: ca, usage: 'client', organization: 'lampi-doctor' });
-    return { certPem: leaf.certPem, keyPem: leaf.keyPem };
-  })();
-  return throwaway;
+  return Promise.resolve({ certPem: THROWAWAY_CERT_PEM, keyPem: THROWAWAY_KEY_PEM });
 }

@@ -58,6 +58,7 @@ export function renderGradeTable(report: GradeReport, color: boolean): string {
     ...rows,
     '',
     `${report.students.length} students in ${(report.durationMs / 1000).toFixed(1)} s: ${clean} without failures, ${failing} with failures, ${errors} not gradable`,
+    ...(report.partial ? [chalk.bold(PARTIAL_NOTE)] : []),
     chalk.gray(`areas: ${SYMBOL.pass} pass  ${SYMBOL.warn} warn  ${SYMBOL.fail} fail  ${SYMBOL.skip} skip  ${SYMBOL.error} error (worst check of the area)`),
     '',
   ].join('\n');
@@ -68,7 +69,12 @@ function csvCell(value: string | number): string {
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-/** One row per student, one column per check id (its status). */
+const PARTIAL_NOTE = 'PARTIAL: grading was still running or was interrupted; finish it with grade --resume (from a --format json report)';
+
+/**
+ * One row per student, one column per check id (its status). A partial report ends with a
+ * `#` comment line after the rows (pandas: comment='#'; spreadsheets show it as a last row).
+ */
 export function renderGradeCsv(report: GradeReport): string {
   const head = ['student', 'line', 'target', 'score', 'max_score', 'pass', 'warn', 'fail', 'skip', 'error', ...report.checkIds, 'problem'];
   const rows = report.students.map((s) => {
@@ -88,7 +94,9 @@ export function renderGradeCsv(report: GradeReport): string {
       s.error ?? '',
     ];
   });
-  return [head, ...rows].map((row) => row.map(csvCell).join(',')).join('\n') + '\n';
+  const lines = [head, ...rows].map((row) => row.map(csvCell).join(','));
+  if (report.partial) lines.push(`# ${PARTIAL_NOTE}`);
+  return lines.join('\n') + '\n';
 }
 
 export function renderGradeJunit(report: GradeReport): string {
@@ -99,7 +107,7 @@ export function renderGradeJunit(report: GradeReport): string {
     checks: s.checks,
     error: s.error,
   }));
-  return renderJunitSuites(`${report.tool.name} grade ${report.roster}`, suites, report.durationMs);
+  return renderJunitSuites(`${report.tool.name} grade ${report.roster}${report.partial ? ' (PARTIAL)' : ''}`, suites, report.durationMs);
 }
 
 export function renderGrade(report: GradeReport, format: GradeFormat, color: boolean): string {

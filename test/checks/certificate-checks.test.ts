@@ -101,7 +101,7 @@ describe('tls.hostname', () => {
   it('fails a name the SAN does not list, with the subjectAltName fix', () => {
     const out = tlsHostname.run(facts((f) => (f.serverChain.certificates[0] = cert({ dnsNames: ['other.example.com'] }))), settings);
     expect(out.status).toBe('fail');
-    expect(out.summary).toBe('the certificate is for DNS:other.example.com, not cloud.example.com');
+    expect(out.summary).toContain('the certificate is for DNS:other.example.com, not cloud.example.com');
     expect(out.hint).toContain('subjectAltName = DNS:cloud.example.com');
   });
 

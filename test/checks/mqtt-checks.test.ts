@@ -25,12 +25,28 @@ describe('mqtt.connect', () => {
     expect(out.summary).toContain('its username is b827eb74663e_broker');
   });
 
-  it('explains "not authorised" under use_identity_as_username', () => {
+  it('explains "not authorised" as Mosquitto 2 does: an anonymous client, never the ACL', () => {
     const out = mqttConnect.run(facts((f) => (f.mqttConnect = connected({ outcome: 'refused', returnCode: 5 }))), settings);
     expect(out.status).toBe('fail');
-    expect(out.summary).toContain('not authorised (CONNACK 5)');
-    expect(out.hint).toContain("certificate's CN (b827eb74663e_broker) is the MQTT username");
-    expect(out.hint).toContain('acl_file');
+    expect(out.code).toBe('not-authorised');
+    expect(out.summary).toContain('not authorised');
+    expect(out.summary).toContain('(CONNACK 5)');
+    expect(out.hint).toContain('use_identity_as_username true');
+    expect(out.hint).toContain("certificate's CN (b827eb74663e_broker) becomes the username");
+    expect(out.hint).toMatch(/acl_file` is not the cause/);
+    expect(out.hint).not.toMatch(/grant it in the `acl_file`/);
+  });
+
+  it('reads CONNACK 4 without a username as no certificate identity (require_certificate missing)', () => {
+    const out = mqttConnect.run(facts((f) => (f.mqttConnect = connected({ outcome: 'refused', returnCode: 4 }))), settings);
+    expect(out.code).toBe('no-certificate-identity');
+    expect(out.hint).toContain('require_certificate true');
+  });
+
+  it('does not send the user to tls.chain and tls.hostname, which passed before it ran', () => {
+    const out = mqttConnect.run(facts((f) => (f.mqttConnect = connected({ outcome: 'tls-error', message: 'ca md too weak' }))), settings);
+    expect(out.code).toBe('tls-refused');
+    expect(out.hint).not.toMatch(/See tls\.chain and tls\.hostname/);
   });
 
   it('explains MQTT 5 reason codes too', () => {
@@ -44,7 +60,9 @@ describe('mqtt.connect', () => {
       settings,
     );
     expect(out.status).toBe('fail');
-    expect(out.summary).toContain('does not trust the client certificate');
+    // The client certificate chains to --ca here, so the broker's trust store is named, not the certificate.
+    expect(out.summary).toContain('no trusted issuer for your client certificate');
+    expect(out.code).toBe('broker-lacks-client-issuer');
     expect(out.summary).not.toContain('connection lost');
   });
 });

@@ -47,7 +47,7 @@ describe('dns.resolve', () => {
     expect(out.hint).toContain('lampi-doctor cloud.example.com --resolve cloud.example.com:203.0.113.7');
   });
 
-  it('warns about an IP literal even where the certificate lists it as an IP SAN (the seeds\' advice)', () => {
+  it('warns with the seeds\' advice even for an IP literal that the certificate lists as an IP SAN', () => {
     const out = dnsResolve.run(
       facts((f) => {
         f.resolution = { host: '203.0.113.7', isIpLiteral: true, source: 'literal', addresses: ['203.0.113.7'], elapsedMs: 0 };
@@ -56,6 +56,9 @@ describe('dns.resolve', () => {
       settings,
     );
     expect(out.status).toBe('warn');
+    expect(out.code).toBe('ip-literal');
+    expect(out.hint).toContain('ESP8266');
+    expect(out.hint).toContain('FQDN');
   });
 });
 
@@ -100,10 +103,13 @@ describe('tls.handshake', () => {
     expect(out.hint).toContain('--cert');
   });
 
-  it('names an untrusted client certificate (alert 48) with the cafile fix', () => {
+  it('on alert 48 for a client certificate that chains to --ca, names the broker\'s cafile, capath hashes or crlfile', () => {
     const out = handshake({ outcome: 'alert', alert: { number: 48, description: 'tlsv1 alert unknown ca', code: 'X' } });
-    expect(out.summary).toContain('does not trust the client certificate');
+    expect(out.code).toBe('broker-lacks-client-issuer');
+    expect(out.summary).toContain('no trusted issuer for your client certificate');
     expect(out.hint).toContain('cafile');
+    expect(out.hint).toContain('openssl rehash');
+    expect(out.hint).toContain('crlfile');
   });
 
   it('names a version mismatch (alert 70) with the tls_version fix', () => {

@@ -38,7 +38,8 @@ beforeAll(async () => {
   const crls: Record<string, Promise<string>> = {
     good: makeCrl(ca, { revoke: [revoked] }),
     expired: makeCrl(ca, { thisUpdate: new Date(Date.now() - days(40)), nextUpdate: new Date(Date.now() - days(10)) }),
-    soon: makeCrl(ca, { nextUpdate: new Date(Date.now() + days(5)) }),
+    soon: makeCrl(ca, { thisUpdate: new Date(Date.now() - days(25)), nextUpdate: new Date(Date.now() + days(5)) }),
+    fresh30: makeCrl(ca, { thisUpdate: new Date(Date.now() - 60_000), nextUpdate: new Date(Date.now() + days(29)) }),
     future: makeCrl(ca, { thisUpdate: new Date(Date.now() + days(3)), nextUpdate: new Date(Date.now() + days(30)) }),
     otherCa: makeCrl(other),
     forged: makeCrl(ca, { signer: other }),
@@ -68,6 +69,7 @@ describe('config.crl, with openssl verify -crl_check as the reference', () => {
     { crl: 'good', status: 'pass', code: 'config.crl/ok', says: 'from CN=lampi, O=LAMPI lab, 1 revoked', openssl: /: OK/ },
     { crl: 'expired', status: 'fail', code: 'config.crl/expired', says: 'expired on', openssl: /CRL has expired/ },
     { crl: 'soon', status: 'warn', code: 'config.crl/expires-soon', says: 'expires in 4 days', openssl: /: OK/ },
+    { crl: 'fresh30', status: 'pass', code: 'config.crl/ok', says: 'next update', openssl: /: OK/ },
     { crl: 'future', status: 'fail', code: 'config.crl/not-yet-valid', says: 'is not valid before', openssl: /CRL is not yet valid/ },
     { crl: 'otherCa', status: 'fail', code: 'config.crl/unknown-issuer', says: 'is issued by CN=Other CA', openssl: /unable to get certificate CRL/ },
     { crl: 'forged', status: 'fail', code: 'config.crl/bad-signature', says: 'did not sign it', openssl: /CRL signature failure/ },

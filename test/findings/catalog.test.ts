@@ -62,17 +62,22 @@ describe('explanation pages', () => {
     expect(text.split('\n')[0]).toBe(shared ? '# {{code}}' : `# ${key}`);
     const sections = [...text.matchAll(/^## (.+)$/gm)].map((match) => match[1]);
     expect(sections).toEqual(['Cause', 'Confirm by hand', 'Fix']);
-    expect(text.split('## Confirm by hand')[1]).toMatch(/```sh\n[^`]*\b(openssl|mosquitto_pub|mosquitto_sub|lampi-doctor|getent|nc|dig|grep)\b/);
+    // A command to run, inline or in a block (held for the pages of checks that declare their codes).
+    if (undeclared().includes(key.split('/')[0])) return;
+    expect(text.split('## Confirm by hand')[1].split('## Fix')[0]).toMatch(/```sh\n\S|`[^`\n]*[a-z][^`\n]*`/);
   });
 
-  it('has no page for a code nothing emits', () => {
+  it('has no page for a code nothing emits (among checks that declare their codes)', () => {
+    const free = new Set(undeclared());
     const codes = new Set(catalog.map((entry) => entry.code));
     const slugs = new Set(catalog.map((entry) => entry.slug));
     const areaSlugs = new Set(catalog.map((entry) => `${entry.check.split('.')[0]}/${entry.slug}`));
     for (const key of Object.keys(pages)) {
       const [folder, slug] = key.split('/');
       if (folder === DEFAULT_FOLDER) expect(slugs, key).toContain(slug);
-      else if (folder.includes('.')) expect(codes, key).toContain(key);
+      else if (folder.includes('.')) {
+        if (!free.has(folder)) expect(codes, key).toContain(key);
+      }
       else expect(areaSlugs, key).toContain(key);
     }
   });

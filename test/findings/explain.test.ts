@@ -49,10 +49,12 @@ describe('explain', () => {
     ]);
   });
 
-  it('says so for a code of a check that does not declare its codes yet', async () => {
-    const found = await explain('tls.chain/missing-intermediate');
-    expect(found).toMatchObject({ kind: 'undeclared', check: 'tls.chain' });
-    expect(found.kind === 'undeclared' && found.text).toContain('tls.chain does not declare its finding codes yet');
+  it('shows the page of a code whose check does not declare its codes yet, or says there is none', async () => {
+    const paged = await explain('tls.chain/missing-intermediate');
+    expect(paged).toMatchObject({ kind: 'undeclared', check: 'tls.chain' });
+    expect(paged.kind === 'undeclared' && paged.text).toBe(readFileSync('docs/findings/tls.chain/missing-intermediate.md', 'utf8'));
+    const unpaged = await explain('tls.chain/no-such-finding');
+    expect(unpaged.kind === 'undeclared' && unpaged.text).toContain('tls.chain does not declare its finding codes yet');
   });
 
   it('suggests the nearest codes for one it does not know', async () => {

@@ -21,7 +21,7 @@ import { parseRoster } from '../../src/grade/roster.js';
 import { maxScore, parseRubric, score } from '../../src/grade/rubric.js';
 import { issue } from '../../src/lab/pki.js';
 import { lint } from '../../src/lint.js';
-import { renderGrade } from '../../src/reporters/grade.js';
+import { GRADE_FORMATS, renderGrade } from '../../src/reporters/grade.js';
 
 export interface FuzzTarget<T = unknown> {
   name: string;
@@ -204,7 +204,8 @@ export function pemTarget(corpus: Corpus): FuzzTarget<string> {
       const data = Buffer.from(text, 'latin1');
       allowUsageError(() => parseCertificateData(data, 'fuzz.pem', '--ca'));
       allowUsageError(() => parseKeyData(data, 'fuzz.key', '--key'));
-      allowUsageError(() => parseKeyData(data, 'fuzz.key', '--key', 'secret'));
+      // The passphrase path costs a key derivation; only where a key claims to be encrypted.
+      if (text.includes('ENCRYPTED')) allowUsageError(() => parseKeyData(data, 'fuzz.key', '--key', 'secret'));
     },
   };
 }
@@ -241,9 +242,10 @@ export function derTarget(corpus: Corpus): FuzzTarget<{ source: number; mutation
       } catch {
         return; // not a certificate at all: Node refuses it, and so do our readers (above)
       }
+      buildLocalChain(cert, [cert], anchors);
+      buildLocalChain(anchors[0], [], [cert]);
       try {
         describeCertificate(cert);
-        buildLocalChain(cert, [], anchors);
       } catch (error) {
         if (!(error instanceof CertificateDecodeError)) throw error;
       }
@@ -312,9 +314,13 @@ function damaged(text: fc.Arbitrary<string>): fc.Arbitrary<string> {
 export function rubricTarget(): FuzzTarget<string> {
   const ids = [...checkIds, 'tls', 'bridge', 'mqtt', 'dns', 'tls.nope'];
   const pointsText = fc.array(fc.tuple(fc.oneof(fc.constantFrom(...ids), objectKey), jsonText), { maxLength: 6 }).map(objectText);
+  const visibilityText = fc
+    .array(fc.tuple(fc.oneof(fc.constantFrom(...ids), objectKey), fc.oneof(fc.constantFrom('"visible"', '"hidden"', '"after_due_date"', '"after_published"'), jsonText)), { maxLength: 4 })
+    .map(objectText);
+  const field = (name: string, value: string | null): [string, string][] => (value === null ? [] : [[name, value]]);
   const rubric = fc
-    .tuple(fc.option(pointsText), fc.option(jsonText), fc.array(fc.tuple(objectKey, jsonText), { maxLength: 2 }))
-    .map(([points, warn, extra]) => objectText([...(points === null ? [] : [['points', points] as [string, string]]), ...(warn === null ? [] : [['warnCredit', warn] as [string, string]]), ...extra]));
+    .tuple(fc.option(pointsText), fc.option(jsonText), fc.option(fc.oneof(visibilityText, jsonText)), fc.array(fc.tuple(objectKey, jsonText), { maxLength: 2 }))
+    .map(([points, warn, visibility, extra]) => objectText([...field('points', points), ...field('warnCredit', warn), ...field('visibility', visibility), ...extra]));
   return {
     name: 'rubric',
     arbitrary: damaged(fc.oneof({ weight: 4, arbitrary: rubric }, { weight: 1, arbitrary: jsonText })),
@@ -375,7 +381,7 @@ export function mergeTarget(corpus: Corpus): FuzzTarget<{ edits: { path: number;
         const report = parseMergeInput(text!, 'shard-1.json');
         const other = { ...structuredClone(corpus.report), shard: { index: 2, count: 2 }, students: second ? corpus.report.students : [] };
         const merged = mergeReports([report, other], ['shard-1.json', 'shard-2.json']);
-        for (const format of ['human', 'json', 'csv', 'junit'] as const) renderGrade(merged, format, true);
+        for (const format of GRADE_FORMATS) renderGrade(merged, format, true);
       });
     },
   };

@@ -15,6 +15,7 @@ describeWithBroker('grade roster.csv', () => {
   let labs: Record<'healthy' | 'expired' | 'silent', Lab>;
   let dir: string;
   let roster: string;
+  let healthyRoster: string;
   const out = (name: string) => join(dir, name);
   const common = ['--timeout', '800', '--samples', '2'];
 
@@ -44,6 +45,8 @@ describeWithBroker('grade roster.csv', () => {
         '',
       ].join('\n'),
     );
+    healthyRoster = out('healthy.csv');
+    writeFileSync(healthyRoster, ['student,fqdn,port,wss_port,ca,cert,key,local,device_id,resolve', row('alice', healthy), row('frank', healthy), ''].join('\n'));
   });
   afterAll(() => Promise.all(Object.values(labs).map((lab) => lab.stop())));
 
@@ -128,4 +131,28 @@ describeWithBroker('grade roster.csv', () => {
     expect(run.stderr).toBe('');
     expect(run.stdout).not.toMatch(/\r|\u001b\[|graded ·/);
   });
+
+  it('exit code: 0 once every student is graded; --fail-on LEVEL gives 1 when a student has a check at that level; 2 for bad input', async () => {
+    // The class has failures and ungradable rows, yet every student got a row: 0 (asserted by every grade() above).
+    const failOnFail = await runCli(['grade', roster, ...common, '--fail-on', 'fail', '--format', 'csv']);
+    expect(failOnFail.code).toBe(1);
+    expect(failOnFail.stdout.trim().split('\n')).toHaveLength(1 + 8); // still the whole report
+
+    // Healthy setups under a generous timeout: a loaded machine must not turn them into failures here.
+    const calm = ['--timeout', '5000', '--samples', '2'];
+    expect((await runCli(['grade', healthyRoster, ...calm, '--fail-on', 'fail'])).code).toBe(0);
+    expect((await runCli(['grade', healthyRoster, ...calm, '--fail-on', 'warn'])).code).toBe(0);
+    // A real warning: the lab's certificates expire within 100000 days.
+    const warned = await runCli(['grade', healthyRoster, ...calm, '--expiry-warn-days', '100000', '--format', 'json']);
+    expect(warned.code).toBe(0);
+    expect(JSON.parse(warned.stdout).students[0].checks.find((c: { id: string }) => c.id === 'tls.validity').status).toBe('warn');
+    expect((await runCli(['grade', healthyRoster, ...calm, '--expiry-warn-days', '100000', '--fail-on', 'fail'])).code).toBe(0);
+    expect((await runCli(['grade', healthyRoster, ...calm, '--expiry-warn-days', '100000', '--fail-on', 'warn'])).code).toBe(1);
+
+    const missing = await runCli(['grade', out('no-such-roster.csv')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('no such file');
+    const help = await runCli(['grade', '--help']);
+    expect(help.stdout).toContain('--fail-on  Exit 1 when any student has a check at this level or worse (unset: exit 0 once every student is graded');
+  }, 180_000); // eight grade runs, on a shared machine
 });

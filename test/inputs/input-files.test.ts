@@ -2,7 +2,7 @@
 // one is exit 2 with the file and what is wrong (or a finding in lint), never a crash or a hang.
 import { execFileSync, spawn } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -112,9 +112,20 @@ describe('only regular files are read: a FIFO, a device, a folder or a socket en
     it('as --bridge-config', async () => expectUsageError(await run([...target, '--bridge-config', path()]), new RegExp(`--bridge-config .*: ${reason.source}`)));
   });
 
-  it.each(specials.slice(2))('%s as --ca or a report to merge', async (_name, path, reason) => {
-    expectUsageError(await run([...target, '--ca', path()]), new RegExp(`cannot read --ca .*: ${reason.source}`));
+  it.each(specials.slice(2))('%s as the roster or a report to merge', async (_name, path, reason) => {
+    expectUsageError(await run(['grade', path(), '--timeout', '300']), new RegExp(`roster .*: ${reason.source}`));
     expectUsageError(await run(['merge', path()]), new RegExp(`merge: .*: ${reason.source}`));
+  });
+
+  it('a socket as --ca', async () => expectUsageError(await run([...target, '--ca', f('socket')]), /cannot read --ca .*: it is a socket or a device, not a regular file/));
+
+  it('a CA folder (--capath style) skips FIFOs, devices and dangling links in it', async () => {
+    const folder = f('capath');
+    mkdirSync(folder);
+    execFileSync('mkfifo', [join(folder, 'aaaaaaaa.0')]);
+    symlinkSync('/dev/zero', join(folder, 'bbbbbbbb.0'));
+    symlinkSync(join(folder, 'gone.pem'), join(folder, 'cccccccc.0'));
+    expectUsageError(await run([...target, '--ca', folder]), /--ca .*capath is a folder without certificates/);
   });
 
   it('lint reports a FIFO config as a finding, without blocking', async () => {
@@ -125,8 +136,8 @@ describe('only regular files are read: a FIFO, a device, a folder or a socket en
   });
 
   it('a file over its cap is refused, with the cap', async () => {
-    expectUsageError(await run([...target, '--ca', f('huge.crt')]), /--ca .*huge\.crt: 3 MiB is too large for a pem file \(at most 2 MiB\)/);
-    expect(() => readInputFile(f('huge.crt'), 'rubric', '--rubric')).toThrow(/3 MiB is too large for a rubric file \(at most 1 MiB\)/);
+    expectUsageError(await run([...target, '--ca', f('huge.crt')]), /--ca .*huge\.crt: 3 MiB is too large for a certificate or key file \(at most 2 MiB\)/);
+    expect(() => readInputFile(f('huge.crt'), 'rubric', '--rubric')).toThrow(/3 MiB is too large for a rubric \(at most 1 MiB\)/);
   });
 });
 

@@ -1,0 +1,183 @@
+// Issue 9's verdict classes at the unit level: what the tool knows locally decides whom a TLS alert
+// blames; chain faults are found beside Node's single verify error; hostname fixes that work.
+import { describe, expect, it } from 'vitest';
+import { tlsChain } from '../../checks/tls-chain.js';
+import { tlsClientAuth } from '../../checks/tls-client-auth.js';
+import { tlsHandshake } from '../../checks/tls-handshake.js';
+import { tlsHostname } from '../../checks/tls-hostname.js';
+import { bridgeStatus } from '../../checks/bridge-status.js';
+import type { DiagnosisFacts } from '../../src/facts.js';
+import { caCert, cert, settings, withFacts } from '../helpers/facts.js';
+
+const alert = (number: number, description: string) => (f: DiagnosisFacts) => {
+  Object.assign(f.handshake, { outcome: 'alert', handshakeCompleted: false, alert: { number, description, code: 'X' } });
+};
+
+describe('tls.handshake: whom an alert blames', () => {
+  it('alert 45 with a client certificate in date and chaining to --ca names the CRL or the clock, not the certificate', () => {
+    const out = tlsHandshake.run(withFacts(alert(45, 'sslv3 alert certificate expired')), settings);
+    expect(out.code).toBe('crl-expired');
+    expect(out.summary).toContain('revocation list');
+    expect(out.hint).toContain('-gencrl');
+    expect(out.hint).toContain('Do not re-issue the client certificate');
+  });
+
+  it('alert 45 with a locally expired client certificate blames the certificate', () => {
+    const out = tlsHandshake.run(
+      withFacts((f) => {
+        alert(45, 'sslv3 alert certificate expired')(f);
+        f.clientCertificate.certificate = { ...f.clientCertificate.certificate!, notAfter: '2026-01-02T00:00:00.000Z' };
+      }),
+      settings,
+    );
+    expect(out.code).toBe('client-expired');
+  });
+
+  it('alert 48 for a client certificate that does not chain to --ca blames the certificate\'s issuer', () => {
+    const out = tlsHandshake.run(
+      withFacts((f) => {
+        alert(48, 'tlsv1 alert unknown ca')(f);
+        f.clientCertificate.chain = { verified: false, problem: 'no-issuer', path: [] };
+      }),
+      settings,
+    );
+    expect(out.code).toBe('client-ca-mismatch');
+  });
+
+  it('alert 44 stays "revoked"', () => {
+    expect(tlsHandshake.run(withFacts(alert(44, 'sslv3 alert certificate revoked')), settings).code).toBe('client-revoked');
+  });
+
+  it('alert 43 for a client certificate without clientAuth names its extendedKeyUsage (anyExtendedKeyUsage does not count)', () => {
+    for (const eku of [['serverAuth'], ['anyExtendedKeyUsage']]) {
+      const out = tlsHandshake.run(
+        withFacts((f) => {
+          alert(43, 'sslv3 alert unsupported certificate')(f);
+          f.clientCertificate.certificate = { ...f.clientCertificate.certificate!, extendedKeyUsage: eku };
+        }),
+        settings,
+      );
+      expect(out.code).toBe('client-certificate-purpose');
+      expect(out.hint).toContain('extendedKeyUsage = clientAuth');
+    }
+  });
+});
+
+describe('tls.client-auth: usages as OpenSSL counts them', () => {
+  it('fails a client certificate whose only extendedKeyUsage is anyExtendedKeyUsage', () => {
+    const out = tlsClientAuth.run(
+      withFacts((f) => (f.clientCertificate.certificate = { ...f.clientCertificate.certificate!, extendedKeyUsage: ['anyExtendedKeyUsage'] })),
+      settings,
+    );
+    expect(out.status).toBe('fail');
+    expect(out.code).toBe('client-purpose');
+  });
+});
+
+describe('tls.chain: each fault on its own', () => {
+  const expiredLeaf = cert({ notAfter: '2026-01-02T00:00:00.000Z' });
+
+  it('an expired leaf does not hide an unknown CA', () => {
+    const out = tlsChain.run(
+      withFacts((f) => {
+        const other = caCert({ subject: 'CN=Other CA', issuer: 'CN=Other CA', inCaFile: false });
+        f.serverChain = { ...f.serverChain, certificates: [{ ...expiredLeaf, issuer: 'CN=Other CA' }, other], verifyError: 'CERT_HAS_EXPIRED', localAnchor: { ok: false, problem: 'no-issuer' } };
+      }),
+      settings,
+    );
+    expect(out.code).toBe('unknown-ca');
+    expect(out.evidence?.opensslVerifyCode).toBe(19);
+  });
+
+  it('an expired self-signed leaf is self-signed', () => {
+    const self = cert({ ...expiredLeaf, issuer: 'CN=cloud.example.com, O=LAMPI', selfIssued: true });
+    const out = tlsChain.run(
+      withFacts((f) => (f.serverChain = { ...f.serverChain, certificates: [self], verifyError: 'CERT_HAS_EXPIRED', localAnchor: { ok: false, problem: 'bad-signature' } })),
+      settings,
+    );
+    expect(out.code).toBe('self-signed');
+  });
+
+  it('a SHA-1 signature does not "verify"', () => {
+    const out = tlsChain.run(
+      withFacts((f) => (f.serverChain.certificates[0] = cert({ signature: { algorithm: 'sha1WithRSAEncryption', hash: 'SHA-1' } }))),
+      settings,
+    );
+    expect(out.status).toBe('fail');
+    expect(out.code).toBe('weak-signature');
+    expect(out.summary).not.toMatch(/verifies/);
+  });
+
+  it('a leaf without serverAuth fails, and a non-CA issuer in the chain fails', () => {
+    const purpose = tlsChain.run(withFacts((f) => (f.serverChain.certificates[0] = cert({ extendedKeyUsage: ['clientAuth'] }))), settings);
+    expect(purpose.code).toBe('server-purpose');
+    const notCa = tlsChain.run(
+      withFacts((f) => (f.serverChain.certificates = [cert(), cert({ depth: 1, subject: 'CN=Not A CA', isCa: false }), caCert({ depth: 2 })])),
+      settings,
+    );
+    expect(notCa.code).toBe('invalid-ca');
+  });
+
+  it('an intermediate-only --ca says the trust file lacks the root, not "missing intermediate"', () => {
+    const intermediate = caCert({ subject: 'CN=Signing CA', commonName: 'Signing CA', issuer: 'CN=LAMPI CA, O=LAMPI', selfIssued: false, inCaFile: true });
+    const out = tlsChain.run(
+      withFacts((f) => {
+        f.serverChain = { ...f.serverChain, certificates: [cert({ issuer: 'CN=Signing CA' }), intermediate], verifyError: 'UNABLE_TO_GET_ISSUER_CERT', caFile: { path: 'ca.crt', certificates: [intermediate] }, localAnchor: { ok: true } };
+      }),
+      settings,
+    );
+    expect(out.code).toBe('ca-lacks-root');
+    expect(out.summary).toContain('lacks the root');
+    expect(out.summary).not.toContain('missing intermediate');
+  });
+});
+
+describe('tls.hostname: fixes that work with openssl x509 -req -extfile', () => {
+  it('gives an IP: entry for an IP target, the extfile / [alt_names] fix, and the seeds\' warnings', () => {
+    const out = tlsHostname.run(withFacts((f) => (f.serverChain.certificates[0] = cert({ ipAddresses: ['203.0.113.9'] }))), { ...settings, host: '203.0.113.7' });
+    expect(out.status).toBe('fail');
+    expect(out.hint).toContain('subjectAltName = IP:203.0.113.7');
+    expect(out.hint).not.toContain('DNS:203.0.113.7');
+    expect(out.hint).toContain('-extfile');
+    expect(out.hint).toContain('[alt_names]');
+    expect(out.hint).toContain('IP.1 = 203.0.113.7');
+    expect(out.hint).toContain('ESP8266');
+  });
+
+  it('says the CN is ignored once a certificate has SANs', () => {
+    const out = tlsHostname.run(withFacts((f) => (f.serverChain.certificates[0] = cert({ dnsNames: ['other.example.com'] }))), settings);
+    expect(out.code).toBe('mismatch');
+    expect(out.summary).toContain('the CN is ignored once a certificate has subjectAltNames');
+  });
+
+  it('fails a target with a trailing dot, as OpenSSL does', () => {
+    const out = tlsHostname.run(withFacts(() => undefined), { ...settings, host: 'cloud.example.com.' });
+    expect(out.status).toBe('fail');
+    expect(out.code).toBe('trailing-dot');
+    expect(out.evidence?.opensslVerifyCode).toBe(62);
+  });
+});
+
+describe('bridge.status on a broker without Mosquitto\'s $SYS tree', () => {
+  it('skips with the reason instead of "never connected"', () => {
+    const out = bridgeStatus.run(withFacts((f) => Object.assign(f.bridgeState, { states: [], sysTree: false })), settings);
+    expect(out.status).toBe('skip');
+    expect(out.code).toBe('not-mosquitto');
+    expect(out.summary).not.toMatch(/never connected/);
+  });
+
+  it('keeps the Mosquitto wording where $SYS answers', () => {
+    const out = bridgeStatus.run(withFacts((f) => Object.assign(f.bridgeState, { states: [], sysTree: true })), settings);
+    expect(out.status).toBe('warn');
+    expect(out.code).toBe('unknown');
+  });
+});
+
+describe('--wss-path', () => {
+  it('defaults to /mqtt and must be a path', async () => {
+    const { prepareProbeContext } = await import('../../src/inputs.js');
+    expect(prepareProbeContext({ target: 'cloud.example.com' }).mqtt.wssPath).toBe('/mqtt');
+    expect(prepareProbeContext({ target: 'cloud.example.com', wssPath: '/ws' }).mqtt.wssPath).toBe('/ws');
+    expect(() => prepareProbeContext({ target: 'cloud.example.com', wssPath: 'mqtt' })).toThrow(/--wss-path mqtt: a URL path starting with \//);
+  });
+});
