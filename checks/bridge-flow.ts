@@ -7,19 +7,34 @@ import { diagnosisCheck, fail, latency, latencyText, pass, skip, warn } from './
 
 const LAMP_HINT = 'Check the lamp broker URL and that it listens there (the seed keeps `listener 1883 127.0.0.1`); the lamp\'s log says why it stopped answering (sudo tail /var/log/mosquitto/mosquitto.log).';
 
+const FLOW_CODES = {
+  ok: 'Every probe crossed the bridge',
+  'not-configured': 'Not tested: no lamp broker or device id to test through',
+  'cloud-unreachable': 'Not tested: the probe could not connect to the cloud broker',
+  'cloud-no-answer': 'The cloud broker stopped answering during the test',
+  'lamp-connect-failed': 'The lamp broker (--local) could not be reached',
+  'lamp-no-answer': 'The lamp broker (--local) stopped answering during the test',
+  'wrong-remote-prefix': 'The bridge maps another remote prefix than the device id',
+  'mapping-missing': 'The bridge is connected but lacks the diagnostic mapping',
+  'bridge-disconnected': 'Nothing crossed: the bridge is disconnected',
+  'bridge-state-unknown': 'Nothing crossed, and the bridge state is unknown',
+  'message-lost': 'Some probes crossed, then one was lost',
+};
+
 function flowFailure(failure: BridgeFlowFailure, evidence: Outcome['evidence']): Outcome {
   const broker = failure.broker === 'lamp' ? `--local ${failure.url ?? ''}`.trim() : 'the cloud broker';
   const why = failure.detail ?? failure.outcome ?? 'no reason given';
   if (failure.stage === 'connect') {
-    const slug = failure.broker === 'lamp' ? 'lamp-connect-failed' : 'cloud-connect-failed';
-    return fail(`cannot connect to ${broker}: ${why}`, failure.broker === 'lamp' ? LAMP_HINT : 'See mqtt.connect.', { ...evidence, outcome: failure.outcome }, slug);
+    // The cloud session failing is mqtt.connect's finding: here it only means the bridge could not be tested.
+    if (failure.broker === 'cloud') return skip(`cannot connect to ${broker}: ${why}`, { ...evidence, outcome: failure.outcome }, 'See mqtt.connect.', 'cloud-unreachable', 'prerequisite-failed');
+    return fail(`cannot connect to ${broker}: ${why}`, LAMP_HINT, { ...evidence, outcome: failure.outcome }, 'lamp-connect-failed');
   }
   return fail(`${broker} stopped answering during the test: ${why}`, failure.broker === 'lamp' ? LAMP_HINT : 'See mqtt.roundtrip.', evidence, `${failure.broker}-no-answer`);
 }
 
 function decide(flow: BridgeFlowFacts, state: BridgeStateFacts): Outcome {
   const arrow = flow.direction === 'inbound' ? 'cloud -> lamp' : 'lamp -> cloud';
-  if (!flow.configured) return skip(`not checked: ${missingInputReason(flow.missing, 'prefix')}`);
+  if (!flow.configured) return skip(`not checked: ${missingInputReason(flow.missing, 'prefix')}`, undefined, undefined, 'not-configured');
   const stats = latency(flow.samplesMs);
   const evidence = {
     direction: arrow,
@@ -38,6 +53,7 @@ function decide(flow: BridgeFlowFacts, state: BridgeStateFacts): Outcome {
       `the probe crossed the bridge but arrived on ${flow.arrivedElsewhere}, not ${flow.to?.replace(/^\w+ /, '')}: the bridge maps another remote prefix`,
       'Make the remote prefix of the bridge\'s `topic` lines match the device id you pass (--device-id), or pass the lamp\'s real id.',
       evidence,
+      'wrong-remote-prefix',
     );
   }
   if (flow.samplesMs.length === 0) {
@@ -47,6 +63,7 @@ function decide(flow: BridgeFlowFacts, state: BridgeStateFacts): Outcome {
         `nothing crossed the bridge (${arrow}): it maps ${reading.otherPrefix}, not ${state.expectedFilter?.replace(/lamp\/connection\/.*$/, '')}`,
         'Make the remote prefix of the bridge\'s `topic` lines match the device id you pass (--device-id), or pass the lamp\'s real id.',
         evidence,
+        'wrong-remote-prefix',
       );
     }
     const bridge = reading.state;
@@ -55,17 +72,20 @@ function decide(flow: BridgeFlowFacts, state: BridgeStateFacts): Outcome {
         `the bridge reports connected but does not carry the diagnostic mapping (${arrow} saw nothing)`,
         evidence,
         `Add this line to the bridge's connection block in lampi_bridge.conf and restart mosquitto on the lamp: ${flow.mappingLine} (if the line is there, the "connected" state is stale: a lamp that shut down cleanly leaves it behind).`,
+        'mapping-missing',
+        'inconclusive',
       );
     }
     return fail(
       bridge === 'disconnected' ? `nothing crossed the bridge (${arrow}): it is disconnected` : `nothing crossed the bridge (${arrow}), and its state is unknown`,
       `See bridge.status; once the bridge is up, the probes need the line \`${flow.mappingLine}\` in lampi_bridge.conf.`,
       evidence,
+      bridge === 'disconnected' ? 'bridge-disconnected' : 'bridge-state-unknown',
     );
   }
   const count = `${flow.samplesMs.length}/${flow.sent}`;
-  if (flow.lost > 0) return warn(`${count} probes crossed the bridge (${arrow}); one was lost and the series stopped`, 'A flaky link or an overloaded lamp: re-run, and watch the lamp\'s broker log.', evidence);
-  return pass(`${count} probes crossed the bridge ${arrow}: ${latencyText(stats!)}`, evidence);
+  if (flow.lost > 0) return warn(`${count} probes crossed the bridge (${arrow}); one was lost and the series stopped`, 'A flaky link or an overloaded lamp: re-run, and watch the lamp\'s broker log.', evidence, 'message-lost');
+  return pass(`${count} probes crossed the bridge ${arrow}: ${latencyText(stats!)}`, evidence, 'ok');
 }
 
 export const bridgeInbound = diagnosisCheck({
@@ -74,6 +94,7 @@ export const bridgeInbound = diagnosisCheck({
   // Probes are published (inbound) or read (outbound) on the cloud: untestable where the round trip fails.
   dependsOn: ['mqtt.roundtrip'],
   needs: ['bridgeInbound', 'bridgeState'],
+  codes: FLOW_CODES,
   run: ({ bridgeInbound: flow, bridgeState }) => decide(flow, bridgeState),
 });
 
@@ -82,5 +103,6 @@ export const bridgeOutbound = diagnosisCheck({
   title: 'Messages cross the bridge from the lamp to the cloud',
   dependsOn: ['mqtt.roundtrip'],
   needs: ['bridgeOutbound', 'bridgeState'],
+  codes: FLOW_CODES,
   run: ({ bridgeOutbound: flow, bridgeState }) => decide(flow, bridgeState),
 });

@@ -1,14 +1,23 @@
 // Shared vocabulary for checks: the typed definer and small result builders.
-import { defineCheck, type Evidence, type Outcome } from '../src/engine/types.js';
+import { defineCheck, type Evidence, type Outcome, type SkipKind } from '../src/engine/types.js';
 import type { DiagnosisFacts, DiagnosisSettings } from '../src/facts.js';
 
 export const diagnosisCheck = defineCheck<DiagnosisFacts, DiagnosisSettings>();
 
 // The trailing `code` is the finding's slug (see Outcome.code); reports show `<check id>/<code>`.
+// A check declares every slug it returns in its `codes` (see defineCheck).
 export const pass = (summary: string, evidence?: Evidence, code?: string): Outcome => ({ status: 'pass', summary, evidence, code });
 export const warn = (summary: string, hint: string, evidence?: Evidence, code?: string): Outcome => ({ status: 'warn', summary, hint, evidence, code });
 export const fail = (summary: string, hint: string, evidence?: Evidence, code?: string): Outcome => ({ status: 'fail', summary, hint, evidence, code });
-export const skip = (summary: string, evidence?: Evidence, hint?: string, code?: string): Outcome => ({ status: 'skip', summary, hint, evidence, code });
+/** A skip says why it could not test: by default it had nothing to work on. */
+export const skip = (summary: string, evidence?: Evidence, hint?: string, code?: string, skipKind: SkipKind = 'nothing-to-test'): Outcome => ({
+  status: 'skip',
+  summary,
+  hint,
+  evidence,
+  code,
+  skipKind,
+});
 
 /** 'TLSv1' -> 'TLS 1.0', 'TLSv1.3' -> 'TLS 1.3'. */
 export function versionLabel(version: string | undefined): string {

@@ -1,11 +1,24 @@
 import { diagnosisCheck, fail, pass, warn } from './define.js';
 import { IP_TARGET_WARNINGS } from './verdicts/hostname.js';
 
+const FQDN_HINT = (host: string, names: string[]) => {
+  const fqdn = names[0] ?? 'your.broker.fqdn';
+  return `Use the FQDN the certificate names${names.length ? ` (${names.join(', ')})` : ''}, e.g. \`lampi-doctor ${fqdn} --resolve ${fqdn}:${host}\`; the bridge's \`address\` line needs that FQDN too.`;
+};
+
 export const dnsResolve = diagnosisCheck({
   id: 'dns.resolve',
   title: 'The name resolves',
   dependsOn: [],
   needs: ['resolution', 'literalTarget'],
+  codes: {
+    ok: 'The name resolves',
+    'ip-literal': 'The target is an IP address; the server certificate lists it, but devices should not rely on it',
+    'ip-not-in-certificate': 'The target is an IP address that the server certificate does not list',
+    'ip-literal-unverified': 'The target is an IP address (the certificate could not be seen to compare)',
+    timeout: 'The DNS lookup timed out',
+    'does-not-resolve': 'The name does not resolve',
+  },
   run({ resolution, literalTarget }) {
     const evidence = { host: resolution.host, addresses: resolution.addresses, source: resolution.source };
     if (resolution.isIpLiteral) {
@@ -19,17 +32,24 @@ export const dnsResolve = diagnosisCheck({
         );
       }
       const names = literalTarget.certificateNames;
-      const fqdn = names[0] ?? 'your.broker.fqdn';
+      if (literalTarget.coveredBySan === null) {
+        return warn(
+          `${resolution.host} is an IP address: certificates name the broker by its FQDN (the server's certificate could not be seen to compare)`,
+          `${FQDN_HINT(resolution.host, names)} ${IP_TARGET_WARNINGS}`,
+          evidence,
+          'ip-literal-unverified',
+        );
+      }
       return warn(
         `${resolution.host} is an IP address: certificates name the broker by its FQDN, so TLS clients will reject it`,
-        `Use the FQDN the certificate names${names.length ? ` (${names.join(', ')})` : ''}, e.g. \`lampi-doctor ${fqdn} --resolve ${fqdn}:${resolution.host}\`; the bridge's \`address\` line needs that FQDN too. ${IP_TARGET_WARNINGS}`,
+        `${FQDN_HINT(resolution.host, names)} ${IP_TARGET_WARNINGS}`,
         evidence,
         'ip-not-in-certificate',
       );
     }
     if (resolution.addresses.length > 0) {
       const via = resolution.source === '--resolve' ? ' (from --resolve)' : '';
-      return pass(`${resolution.host} resolves to ${resolution.addresses.join(', ')}${via}`, evidence);
+      return pass(`${resolution.host} resolves to ${resolution.addresses.join(', ')}${via}`, evidence, 'ok');
     }
     if (resolution.errorCode === 'ETIMEOUT') {
       return fail(
@@ -43,6 +63,7 @@ export const dnsResolve = diagnosisCheck({
       `${resolution.host} does not resolve (${resolution.errorCode ?? 'no addresses'})`,
       `Check the spelling of the FQDN, or create its DNS record; to test a server before its DNS exists use --resolve ${resolution.host}:ADDRESS.`,
       { ...evidence, errorCode: resolution.errorCode },
+      'does-not-resolve',
     );
   },
 });

@@ -6,9 +6,19 @@ export const mqttRoundtrip = diagnosisCheck({
   title: 'Publish and receive on the cloud broker',
   dependsOn: ['mqtt.connect'],
   needs: ['roundtrip', 'clientCertificate'],
+  codes: {
+    ok: 'Every message came back',
+    'connect-failed': 'The round trip\'s own connection failed',
+    'subscribe-refused': 'The broker refused the SUBSCRIBE (an ACL denies reading)',
+    'no-answer': 'The broker stopped answering during the round trip',
+    'acknowledged-not-delivered': 'The broker acknowledged the PUBLISH but never delivered it (an ACL drops it)',
+    'nothing-came-back': 'A QoS 0 PUBLISH never came back',
+    'message-lost': 'Some messages came back, then one was lost',
+  },
   run({ roundtrip, clientCertificate }, { samples }) {
     const username = clientCertificate.certificate?.commonName ?? 'your client';
-    if (roundtrip.connect.outcome !== 'connected') return connectFailure(roundtrip.connect, username, 'the broker');
+    // mqtt.connect passed before this runs: its code names the cause, this one that the session failed.
+    if (roundtrip.connect.outcome !== 'connected') return { ...connectFailure(roundtrip.connect, username, 'the broker'), code: 'connect-failed' };
     const stats = latency(roundtrip.samplesMs);
     const evidence = {
       topic: roundtrip.topic,
@@ -21,18 +31,18 @@ export const mqttRoundtrip = diagnosisCheck({
       transcript: roundtrip.transcript,
     };
     const aclHint = `Grant ${username} access in the broker's \`acl_file\`, e.g. \`user ${username}\` then \`topic readwrite ${roundtrip.topic.replace(/roundtrip\/.*$/, '#')}\` (with use_identity_as_username the CN is the user).`;
-    if (roundtrip.granted === 128) return fail(`the broker refused the SUBSCRIBE to ${roundtrip.topic} (SUBACK 0x80): an ACL denies reading it`, aclHint, evidence);
+    if (roundtrip.granted === 128) return fail(`the broker refused the SUBSCRIBE to ${roundtrip.topic} (SUBACK 0x80): an ACL denies reading it`, aclHint, evidence, 'subscribe-refused');
     if (roundtrip.error) return fail(`the round trip broke off: ${roundtrip.error}`, 'Re-run with a longer --timeout; the broker log tells why it dropped the session.', evidence, 'no-answer');
     if (roundtrip.samplesMs.length === 0) {
       return roundtrip.acknowledgedButLost
         ? fail(`the broker acknowledged the PUBLISH to ${roundtrip.topic} (QoS ${roundtrip.qos}) but never delivered it: an ACL silently drops it`, aclHint, evidence, 'acknowledged-not-delivered')
-        : fail(`a QoS 0 PUBLISH to ${roundtrip.topic} never came back (QoS 0 gets no acknowledgement; an ACL may drop it)`, `${aclHint} Re-run with --qos 1 to see whether the broker accepts it.`, evidence);
+        : fail(`a QoS 0 PUBLISH to ${roundtrip.topic} never came back (QoS 0 gets no acknowledgement; an ACL may drop it)`, `${aclHint} Re-run with --qos 1 to see whether the broker accepts it.`, evidence, 'nothing-came-back');
     }
     const count = `${roundtrip.samplesMs.length}/${roundtrip.sent}`;
     if (roundtrip.lost > 0) {
-      return warn(`${count} messages came back on ${roundtrip.topic} (QoS ${roundtrip.qos}); one was lost and the series stopped`, 'An overloaded broker or a flaky link loses messages at QoS 0: re-run, or use --qos 1.', evidence);
+      return warn(`${count} messages came back on ${roundtrip.topic} (QoS ${roundtrip.qos}); one was lost and the series stopped`, 'An overloaded broker or a flaky link loses messages at QoS 0: re-run, or use --qos 1.', evidence, 'message-lost');
     }
     const ofRequested = roundtrip.sent < samples ? ` of ${samples}` : '';
-    return pass(`${count}${ofRequested} messages round-tripped at QoS ${roundtrip.qos}, never retained: ${latencyText(stats!)}`, evidence);
+    return pass(`${count}${ofRequested} messages round-tripped at QoS ${roundtrip.qos}, never retained: ${latencyText(stats!)}`, evidence, 'ok');
   },
 });

@@ -25,8 +25,14 @@ export const tlsKey = diagnosisCheck({
   title: 'Key strength and signatures',
   dependsOn: ['tcp.connect'],
   needs: ['serverChain'],
+  codes: {
+    ok: 'No weak key or signature in the chain',
+    'weak-key': 'A key in the chain is too small',
+    'weak-signature': 'A certificate in the chain is signed with a broken hash',
+    'not-seen': 'Not tested: the server\'s certificate could not be seen',
+  },
   run({ serverChain }) {
-    if (!serverChain.available) return skip(`could not see the server's certificate: ${chainUnavailableReason(serverChain.unavailable)}`);
+    if (!serverChain.available) return skip(`could not see the server's certificate: ${chainUnavailableReason(serverChain.unavailable)}`, undefined, undefined, 'not-seen', 'prerequisite-failed');
     const certs = serverChain.certificates;
     const rows = certs.map((cert) => ({
       subject: cert.subject,
@@ -37,13 +43,15 @@ export const tlsKey = diagnosisCheck({
     const evidence = { certificates: rows };
     const bad = rows.filter((row) => row.problems.length > 0);
     if (bad.length > 0) {
+      const weakKey = bad.some((row) => row.problems.some((problem) => !problem.startsWith('signed with')));
       return fail(
         bad.map((row) => `${row.subject}: ${row.problems.join(', ')}`).join('; '),
         'Generate a stronger key and re-issue: `openssl genrsa -out lampi_server.key 2048` (or `openssl ecparam -genkey -name prime256v1`), signed with `-sha256`; then update `keyfile`/`certfile` and restart mosquitto.',
         evidence,
+        weakKey ? 'weak-key' : 'weak-signature',
       );
     }
     const leaf = rows[0];
-    return pass(`server key ${leaf.key}, signed with ${leaf.signature}; no weak key or signature in the chain`, evidence);
+    return pass(`server key ${leaf.key}, signed with ${leaf.signature}; no weak key or signature in the chain`, evidence, 'ok');
   },
 });

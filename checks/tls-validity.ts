@@ -9,6 +9,13 @@ export const tlsValidity = diagnosisCheck({
   title: 'Certificates are within their dates',
   dependsOn: ['tcp.connect'],
   needs: ['serverChain'],
+  codes: {
+    ok: 'Every certificate in the chain is within its dates',
+    expired: 'A certificate in the chain has expired',
+    'not-yet-valid': 'A certificate in the chain is not valid yet',
+    'expires-soon': 'A certificate in the chain expires soon',
+    'not-seen': 'Not tested: the server\'s certificate could not be seen',
+  },
   run({ serverChain }, { now, expiryWarnDays }) {
     return validityVerdict(serverChain, now, expiryWarnDays);
   },

@@ -10,8 +10,15 @@ export const tlsVersion = diagnosisCheck({
   title: 'TLS protocol versions',
   dependsOn: ['tcp.connect'],
   needs: ['protocolSupport', 'serverChain'],
+  codes: {
+    ok: 'TLS 1.2 is accepted and no legacy version is',
+    'tls12-refused': 'The server refuses TLS 1.2',
+    'leaf-key-usage': 'TLS 1.2 is refused because the EC server certificate\'s keyUsage lacks digitalSignature',
+    'legacy-accepted': 'The server accepts TLS 1.0 or 1.1',
+    'handshake-failed': 'Not tested: the TLS handshake did not get through',
+  },
   run({ protocolSupport, serverChain }, { mosquitto }) {
-    if (!protocolSupport.tested) return skip(`could not test: ${handshakeNotThrough(protocolSupport.handshakeOutcome)}`);
+    if (!protocolSupport.tested) return skip(`could not test: ${handshakeNotThrough(protocolSupport.handshakeOutcome)}`, undefined, undefined, 'handshake-failed', 'prerequisite-failed');
     const list = (result: string) =>
       protocolSupport.versions.filter((probe) => probe.result === result).map((probe) => versionLabel(probe.version));
     const accepted = list('accepted');
@@ -44,6 +51,7 @@ export const tlsVersion = diagnosisCheck({
         `the server refuses TLS 1.2 (${tail})`,
         `Clients that speak at most TLS 1.2 cannot connect: a lamp on Mosquitto 1.x or 2.0.0-2.0.8 with the seed's \`bridge_tls_version tlsv1.2\` (those pin that exact version; 2.0.9+ treat it as a minimum) and many embedded TLS stacks. Set \`tls_version tlsv1.2\` on the listener (${mosquitto ? tlsVersionMeaning(mosquitto) : 'in Mosquitto 2.0.9+ the minimum version'}).`,
         evidence,
+        'tls12-refused',
       );
     }
     const legacy = protocolSupport.versions.filter((probe) => LEGACY.has(probe.version) && probe.result === 'accepted');
@@ -52,8 +60,9 @@ export const tlsVersion = diagnosisCheck({
         `the server still accepts legacy ${legacy.map((probe) => versionLabel(probe.version)).join(' and ')} (${tail})`,
         'Set `tls_version tlsv1.2` on the listener and remove any `ciphers ...@SECLEVEL=0` line that re-enables old protocols.',
         evidence,
+        'legacy-accepted',
       );
     }
-    return pass(`${negotiated}${tail}`, evidence);
+    return pass(`${negotiated}${tail}`, evidence, 'ok');
   },
 });

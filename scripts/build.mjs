@@ -2,6 +2,7 @@
 // diagnosis loads one pre-linked bundle instead of hundreds of node_modules files.
 import { build } from 'esbuild';
 import { chmodSync, rmSync } from 'node:fs';
+import { findingPages } from './finding-pages-plugin.mjs';
 
 rmSync('dist', { recursive: true, force: true });
 await build({
@@ -17,5 +18,6 @@ await build({
   banner: { js: "import { createRequire as __lampiCreateRequire } from 'node:module'; const require = __lampiCreateRequire(import.meta.url);" },
   legalComments: 'none',
   logLevel: 'warning',
+  plugins: [findingPages],
 });
 chmodSync('dist/lampi-doctor.js', 0o755);

@@ -2,7 +2,7 @@
 import { setMaxListeners } from 'node:events';
 import { diagnosisChecks } from '../checks/index.js';
 import { exitCodeFor, type FailOn } from './engine/exit-code.js';
-import { selectChecks } from './engine/selection.js';
+import { planChecks, type RunPlan } from './engine/selection.js';
 import { runChecks, type RunHooks } from './engine/runner.js';
 import { countStatuses, type CheckResult, type Counts } from './engine/types.js';
 import { prepareProbeContext, type DiagnoseInput } from './inputs.js';
@@ -73,7 +73,7 @@ function joinConfig(results: CheckResult[], options: DiagnoseOptions, context: R
 }
 
 export async function diagnose(options: DiagnoseOptions): Promise<Report> {
-  const checks = selectChecks(diagnosisChecks, options.only, options.skip);
+  const { checks, hidden } = planChecks(diagnosisChecks, options.only, options.skip);
   const context = prepareProbeContext(options);
   const started = new Date();
   const began = performance.now();
@@ -85,7 +85,7 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
   const unlink = linkAbort(options.signal, run);
   const monitor = new LoadMonitor().start();
   try {
-    return await diagnoseWith(options, checks, context, { started, began, signal: run.signal, monitor });
+    return await diagnoseWith(options, { checks, hidden }, context, { started, began, signal: run.signal, monitor });
   } finally {
     monitor.stop();
     unlink();
@@ -103,7 +103,7 @@ function linkAbort(parent: AbortSignal | undefined, child: AbortController): () 
 
 async function diagnoseWith(
   options: DiagnoseOptions,
-  checks: ReturnType<typeof selectChecks<typeof diagnosisChecks[number]>>,
+  { checks, hidden }: RunPlan<(typeof diagnosisChecks)[number]>,
   context: ReturnType<typeof prepareProbeContext>,
   run: { started: Date; began: number; signal: AbortSignal; monitor: LoadMonitor },
 ): Promise<Report> {
@@ -111,6 +111,7 @@ async function diagnoseWith(
   const facts = createFactSource({ ...context, signal: run.signal, monitor: run.monitor });
   const results = await runChecks({
     checks,
+    hidden,
     facts,
     settings: {
       // The name the certificate must carry: --servername when the address dialled is another.

@@ -4,7 +4,7 @@ import type { Block, ConfigModel, ListenerModel } from '../../src/config/model.j
 import { isTls, last } from '../../src/config/model.js';
 import type { LintFacts } from '../../src/config/lint-facts.js';
 import type { MosquittoVersion } from '../../src/config/mosquitto-versions.js';
-import type { Evidence, Outcome } from '../../src/engine/types.js';
+import { RUNNER_CODES, slugOf, type Evidence, type FindingCodes, type Outcome } from '../../src/engine/types.js';
 
 export interface LintFinding extends Outcome {
   file: string;
@@ -23,10 +23,30 @@ export interface LintSettings {
 export interface LintRule {
   id: string;
   title: string;
+  /** Every slug `run` can give a finding, with its title (undeclared: the defaults per status). */
+  codes?: FindingCodes;
   run(facts: LintFacts, settings: LintSettings): LintFinding[];
 }
 
-export const defineRule = (rule: LintRule): LintRule => rule;
+/** The slugs a rule can give: declared, or the defaults of the statuses a rule reports. */
+export function ruleSlugs(rule: Pick<LintRule, 'codes' | 'title'>): FindingCodes {
+  return rule.codes ?? { ok: rule.title, warning: `${rule.title}: a warning`, failed: `${rule.title}: it failed` };
+}
+
+/** As defineCheck: a rule that declares its codes is held to them under the test runner. */
+export const defineRule = (rule: LintRule): LintRule => {
+  if (!process.env.VITEST || !rule.codes) return rule;
+  const slugs = ruleSlugs(rule);
+  return {
+    ...rule,
+    run(facts, settings) {
+      const findings = rule.run(facts, settings);
+      const undeclared = findings.map(slugOf).find((slug) => !Object.hasOwn(slugs, slug) && !Object.hasOwn(RUNNER_CODES, slug));
+      if (undeclared) throw new Error(`${rule.id} gave the finding code ${rule.id}/${undeclared}, which its \`codes\` do not declare`);
+      return findings;
+    },
+  };
+};
 
 type At = { file: string; line: number };
 export const at = (place: At | ConfEntry | Block): At => ({ file: place.file, line: place.line });

@@ -6,7 +6,7 @@ import { DAY_MS, fail, isoDay, pass, skip, warn } from '../define.js';
 import { dateFinding, describeDateFinding } from './dates.js';
 
 export function validityVerdict(serverChain: ServerChainFacts, now: Date, expiryWarnDays: number): Outcome {
-    if (!serverChain.available) return skip(`could not see the server's certificate: ${chainUnavailableReason(serverChain.unavailable)}`, undefined, undefined, 'not-seen');
+    if (!serverChain.available) return skip(`could not see the server's certificate: ${chainUnavailableReason(serverChain.unavailable)}`, undefined, undefined, 'not-seen', 'prerequisite-failed');
     const certs = serverChain.certificates;
     const findings = certs.flatMap((cert) => dateFinding(cert, now, expiryWarnDays) ?? []);
     const evidence = {

@@ -11,6 +11,7 @@ import { COMMAND_USAGE, EXIT_ENVIRONMENT, examplesFor, exitCodesHelp, FOLDER_FOR
 import { checkLabFlags, checkScenario } from './lab-args.js';
 import { checkOutput } from './output.js';
 import { KEY_PASSPHRASE_ENV, PASSWORD_ENV } from './secrets.js';
+import { EXPLAIN_USAGE, explainOptions } from './explain-command.js';
 
 export { EXIT_ENVIRONMENT };
 
@@ -73,6 +74,7 @@ Usage:
   ${TOOL.name} grade roster.csv        grade a class: one diagnosis per row, scored by a rubric
   ${TOOL.name} merge shard-*.json      join the --format json reports of grade --shard K/N runs
   ${TOOL.name} lint [config...]        read Mosquitto configs and the files they name (one config per broker)
+  ${TOOL.name} explain [CODE]          what a finding code means, how to confirm it by hand, the fix
   ${TOOL.name} serve --config FILE     a Prometheus exporter: /probe?target=HOST[:PORT]&module=NAME
 
 Each command has its own options: lampi-doctor grade --help, lampi-doctor lint --help, ...`;
@@ -138,6 +140,7 @@ function build(args: string[]) {
         'lint',
       ).epilog(commandEpilog(LINT_FORMATS)),
     )
+    .command(EXPLAIN_USAGE, false, explainOptions)
     .command('serve', false, (y) =>
       y
         .option('config', { type: 'string', demandOption: true, describe: 'YAML file of modules (schema/serve-config.schema.json)', group: 'Exporter:' })
@@ -192,6 +195,7 @@ export async function runCli(rawArgs: string[]): Promise<number> {
       const { runLintCommand } = await import('./lint-command.js');
       return await runLintCommand(parsed as never);
     }
+    if (command === 'explain') return await (await import('./explain-command.js')).runExplainCommand(parsed as never);
     if (command === 'merge') {
       const { runMergeCommand } = await import('./grade-command.js');
       return await runMergeCommand(parsed as never);

@@ -1,6 +1,6 @@
 // Runs checks as a dependency graph: every check starts as soon as its prerequisites are done,
 // so independent checks run concurrently; results come back in registry order.
-import { findingCode, type Check, type CheckResult, type Outcome } from './types.js';
+import { findingCode, type Check, type CheckResult, type Outcome, type SkipKind } from './types.js';
 
 /** Where checks get their facts: memoized probes in real runs, plain objects in tests. */
 export interface FactSource<F> {
@@ -16,6 +16,11 @@ export interface RunHooks {
 
 export interface RunOptions<F, S> {
   checks: readonly Check<F, S, keyof F>[];
+  /**
+   * Ids among `checks` run only as prerequisites of selected checks (--only): not reported, but a
+   * dependent decides on their outcome. A prerequisite absent from `checks` was left out (--skip).
+   */
+  hidden?: ReadonlySet<string>;
   facts: FactSource<F>;
   settings: S;
   /** A safety net over the probes' own timeouts: a check still running then is an `error`. */
@@ -31,9 +36,15 @@ const OK_FOR_DEPENDENTS = new Set(['pass', 'warn']);
 
 export async function runChecks<F, S>(options: RunOptions<F, S>): Promise<CheckResult[]> {
   const { checks, facts, settings, deadlineMs, hooks, signal } = options;
+  const hidden = options.hidden ?? new Set<string>();
   const byId = new Map(checks.map((check) => [check.id, check]));
   const running = new Map<string, Promise<CheckResult>>();
-  const rootCauses = new Map<string, string>();
+  // Why a check was skipped, passed on to its dependents so every knock-on skip names the root cause.
+  const rootCauses = new Map<string, Blocked>();
+  const finish = (result: CheckResult): CheckResult => {
+    if (!hidden.has(result.id)) hooks?.onFinish?.(result);
+    return result;
+  };
 
   const start = (check: Check<F, S, keyof F>): Promise<CheckResult> => {
     let pending = running.get(check.id);
@@ -45,22 +56,28 @@ export async function runChecks<F, S>(options: RunOptions<F, S>): Promise<CheckR
   };
 
   const runOne = async (check: Check<F, S, keyof F>): Promise<CheckResult> => {
-    const prerequisites = await Promise.all(
-      check.dependsOn.filter((id) => byId.has(id)).map((id) => start(byId.get(id)!)),
-    );
+    const leftOut = check.dependsOn.find((id) => !byId.has(id));
+    const prerequisites = await Promise.all(check.dependsOn.filter((id) => byId.has(id)).map((id) => start(byId.get(id)!)));
     const blocker = prerequisites.find((result) => !OK_FOR_DEPENDENTS.has(result.status));
-    if (blocker) {
-      // Name the root cause: a prerequisite skipped for its own prerequisite passes that reason on.
-      const summary = rootCauses.get(blocker.id) ?? `not run: ${blocker.id} ${blocker.status === 'skip' ? `was skipped (${blocker.summary})` : `did not pass (${blocker.status})`}`;
-      rootCauses.set(check.id, summary);
-      const result: CheckResult = { id: check.id, title: check.title, status: 'skip', code: `${check.id}/prerequisite-not-met`, summary, durationMs: 0 };
-      hooks?.onFinish?.(result);
-      return result;
+    const blocked = blocker ? (rootCauses.get(blocker.id) ?? blockedBy(blocker, hidden.has(blocker.id))) : leftOut ? notSelected(leftOut) : undefined;
+    if (blocked) {
+      rootCauses.set(check.id, blocked);
+      const slug = blocked.kind === 'not-selected' ? 'prerequisite-not-selected' : 'prerequisite-not-met';
+      return finish({
+        id: check.id,
+        title: check.title,
+        status: 'skip',
+        skipKind: blocked.kind,
+        code: `${check.id}/${slug}`,
+        summary: blocked.summary,
+        evidence: { prerequisite: blocked.code },
+        durationMs: 0,
+      });
     }
-    hooks?.onStart?.(check);
+    if (!hidden.has(check.id)) hooks?.onStart?.(check);
     const began = performance.now();
     const decided = await withDeadline(decide(check, facts, settings), deadlineMs, check.id, signal, options.lagSince);
-    const { code, ...outcome } = blamesUs(decided, check.needs.map((key) => facts.starved?.(key) ?? 0));
+    const { code, skipKind, ...outcome } = blamesUs(decided, check.needs.map((key) => facts.starved?.(key) ?? 0));
     const result: CheckResult = {
       id: check.id,
       title: check.title,
@@ -68,11 +85,31 @@ export async function runChecks<F, S>(options: RunOptions<F, S>): Promise<CheckR
       code: findingCode(check.id, { status: outcome.status, code }),
       durationMs: Math.round(performance.now() - began),
     };
-    hooks?.onFinish?.(result);
-    return result;
+    if (result.status === 'skip') result.skipKind = skipKind ?? 'nothing-to-test';
+    return finish(result);
   };
 
-  return Promise.all(checks.map(start));
+  const results = await Promise.all(checks.map(start));
+  return results.filter((result) => !hidden.has(result.id));
+}
+
+interface Blocked {
+  kind: SkipKind;
+  summary: string;
+  /** The finding code of the root cause (`dns.resolve/does-not-resolve`), or the left-out check's id. */
+  code: string;
+}
+
+function blockedBy(blocker: CheckResult, isHidden: boolean): Blocked {
+  // A hidden prerequisite's result is not shown: say what it found.
+  const what = blocker.status === 'skip' ? `was skipped (${blocker.summary})` : isHidden ? `did not pass (${blocker.status}: ${blocker.summary})` : `did not pass (${blocker.status})`;
+  // A prerequisite that could not test passes its reason on: the dependent cannot test for the same one.
+  const kind = blocker.status === 'skip' ? (blocker.skipKind ?? 'prerequisite-failed') : 'prerequisite-failed';
+  return { kind, summary: `not run: ${blocker.id} ${what}`, code: blocker.code };
+}
+
+function notSelected(id: string): Blocked {
+  return { kind: 'not-selected', summary: `not run: it needs ${id}, which was left out of this run`, code: id };
 }
 
 async function decide<F, S>(check: Check<F, S, keyof F>, facts: FactSource<F>, settings: S): Promise<Outcome> {

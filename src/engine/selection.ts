@@ -16,14 +16,41 @@ function expand<T extends { id: string }>(checks: readonly T[], names: readonly 
   return ids;
 }
 
-/**
- * The checks to run, in registry order. A selected check still runs when its prerequisites are not
- * selected: its facts tell it when something could not be tested.
- */
+/** The checks to report, in registry order. Unknown names and an empty selection are usage errors. */
 export function selectChecks<T extends { id: string }>(checks: readonly T[], only: readonly string[] = [], skip: readonly string[] = []): T[] {
   const wanted = only.length > 0 ? expand(checks, only, '--only') : new Set(checks.map((check) => check.id));
   const unwanted = expand(checks, skip, '--skip');
   const chosen = checks.filter((check) => wanted.has(check.id) && !unwanted.has(check.id));
   if (chosen.length === 0) throw new UsageError('--only and --skip leave no check to run');
   return chosen;
+}
+
+export interface RunPlan<T> {
+  /** What the runner runs, in registry order: the selection plus its prerequisites. */
+  checks: T[];
+  /** Prerequisites that --only did not name: run so dependents decide on real outcomes, not reported. */
+  hidden: Set<string>;
+}
+
+/**
+ * The selection plus every prerequisite it needs, so `--only plain.exposure` still learns whether the
+ * name resolves. A check left out with --skip stays out: its dependents skip as `not-selected`.
+ */
+export function planChecks<T extends { id: string; dependsOn: readonly string[] }>(checks: readonly T[], only: readonly string[] = [], skip: readonly string[] = []): RunPlan<T> {
+  const chosen = selectChecks(checks, only, skip);
+  const unwanted = expand(checks, skip, '--skip');
+  const byId = new Map(checks.map((check) => [check.id, check]));
+  const needed = new Set(chosen.map((check) => check.id));
+  const hidden = new Set<string>();
+  const pending = [...chosen];
+  for (let check = pending.pop(); check; check = pending.pop()) {
+    for (const id of check.dependsOn) {
+      const prerequisite = byId.get(id);
+      if (!prerequisite || needed.has(id) || unwanted.has(id)) continue;
+      needed.add(id);
+      hidden.add(id);
+      pending.push(prerequisite);
+    }
+  }
+  return { checks: checks.filter((check) => needed.has(check.id)), hidden };
 }

@@ -7,6 +7,14 @@ export type Status = (typeof STATUSES)[number];
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json | undefined };
 export type Evidence = { [key: string]: Json | undefined };
 
+/**
+ * Why a skip could not test. `prerequisite-failed`: a check it depends on did not pass;
+ * `not-selected`: a check it depends on was left out (--skip); `nothing-to-test`: it had nothing to
+ * work on (no bridge, no client certificate, no address); `inconclusive`: it looked but could not tell.
+ */
+export const SKIP_KINDS = ['prerequisite-failed', 'not-selected', 'nothing-to-test', 'inconclusive'] as const;
+export type SkipKind = (typeof SKIP_KINDS)[number];
+
 /** What a check decides. */
 export interface Outcome {
   status: Status;
@@ -20,14 +28,29 @@ export interface Outcome {
    * id, so reports carry `tls.chain/missing-intermediate`. Without one, a default per status is used.
    */
   code?: string;
+  /** For a skip: why it could not test (the check's own skips default to `nothing-to-test`). */
+  skipKind?: SkipKind;
 }
 
 /** Slugs used when a check does not name its finding. */
 export const DEFAULT_CODES: Record<Status, string> = { pass: 'ok', warn: 'warning', fail: 'failed', skip: 'not-tested', error: 'internal-error' };
 
+/** Codes the runner itself gives any check: they are in every check's catalog entry. */
+export const RUNNER_CODES = {
+  'prerequisite-not-met': 'Not run: a check it depends on did not pass',
+  'prerequisite-not-selected': 'Not run: a check it depends on was left out',
+  'internal-error': 'The check itself failed (a lampi-doctor bug)',
+  deadline: 'The check did not finish in time',
+  cancelled: 'The run was cancelled before the check finished',
+  overloaded: 'Could not test: this machine was overloaded (its own timeout, not the broker\'s)',
+} as const satisfies Record<string, string>;
+
+/** A check's declared findings: slug -> one-line title. The finding-code catalog is built from these. */
+export type FindingCodes = Readonly<Record<string, string>>;
+
 /** `tls.chain` + `missing-intermediate` -> `tls.chain/missing-intermediate`. */
 export function findingCode(id: string, outcome: Pick<Outcome, 'status' | 'code'>): string {
-  return `${id}/${outcome.code ?? DEFAULT_CODES[outcome.status]}`;
+  return `${id}/${slugOf(outcome)}`;
 }
 
 /** What the runner reports for one check. */
@@ -51,11 +74,41 @@ export interface Check<F, S, K extends keyof F = keyof F> {
   title: string;
   dependsOn: string[];
   needs: K[];
+  /** Every slug `run` can return, with its title (defaults like `ok` count only when declared). */
+  codes?: FindingCodes;
   run(facts: Pick<F, K>, settings: S): Outcome;
 }
 
+/** The slug an outcome reports: its own, or the default for its status. */
+export const slugOf = (outcome: Pick<Outcome, 'status' | 'code'>): string => outcome.code ?? DEFAULT_CODES[outcome.status];
+
+/** The slugs a check can return: its declared codes, or (undeclared) the defaults per status. */
+export function declaredSlugs(check: Pick<Check<unknown, unknown, never>, 'codes' | 'title'>): FindingCodes {
+  if (check.codes) return check.codes;
+  return { ok: check.title, warning: `${check.title}: a warning`, failed: `${check.title}: it failed`, 'not-tested': `${check.title}: could not be tested` };
+}
+
+/**
+ * A check that declares its codes is held to them: under the test runner an outcome with an
+ * undeclared slug throws, so a code missing from the catalog (schema/finding-codes.json) fails the
+ * tests that reach it. Users never lose a finding to this: outside tests the outcome passes through.
+ */
 export function defineCheck<F, S>() {
-  return <K extends keyof F>(check: Check<F, S, K>): Check<F, S, K> => check;
+  return <K extends keyof F>(check: Check<F, S, K>): Check<F, S, K> => {
+    if (!process.env.VITEST || !check.codes) return check;
+    const slugs = check.codes;
+    return {
+      ...check,
+      run(facts, settings) {
+        const outcome = check.run(facts, settings);
+        const slug = slugOf(outcome);
+        if (!Object.hasOwn(slugs, slug) && !Object.hasOwn(RUNNER_CODES, slug)) {
+          throw new Error(`${check.id} returned the finding code ${check.id}/${slug}, which its \`codes\` do not declare`);
+        }
+        return outcome;
+      },
+    };
+  };
 }
 
 export type Counts = Record<Status, number>;
