@@ -14,7 +14,7 @@ const WIRING: Record<string, { dependsOn: string[]; needs: (keyof DiagnosisFacts
   'dns.resolve': { dependsOn: [], needs: ['resolution', 'literalTarget'] },
   'tcp.connect': { dependsOn: ['dns.resolve'], needs: ['tcp', 'resolution'] },
   'tls.handshake': { dependsOn: ['tcp.connect'], needs: ['handshake', 'clientCertificate'] },
-  'tls.version': { dependsOn: ['tcp.connect'], needs: ['protocolSupport'] },
+  'tls.version': { dependsOn: ['tcp.connect'], needs: ['protocolSupport', 'serverChain'] },
   'tls.chain': { dependsOn: ['tcp.connect'], needs: ['serverChain'] },
   'tls.hostname': { dependsOn: ['tcp.connect'], needs: ['serverChain'] },
   'tls.validity': { dependsOn: ['tcp.connect'], needs: ['serverChain'] },
@@ -78,7 +78,7 @@ describe('the check registry', () => {
     const source = factsOf(healthyFacts());
     const only = diagnosisChecks.filter((check) => ['dns.resolve', 'tcp.connect', 'tls.version'].includes(check.id));
     await runChecks({ checks: only, facts: source, settings, deadlineMs: 5000 });
-    expect([...source.asked].sort()).toEqual(['literalTarget', 'protocolSupport', 'resolution', 'tcp']);
+    expect([...source.asked].sort()).toEqual(['literalTarget', 'protocolSupport', 'resolution', 'serverChain', 'tcp']);
   });
 
   it.each(ids.filter((id) => dependentsOf(id).size > 0))('skips everything that waits for %s when it fails, and nothing else', async (failing) => {
