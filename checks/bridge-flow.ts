@@ -2,7 +2,7 @@
 import type { Outcome } from '../src/engine/types.js';
 import { missingInputReason } from './verdicts/missing-input.js';
 import type { BridgeFlowFacts, BridgeFlowFailure, BridgeStateFacts } from '../src/facts.js';
-import { readBridgeState } from './bridge-status.js';
+import { readBridgeState } from './verdicts/bridge-state.js';
 import { diagnosisCheck, fail, latency, latencyText, pass, skip, warn } from './define.js';
 
 const LAMP_HINT = 'Check the lamp broker URL and that it listens there (the seed keeps `listener 1883 127.0.0.1`); the lamp\'s log says why it stopped answering (sudo tail /var/log/mosquitto/mosquitto.log).';

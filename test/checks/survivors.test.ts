@@ -2,7 +2,7 @@
 // --verbose, the bridge-state reading shared by bridge.status and the bridge flows, runner details.
 import { describe, expect, it } from 'vitest';
 import { bridgeInbound } from '../../checks/bridge-flow.js';
-import { readBridgeState } from '../../checks/bridge-status.js';
+import { readBridgeState } from '../../checks/verdicts/bridge-state.js';
 import { latency, versionLabel } from '../../checks/define.js';
 import { dnsResolve } from '../../checks/dns-resolve.js';
 import { plainExposure } from '../../checks/plain-exposure.js';
