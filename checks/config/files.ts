@@ -2,8 +2,8 @@
 // belonging to their certificates, chains reaching their CA.
 import { chainKey, FILE_OPTIONS, tlsMaterial } from '../../src/config/lint-facts.js';
 import { last, pathOf } from '../../src/config/model.js';
-import { describeDateFinding, dateFinding } from '../tls-validity.js';
-import { keyProblems } from '../tls-key.js';
+import { describeDateFinding, dateFinding } from '../verdicts/dates.js';
+import { keyProblems } from '../verdicts/key-strength.js';
 import { KIND_OF_OPTION, type ContentFacts, type FileKind, type LineProblem } from '../../src/config/file-kinds.js';
 import { atLeast } from '../../src/config/mosquitto-versions.js';
 import { at, bad, defineRule, doubt, ok, type LintFinding } from './define.js';
