@@ -24,6 +24,16 @@ export const bridgeStatus = diagnosisCheck({
   title: 'The lamp\'s bridge is connected',
   dependsOn: ['mqtt.connect'],
   needs: ['bridgeState', 'serverChain'],
+  codes: {
+    connected: 'The lamp\'s bridge reports connected (its retained state is 1)',
+    disconnected: 'The lamp\'s bridge reports disconnected (its retained state is 0)',
+    'never-connected-certificate': 'No bridge state: the bridge has likely never connected, and the server certificate is the likely cause',
+    unknown: 'No bridge state: the bridge has never connected, or does not report its state',
+    'other-prefix': 'A bridge reports its state under another topic prefix',
+    unreadable: 'The bridge state could not be read: the MQTT connection failed',
+    'not-mosquitto': 'Could not tell: the broker has no Mosquitto $SYS tree and no bridge state',
+    'not-configured': 'Not checked: no bridge to look for (no --device-id or --bridge-client-id)',
+  },
   run({ bridgeState, serverChain }, { host }) {
     if (!bridgeState.configured) return skip(`not checked: ${missingInputReason(bridgeState.missing, 'lamp')}`, undefined, undefined, 'not-configured');
     const reading = readBridgeState(bridgeState);

@@ -1,5 +1,5 @@
 import { diagnosisCheck, pass } from './define.js';
-import { connectEvidence, connectFailure } from './verdicts/mqtt-connect.js';
+import { CONNECT_FAILURE_CODES, connectEvidence, connectFailure } from './verdicts/mqtt-connect.js';
 import { localClientView } from './verdicts/tls-alert.js';
 
 export const mqttConnect = diagnosisCheck({
@@ -7,6 +7,10 @@ export const mqttConnect = diagnosisCheck({
   title: 'MQTT CONNECT over verified TLS',
   dependsOn: ['tls.chain', 'tls.hostname'],
   needs: ['mqttConnect', 'clientCertificate'],
+  codes: {
+    ok: 'The broker accepts the MQTT CONNECT over verified TLS',
+    ...CONNECT_FAILURE_CODES,
+  },
   run({ mqttConnect: connect, clientCertificate }, { now }) {
     const username = clientCertificate.certificate?.commonName ?? '(no client certificate)';
     if (connect.outcome !== 'connected') return connectFailure(connect, username, 'the broker', localClientView(clientCertificate), now);

@@ -43,7 +43,7 @@ function clientCertificateFindings(client: ClientCertificateFacts, now: Date, wa
       status: dates.problem === 'expires-soon' ? 'warn' : 'fail',
       summary: `your client certificate ${describeDateFinding(dates).replace(cert.subject, '').trim()}`,
       hint: 'Re-issue the client certificate from the CA (openssl x509 -req ... -days 365) and install it as the bridge\'s `bridge_certfile`.',
-      code: dates.problem === 'expires-soon' ? 'client-expires-soon' : `client-${dates.problem}`,
+      code: dates.problem === 'expires-soon' ? 'client-expires-soon' : dates.problem === 'expired' ? 'client-expired' : 'client-not-yet-valid',
     });
   }
   if (!keyUsageAllowsClient(cert)) {
@@ -94,6 +94,23 @@ export const tlsClientAuth = diagnosisCheck({
   title: 'The broker enforces client certificates',
   dependsOn: ['tcp.connect'],
   needs: ['clientAuth', 'clientCertificate'],
+  codes: {
+    ok: 'The broker refuses clients without a certificate or with an unknown CA\'s, and your client certificate is sound',
+    unclear: 'The broker\'s answer to a missing or untrusted certificate was unclear',
+    'not-tested': 'Not tested: the TLS handshake did not get through',
+    'certificate-optional': 'The broker accepts TLS clients that send no certificate',
+    'untrusted-accepted': 'The broker accepts a client certificate from an unknown CA',
+    'client-expired': 'Your client certificate has expired',
+    'client-not-yet-valid': 'Your client certificate is not valid yet',
+    'client-expires-soon': 'Your client certificate expires soon',
+    'client-certificate-purpose': 'Your client certificate\'s keyUsage does not allow client use',
+    'client-purpose': 'Your client certificate\'s extendedKeyUsage lacks clientAuth',
+    'ca-empty': '--ca holds no CA certificate to check your client certificate against',
+    'ca-lacks-root': '--ca holds an intermediate but not the root your client certificate chains to',
+    'no-ca': 'Your client certificate could not be checked: no --ca given',
+    'client-bad-signature': 'Your client certificate names a CA whose key did not sign it',
+    'client-not-from-ca': 'Your client certificate is not issued by the CA',
+  },
   run({ clientAuth, clientCertificate }, { now, expiryWarnDays, caPath }): Outcome {
     if (!clientAuth.tested) return skip(`could not test: ${handshakeNotThrough(clientAuth.handshakeOutcome)}`, undefined, undefined, 'not-tested');
     const without = clientAuth.withoutCertificate;

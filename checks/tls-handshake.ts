@@ -1,11 +1,20 @@
 import { diagnosisCheck, fail, pass, versionLabel } from './define.js';
-import { alertVerdict, localClientView } from './verdicts/tls-alert.js';
+import { ALERT_CODES, alertVerdict, localClientView } from './verdicts/tls-alert.js';
 
 export const tlsHandshake = diagnosisCheck({
   id: 'tls.handshake',
   title: 'The TLS handshake completes',
   dependsOn: ['tcp.connect'],
   needs: ['handshake', 'clientCertificate'],
+  codes: {
+    ok: 'The TLS handshake completes',
+    'plain-mqtt': 'The port speaks plain MQTT, not TLS',
+    closed: 'The server closed the connection during the TLS handshake',
+    'not-tls': 'The server answered, but not with TLS',
+    timeout: 'The server accepted TCP but never answered the TLS hello',
+    'oversized-chain': 'The server\'s certificate chain is larger than TLS clients accept',
+    ...ALERT_CODES,
+  },
   run({ handshake, clientCertificate }, { port, timeoutMs, now }) {
     const evidence = {
       outcome: handshake.outcome,

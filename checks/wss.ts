@@ -3,7 +3,7 @@ import type { Outcome } from '../src/engine/types.js';
 import { diagnosisCheck, fail, pass, skip, versionLabel, warn } from './define.js';
 import { chainVerdict } from './verdicts/chain.js';
 import { hostnameVerdict } from './verdicts/hostname.js';
-import { connectEvidence, connectFailure } from './verdicts/mqtt-connect.js';
+import { CONNECT_FAILURE_CODES, connectEvidence, connectFailure } from './verdicts/mqtt-connect.js';
 import { validityVerdict } from './verdicts/validity.js';
 
 export const wssHandshake = diagnosisCheck({
@@ -11,6 +11,18 @@ export const wssHandshake = diagnosisCheck({
   title: 'The secure websockets listener',
   dependsOn: ['dns.resolve'],
   needs: ['wss'],
+  codes: {
+    ok: 'The websockets listener speaks TLS with a verified certificate and upgrades to MQTT',
+    'no-listener': 'Nothing listens on the websockets port',
+    unreachable: 'The websockets port is not reachable',
+    'no-tls': 'The websockets port accepts TCP but no TLS handshake',
+    certificate: 'The websockets listener\'s certificate fails a chain, name or date check',
+    'certificate-warning': 'The websockets listener\'s certificate has a warning (name or dates)',
+    'other-certificate': 'The websockets listener serves another certificate than the MQTT port',
+    'upgrade-refused': 'The listener speaks HTTP but refused the websocket upgrade (path or subprotocol)',
+    'not-websockets': 'The port speaks TLS but not websockets',
+    'certificate-refused': 'A standard TLS client refused the websockets listener\'s certificate before the upgrade',
+  },
   run({ wss }, settings) {
     const port = wss.port;
     const evidence = {
@@ -76,11 +88,20 @@ export const wssHandshake = diagnosisCheck({
   },
 });
 
+/** A browser sends no client certificate: the connect failures that blame one cannot happen here. */
+const NEEDS_CLIENT_CERTIFICATE = new Set(['crl-expired', 'broker-lacks-client-issuer', 'client-certificate-purpose']);
+const BROWSER_CONNECT_CODES = Object.fromEntries(Object.entries(CONNECT_FAILURE_CODES).filter(([slug]) => !NEEDS_CLIENT_CERTIFICATE.has(slug)));
+
 export const wssConnect = diagnosisCheck({
   id: 'wss.connect',
   title: 'MQTT over secure websockets, as a browser connects',
   dependsOn: ['wss.handshake'],
   needs: ['wssConnect'],
+  codes: {
+    ok: 'MQTT over wss:// is accepted without a client certificate, as a browser connects',
+    'not-tried': 'Not tried: the websockets listener did not upgrade',
+    ...BROWSER_CONNECT_CODES,
+  },
   run({ wssConnect: facts }) {
     if (!facts.tried || !facts.connect) return skip(`not tried: ${facts.reason}`, undefined, undefined, 'not-tried');
     const connect = facts.connect;

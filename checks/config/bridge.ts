@@ -12,6 +12,13 @@ const VERSION_RANK: Record<string, number> = { tlsv1: 0, 'tlsv1.1': 1, 'tlsv1.2'
 export const configBridgeAddress = defineRule({
   id: 'config.bridge-address',
   title: 'The bridge dials the broker\'s FQDN on its TLS port',
+  codes: {
+    ok: 'The bridge dials a TLS port by a name the broker\'s certificate lists',
+    'no-address': 'The bridge has no address, or one that is not HOST:PORT',
+    'plain-port': 'The bridge dials the plain MQTT port',
+    'ip-address': 'The bridge dials an IP address instead of the FQDN',
+    'name-mismatch': 'The bridge dials a name the broker\'s certificate does not list',
+  },
   run(facts) {
     return facts.configs.flatMap((model) =>
       model.bridges.map((bridge): LintFinding => {
@@ -46,6 +53,17 @@ export const configBridgeAddress = defineRule({
 export const configBridgeTls = defineRule({
   id: 'config.bridge-tls',
   title: 'The bridge speaks TLS the broker accepts, with a stable session',
+  codes: {
+    ok: 'The bridge\'s TLS settings and session are sound',
+    'no-tls': 'The bridge has no bridge_cafile: it connects without TLS',
+    'no-client-certificate': 'The bridge has no client certificate',
+    'no-tls-version': 'The bridge sets no bridge_tls_version',
+    'tls-version-mismatch': 'bridge_tls_version and the broker\'s tls_version never meet',
+    insecure: 'bridge_insecure true: the bridge does not check the broker\'s name',
+    'no-client-id': 'The bridge sets no remote_clientid',
+    'clean-session': 'The bridge uses a clean session: messages are dropped while the lamp is offline',
+    'foreign-certificate': 'The bridge certificate is not issued by the CA the broker trusts',
+  },
   run(facts, { mosquitto }) {
     return facts.configs.flatMap((model) =>
       model.bridges.flatMap((bridge): LintFinding[] => {
@@ -102,6 +120,10 @@ export const configBridgeTls = defineRule({
 export const configBridgeIdentity = defineRule({
   id: 'config.bridge-identity',
   title: 'The bridge certificate\'s CN is its client id',
+  codes: {
+    ok: 'The bridge certificate\'s CN is its remote_clientid',
+    'cn-differs': 'The bridge certificate\'s CN differs from remote_clientid',
+  },
   run(facts) {
     return facts.configs.flatMap((model) =>
       model.bridges.flatMap((bridge): LintFinding[] => {
@@ -125,6 +147,14 @@ export const configBridgeIdentity = defineRule({
 export const configTopics = defineRule({
   id: 'config.topics',
   title: 'Bridge topic lines are valid and consistent',
+  codes: {
+    ok: 'The bridge\'s topic lines are valid and carry the diagnostic mapping',
+    'bad-direction': 'A topic line\'s direction is not in, out or both',
+    'bad-qos': 'A topic line\'s QoS is not 0, 1 or 2',
+    'half-prefix': 'A topic line has a local prefix without a remote prefix',
+    'mixed-prefixes': 'The bridge\'s topic lines carry different remote prefixes',
+    'no-diagnostic-mapping': 'The bridge has no diagnostic mapping for lampi-doctor',
+  },
   run({ configs }, { probePrefix }) {
     return configs.flatMap((model) =>
       model.bridges.flatMap((bridge): LintFinding[] => {

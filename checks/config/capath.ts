@@ -8,6 +8,13 @@ import { at, bad, defineRule, ok, type LintFinding } from './define.js';
 export const configCapath = defineRule({
   id: 'config.capath',
   title: 'capath folders are hashed (openssl rehash) so OpenSSL finds their CAs',
+  codes: {
+    ok: 'Every CA in the capath folder is reachable by its hash name',
+    empty: 'The capath folder holds no CA certificate',
+    'not-hashed': 'CA files in the capath folder have no hash links (a forgotten openssl rehash)',
+    'stale-link': 'A hash link in the capath folder points at the wrong certificate',
+    'dangling-link': 'A hash link in the capath folder points at nothing',
+  },
   run({ configs, capaths }) {
     return configs.flatMap((model) =>
       tlsMaterial(model).flatMap(({ block, kind, capath }): LintFinding[] => {

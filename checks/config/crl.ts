@@ -11,6 +11,15 @@ const day = (iso: string) => iso.slice(0, 10);
 export const configCrl = defineRule({
   id: 'config.crl',
   title: 'Revocation lists come from the listener\'s CA, are in date, and revoke no certificate in use',
+  codes: {
+    ok: 'The crlfile is issued by the listener\'s CA and in date',
+    'unknown-issuer': 'The crlfile is issued by a CA the listener does not trust',
+    'bad-signature': 'The crlfile names the listener\'s CA, but its key did not sign it',
+    'not-yet-valid': 'The crlfile is not valid yet (a clock is wrong)',
+    expired: 'The crlfile is past its nextUpdate: OpenSSL refuses every client',
+    'expires-soon': 'The crlfile reaches its nextUpdate soon',
+    'revoked-certificate': 'The crlfile revokes a certificate this setup uses',
+  },
   run(facts, { now, expiryWarnDays }) {
     const { configs, files, capaths, certificates } = facts;
     return configs.flatMap((model) =>

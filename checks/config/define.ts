@@ -23,20 +23,16 @@ export interface LintSettings {
 export interface LintRule {
   id: string;
   title: string;
-  /** Every slug `run` can give a finding, with its title (undeclared: the defaults per status). */
-  codes?: FindingCodes;
+  /** Every slug `run` can give a finding, with its title: the finding-code catalog is built from these. */
+  codes: FindingCodes;
   run(facts: LintFacts, settings: LintSettings): LintFinding[];
 }
 
-/** The slugs a rule can give: declared, or the defaults of the statuses a rule reports. */
-export function ruleSlugs(rule: Pick<LintRule, 'codes' | 'title'>): FindingCodes {
-  return rule.codes ?? { ok: rule.title, warning: `${rule.title}: a warning`, failed: `${rule.title}: it failed` };
-}
-
-/** As defineCheck: a rule that declares its codes is held to them under the test runner. */
+/** As defineCheck: a rule is held to the codes it declares under the test runner. */
 export const defineRule = (rule: LintRule): LintRule => {
-  if (!process.env.VITEST || !rule.codes) return rule;
-  const slugs = ruleSlugs(rule);
+  if (!process.env.VITEST) return rule;
+  if (!rule.codes || Object.keys(rule.codes).length === 0) throw new Error(`${rule.id} declares no \`codes\`: list every slug its run can give, with its title`);
+  const slugs = rule.codes;
   return {
     ...rule,
     run(facts, settings) {

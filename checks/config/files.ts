@@ -49,6 +49,25 @@ function where(option: string, path: string, problem: LineProblem): string {
 export const configFiles = defineRule({
   id: 'config.files',
   title: 'Referenced files exist, the broker can read them, and they hold what their option expects',
+  codes: {
+    ok: 'The file is there, the broker can read it, and it holds what its option expects',
+    missing: 'A file the configuration names does not exist',
+    'wrong-type': 'A folder where a file is expected, or a file where a folder is',
+    'broker-cannot-read': 'The broker\'s user cannot read the file',
+    'not-a-file': 'The path is not a regular file Mosquitto can read',
+    unreadable: 'The file could not be read to check it',
+    'no-certificate': 'A certificate option names a file without a PEM certificate',
+    'no-key': 'A key option names a file without a PEM private key',
+    damaged: 'A certificate or key file does not decode',
+    'password-file-lines-ignored': 'password_file lines Mosquitto ignores (no user, or no valid hash)',
+    'acl-file-invalid': 'An acl_file line Mosquitto refuses (it does not start)',
+    'acl-file-warning': 'An acl_file pattern without %c or %u applies to every client alike',
+    'psk-file-invalid': 'A psk_file key that is not hexadecimal (Mosquitto does not start)',
+    'psk-file-lines-ignored': 'psk_file lines Mosquitto skips (no identity or no key)',
+    'dhparam-invalid': 'The dhparamfile holds no DH parameters Mosquitto can load',
+    'dhparam-weak': 'The dhparamfile\'s DH group is under 2048 bits (OpenSSL 3 refuses it)',
+    'crl-invalid': 'The crlfile holds no CRL Mosquitto can load',
+  },
   run({ configs, files }, { mosquitto }) {
     return configs.flatMap((model) =>
       model.entries
@@ -99,6 +118,11 @@ export const configFiles = defineRule({
 export const configKeypair = defineRule({
   id: 'config.keypair',
   title: 'Each key belongs to its certificate',
+  codes: {
+    ok: 'The key belongs to its certificate',
+    'encrypted-key': 'The key file is encrypted: Mosquitto would wait for a passphrase',
+    'key-mismatch': 'The certificate and key are not a pair',
+  },
   run({ configs, files }) {
     return configs.flatMap((model) =>
       tlsMaterial(model).flatMap(({ block, kind, cert, key }): LintFinding[] => {
@@ -128,6 +152,13 @@ export const configKeypair = defineRule({
 export const configChain = defineRule({
   id: 'config.chain',
   title: 'Certificates chain to their CA file or capath folder',
+  codes: {
+    ok: 'The certificate chains to its CA file or capath folder',
+    'path-length-exceeded': 'A CA\'s pathlen is exceeded by the CAs below it (OpenSSL error 25)',
+    'capath-not-hashed': 'The capath folder holds CA files but no hash links',
+    'bad-signature': 'An issuer of that name is there, but its key did not sign the certificate',
+    'unknown-issuer': 'The certificate\'s issuer is neither in the certfile nor in the CA file',
+  },
   run({ configs, chains, capaths }) {
     return configs.flatMap((model) =>
       tlsMaterial(model).flatMap(({ block, kind, cert, ca: cafile, capath }): LintFinding[] => {
@@ -173,6 +204,16 @@ export const configChain = defineRule({
 export const configCertificates = defineRule({
   id: 'config.certificates',
   title: 'Certificates are valid, strong and fit for their use',
+  codes: {
+    ok: 'The certificates are in date, strong and fit for their use',
+    expired: 'A certificate has expired',
+    'not-yet-valid': 'A certificate is not valid yet',
+    'expires-soon': 'A certificate expires soon',
+    weak: 'A certificate has a weak key or a broken signature hash',
+    'wrong-usage': 'A certificate\'s keyUsage or extendedKeyUsage does not fit its use (server or bridge client)',
+    'unhandled-critical-extension': 'A certificate has a critical extension OpenSSL does not handle (error 34)',
+    'several-problems': 'A certificate file has several problems',
+  },
   run({ configs, files }, { now, expiryWarnDays }) {
     return configs.flatMap((model) =>
       tlsMaterial(model).flatMap(({ block, kind, cert, ca }): LintFinding[] => {

@@ -21,6 +21,15 @@ const isTrue = (listener: ListenerModel, key: string) => ['true', '1'].includes(
 export const configListenerTls = defineRule({
   id: 'config.listener-tls',
   title: 'TLS listeners demand client certificates with modern TLS',
+  codes: {
+    ok: 'The TLS listener requires client certificates, with modern TLS and a login',
+    'legacy-tls': 'The TLS listener allows or speaks TLS 1.0 or 1.1',
+    'identity-without-certificate': 'use_identity_as_username without require_certificate refuses every client',
+    'no-login': 'The TLS listener has no way to log in: every client is refused',
+    'no-client-certificates': 'The TLS listener does not require client certificates',
+    'no-cafile': 'The TLS listener requires client certificates but has no cafile or capath',
+    'certificate-is-no-login': 'Certificates are required but are no login (no use_identity_as_username): every client gets CONNACK 5',
+  },
   run({ configs }, { mosquitto }) {
     return configs.flatMap((model) =>
       model.listeners.filter((l) => isTls(l) && !isWebsockets(l)).map((listener): LintFinding => {
@@ -59,6 +68,10 @@ export const configListenerTls = defineRule({
 export const configPlainListener = defineRule({
   id: 'config.plain-listener',
   title: 'Plain MQTT listens on loopback only',
+  codes: {
+    ok: 'Plain MQTT listens on loopback only',
+    exposed: 'Plain MQTT listens on an outside interface',
+  },
   run({ configs }) {
     return configs.flatMap((model) =>
       model.listeners.filter((l) => !isTls(l) && !isWebsockets(l)).map((listener): LintFinding => {
@@ -76,6 +89,11 @@ export const configPlainListener = defineRule({
 export const configWebsockets = defineRule({
   id: 'config.websockets',
   title: 'Websockets listeners use TLS and let browsers log in',
+  codes: {
+    ok: 'The websockets listener uses TLS and web clients can log in',
+    'no-tls': 'The websockets listener has no certfile and keyfile (plain ws://)',
+    'browsers-cannot-log-in': 'Browsers send no certificate and have no other way to log in',
+  },
   run({ configs }, { mosquitto }) {
     return configs.flatMap((model) =>
       model.listeners.filter(isWebsockets).map((listener): LintFinding => {

@@ -14,6 +14,14 @@ export function quoted(word: string): string {
 export const configLoad = defineRule({
   id: 'config.load',
   title: 'The configuration files can be read',
+  codes: {
+    ok: 'The configuration files were read',
+    'include-missing': 'An include_dir folder does not exist (Mosquitto refuses to start)',
+    'include-loop': 'An include_dir folder holds the main configuration file, so it is read twice',
+    'include-nested': 'include_dir outside the main configuration file (ignored by 2.0, refused by 2.1)',
+    missing: 'A configuration file does not exist',
+    unreadable: 'A configuration file cannot be read',
+  },
   run({ configs }, { mosquitto }) {
     return configs.flatMap((model): LintFinding[] => {
       if (model.problems.length === 0) {
@@ -42,6 +50,19 @@ export const configLoad = defineRule({
 export const configOption = defineRule({
   id: 'config.option',
   title: 'Every option is one this Mosquitto knows, where it belongs',
+  codes: {
+    ok: 'Every option is known to this Mosquitto and where it belongs',
+    'unknown-option': 'An option this Mosquitto does not know (it refuses to start)',
+    'listener-option-in-bridge': 'A listener option inside a bridge\'s connection block configures the listener above it',
+    'bridge-option-outside-bridge': 'A bridge option before any connection line (Mosquitto refuses to start)',
+    'newer-option': 'An option that came with a later Mosquitto than this one (it refuses to start)',
+    alias: 'An option written under Mosquitto\'s other name for it',
+    'deprecated-option': 'An option this Mosquitto deprecates',
+    'unavailable-option': 'An option this Mosquitto no longer has',
+    'ignored-option': 'An option this Mosquitto ignores',
+    'no-value': 'An option without a value',
+    repeated: 'An option set twice in one block: the last one wins',
+  },
   run({ configs }, { mosquitto }) {
     const words = vocabulary(mosquitto);
     return configs.flatMap((model): LintFinding[] => {

@@ -8,6 +8,25 @@ import type { ChainEntry, ServerChainFacts } from '../../src/facts.js';
 import { fail, pass, skip } from '../define.js';
 import { describeKeyUsage, keyUsageAllowsServer, keyUsageForbidsSigning, usableAsServer } from './purpose.js';
 
+/** Every finding code chainVerdict gives, with its title (tls.chain declares these). */
+export const CHAIN_CODES = {
+  ok: 'The server\'s chain verifies to the CA',
+  'not-seen': 'Not tested: the server\'s certificate could not be seen',
+  'capath-unhashed': '--ca is a folder without the hash links `openssl rehash` makes',
+  'self-signed': 'The server certificate is self-signed, not issued by a CA',
+  'server-key-usage': 'The server certificate\'s keyUsage does not allow a TLS server',
+  'server-purpose': 'The server certificate\'s extendedKeyUsage lacks serverAuth',
+  'path-length-exceeded': 'A CA in the chain has more CAs below it than its pathlen allows',
+  'unhandled-critical-extension': 'A certificate in the chain has a critical extension OpenSSL does not handle',
+  'invalid-ca': 'A certificate that issues another in the chain is not a CA to OpenSSL',
+  unspecified: 'OpenSSL refused the chain for a reason Node does not name',
+  'ca-lacks-root': '--ca holds an intermediate but not the root that issued it',
+  'missing-intermediate': 'The server does not send the intermediate CA that issued its certificate',
+  'unknown-ca': 'The chain leads to a CA that --ca does not hold',
+  'weak-signature': 'A certificate in the chain is signed with a hash OpenSSL 3 refuses (SHA-1, MD5)',
+  'not-verified': 'The chain does not verify for another reason',
+} as const;
+
 /** Node's error names -> OpenSSL's X509_V_ERR numbers (what `openssl s_client` prints as verify error:num=N). */
 export const OPENSSL_VERIFY_CODES: Record<string, number> = {
   UNABLE_TO_GET_ISSUER_CERT: 2,

@@ -8,6 +8,18 @@ import type { Outcome } from '../../src/engine/types.js';
 import type { ServerChainFacts } from '../../src/facts.js';
 import { fail, pass, skip, warn } from '../define.js';
 
+/** Every finding code hostnameVerdict gives, with its title (tls.hostname declares these). */
+export const HOSTNAME_CODES = {
+  ok: 'The certificate\'s subjectAltName names the host',
+  'not-seen': 'Not tested: the server\'s certificate could not be seen',
+  'trailing-dot': 'The target ends with a dot, which OpenSSL does not match against the certificate',
+  'partial-wildcard': 'The host matches only a partial wildcard, which browsers refuse',
+  'cn-only': 'The certificate names the host only in its CN and has no subjectAltName',
+  'cn-without-dns-san': 'The certificate names the host only in its CN; its subjectAltName has no DNS entry',
+  'no-san': 'The certificate has no subjectAltName and its CN is not the host',
+  mismatch: 'The certificate is for other names than the host',
+} as const;
+
 /** The subjectAltName entry that names `host`: IP:<address> for an address, DNS:<name> otherwise. */
 export function sanEntry(host: string): string {
   const bare = host.replace(/^\[|\]$/g, '').replace(/\.$/, '');

@@ -6,7 +6,24 @@
 import type { Outcome } from '../../src/engine/types.js';
 import type { MqttConnectFacts } from '../../src/facts.js';
 import { fail } from '../define.js';
-import { alertVerdict, type LocalClientView } from './tls-alert.js';
+import { ALERT_CODES, alertVerdict, type LocalClientView } from './tls-alert.js';
+
+/** Every finding code connectFailure gives, with its title: the checks that return it declare these. */
+export const CONNECT_FAILURE_CODES = {
+  ...ALERT_CODES,
+  'protocol-version': 'No protocol version in common: TLS alert 70, or CONNACK 1 / reason 0x84 for the MQTT version',
+  'client-id-rejected': 'The broker rejected the client identifier (CONNACK 2)',
+  'server-unavailable': 'The broker is up but not accepting clients (CONNACK 3)',
+  'no-certificate-identity': 'Bad user name or password (CONNACK 4): no certificate the broker can take the username from reached it',
+  'not-authorised': 'Not authorised (CONNACK 5): the broker takes the client as anonymous',
+  banned: 'The broker bans this client (reason 0x8A)',
+  refused: 'The broker refused the CONNECT with another code',
+  'tls-refused': 'A verifying MQTT client refused the server\'s certificate (OpenSSL\'s security level)',
+  closed: 'The broker closed the connection before answering the CONNECT',
+  timeout: 'The broker sent no CONNACK in time',
+  'not-mqtt': 'The answer to the CONNECT is not valid MQTT',
+  failed: 'The MQTT connection failed for another reason',
+} as const;
 
 interface Refusal {
   words: string;

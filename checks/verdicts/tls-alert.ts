@@ -7,6 +7,21 @@ import { fail, isoDay } from '../define.js';
 import { inDate } from './dates.js';
 import { describeKeyUsage, ekuAllowsClient, keyUsageAllowsClient } from './purpose.js';
 
+/** Every finding code alertVerdict gives, with its title: the checks that return it declare these. */
+export const ALERT_CODES = {
+  'client-certificate-required': 'The broker requires a client certificate and none was sent',
+  'broker-lacks-client-issuer': 'The broker finds no trusted issuer for a client certificate that chains to --ca: its cafile, capath or crlfile lacks your CA',
+  'client-ca-mismatch': 'The broker does not trust the issuer of the client certificate',
+  'crl-expired': 'The broker says "certificate expired" for a client certificate in date: its CRL is past nextUpdate, or its clock is wrong',
+  'client-expired': 'The broker refused the client certificate as expired',
+  'client-revoked': 'The broker\'s CRL lists the client certificate as revoked',
+  'client-certificate-purpose': 'The client certificate\'s keyUsage or extendedKeyUsage does not allow client use',
+  'client-certificate-rejected': 'The broker rejected the client certificate',
+  'protocol-version': 'No TLS version in common with the broker (alert 70)',
+  'handshake-failure': 'The broker ended the handshake: no cipher or version in common, or the certificate was refused',
+  alert: 'The broker ended the handshake with another TLS alert',
+} as const;
+
 const CLIENT_CERT_FLAGS = '--cert client.crt --key client.key (the files the bridge uses as bridge_certfile / bridge_keyfile)';
 
 export interface LocalClientView {

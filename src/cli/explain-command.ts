@@ -17,7 +17,7 @@ export async function runExplainCommand(args: { code?: string }): Promise<number
     return 0;
   }
   const found = await explain(args.code);
-  if (found.kind === 'page' || found.kind === 'undeclared') process.stdout.write(found.text.endsWith('\n') ? found.text : `${found.text}\n`);
+  if (found.kind === 'page') process.stdout.write(found.text.endsWith('\n') ? found.text : `${found.text}\n`);
   else if (found.kind === 'check') process.stdout.write(listing(found.entries));
   else throw new UsageError(`explain: no finding code ${found.input}. Nearest: ${found.nearest.join(', ')} (\`lampi-doctor explain\` lists them all)`);
   return 0;

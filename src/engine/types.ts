@@ -74,28 +74,23 @@ export interface Check<F, S, K extends keyof F = keyof F> {
   title: string;
   dependsOn: string[];
   needs: K[];
-  /** Every slug `run` can return, with its title (defaults like `ok` count only when declared). */
-  codes?: FindingCodes;
+  /** Every slug `run` can return, with its title: the finding-code catalog is built from these. */
+  codes: FindingCodes;
   run(facts: Pick<F, K>, settings: S): Outcome;
 }
 
 /** The slug an outcome reports: its own, or the default for its status. */
 export const slugOf = (outcome: Pick<Outcome, 'status' | 'code'>): string => outcome.code ?? DEFAULT_CODES[outcome.status];
 
-/** The slugs a check can return: its declared codes, or (undeclared) the defaults per status. */
-export function declaredSlugs(check: Pick<Check<unknown, unknown, never>, 'codes' | 'title'>): FindingCodes {
-  if (check.codes) return check.codes;
-  return { ok: check.title, warning: `${check.title}: a warning`, failed: `${check.title}: it failed`, 'not-tested': `${check.title}: could not be tested` };
-}
-
 /**
- * A check that declares its codes is held to them: under the test runner an outcome with an
- * undeclared slug throws, so a code missing from the catalog (schema/finding-codes.json) fails the
- * tests that reach it. Users never lose a finding to this: outside tests the outcome passes through.
+ * A check is held to the codes it declares: under the test runner an outcome with an undeclared
+ * slug throws, so a code missing from the catalog (schema/finding-codes.json) fails the tests that
+ * reach it. Users never lose a finding to this: outside tests the outcome passes through.
  */
 export function defineCheck<F, S>() {
   return <K extends keyof F>(check: Check<F, S, K>): Check<F, S, K> => {
-    if (!process.env.VITEST || !check.codes) return check;
+    if (!process.env.VITEST) return check;
+    if (!check.codes || Object.keys(check.codes).length === 0) throw new Error(`${check.id} declares no \`codes\`: list every slug its run can return, with its title`);
     const slugs = check.codes;
     return {
       ...check,

@@ -3,8 +3,7 @@
 // this list, written by `npm run codes`.
 import { diagnosisChecks } from '../../checks/index.js';
 import { lintRules } from '../../checks/config/index.js';
-import { ruleSlugs } from '../../checks/config/define.js';
-import { declaredSlugs, RUNNER_CODES, type FindingCodes } from '../engine/types.js';
+import { RUNNER_CODES, type FindingCodes } from '../engine/types.js';
 
 export interface CatalogEntry {
   /** `<check id>/<slug>` */
@@ -23,21 +22,15 @@ function entries(id: string, own: FindingCodes, added: FindingCodes): CatalogEnt
 
 export function findingCatalog(): CatalogEntry[] {
   return [
-    ...diagnosisChecks.flatMap((check) => entries(check.id, declaredSlugs(check), RUNNER_CODES)),
-    ...lintRules.flatMap((rule) => entries(rule.id, ruleSlugs(rule), LINT_LOOP_CODES)),
+    ...diagnosisChecks.flatMap((check) => entries(check.id, check.codes, RUNNER_CODES)),
+    ...lintRules.flatMap((rule) => entries(rule.id, rule.codes, LINT_LOOP_CODES)),
   ];
 }
 
-/** Checks and rules that do not declare their codes yet: only their default codes are listed. */
-export function undeclared(): string[] {
-  return [...diagnosisChecks, ...lintRules].filter((check) => !check.codes).map((check) => check.id);
-}
-
 /** The catalog as schema/finding-codes.json holds it. */
-export function catalogDocument(): { $comment: string; codes: { code: string; title: string }[]; undeclared: string[] } {
+export function catalogDocument(): { $comment: string; codes: { code: string; title: string }[] } {
   return {
-    $comment: 'Every finding code lampi-doctor can report, with its title. Generated from the checks by `npm run codes`; `lampi-doctor explain CODE` explains one. The checks under `undeclared` do not declare their codes yet: their named codes are missing here.',
+    $comment: 'Every finding code lampi-doctor can report, with its title. Generated from the checks\' declarations by `npm run codes`; `lampi-doctor explain CODE` explains one.',
     codes: findingCatalog().map(({ code, title }) => ({ code, title })),
-    undeclared: undeclared(),
   };
 }

@@ -3,7 +3,7 @@
 // docs/findings/<area>/<slug>.md (bridge.inbound and bridge.outbound share bridge/), then the generic
 // docs/findings/_default/<slug>.md (`*/ok`, `*/prerequisite-not-met`). {{code}}, {{check}} and
 // {{title}} in a page are filled in.
-import { findingCatalog, undeclared, type CatalogEntry } from './catalog.js';
+import { findingCatalog, type CatalogEntry } from './catalog.js';
 import { pageFiles } from './page-files.js';
 
 export const DEFAULT_FOLDER = '_default';
@@ -17,7 +17,6 @@ export function pageKey(entry: Pick<CatalogEntry, 'check' | 'slug'>, pages: Reco
 export type Explanation =
   | { kind: 'page'; entry: CatalogEntry; text: string }
   | { kind: 'check'; check: string; entries: CatalogEntry[] }
-  | { kind: 'undeclared'; code: string; check: string; text: string }
   | { kind: 'unknown'; input: string; nearest: string[] };
 
 export async function explain(input: string): Promise<Explanation> {
@@ -33,14 +32,6 @@ export async function explain(input: string): Promise<Explanation> {
   }
   const ofCheck = catalog.filter((candidate) => candidate.check === code);
   if (ofCheck.length > 0) return { kind: 'check', check: code, entries: ofCheck };
-  const [check, slug] = code.split('/');
-  if (slug && undeclared().includes(check)) {
-    // Its check does not list its codes yet: show the page if its author wrote one, else say so.
-    const page = (await pageFiles())[code];
-    if (page !== undefined) return { kind: 'undeclared', code, check, text: page };
-    const text = `# ${code}\n\n${check} does not declare its finding codes yet, so ${code} has no explanation page.\nThe report's summary and its \`fix:\` line explain this finding; \`lampi-doctor explain ${check}\` lists its generic codes.\n`;
-    return { kind: 'undeclared', code, check, text };
-  }
   return { kind: 'unknown', input, nearest: nearestCodes(code, catalog.map((candidate) => candidate.code)) };
 }
 

@@ -120,9 +120,9 @@ describe('runner details', () => {
     const started: string[] = [];
     const results = await runChecks({
       checks: [
-        { id: 'root', title: 'root', dependsOn: [], needs: [], run: () => (runs++, ok) },
-        { id: 'a', title: 'a', dependsOn: ['root'], needs: [], run: () => ok },
-        { id: 'b', title: 'b', dependsOn: ['root', 'a'], needs: [], run: () => ok },
+        { id: 'root', title: 'root', dependsOn: [], needs: [], codes: {}, run: () => (runs++, ok) },
+        { id: 'a', title: 'a', dependsOn: ['root'], needs: [], codes: {}, run: () => ok },
+        { id: 'b', title: 'b', dependsOn: ['root', 'a'], needs: [], codes: {}, run: () => ok },
       ],
       facts: { get: async () => undefined as never },
       settings: {},

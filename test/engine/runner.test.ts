@@ -27,6 +27,7 @@ const check = (id: string, dependsOn: string[], needs: (keyof Facts)[], outcome:
   title: id,
   dependsOn,
   needs,
+  codes: {},
   run: () => (typeof outcome === 'function' ? outcome() : outcome),
 });
 

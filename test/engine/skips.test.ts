@@ -16,6 +16,7 @@ const check = (id: string, dependsOn: string[], outcome: Outcome | (() => Outcom
   title: `Title of ${id}`,
   dependsOn,
   needs,
+  codes: {},
   run: () => (typeof outcome === 'function' ? outcome() : outcome),
 });
 const run = (checks: Check<Facts, object, keyof Facts>[], hidden?: Set<string>, deadlineMs = 1000) => runChecks({ checks, hidden, facts, settings: {}, deadlineMs });

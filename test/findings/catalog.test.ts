@@ -3,9 +3,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { defineRule } from '../../checks/config/define.js';
+import { lintRules } from '../../checks/config/index.js';
 import { diagnosisChecks } from '../../checks/index.js';
 import { defineCheck } from '../../src/engine/types.js';
-import { catalogDocument, findingCatalog, undeclared } from '../../src/findings/catalog.js';
+import { catalogDocument, findingCatalog } from '../../src/findings/catalog.js';
 import { DEFAULT_FOLDER, pageKey } from '../../src/findings/explain.js';
 import { pageFiles } from '../../src/findings/page-files.js';
 
@@ -34,20 +35,20 @@ describe('the finding-code catalog', () => {
     expect(catalog.find((entry) => entry.code === 'tcp.connect/refused')?.title).toBe('The connection is refused: nothing listens on the port');
   });
 
-  it('gives every check that names no findings the defaults per status', () => {
-    const undeclared = diagnosisChecks.filter((check) => !check.codes);
-    for (const check of undeclared) {
-      expect(catalog.filter((entry) => entry.check === check.id).map((entry) => entry.slug)).toEqual(expect.arrayContaining(['ok', 'warning', 'failed', 'not-tested']));
-    }
+  it.each([...diagnosisChecks, ...lintRules].map((check) => [check.id, check] as const))('%s declares its codes', (_, check) => {
+    expect(Object.keys(check.codes ?? {}).length, `${check.id}: declare every slug it can return in \`codes\``).toBeGreaterThan(0);
+    // No generic per-status slug: a finding is named for what it is.
+    expect(Object.keys(check.codes)).not.toContain('warning');
   });
 
-  // Their named codes are not in the catalog until they declare them: this list may only shrink.
-  it('knows which checks and rules do not declare their codes yet', () => {
-    expect(undeclared()).toEqual([
-      'tls.handshake', 'tls.chain', 'tls.hostname', 'tls.client-auth', 'mqtt.connect', 'bridge.status', 'wss.handshake', 'wss.connect',
-      'config.load', 'config.option', 'config.files', 'config.keypair', 'config.chain', 'config.certificates', 'config.crl', 'config.capath',
-      'config.listener-tls', 'config.plain-listener', 'config.websockets', 'config.bridge-address', 'config.bridge-tls', 'config.bridge-identity', 'config.topics',
-    ]);
+  it('names the findings of checks that share a verdict helper alike', () => {
+    const slugs = (id: string) => catalog.filter((entry) => entry.check === id).map((entry) => entry.slug);
+    expect(slugs('tls.handshake')).toEqual(expect.arrayContaining(['client-revoked', 'crl-expired', 'broker-lacks-client-issuer', 'plain-mqtt', 'oversized-chain']));
+    expect(slugs('mqtt.connect')).toEqual(expect.arrayContaining(['client-revoked', 'crl-expired', 'not-authorised', 'no-certificate-identity', 'tls-refused']));
+    // A browser sends no client certificate: wss.connect cannot blame one.
+    expect(slugs('wss.connect')).toEqual(expect.arrayContaining(['not-tried', 'not-authorised', 'client-certificate-required']));
+    expect(slugs('wss.connect')).not.toContain('crl-expired');
+    expect(slugs('tls.chain')).toEqual(expect.arrayContaining(['missing-intermediate', 'ca-lacks-root', 'unknown-ca', 'not-seen']));
   });
 });
 
@@ -62,24 +63,13 @@ describe('explanation pages', () => {
     expect(text.split('\n')[0]).toBe(shared ? '# {{code}}' : `# ${key}`);
     const sections = [...text.matchAll(/^## (.+)$/gm)].map((match) => match[1]);
     expect(sections).toEqual(['Cause', 'Confirm by hand', 'Fix']);
-    // A command to run, inline or in a block (held for the pages of checks that declare their codes).
-    if (undeclared().includes(key.split('/')[0])) return;
+    // A command to run, inline or in a block.
     expect(text.split('## Confirm by hand')[1].split('## Fix')[0]).toMatch(/```sh\n\S|`[^`\n]*[a-z][^`\n]*`/);
   });
 
-  it('has no page for a code nothing emits (among checks that declare their codes)', () => {
-    const free = new Set(undeclared());
-    const codes = new Set(catalog.map((entry) => entry.code));
-    const slugs = new Set(catalog.map((entry) => entry.slug));
-    const areaSlugs = new Set(catalog.map((entry) => `${entry.check.split('.')[0]}/${entry.slug}`));
-    for (const key of Object.keys(pages)) {
-      const [folder, slug] = key.split('/');
-      if (folder === DEFAULT_FOLDER) expect(slugs, key).toContain(slug);
-      else if (folder.includes('.')) {
-        if (!free.has(folder)) expect(codes, key).toContain(key);
-      }
-      else expect(areaSlugs, key).toContain(key);
-    }
+  it('has no page that no code is explained by', () => {
+    const used = new Set(catalog.map((entry) => pageKey(entry, pages)));
+    for (const key of Object.keys(pages)) expect(used, `docs/findings/${key}.md explains no declared code`).toContain(key);
   });
 });
 
@@ -93,10 +83,11 @@ describe('declared codes are enforced in tests', () => {
     expect(() => toy(undefined).run({ x: 1 }, {})).toThrow('toy.check/failed');
   });
 
-  it('leaves a check without declarations free (it is listed as undeclared)', () => {
-    const plain = (code?: string) => defineCheck<{ x: number }, object>()({ id: 'toy.plain', title: 'Toy', dependsOn: [], needs: [], run: () => ({ status: 'skip', summary: 's', code }) });
-    expect(plain().run({ x: 1 }, {}).status).toBe('skip');
-    expect(plain('named').run({ x: 1 }, {}).code).toBe('named');
+  it('refuses a check or rule that declares no codes', () => {
+    const plain = { id: 'toy.plain', title: 'Toy', dependsOn: [], needs: [], run: () => ({ status: 'skip' as const, summary: 's' }) };
+    expect(() => defineCheck<{ x: number }, object>()(plain as never)).toThrow('toy.plain declares no `codes`');
+    expect(() => defineCheck<{ x: number }, object>()({ ...plain, codes: {} })).toThrow('toy.plain declares no `codes`');
+    expect(() => defineRule({ id: 'config.free', title: 'Free', run: () => [] } as never)).toThrow('config.free declares no `codes`');
   });
 
   it('accepts the runner\'s codes from any check', () => {
@@ -106,8 +97,6 @@ describe('declared codes are enforced in tests', () => {
   it('holds lint rules to their declarations too', () => {
     const rule = (code?: string) => defineRule({ id: 'config.toy', title: 'Toy', codes: { declared: 'Declared' }, run: () => [{ file: 'f', line: 1, status: 'warn', summary: 's', hint: 'h', code }] });
     expect(rule('declared').run({ configs: [] } as never, {} as never)[0].code).toBe('declared');
-    const free = defineRule({ id: 'config.free', title: 'Free', run: () => [{ file: 'f', line: 1, status: 'warn', summary: 's', hint: 'h', code: 'anything' }] });
-    expect(free.run({ configs: [] } as never, {} as never)[0].code).toBe('anything');
     expect(() => rule('other').run({ configs: [] } as never, {} as never)).toThrow('config.toy gave the finding code config.toy/other');
   });
 });
