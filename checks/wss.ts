@@ -5,6 +5,7 @@ import { chainVerdict } from './verdicts/chain.js';
 import { hostnameVerdict } from './verdicts/hostname.js';
 import { CONNECT_FAILURE_CODES, connectEvidence, connectFailure } from './verdicts/mqtt-connect.js';
 import { validityVerdict } from './verdicts/validity.js';
+import { certificateRefusedBeforeUpgrade, upgradeDetail, wssNotTriedReason } from './verdicts/wss-upgrade.js';
 
 export const wssHandshake = diagnosisCheck({
   id: 'wss.handshake',
@@ -25,6 +26,7 @@ export const wssHandshake = diagnosisCheck({
   },
   run({ wss }, settings) {
     const port = wss.port;
+    const upgrade = upgradeDetail(wss.upgrade);
     const evidence = {
       port,
       tcp: wss.tcp.outcome,
@@ -33,7 +35,7 @@ export const wssHandshake = diagnosisCheck({
       sameCertificateAsMqttPort: wss.chain.available && wss.mqttLeafFingerprint ? wss.chain.certificates[0].fingerprint256 === wss.mqttLeafFingerprint : null,
       path: wss.path,
       upgradeStatus: wss.upgradeStatus,
-      upgrade: wss.upgradeDetail,
+      upgrade,
     };
     const listenerHint = `Add \`listener ${port} 0.0.0.0\` with \`protocol websockets\` and its cafile/certfile/keyfile lines, as the seed's port.conf does, and restart mosquitto.`;
     if (wss.tcp.outcome === 'refused') return fail(`nothing listens on websockets port ${port} (connection refused)`, listenerHint, evidence, 'no-listener');
@@ -52,16 +54,16 @@ export const wssHandshake = diagnosisCheck({
     if (wss.upgradeStatus !== undefined && wss.upgradeStatus !== 101) {
       // An HTTP answer means the listener does speak websockets: the path or subprotocol is what failed.
       return fail(
-        `port ${port} speaks HTTP but answered the upgrade at ${wss.path ?? '/mqtt'} with HTTP ${wss.upgradeStatus}: ${wss.upgradeDetail}`,
+        `port ${port} speaks HTTP but answered the upgrade at ${wss.path ?? '/mqtt'} with HTTP ${wss.upgradeStatus}: ${upgrade}`,
         `An HTTP answer is not a missing \`protocol websockets\`: the path or the "mqtt" subprotocol was refused. Give the path your web clients use with --wss-path (Paho and MQTT.js default to /mqtt), and check any proxy in front of Mosquitto that routes by path.`,
         evidence,
         'upgrade-refused',
       );
     }
     if (wss.upgradeStatus !== 101) {
-      const refusedCertificate = wss.upgradeStatus === undefined && /certificate|signature|digest|key too small|verify|weak/i.test(wss.upgradeDetail ?? '');
+      const refusedCertificate = wss.upgradeStatus === undefined && certificateRefusedBeforeUpgrade(wss.upgrade);
       return fail(
-        `port ${port} speaks TLS but the websocket upgrade failed: ${wss.upgradeDetail}`,
+        `port ${port} speaks TLS but the websocket upgrade failed: ${upgrade}`,
         refusedCertificate
           ? 'A standard TLS client refused this certificate before the upgrade: see tls.key and tls.chain.'
           : `Add \`protocol websockets\` under \`listener ${port}\` (Mosquitto must be built with websockets, as Debian's is).`,
@@ -84,7 +86,7 @@ export const wssHandshake = diagnosisCheck({
       evidence.sameCertificateAsMqttPort === true
         ? `the same verified certificate as port ${settings.port}`
         : `a verified certificate (could not compare it with port ${settings.port}'s: no certificate was seen there)`;
-    return pass(`port ${port}: ${versionLabel(wss.handshakeDetail)} with ${certificate}; websocket upgrade OK (${wss.upgradeDetail})`, evidence, 'ok');
+    return pass(`port ${port}: ${versionLabel(wss.handshakeDetail)} with ${certificate}; websocket upgrade OK (${upgrade})`, evidence, 'ok');
   },
 });
 
@@ -103,7 +105,7 @@ export const wssConnect = diagnosisCheck({
     ...BROWSER_CONNECT_CODES,
   },
   run({ wssConnect: facts }) {
-    if (!facts.tried || !facts.connect) return skip(`not tried: ${facts.reason}`, undefined, undefined, 'not-tried');
+    if (!facts.tried || !facts.connect) return skip(`not tried: ${wssNotTriedReason(facts.notTried)}`, undefined, undefined, 'not-tried');
     const connect = facts.connect;
     if (connect.outcome === 'connected') {
       return pass(`MQTT over wss:// accepted without a client certificate, as a browser connects (CONNACK 0, ${connect.elapsedMs} ms)`, connectEvidence(connect), 'ok');

@@ -234,12 +234,26 @@ export interface WssFacts {
   path?: string;
   /** HTTP status of the WebSocket upgrade (101 = switched), when it was tried. */
   upgradeStatus?: number;
-  upgradeDetail?: string;
+  /** What became of the upgrade request (checks/verdicts/wss-upgrade.ts words it). */
+  upgrade?: WssUpgrade;
 }
+
+/**
+ * The WebSocket upgrade: `switched` (101, with the subprotocol the server chose), `http-answer` (another
+ * HTTP status), `timeout`, `error` (Node's error code and message) or `not-sent` (the certificate does
+ * not verify, so a browser would send nothing).
+ */
+export type WssUpgrade =
+  | { outcome: 'switched'; subprotocol?: string }
+  | { outcome: 'http-answer'; status: number }
+  | { outcome: 'timeout'; timeoutMs: number }
+  | { outcome: 'error'; errorCode?: string; message: string }
+  | { outcome: 'not-sent' };
 
 export interface WssConnectFacts {
   tried: boolean;
-  reason?: string;
+  /** Why it was not tried: the upgrade did not switch to websockets. */
+  notTried?: 'upgrade-failed';
   connect?: MqttConnectFacts;
 }
 

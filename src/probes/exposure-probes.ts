@@ -2,7 +2,7 @@
 // reachability from outside.
 import { randomBytes } from 'node:crypto';
 import https from 'node:https';
-import type { PlainExposureFacts, ServerChainFacts, WssConnectFacts, WssFacts } from '../facts.js';
+import type { PlainExposureFacts, ServerChainFacts, WssConnectFacts, WssFacts, WssUpgrade } from '../facts.js';
 import { describeCertificate } from '../certs/describe.js';
 import { MqttSession } from './mqtt-session.js';
 import { connectTcp } from './network.js';
@@ -25,16 +25,16 @@ export interface EndpointContext {
 }
 
 /** The HTTP upgrade a browser sends for MQTT over websockets, on a verified TLS connection. */
-function tryUpgrade(ctx: EndpointContext, port: number): Promise<{ status?: number; detail: string }> {
+function tryUpgrade(ctx: EndpointContext, port: number): Promise<{ status?: number; upgrade: WssUpgrade }> {
   return new Promise((settle) => {
     // An explicit deadline: https.request's `timeout` is an idle timer, which a silent peer stretches.
     const step = startStep(ctx.signal, ctx.timeoutMs);
     const onAbort = () => {
       request.destroy();
-      resolve({ detail: `no answer to the upgrade within ${ctx.timeoutMs} ms` });
+      resolve({ upgrade: { outcome: 'timeout', timeoutMs: ctx.timeoutMs } });
     };
     step.signal.addEventListener('abort', onAbort, { once: true });
-    const resolve = (value: { status?: number; detail: string }) => {
+    const resolve = (value: { status?: number; upgrade: WssUpgrade }) => {
       step.signal.removeEventListener('abort', onAbort);
       step.dispose();
       settle(value);
@@ -60,14 +60,15 @@ function tryUpgrade(ctx: EndpointContext, port: number): Promise<{ status?: numb
     });
     request.on('upgrade', (response, socket) => {
       socket.destroy();
-      resolve({ status: response.statusCode, detail: `switched protocols (${response.headers['sec-websocket-protocol'] ?? 'no subprotocol'})` });
+      const subprotocol = response.headers['sec-websocket-protocol'];
+      resolve({ status: response.statusCode, upgrade: { outcome: 'switched', subprotocol: Array.isArray(subprotocol) ? subprotocol.join(', ') : subprotocol } });
     });
     request.on('response', (response) => {
       response.resume();
       request.destroy();
-      resolve({ status: response.statusCode, detail: `answered HTTP ${response.statusCode} instead of switching to websockets` });
+      resolve({ status: response.statusCode, upgrade: { outcome: 'http-answer', status: response.statusCode ?? 0 } });
     });
-    request.on('error', (error: NodeJS.ErrnoException) => resolve({ detail: `${error.code ?? ''} ${error.message}`.trim() }));
+    request.on('error', (error: NodeJS.ErrnoException) => resolve({ upgrade: { outcome: 'error', errorCode: error.code, message: error.message } }));
     request.end();
   });
 }
@@ -109,12 +110,12 @@ export async function probeWss(ctx: EndpointContext, port: number): Promise<WssF
     handshakeDetail: attempt.protocol,
     path: ctx.wssPath ?? '/mqtt',
     upgradeStatus: upgrade.status,
-    upgradeDetail: attempt.authorizationError ? 'not sent: the certificate does not verify' : upgrade.detail,
+    upgrade: attempt.authorizationError ? { outcome: 'not-sent' } : upgrade.upgrade,
   };
 }
 
 export async function probeWssConnect(ctx: EndpointContext, port: number, version: 4 | 5, wss: WssFacts, clientPrefix?: string, bridges?: BridgeIdentities): Promise<WssConnectFacts> {
-  if (wss.upgradeStatus !== 101) return { tried: false, reason: 'the websocket upgrade did not succeed' };
+  if (wss.upgradeStatus !== 101) return { tried: false, notTried: 'upgrade-failed' };
   const clientId = sessionClientId(clientPrefix, 'wss');
   const transcript: string[] = [];
   const url = `wss://${ctx.address?.includes(':') ? `[${ctx.address}]` : ctx.address}:${port}${ctx.wssPath ?? '/mqtt'}`;

@@ -89,7 +89,7 @@ export function connectTcp(address: string | undefined, port: number, timeoutMs:
       socket.destroy();
       resolve({ address, port, ...facts, elapsedMs: Math.round(performance.now() - began) });
     };
-    const onAbort = () => finish({ outcome: 'timeout', message: `no answer within ${timeoutMs} ms`, timeoutMs });
+    const onAbort = () => finish({ outcome: 'timeout', timeoutMs });
     step.signal.addEventListener('abort', onAbort, { once: true });
     socket.once('connect', () => finish({ outcome: 'connected' }));
     socket.once('error', (error: NodeJS.ErrnoException) => {

@@ -135,7 +135,7 @@ export function healthyFacts(): DiagnosisFacts {
       handshakeOutcome: 'accepted',
       handshakeDetail: 'TLSv1.3',
       upgradeStatus: 101,
-      upgradeDetail: 'switched protocols (mqtt)',
+      upgrade: { outcome: 'switched', subprotocol: 'mqtt' },
     },
     wssConnect: { tried: true, connect: connected() },
     plainExposure: {
