@@ -17,6 +17,8 @@ export interface ReferenceOutcome {
   sClient: string;
   brokerView?: string;
   mqtt: string;
+  /** `openssl s_client -tls1_2` against the websockets port, as a browser (no client certificate); recorded where a scenario asks. */
+  wssTls12?: string;
 }
 
 interface Ran {
@@ -130,8 +132,22 @@ export async function mosquittoClients(lab: LabInfo, target: string): Promise<st
   return mqttClientOutcome(subbed.output);
 }
 
-export async function referenceOutcome(lab: LabInfo & { target?: string }): Promise<ReferenceOutcome> {
+/**
+ * s_client offering TLS 1.2 only to the websockets port, verifying as a browser does (name, no client
+ * certificate): Mosquitto 2.0's websockets listeners ignore `tls_version` (src/websockets.c hands
+ * libwebsockets the cafile, certfile, keyfile, ciphers and require_certificate, nothing else).
+ */
+export async function sClientWssTls12(lab: LabInfo, target: string): Promise<string> {
+  const name = isIp(target) ? ['-verify_ip', target] : ['-verify_hostname', target, '-servername', target.replace(/\.$/, '')];
+  const args = ['s_client', '-connect', `${lab.publicAddress}:${lab.ports.wss}`, '-tls1_2', '-verify_return_error', ...name, ...caArgs(lab.files.ca, '-CAfile', '-CApath')];
+  const { code, output } = await run('openssl', args, 5000, 300);
+  return sClientOutcome(output, code);
+}
+
+export async function referenceOutcome(lab: LabInfo & { target?: string }, options: { wssTls12?: boolean } = {}): Promise<ReferenceOutcome> {
   const target = lab.target ?? lab.fqdn;
   const [s, broker, mqtt] = [await sClient(lab, target), await brokerView(lab), await mosquittoClients(lab, target)];
-  return broker === undefined ? { sClient: s, mqtt } : { sClient: s, brokerView: broker, mqtt };
+  const outcome: ReferenceOutcome = broker === undefined ? { sClient: s, mqtt } : { sClient: s, brokerView: broker, mqtt };
+  if (options.wssTls12) outcome.wssTls12 = await sClientWssTls12(lab, target);
+  return outcome;
 }

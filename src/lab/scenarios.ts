@@ -679,6 +679,16 @@ export const SCENARIOS: Scenario[] = [
     build: async (ids) => ({ ...(await healthy(ids)), plainBind: LAB_PUBLIC_ADDRESS }),
   },
   ...ORACLE_SCENARIOS,
+  {
+    name: 'wss-ignores-tls-options',
+    description: 'both listeners say `tls_version tlsv1.3`; Mosquitto 2.0\'s websockets listener ignores it (as its crlfile and capath) and still accepts TLS 1.2, so wss verdicts do not inherit tls.version\'s',
+    reference: { sClient: 'ok', brokerView: 'ok', mqtt: 'delivered', wssTls12: 'ok' },
+    expect: { 'tls.version': 'fail' },
+    says: /refuses TLS 1\.2/,
+    code: 'tls.version/tls12-refused',
+    // The lab's websockets listener repeats the TLS listener's lines, tls_version included, as the seed's port.conf does.
+    build: async (ids) => ({ ...(await healthy(ids)), tlsVersion: 'tlsv1.3' }),
+  },
 ];
 
 export function findScenario(name: string): Scenario | undefined {

@@ -73,5 +73,13 @@ export function disagreements(report: Report, reference: ReferenceOutcome): stri
     default:
       expect(status('mqtt.connect') !== 'pass', `mosquitto_pub: ${reference.mqtt}, but mqtt.connect passes`);
   }
+  // The websockets port, offered TLS 1.2 alone: Mosquitto 2.0 ignores its tls_version, so its verdict
+  // must not follow the MQTT port's tls.version.
+  if (reference.wssTls12 === 'ok') {
+    expect(status('wss.handshake') !== 'fail', `s_client -tls1_2 connects to the websockets port, but wss.handshake is ${status('wss.handshake')}`);
+    expect(!String(evidence('wss.handshake').certificateFinding ?? '').startsWith('tls.version'), 'wss.handshake takes over a tls.version finding');
+  } else if (reference.wssTls12 !== undefined) {
+    expect(status('wss.handshake') === 'fail', `s_client -tls1_2 gets ${reference.wssTls12} on the websockets port, but wss.handshake is ${status('wss.handshake')}`);
+  }
   return problems;
 }
