@@ -1,5 +1,5 @@
 import type { Outcome } from '../src/engine/types.js';
-import { clientAuthDetail, handshakeNotThrough } from './verdicts/tls-facts.js';
+import { clientAuthDetail, clientAuthEvidence, handshakeNotThrough } from './verdicts/tls-facts.js';
 import type { ClientCertificateFacts } from '../src/facts.js';
 import { diagnosisCheck, isoDay, skip } from './define.js';
 import { dateFinding, describeDateFinding } from './verdicts/dates.js';
@@ -117,8 +117,8 @@ export const tlsClientAuth = diagnosisCheck({
     const untrusted = clientAuth.withUntrustedCertificate;
     const cert = clientCertificate.certificate;
     const evidence = {
-      withoutCertificate: without ? { ...without } : undefined,
-      withUntrustedCertificate: untrusted ? { ...untrusted } : undefined,
+      withoutCertificate: without ? clientAuthEvidence(without) : undefined,
+      withUntrustedCertificate: untrusted ? clientAuthEvidence(untrusted) : undefined,
       clientCertificate: cert
         ? {
             subject: cert.subject,

@@ -5,6 +5,7 @@ import { chainVerdict } from './verdicts/chain.js';
 import { hostnameVerdict } from './verdicts/hostname.js';
 import { CONNECT_FAILURE_CODES, connectEvidence, connectFailure } from './verdicts/mqtt-connect.js';
 import { validityVerdict } from './verdicts/validity.js';
+import { attemptMessage } from './verdicts/tls-facts.js';
 import { certificateRefusedBeforeUpgrade, upgradeDetail, wssNotTriedReason } from './verdicts/wss-upgrade.js';
 
 export const wssHandshake = diagnosisCheck({
@@ -31,7 +32,7 @@ export const wssHandshake = diagnosisCheck({
       port,
       tcp: wss.tcp.outcome,
       handshake: wss.handshakeOutcome,
-      protocol: wss.handshakeDetail,
+      protocol: wss.handshakeDetail ?? (wss.chain.unavailable && attemptMessage(wss.chain.unavailable)),
       sameCertificateAsMqttPort: wss.chain.available && wss.mqttLeafFingerprint ? wss.chain.certificates[0].fingerprint256 === wss.mqttLeafFingerprint : null,
       path: wss.path,
       upgradeStatus: wss.upgradeStatus,
@@ -40,7 +41,7 @@ export const wssHandshake = diagnosisCheck({
     const listenerHint = `Add \`listener ${port} 0.0.0.0\` with \`protocol websockets\` and its cafile/certfile/keyfile lines, as the seed's port.conf does, and restart mosquitto.`;
     if (wss.tcp.outcome === 'refused') return fail(`nothing listens on websockets port ${port} (connection refused)`, listenerHint, evidence, 'no-listener');
     if (wss.tcp.outcome !== 'connected') return fail(`port ${port} is not reachable (${wss.tcp.outcome})`, `Allow inbound TCP ${port} in the security group and firewall. ${listenerHint}`, evidence, 'unreachable');
-    if (!wss.chain.available) return fail(`port ${port} accepts TCP but the TLS handshake did not complete (${wss.chain.unavailable?.alert ?? wss.chain.unavailable?.message ?? wss.chain.unavailable?.cause})`, `The websockets listener needs cafile, certfile and keyfile lines (options apply to the listener above them). ${listenerHint}`, evidence, 'no-tls');
+    if (!wss.chain.available) return fail(`port ${port} accepts TCP but the TLS handshake did not complete (${wss.chain.unavailable?.alert ?? (wss.chain.unavailable && attemptMessage(wss.chain.unavailable)) ?? wss.chain.unavailable?.cause})`, `The websockets listener needs cafile, certfile and keyfile lines (options apply to the listener above them). ${listenerHint}`, evidence, 'no-tls');
 
     // The same TLS verdicts as for the MQTT port.
     const verdicts: [string, Outcome][] = [

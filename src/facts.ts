@@ -38,6 +38,8 @@ export interface ChainUnavailable {
   errorCode?: string;
   /** The TLS library's own message, quoted as evidence. */
   message?: string;
+  /** For cause `timeout`: the limit it waited. */
+  timeoutMs?: number;
 }
 
 export interface ServerChainFacts {
@@ -68,6 +70,10 @@ export interface VersionProbe {
   /** The alert's name, when the server answered with one. */
   alert?: string;
   message?: string;
+  /** For outcome `timeout`: the limit it waited. */
+  timeoutMs?: number;
+  /** The peer closed the connection without an alert. */
+  peerClosed?: boolean;
 }
 
 export interface ProtocolSupportFacts {
@@ -85,6 +91,12 @@ export interface ClientAuthAttempt {
   protocol?: string;
   alert?: string;
   message?: string;
+  /** The handshake completed (a timeout then means the server sent no verdict). */
+  handshakeCompleted?: boolean;
+  /** For outcome `timeout`: the limit it waited. */
+  timeoutMs?: number;
+  /** The peer closed the connection without an alert. */
+  peerClosed?: boolean;
   /** The handshake completed, then the server refused the session (checked with an MQTT CONNECT). */
   refusedAfterHandshake?: boolean;
 }

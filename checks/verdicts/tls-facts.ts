@@ -2,6 +2,43 @@
 // names, ciphers); the words live here, beside the checks.
 import type { ChainUnavailable, ClientAuthAttempt, TlsOutcome, VersionProbe } from '../../src/facts.js';
 
+/** How a TLS attempt ended, as the probes record it (ChainUnavailable, VersionProbe, ClientAuthAttempt). */
+interface AttemptEnding {
+  outcome?: TlsOutcome;
+  cause?: TlsOutcome;
+  handshakeCompleted?: boolean;
+  message?: string;
+  timeoutMs?: number;
+  peerClosed?: boolean;
+}
+
+/**
+ * The TLS library's message for an attempt, or, where it gave none (a timeout, a peer that closed,
+ * an oversized handshake), the words for what happened. The evidence's `message` fields carry these.
+ */
+export function attemptMessage(attempt: AttemptEnding): string | undefined {
+  const outcome = attempt.outcome ?? attempt.cause;
+  // The library's words for this one (ERR_SSL_EXCESSIVE_MESSAGE_SIZE...) say less than ours.
+  if (outcome === 'oversized') return 'the handshake message is larger than OpenSSL accepts';
+  if (attempt.message !== undefined) return attempt.message;
+  if (outcome === 'timeout' && attempt.timeoutMs !== undefined) return attempt.handshakeCompleted ? 'the handshake completed but the server sent no verdict' : `no TLS answer within ${attempt.timeoutMs} ms`;
+  // A close without an error event: the peer hung up (Node's own close errors carry a message).
+  if (attempt.peerClosed || outcome === 'closed') return 'the peer closed the connection';
+  return undefined;
+}
+
+/** One client-certificate attempt as its evidence shows it: the facts, with the message in words. */
+export function clientAuthEvidence(attempt: ClientAuthAttempt) {
+  return {
+    accepted: attempt.accepted,
+    outcome: attempt.outcome,
+    protocol: attempt.protocol,
+    alert: attempt.alert,
+    message: attemptMessage(attempt),
+    refusedAfterHandshake: attempt.refusedAfterHandshake,
+  };
+}
+
 /** Why the server's certificate could not be seen (tls.chain, tls.hostname, tls.validity, tls.key). */
 export function chainUnavailableReason(unavailable: ChainUnavailable | undefined): string {
   switch (unavailable?.cause) {
@@ -32,8 +69,8 @@ export function versionDetail(probe: VersionProbe): string {
   if (probe.handshakeCompleted) return `handshake completed (${probe.cipher})`;
   if (probe.result === 'accepted') return `version accepted (then: ${probe.alert})`;
   if (probe.outcome === 'unsupported') return 'this machine\'s TLS library cannot offer it';
-  if (probe.result === 'refused') return probe.alert ?? probe.message ?? probe.outcome;
-  return probe.message ?? probe.outcome;
+  if (probe.result === 'refused') return probe.alert ?? attemptMessage(probe) ?? probe.outcome;
+  return attemptMessage(probe) ?? probe.outcome;
 }
 
 /** One client-certificate attempt, in words (tls.client-auth). */
@@ -42,5 +79,5 @@ export function clientAuthDetail(attempt: ClientAuthAttempt): string {
   if (attempt.outcome === 'accepted') return `handshake accepted (${attempt.protocol})`;
   if (attempt.outcome === 'alert') return `refused: ${attempt.alert}`;
   if (attempt.outcome === 'closed') return 'refused: the server closed the connection';
-  return attempt.message ?? attempt.outcome;
+  return attemptMessage(attempt) ?? attempt.outcome;
 }

@@ -89,7 +89,7 @@ export async function probeWss(ctx: EndpointContext, port: number): Promise<WssF
     return {
       port,
       tcp,
-      chain: unavailable({ cause: attempt.outcome, alert: attempt.alert?.description, errorCode: attempt.errorCode, message: attempt.message }),
+      chain: unavailable({ cause: attempt.outcome, alert: attempt.alert?.description, errorCode: attempt.errorCode, message: attempt.message, timeoutMs: attempt.timeoutMs }),
       handshakeOutcome: attempt.outcome,
       handshakeDetail: attempt.alert?.description ?? attempt.message,
     };

@@ -148,7 +148,7 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
         if (look.handshakeCompleted) seen = look;
       }
       if (!seen.handshakeCompleted || !seen.peerChain?.length) {
-        return { available: false, unavailable: { cause: seen.outcome, alert: seen.alert?.description, errorCode: seen.errorCode, message: seen.message }, certificates: [], trustStore, caFile };
+        return { available: false, unavailable: { cause: seen.outcome, alert: seen.alert?.description, errorCode: seen.errorCode, message: seen.message, timeoutMs: seen.timeoutMs }, certificates: [], trustStore, caFile };
       }
       const anchors = new Set(context.ca?.certificates.map((cert) => cert.fingerprint256) ?? []);
       const [leaf, ...sent] = seen.peerChain;
@@ -313,7 +313,7 @@ function subjectLine(cert: X509Certificate): string {
 }
 
 function versionVerdict(probe: TlsAttempt): Omit<VersionProbe, 'version'> {
-  const facts = { outcome: probe.outcome, handshakeCompleted: probe.handshakeCompleted, cipher: probe.cipher, alert: probe.alert?.description, message: probe.message };
+  const facts = { outcome: probe.outcome, handshakeCompleted: probe.handshakeCompleted, cipher: probe.cipher, alert: probe.alert?.description, message: probe.message, timeoutMs: probe.timeoutMs, peerClosed: probe.peerClosed };
   if (probe.handshakeCompleted) return { result: 'accepted', ...facts };
   // The server got as far as judging certificates, so it accepted the version.
   if (probe.outcome === 'alert' && probe.alert?.number !== undefined && CERTIFICATE_ALERTS.has(probe.alert.number)) return { result: 'accepted', ...facts };
@@ -322,7 +322,7 @@ function versionVerdict(probe: TlsAttempt): Omit<VersionProbe, 'version'> {
 }
 
 function clientAuthVerdict(probe: TlsAttempt): ClientAuthAttempt {
-  const base = { outcome: probe.outcome, protocol: probe.protocol, alert: probe.alert?.description, message: probe.message };
+  const base = { outcome: probe.outcome, protocol: probe.protocol, alert: probe.alert?.description, message: probe.message, handshakeCompleted: probe.handshakeCompleted, timeoutMs: probe.timeoutMs, peerClosed: probe.peerClosed };
   if (probe.outcome === 'accepted') return { ...base, accepted: true };
   if (probe.outcome === 'alert' || probe.outcome === 'closed') return { ...base, accepted: false };
   return { ...base, accepted: null };

@@ -35,7 +35,12 @@ export interface TlsAttempt {
   peerChain?: X509Certificate[];
   alert?: TlsAlert;
   errorCode?: string;
+  /** The TLS library's own message (none for a timeout or a peer that just closed). */
   message?: string;
+  /** For outcome `timeout`: the limit it waited. */
+  timeoutMs?: number;
+  /** The peer closed the connection (after the handshake, or during it: outcome `closed`). */
+  peerClosed?: boolean;
   elapsedMs: number;
 }
 
@@ -84,7 +89,7 @@ export function classifyTlsError(error: NodeJS.ErrnoException): Pick<TlsAttempt,
     };
   }
   if (NOT_TLS_CODES.has(code)) return { outcome: 'not-tls', errorCode: code, message };
-  if (OVERSIZED_CODES.has(code)) return { outcome: 'oversized', errorCode: code, message: 'the handshake message is larger than OpenSSL accepts' };
+  if (OVERSIZED_CODES.has(code)) return { outcome: 'oversized', errorCode: code, message };
   if (UNSUPPORTED_CODES.has(code)) return { outcome: 'unsupported', errorCode: code, message };
   if (CLOSED_CODES.has(code) || /socket disconnected|socket hang up/i.test(message)) {
     return { outcome: 'closed', errorCode: code, message };
@@ -144,13 +149,7 @@ export function attemptTls(options: TlsAttemptOptions): Promise<TlsAttempt> {
       resolve({ ...partial, ...result, elapsedMs: Math.round(performance.now() - began) } as TlsAttempt);
     };
 
-    const onAbort = () =>
-      finish({
-        outcome: 'timeout',
-        message: partial.handshakeCompleted
-          ? 'the handshake completed but the server sent no verdict'
-          : `no TLS answer within ${options.timeoutMs} ms`,
-      });
+    const onAbort = () => finish({ outcome: 'timeout', timeoutMs: options.timeoutMs });
     step.signal.addEventListener('abort', onAbort, { once: true });
     let grace: NodeJS.Timeout | undefined;
 
@@ -173,6 +172,6 @@ export function attemptTls(options: TlsAttemptOptions): Promise<TlsAttempt> {
       grace = setTimeout(() => finish({ outcome: 'accepted' }), Math.min(TLS13_VERDICT_GRACE_MS, options.timeoutMs));
     });
     socket.on('error', (error: NodeJS.ErrnoException) => finish(classifyTlsError(error)));
-    socket.on('close', () => finish({ outcome: partial.handshakeCompleted ? 'accepted' : 'closed', message: 'the peer closed the connection' }));
+    socket.on('close', () => finish({ outcome: partial.handshakeCompleted ? 'accepted' : 'closed', peerClosed: true }));
   });
 }
