@@ -15,13 +15,13 @@ describe('explain', () => {
     expect(found.entry.title).toBe('A certificate in the chain has expired');
   });
 
-  it('fills the generic page of a default code with the check it is about, whatever the case typed', async () => {
-    const found = await explain(' TCP.connect/OK ');
+  it('fills the generic page of a runner code with the check it is about, whatever the case typed', async () => {
+    const found = await explain(' TCP.connect/Prerequisite-Not-Met ');
     expect(found.kind === 'page' && found.text.split('\n').slice(0, 4)).toEqual([
-      '# tcp.connect/ok',
+      '# tcp.connect/prerequisite-not-met',
       '',
       '## Cause',
-      'The TLS port accepts TCP connections: the check **tcp.connect** passed. Nothing to do.',
+      '**tcp.connect** was not run because a check it depends on did not pass: testing it would only repeat',
     ]);
   });
 
