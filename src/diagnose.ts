@@ -9,10 +9,7 @@ import { prepareProbeContext, type DiagnoseInput } from './inputs.js';
 import { Cancelled } from './probes/deadline.js';
 import { createFactSource } from './probes/fact-source.js';
 import { LoadMonitor } from './probes/load.js';
-import { citeConfig } from './config/cite.js';
-import { gatherLintFacts } from './config/lint-facts.js';
 import { resolveMosquittoVersion } from './config/mosquitto-versions.js';
-import { runLintRules } from './lint.js';
 import { TOOL } from './version.js';
 
 export interface Report {
@@ -49,27 +46,6 @@ export interface DiagnoseOptions extends DiagnoseInput {
    * client ends at once, and checks still running report `error` with code `<check>/cancelled`.
    */
   signal?: AbortSignal;
-}
-
-/** Lints the given configs (each its own broker), appends what is not a pass, and cites lines. */
-function joinConfig(results: CheckResult[], options: DiagnoseOptions, context: ReturnType<typeof prepareProbeContext>): CheckResult[] {
-  const paths = [options.config, options.bridgeConfig].filter((path): path is string => Boolean(path));
-  // The client certificate of the run (--cert) is looked up in the config's CRLs too.
-  const facts = gatherLintFacts(paths, { clientCertificates: options.cert ? [options.cert] : [] });
-  const mosquitto = resolveMosquittoVersion(options.mosquittoVersion, () => undefined);
-  const findings = runLintRules(facts, { now: options.now ?? new Date(), expiryWarnDays: context.expiryWarnDays, probePrefix: context.mqtt.probePrefix, mosquitto }).filter(
-    (finding) => finding.status !== 'pass',
-  );
-  const byPath = (path?: string) => facts.configs.find((model) => path && model.root === path);
-  const cited = citeConfig(results, {
-    cloud: byPath(options.config),
-    lamp: byPath(options.bridgeConfig),
-    findings,
-    port: context.port,
-    wssPort: context.mqtt.wssPort,
-    plainPort: context.mqtt.plainPort,
-  });
-  return [...cited, ...findings];
 }
 
 export async function diagnose(options: DiagnoseOptions): Promise<Report> {
@@ -109,7 +85,7 @@ async function diagnoseWith(
 ): Promise<Report> {
   const { started, began } = run;
   const facts = createFactSource({ ...context, signal: run.signal, monitor: run.monitor });
-  const results = await runChecks({
+  const checking = runChecks({
     checks,
     hidden,
     facts,
@@ -135,7 +111,11 @@ async function diagnoseWith(
     signal: run.signal,
     lagSince: (from) => run.monitor.lagBetween(from, performance.now()),
   });
-  const joined = options.config || options.bridgeConfig ? joinConfig(results, options, context) : results;
+  // The MQTT library loads while the first checks wait on DNS, TCP and TLS, not after them.
+  if (checks.some((check) => /^(mqtt|bridge|wss)\./.test(check.id))) void import('mqtt').catch(() => undefined);
+  const results = await checking;
+  // The lint rules and config readers load only when a config is given (--config, --bridge-config).
+  const joined = options.config || options.bridgeConfig ? (await import('./diagnose-config.js')).joinConfig(results, options, context) : results;
   // Only what the checks gathered: `--only dns.resolve` must not open a TCP connection for the header.
   const resolution = await facts.get('resolution');
   const tcp = await facts.peek('tcp');

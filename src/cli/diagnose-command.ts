@@ -2,7 +2,7 @@
 import { diagnose, type Report } from '../diagnose.js';
 import type { RunHooks } from '../engine/runner.js';
 import type { DiagnoseInput } from '../inputs.js';
-import { render, type Format } from '../reporters/index.js';
+import { rendererFor, type Format } from '../reporters/formats.js';
 import { fitLine } from '../reporters/wrap.js';
 import { deliver } from './output.js';
 import { KEY_PASSPHRASE_ENV, PASSWORD_ENV, resolveSecret } from './secrets.js';
@@ -121,14 +121,27 @@ export async function progressHooks(label: string): Promise<{ hooks: RunHooks; s
   };
 }
 
-export function emitReport(report: Report, args: ReportArgs, sensitive = false): void {
+type Renderers = Map<Format, Awaited<ReturnType<typeof rendererFor>>>;
+
+/** The renderers of the format asked for and, with --output, of the human report on the terminal. */
+export async function renderersFor(args: ReportArgs): Promise<Renderers> {
+  const renderers: Renderers = new Map();
+  for (const format of new Set<Format>(args.output ? [args.format, 'human'] : [args.format])) renderers.set(format, await rendererFor(format));
+  return renderers;
+}
+
+export async function emitReport(report: Report, args: ReportArgs, sensitive = false, loading: Promise<Renderers> = renderersFor(args)): Promise<void> {
   // Wrapping follows the terminal, whatever the colour: a piped report is not wrapped.
   const width = process.stdout.isTTY ? process.stdout.columns || 0 : 0;
-  deliver((format, color) => render(report, format, { color, verbose: args.verbose, width }), args.format, args.output, colorWanted(args.color, process.stdout), { sensitive });
+  const renderers = await loading;
+  deliver((format, color) => renderers.get(format)!(report, { color, verbose: args.verbose, width }), args.format, args.output, colorWanted(args.color, process.stdout), { sensitive });
 }
 
 export async function runDiagnoseCommand(args: DiagnoseArgs): Promise<number> {
   const input = toDiagnoseInput(args);
+  // The renderers load while the checks run.
+  const renderers = renderersFor(args);
+  renderers.catch(() => undefined);
   const progress = await progressHooks(`Diagnosing ${args.fqdn}`);
   let report: Report;
   try {
@@ -136,6 +149,6 @@ export async function runDiagnoseCommand(args: DiagnoseArgs): Promise<number> {
   } finally {
     progress.stop();
   }
-  emitReport(report, args, Boolean(args.key));
+  await emitReport(report, args, Boolean(args.key), renderers);
   return report.exitCode;
 }

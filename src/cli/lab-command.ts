@@ -122,7 +122,7 @@ export async function runLabCommand(args: LabArgs): Promise<number> {
             hooks: progress.hooks,
           });
           progress.stop();
-          emitReport(report, args, true); // names the lab's key files
+          await emitReport(report, args, true); // names the lab's key files
           return report.exitCode;
         } finally {
           progress.stop();

@@ -6,9 +6,9 @@ import type { Status } from '../engine/types.js';
 import { renderJunitSuites } from './junit.js';
 import { renderHtmlClass } from './html/page.js';
 import { renderGradescope } from './gradescope.js';
+import type { GradeFormat } from './formats.js';
 
-export const GRADE_FORMATS = ['human', 'json', 'csv', 'junit', 'html', 'gradescope'] as const;
-export type GradeFormat = (typeof GRADE_FORMATS)[number];
+export { GRADE_FORMATS, type GradeFormat } from './formats.js';
 
 const SYMBOL: Record<Status, string> = { pass: '✓', warn: '!', fail: '✗', skip: '-', error: '‼' };
 const RANK: Record<Status, number> = { skip: 0, pass: 1, warn: 2, error: 3, fail: 4 };

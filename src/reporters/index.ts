@@ -6,13 +6,9 @@ import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
 import { renderPrometheus } from './prometheus.js';
 import { renderSarif } from './sarif.js';
+import type { Format } from './formats.js';
 
-/** Formats of a live diagnosis; sarif holds its config findings (--config, --bridge-config). */
-export const FORMATS = ['human', 'json', 'junit', 'html', 'prometheus', 'sarif', 'github'] as const;
-export type Format = (typeof FORMATS)[number];
-
-/** Formats of `lint`. */
-export const LINT_FORMATS = ['human', 'json', 'junit', 'sarif', 'github'] as const;
+export { FORMATS, LINT_FORMATS, type Format } from './formats.js';
 
 export function render(report: Report, format: Format, human: HumanOptions): string {
   switch (format) {
