@@ -100,10 +100,11 @@ function chainFault(facts: ServerChainFacts, trust: string, noCaHint: string): F
   const leaf = certs[0];
   const top = certs[certs.length - 1];
   const error = facts.verifyError;
-  const anchorFailed = facts.localAnchor ? !facts.localAnchor.ok : Boolean(error && !DATES_ONLY.has(error));
+  // Refused: the local walk found no anchor, or Node's error is more than a date.
+  const refused = facts.localAnchor?.ok === false || Boolean(error && !DATES_ONLY.has(error));
 
   const unhashed = facts.caFile?.unhashedFiles ?? [];
-  if ((anchorFailed || (error && !DATES_ONLY.has(error))) && unhashed.length > 0 && !facts.caFile?.certificates.some((ca) => ca.subject === top.issuer)) {
+  if (refused && unhashed.length > 0 && !facts.caFile?.certificates.some((ca) => ca.subject === top.issuer)) {
     return {
       summary: `--ca ${facts.caFile?.path} is a folder whose certificate files (${unhashed.slice(0, 3).join(', ')}${unhashed.length > 3 ? ', ...' : ''}) have no hash links: OpenSSL (and mosquitto_pub --capath) find no CA there, so the chain does not verify`,
       hint: `Run \`openssl rehash ${facts.caFile?.path}\` (or \`c_rehash\`) after adding CA files to the folder; on a broker, the same holds for a listener's \`capath\`.`,
@@ -112,7 +113,7 @@ function chainFault(facts: ServerChainFacts, trust: string, noCaHint: string): F
       openssl: top.selfIssued && top.depth > 0 ? 19 : 20,
     };
   }
-  if (anchorFailed || (error && !DATES_ONLY.has(error))) {
+  if (refused) {
     if (error === 'DEPTH_ZERO_SELF_SIGNED_CERT' || (certs.length === 1 && leaf.selfIssued && !leaf.inCaFile)) {
       const sameName = facts.caFile?.certificates.some((ca) => ca.subject === leaf.subject);
       if (!sameName) {
@@ -198,7 +199,8 @@ function chainFault(facts: ServerChainFacts, trust: string, noCaHint: string): F
       openssl: 79,
     };
   }
-  if (error === 'INVALID_PURPOSE' || !usableAsServer(leaf)) return purposeFault(leaf);
+  // (An INVALID_PURPOSE error was answered above.)
+  if (!usableAsServer(leaf)) return purposeFault(leaf);
   const weak = certs.find((cert) => !(cert.selfIssued && cert.depth > 0) && WEAK_HASHES.has(cert.signature.hash));
   if (weak) {
     return {

@@ -1,0 +1,139 @@
+// bridge.status and the bridge flows from hand-written facts: what the retained state says, when the
+// server certificate is the likely reason a bridge never connects, and what each flow failure blames.
+import { describe, expect, it } from 'vitest';
+import { bridgeInbound, bridgeOutbound } from '../../checks/bridge-flow.js';
+import { bridgeStatus } from '../../checks/bridge-status.js';
+import type { BridgeStateFacts, DiagnosisFacts } from '../../src/facts.js';
+import { cert, flow, settings, withFacts } from '../helpers/facts.js';
+
+const status = (patch: (f: DiagnosisFacts) => void) => bridgeStatus.run(withFacts(patch), settings);
+const state = (patch: Partial<BridgeStateFacts>) => (f: DiagnosisFacts) => Object.assign(f.bridgeState, patch);
+const mapped = (value: string) => [{ topic: 'devices/b827eb74663e/lamp/connection/b827eb74663e_broker/state', value }];
+const cnOnly = (f: DiagnosisFacts) => (f.serverChain.certificates[0] = cert({ dnsNames: [] }));
+const otherName = (f: DiagnosisFacts) => (f.serverChain.certificates[0] = cert({ dnsNames: ['other.example.com'], commonName: 'other.example.com', subject: 'CN=other.example.com' }));
+
+describe('bridge.status', () => {
+  it('shows the state it read, the topics retained and the broker version as evidence', () => {
+    const out = status(state({ brokerVersion: 'mosquitto version 2.0.11' }));
+    expect([out.status, out.code]).toEqual(['pass', 'connected']);
+    expect(out.summary).toBe('connected: devices/b827eb74663e/lamp/connection/b827eb74663e_broker/state = 1 (retained by the bridge, read without publishing)');
+    expect(out.evidence).toMatchObject({
+      state: 'connected',
+      topic: 'devices/b827eb74663e/lamp/connection/b827eb74663e_broker/state',
+      expected: 'devices/b827eb74663e/lamp/connection/+/state',
+      bridgeClientId: 'b827eb74663e_broker',
+      brokerVersion: 'mosquitto version 2.0.11',
+      retainedStates: [
+        { topic: 'devices/b827eb74663e/lamp/connection/b827eb74663e_broker/state', value: '1' },
+        { topic: 'lamp/connection/b827eb74663e_broker/state', value: '1' },
+      ],
+    });
+    expect(status(() => undefined).evidence?.brokerVersion).toBeNull();
+  });
+
+  it('says what to give when it does not know which lamp to look for', () => {
+    const out = status((f) => (f.bridgeState = { configured: false, missing: 'device-id', states: [], transcript: [] }));
+    expect([out.status, out.code, out.summary]).toEqual(['skip', 'not-configured', 'not checked: give --device-id (or --bridge-config lampi_bridge.conf) to say which lamp to look for']);
+  });
+
+  it('fails when the state could not be read, pointing at mqtt.connect', () => {
+    const out = status(state({ connectFailure: 'CONNACK 5' }));
+    expect([out.status, out.code, out.summary, out.hint]).toEqual(['fail', 'unreadable', 'could not read the bridge state: CONNACK 5', 'See mqtt.connect.']);
+  });
+
+  it('names the prefix a bridge reports under, and the one to use', () => {
+    const out = status(state({ states: [{ topic: 'devices/0000deadbeef/lamp/connection/b827eb74663e_broker/state', value: '1' }] }));
+    expect(out.code).toBe('other-prefix');
+    expect(out.summary).toBe("no bridge state under devices/b827eb74663e/lamp/connection/+/state, but a bridge reports under devices/0000deadbeef/: the bridge's topic lines use another prefix");
+    expect(out.hint).toContain('`devices/b827eb74663e/`');
+  });
+
+  it('blames the certificate\'s name for a disconnected bridge when tls.hostname fails or warns', () => {
+    const fails = status((f) => {
+      state({ states: mapped('0') })(f);
+      otherName(f);
+    });
+    expect([fails.status, fails.code]).toEqual(['fail', 'disconnected']);
+    expect(fails.summary).toBe(
+      "disconnected: devices/b827eb74663e/lamp/connection/b827eb74663e_broker/state = 0, the lamp's bridge lost its connection to this broker; tls.hostname fails (tls.hostname/mismatch): the certificate is for DNS:other.example.com, not cloud.example.com",
+    );
+    expect(fails.evidence?.certificateFinding).toBe('tls.hostname fails (tls.hostname/mismatch): the certificate is for DNS:other.example.com, not cloud.example.com');
+    expect(fails.hint).toContain('subjectAltName for the name the bridge dials');
+    const warns = status((f) => {
+      state({ states: mapped('0') })(f);
+      cnOnly(f);
+    });
+    expect(warns.summary).toContain('; tls.hostname warns (tls.hostname/cn-only)');
+  });
+
+  it('gives the bridge-side causes for a disconnected bridge whose certificate names the host, or was not seen', () => {
+    const plain = status(state({ states: mapped('0') }));
+    expect(plain.summary).toBe("disconnected: devices/b827eb74663e/lamp/connection/b827eb74663e_broker/state = 0, the lamp's bridge lost its connection to this broker");
+    expect(plain.hint).toContain('bridge_certfile/bridge_keyfile');
+    expect(plain.evidence?.certificateFinding).toBeUndefined();
+    const unseen = status((f) => {
+      state({ states: mapped('0') })(f);
+      f.serverChain = { available: false, unavailable: { cause: 'timeout' }, certificates: [], trustStore: 'ca-file' };
+    });
+    expect(unseen.hint).toContain('bridge_certfile/bridge_keyfile');
+  });
+
+  it('warns that a bridge never connected, naming the lines it needs', () => {
+    const out = status(state({ states: [] }));
+    expect([out.status, out.code, out.summary]).toEqual(['warn', 'unknown', 'unknown: no retained bridge state at devices/b827eb74663e/lamp/connection/+/state on the cloud']);
+    expect(out.hint).toContain('`topic lamp/connection/+/state out 2 "" devices/b827eb74663e/`');
+    expect(out.hint).toContain('`notification_topic lamp/connection/b827eb74663e_broker/state`');
+  });
+
+  it('names the certificate for a bridge that never connected and a host the certificate does not name', () => {
+    const out = status((f) => {
+      state({ states: [] })(f);
+      otherName(f);
+    });
+    expect(out.code).toBe('never-connected-certificate');
+    expect(out.summary).toBe(
+      'unknown: no retained bridge state at devices/b827eb74663e/lamp/connection/+/state on the cloud, so the bridge has likely never connected; tls.hostname fails (tls.hostname/mismatch): the certificate is for DNS:other.example.com, not cloud.example.com',
+    );
+  });
+
+  it('says it could not tell on a broker without $SYS, even with a suspect certificate', () => {
+    const out = status((f) => {
+      state({ states: [], sysTree: false })(f);
+      otherName(f);
+    });
+    expect([out.status, out.code]).toEqual(['skip', 'not-mosquitto']);
+    expect(out.summary.startsWith('could not tell: no retained bridge state at devices/b827eb74663e/lamp/connection/+/state')).toBe(true);
+  });
+});
+
+describe('bridge flows', () => {
+  it('names the reason of a cloud connection that failed, or "no reason given"', () => {
+    const out = bridgeOutbound.run(withFacts((f) => (f.bridgeOutbound = flow('outbound', { failure: { broker: 'cloud', stage: 'connect', outcome: 'timeout' } }))), settings);
+    expect([out.status, out.code, out.summary]).toEqual(['skip', 'cloud-unreachable', 'cannot connect to the cloud broker: timeout']);
+    expect(out.evidence).toMatchObject({ outcome: 'timeout', direction: 'lamp -> cloud' });
+    const bare = bridgeOutbound.run(withFacts((f) => (f.bridgeOutbound = flow('outbound', { failure: { broker: 'lamp', stage: 'connect' } }))), settings);
+    expect([bare.code, bare.summary]).toEqual(['lamp-connect-failed', 'cannot connect to --local: no reason given']);
+  });
+
+  it('says which side stopped answering, the cloud with the round trip\'s pointer', () => {
+    const out = bridgeInbound.run(withFacts((f) => (f.bridgeInbound = flow('inbound', { failure: { broker: 'cloud', stage: 'exchange', detail: 'socket hang up' } }))), settings);
+    expect(out.summary).toBe('the cloud broker stopped answering during the test: socket hang up');
+    expect(out.evidence).toMatchObject({ direction: 'cloud -> lamp', received: 10, sent: 10 });
+  });
+
+  it('says what to give when it does not know the prefix', () => {
+    const out = bridgeOutbound.run(withFacts((f) => (f.bridgeOutbound = flow('outbound', { configured: false, missing: 'device-id' }))), settings);
+    expect(out.summary).toBe("not checked: give --device-id (or --bridge-config lampi_bridge.conf) to know the bridge's topic prefix");
+  });
+
+  it('names a state under another prefix in the outbound direction', () => {
+    const out = bridgeOutbound.run(
+      withFacts((f) => {
+        f.bridgeOutbound = flow('outbound', { samplesMs: [], lost: 1 });
+        f.bridgeState.states = [{ topic: 'devices/0000deadbeef/lamp/connection/b827eb74663e_broker/state', value: '0' }];
+      }),
+      settings,
+    );
+    expect(out.summary).toBe('nothing crossed the bridge (lamp -> cloud): it maps devices/0000deadbeef/, not devices/b827eb74663e/');
+  });
+});

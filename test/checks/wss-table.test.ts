@@ -1,0 +1,93 @@
+// wss.handshake from hand-written facts: the listener's TCP, TLS, the MQTT port's certificate verdicts
+// applied to its chain, the websocket upgrade, and the comparison with the MQTT port's certificate.
+import { describe, expect, it } from 'vitest';
+import { wssHandshake } from '../../checks/wss.js';
+import type { WssFacts } from '../../src/facts.js';
+import { caCert, cert, settings, withFacts } from '../helpers/facts.js';
+
+const wss = (patch: (w: WssFacts) => void) => wssHandshake.run(withFacts((f) => patch(f.wss)), settings);
+
+describe('wss.handshake: reaching the listener', () => {
+  it('tells nothing listening from a port it cannot reach', () => {
+    const refused = wss((w) => (w.tcp.outcome = 'refused'));
+    expect([refused.code, refused.summary]).toEqual(['no-listener', 'nothing listens on websockets port 50002 (connection refused)']);
+    const filtered = wss((w) => (w.tcp.outcome = 'timeout'));
+    expect([filtered.code, filtered.summary]).toEqual(['unreachable', 'port 50002 is not reachable (timeout)']);
+    expect(filtered.hint).toContain('Allow inbound TCP 50002');
+    expect(filtered.evidence).toMatchObject({ port: 50002, tcp: 'timeout', handshake: 'accepted' });
+  });
+
+  it('names why the TLS handshake did not complete: the alert, else the message, else the outcome', () => {
+    const alert = wss((w) => (w.chain = { available: false, unavailable: { cause: 'alert', alert: 'internal error', message: 'm' }, certificates: [], trustStore: 'ca-file' }));
+    expect([alert.code, alert.summary]).toEqual(['no-tls', 'port 50002 accepts TCP but the TLS handshake did not complete (internal error)']);
+    expect(alert.evidence?.sameCertificateAsMqttPort).toBeNull();
+    const message = wss((w) => (w.chain = { available: false, unavailable: { cause: 'closed', message: 'socket hang up' }, certificates: [], trustStore: 'ca-file' }));
+    expect(message.summary).toContain('(socket hang up)');
+    const cause = wss((w) => (w.chain = { available: false, unavailable: { cause: 'timeout' }, certificates: [], trustStore: 'ca-file' }));
+    expect(cause.summary).toContain('(timeout)');
+  });
+});
+
+describe('wss.handshake: the certificate verdicts of the MQTT port', () => {
+  it('fails with the chain\'s own words and names the finding it stands for', () => {
+    const out = wss((w) => {
+      w.chain.certificates = [cert({ issuer: 'CN=Other CA' }), caCert({ subject: 'CN=Other CA', issuer: 'CN=Other CA', inCaFile: false })];
+      w.chain.verifyError = 'SELF_SIGNED_CERT_IN_CHAIN';
+    });
+    expect([out.status, out.code]).toEqual(['fail', 'certificate']);
+    expect(out.summary).toBe("port 50002: unknown CA: the server's chain leads to CN=Other CA, which --ca lampi_ca.crt does not hold");
+    expect(out.hint).toContain('pass the CA that did issue it as --ca');
+    expect(out.evidence).toMatchObject({ certificateFinding: 'tls.chain/unknown-ca', chain: { opensslVerifyCode: 19 }, port: 50002 });
+  });
+
+  it('fails on dates too, naming tls.validity', () => {
+    const out = wss((w) => (w.chain.certificates[0] = cert({ notAfter: '2026-05-01T00:00:00.000Z' })));
+    expect(out.evidence).toMatchObject({ certificateFinding: 'tls.validity/expired', validity: { opensslVerifyCode: 10 } });
+    expect(out.summary.startsWith('port 50002: CN=cloud.example.com, O=LAMPI expired on 2026-05-01')).toBe(true);
+  });
+
+  it('warns about a certificate that expires soon, after the upgrade worked', () => {
+    const out = wss((w) => (w.chain.certificates[0] = cert({ notAfter: '2026-06-10T12:00:00.000Z' })));
+    expect([out.status, out.code]).toEqual(['warn', 'certificate-warning']);
+    expect(out.summary).toBe('port 50002: CN=cloud.example.com, O=LAMPI expires on 2026-06-10 (in 9 days)');
+    expect(out.evidence).toMatchObject({ certificateFinding: 'tls.validity/expires-soon' });
+    expect(out.hint).toContain('--expiry-warn-days 30');
+  });
+
+  it('names another certificate before a warning about this one', () => {
+    const out = wss((w) => (w.chain.certificates[0] = cert({ notAfter: '2026-06-10T12:00:00.000Z', fingerprint256: 'EE:FF' })));
+    expect(out.code).toBe('other-certificate');
+    expect(out.summary).toBe('port 50002 serves a different certificate than the MQTT port 8883 (CN=cloud.example.com, O=LAMPI)');
+    expect(out.evidence?.sameCertificateAsMqttPort).toBe(false);
+  });
+});
+
+describe('wss.handshake: the websocket upgrade', () => {
+  it('reads an HTTP answer as a refused path, naming the path asked for', () => {
+    const out = wss((w) => {
+      w.upgradeStatus = 404;
+      w.upgradeDetail = 'Not Found';
+    });
+    expect([out.code, out.summary]).toEqual(['upgrade-refused', 'port 50002 speaks HTTP but answered the upgrade at /mqtt with HTTP 404: Not Found']);
+    expect(wss((w) => Object.assign(w, { upgradeStatus: 400, upgradeDetail: 'Bad Request', path: '/ws' })).summary).toContain('at /ws with HTTP 400');
+  });
+
+  it('tells a certificate a standard client refused from a listener without websockets', () => {
+    const refused = wss((w) => Object.assign(w, { upgradeStatus: undefined, upgradeDetail: 'self-signed certificate in certificate chain' }));
+    expect([refused.code, refused.summary]).toEqual(['certificate-refused', 'port 50002 speaks TLS but the websocket upgrade failed: self-signed certificate in certificate chain']);
+    expect(refused.hint).toBe('A standard TLS client refused this certificate before the upgrade: see tls.key and tls.chain.');
+    const plain = wss((w) => Object.assign(w, { upgradeStatus: undefined, upgradeDetail: 'socket hang up' }));
+    expect(plain.code).toBe('not-websockets');
+    expect(plain.hint).toContain('Add `protocol websockets` under `listener 50002`');
+    expect(wss((w) => Object.assign(w, { upgradeStatus: undefined, upgradeDetail: undefined })).code).toBe('not-websockets');
+  });
+
+  it('passes with the version, the comparison and the upgrade', () => {
+    const out = wss(() => undefined);
+    expect(out.summary).toBe('port 50002: TLS 1.3 with the same verified certificate as port 8883; websocket upgrade OK (switched protocols (mqtt))');
+    expect(out.evidence).toMatchObject({ sameCertificateAsMqttPort: true, upgradeStatus: 101, upgrade: 'switched protocols (mqtt)', protocol: 'TLSv1.3', handshake: 'accepted' });
+    const unseen = wss((w) => (w.mqttLeafFingerprint = undefined));
+    expect(unseen.summary).toBe("port 50002: TLS 1.3 with a verified certificate (could not compare it with port 8883's: no certificate was seen there); websocket upgrade OK (switched protocols (mqtt))");
+    expect(unseen.evidence?.sameCertificateAsMqttPort).toBeNull();
+  });
+});
