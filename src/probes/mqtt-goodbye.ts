@@ -20,8 +20,11 @@ export interface GoodbyePlan {
   bridges?: BridgeIdentities;
 }
 
-/** Time the peer gets to read the goodbye before the socket goes regardless. */
-const GOODBYE_GRACE_MS = 200;
+/**
+ * Time the peer gets to read the goodbye before the socket goes regardless (Mosquitto closes its end
+ * right after DISCONNECT, within milliseconds; a loaded broker gets longer, as MqttSession's goodbye does).
+ */
+const GOODBYE_GRACE_MS = 500;
 
 const PROTOCOL_NAME = Buffer.from([0x00, 0x04, 0x4d, 0x51, 0x54, 0x54]); // "MQTT"
 const PROTOCOL_LEVEL_311 = 0x04;
