@@ -4,8 +4,14 @@
 import { randomBytes } from 'node:crypto';
 
 /** Roles of the tool's own MQTT sessions: a user's --client-id prefix is extended with one of these. */
-export type SessionRole = 'connect' | 'rt' | 'state' | 'in-cloud' | 'in-lamp' | 'out-cloud' | 'out-lamp' | 'wss' | 'auth-none' | 'auth-untrusted';
-export const SESSION_ROLES: readonly SessionRole[] = ['connect', 'rt', 'state', 'in-cloud', 'in-lamp', 'out-cloud', 'out-lamp', 'wss', 'auth-none', 'auth-untrusted'];
+export type SessionRole =
+  | 'connect' | 'rt' | 'state' | 'in-cloud' | 'in-lamp' | 'out-cloud' | 'out-lamp' | 'wss' | 'auth-none' | 'auth-untrusted'
+  // The MQTT goodbyes that end the TLS probes' handshakes (mqtt-goodbye.ts).
+  | 'tls' | 'tls1.0' | 'tls1.1' | 'tls1.2' | 'tls1.3' | 'wss-upgrade';
+export const SESSION_ROLES: readonly SessionRole[] = [
+  'connect', 'rt', 'state', 'in-cloud', 'in-lamp', 'out-cloud', 'out-lamp', 'wss', 'auth-none', 'auth-untrusted',
+  'tls', 'tls1.0', 'tls1.1', 'tls1.2', 'tls1.3', 'wss-upgrade',
+];
 
 /** The LAMPI convention for a bridge's remote_clientid: `<device-id>_broker`. */
 export const BRIDGE_ID_CONVENTION = /_broker$/i;

@@ -2,6 +2,7 @@
 // reachability from outside.
 import { randomBytes } from 'node:crypto';
 import https from 'node:https';
+import type { TLSSocket } from 'node:tls';
 import type { PlainExposureFacts, ServerChainFacts, WssConnectFacts, WssFacts, WssUpgrade } from '../facts.js';
 import { describeCertificate } from '../certs/describe.js';
 import { MqttSession } from './mqtt-session.js';
@@ -10,6 +11,7 @@ import { sessionClientId, type BridgeIdentities } from './client-ids.js';
 import { sniffPlainMqtt } from './plain-mqtt.js';
 import { startStep } from './deadline.js';
 import { attemptTls } from './tls-attempt.js';
+import { endUpgradedConnection } from './mqtt-goodbye.js';
 
 export interface EndpointContext {
   address?: string;
@@ -22,6 +24,9 @@ export interface EndpointContext {
   wssPath?: string;
   /** The run's cancellation. */
   signal?: AbortSignal;
+  /** --client-id (a prefix) and the bridges' ids: for the MQTT goodbye after the upgrade. */
+  clientPrefix?: string;
+  bridges?: BridgeIdentities;
 }
 
 /** The HTTP upgrade a browser sends for MQTT over websockets, on a verified TLS connection. */
@@ -58,8 +63,11 @@ function tryUpgrade(ctx: EndpointContext, port: number): Promise<{ status?: numb
         'Sec-WebSocket-Protocol': 'mqtt',
       },
     });
+    request.setNoDelay(true);
     request.on('upgrade', (response, socket) => {
-      socket.destroy();
+      // A browser's session would follow: an MQTT goodbye ends it as one, not as a dropped connection.
+      const name = ctx.servername ?? ctx.address ?? '';
+      endUpgradedConnection(socket as TLSSocket, { clientId: sessionClientId(ctx.clientPrefix, 'wss-upgrade'), name, credentials: ctx.credentials, bridges: ctx.bridges });
       const subprotocol = response.headers['sec-websocket-protocol'];
       resolve({ status: response.statusCode, upgrade: { outcome: 'switched', subprotocol: Array.isArray(subprotocol) ? subprotocol.join(', ') : subprotocol } });
     });

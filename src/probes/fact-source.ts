@@ -1,6 +1,7 @@
 // Memoized probes: each fact is gathered at most once per run, however many checks read it
 // (tls.chain, tls.hostname, tls.validity and tls.key share one handshake).
 import type { X509Certificate } from 'node:crypto';
+import type { Socket } from 'node:net';
 import type { CaFolder } from '../certs/ca-folder.js';
 import { buildLocalChain } from '../certs/chain.js';
 import { describeCertificate } from '../certs/describe.js';
@@ -20,7 +21,9 @@ import type {
   VersionProbe,
 } from '../facts.js';
 import { stepScope, type LoadMonitor } from './load.js';
-import { BridgeIdentities } from './client-ids.js';
+import { BridgeIdentities, sessionClientId, type SessionRole } from './client-ids.js';
+import { whenAborted } from './deadline.js';
+import type { GoodbyePlan } from './mqtt-goodbye.js';
 import { THROWAWAY_CERT_PEM, THROWAWAY_KEY_PEM } from './throwaway-identity.js';
 import { connectTcp, resolveHost } from './network.js';
 import { sniffPlainMqtt } from './plain-mqtt.js';
@@ -73,6 +76,7 @@ export interface DiagnosisFactSource extends FactSource<DiagnosisFacts> {
 const SPEAKS_TLS = new Set(['accepted', 'alert', 'unsupported']);
 const CERTIFICATE_ALERTS = new Set([42, 43, 44, 45, 46, 48, 49, 116]);
 const VERSIONS: TlsVersionName[] = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
+const VERSION_ROLES: Record<TlsVersionName, SessionRole> = { TLSv1: 'tls1.0', 'TLSv1.1': 'tls1.1', 'TLSv1.2': 'tls1.2', 'TLSv1.3': 'tls1.3' };
 
 export function createFactSource(context: ProbeContext): DiagnosisFactSource {
   const memo = new Map<string, Promise<unknown>>();
@@ -94,12 +98,26 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
   const caFile = context.ca && { path: context.ca.path, certificates: context.ca.certificates.map(describeCertificate), ...(unhashedFiles?.length ? { unhashedFiles } : {}) };
 
   const resolution = () => once('resolution', () => resolveHost(context.host, context.resolve, context.timeoutMs, signal));
-  const tcp = () => once('tcp', async () => connectTcp((await resolution()).addresses[0], context.port, context.timeoutMs, signal));
+  // The reachability probe's connection is kept for the main handshake (one TCP connection fewer).
+  let spare: Socket | undefined;
+  const keepSpare = (socket: Socket) => {
+    spare = socket;
+    socket.on('error', () => undefined);
+    const unlink = whenAborted(signal, () => socket.destroy());
+    socket.once('close', unlink);
+  };
+  const takeSpare = (): Socket | undefined => {
+    const socket = spare;
+    spare = undefined;
+    return socket && !socket.destroyed && socket.readyState === 'open' ? socket : undefined;
+  };
+  const tcp = () => once('tcp', async () => connectTcp((await resolution()).addresses[0], context.port, context.timeoutMs, signal, keepSpare));
 
-  const attempt = async (extra: Partial<TlsAttemptOptions>): Promise<TlsAttempt> => {
+  const attempt = async (extra: Partial<TlsAttemptOptions>, role?: SessionRole, reuse = false): Promise<TlsAttempt> => {
     const { address, outcome } = await tcp();
     // A port that did not take a TCP connection costs one timeout, not one more per TLS question.
     if (!address || outcome !== 'connected') return { outcome: 'no-connection', handshakeCompleted: false, errorCode: outcome, elapsedMs: 0 };
+    const goodbye: GoodbyePlan | undefined = role && { clientId: sessionClientId(context.mqtt.clientId, role), name: servername ?? address, credentials: context.mqtt.credentials, bridges };
     return attemptTls({
       address,
       port: context.port,
@@ -107,12 +125,14 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
       ca: context.ca?.pem,
       timeoutMs: context.timeoutMs,
       signal,
+      goodbye,
       ...extra,
+      ...(reuse ? { socket: takeSpare() } : {}),
     });
   };
 
   const mainAttempt = () =>
-    once('main-attempt', () => attempt({ cert: context.client?.cert.pem, key: context.client?.key.pem }));
+    once('main-attempt', () => attempt({ cert: context.client?.cert.pem, key: context.client?.key.pem }, 'tls', true));
 
   const handshake = () =>
     once('handshake', async (): Promise<HandshakeFacts> => {
@@ -180,7 +200,7 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
             maxVersion: version,
             cert: context.client?.cert.pem,
             key: context.client?.key.pem,
-          });
+          }, VERSION_ROLES[version]);
           return { version, ...versionVerdict(probe) };
         }),
       );
@@ -267,6 +287,8 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
     credentials: context.mqtt.credentials,
     wssPath: context.mqtt.wssPath,
     signal,
+    clientPrefix: context.mqtt.clientId,
+    bridges,
   });
   const mqttConnect = () => once('mqttConnect', async () => probeMqttConnect(await mqttContext()));
   const roundtrip = () => once('roundtrip', async () => probeRoundtrip(await mqttContext()));

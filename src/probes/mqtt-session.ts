@@ -124,6 +124,8 @@ export class MqttSession {
     client.on('packetsend', (packet: Packet) => session.transcript.push(`${prefix}→ ${describePacket(packet)}`));
     client.on('packetreceive', (packet: Packet) => session.transcript.push(`${prefix}← ${describePacket(packet)}`));
     client.connect();
+    // Nagle off on the TLS stream (ws sets it on its own socket): a PUBLISH never waits for an ACK.
+    (client.stream as { setNoDelay?: (on: boolean) => void } | undefined)?.setNoDelay?.(true);
 
     const result = await new Promise<ConnectResult>((resolve) => {
       const step = startStep(options.signal, options.timeoutMs + 200);

@@ -77,21 +77,36 @@ export async function resolveHost(host: string, overrides: ReadonlyMap<string, s
   }
 }
 
-export function connectTcp(address: string | undefined, port: number, timeoutMs: number, signal?: AbortSignal): Promise<TcpFacts> {
+/**
+ * A TCP connect. With `keep`, a connected socket is handed over (the TLS handshake runs on it: one
+ * connection fewer, and none that the broker sees opened and dropped without a word); otherwise it is
+ * closed at once.
+ */
+export function connectTcp(address: string | undefined, port: number, timeoutMs: number, signal?: AbortSignal, keep?: (socket: net.Socket) => void): Promise<TcpFacts> {
   if (!address) return Promise.resolve({ port, outcome: 'no-address', elapsedMs: 0 });
   const began = performance.now();
   return new Promise((resolve) => {
     const step = startStep(signal, timeoutMs);
-    const socket = net.connect({ host: address, port });
+    const socket = net.connect({ host: address, port, noDelay: true });
+    // A kept socket must not read ahead: the bytes a peer sends first belong to the TLS layer.
+    if (keep) socket.pause();
+    let kept = false;
     const finish = (facts: Omit<TcpFacts, 'address' | 'port' | 'elapsedMs'>) => {
       step.signal.removeEventListener('abort', onAbort);
       step.dispose();
-      socket.destroy();
+      if (!kept) socket.destroy();
       resolve({ address, port, ...facts, elapsedMs: Math.round(performance.now() - began) });
     };
     const onAbort = () => finish({ outcome: 'timeout', timeoutMs });
     step.signal.addEventListener('abort', onAbort, { once: true });
-    socket.once('connect', () => finish({ outcome: 'connected' }));
+    socket.once('connect', () => {
+      if (keep && !step.signal.aborted) {
+        kept = true;
+        socket.removeAllListeners('error');
+        keep(socket);
+      }
+      finish({ outcome: 'connected' });
+    });
     socket.once('error', (error: NodeJS.ErrnoException) => {
       const code = error.code ?? 'ERROR';
       // A reset can only follow a completed TCP handshake: the port accepted, and what comes next is the

@@ -33,7 +33,7 @@ const DISCONNECT = Buffer.from([0xe0, 0x00]);
 export function sniffPlainMqtt(address: string, port: number, timeoutMs: number, signal?: AbortSignal): Promise<PlainMqttFacts> {
   return new Promise((resolve) => {
     const step = startStep(signal, timeoutMs);
-    const socket = net.connect({ host: address, port });
+    const socket = net.connect({ host: address, port, noDelay: true });
     let received = Buffer.alloc(0);
     let settled = false;
     const finish = (facts: PlainMqttFacts) => {

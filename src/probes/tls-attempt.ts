@@ -1,9 +1,12 @@
 // One TLS handshake, observed and classified. It sends nothing but the handshake and close_notify:
 // verification is recorded (authorized / authorizationError) rather than enforced, so a failing chain
-// can be reported; nothing is ever sent on such a connection.
+// can be reported; nothing is ever sent on such a connection. (A verified, accepted one may end with
+// an MQTT goodbye instead: mqtt-goodbye.ts.)
 import { X509Certificate } from 'node:crypto';
+import type { Socket } from 'node:net';
 import tls, { type PeerCertificate, type SecureVersion } from 'node:tls';
 import { startStep } from './deadline.js';
+import { endTlsConnection, type GoodbyePlan } from './mqtt-goodbye.js';
 
 export type TlsOutcome =
   | 'accepted' // handshake done and the server kept the session
@@ -56,6 +59,10 @@ export interface TlsAttemptOptions {
   timeoutMs: number;
   /** The run's cancellation: when it fires the socket is destroyed and the attempt ends. */
   signal?: AbortSignal;
+  /** A TCP connection already open to address:port, to run the handshake on instead of dialling. */
+  socket?: Socket;
+  /** Who says an MQTT goodbye on an accepted, verified handshake (see mqtt-goodbye.ts). */
+  goodbye?: GoodbyePlan;
 }
 
 /** After a TLS 1.3 handshake the server may still refuse our certificate; it says so within a few ms. */
@@ -117,6 +124,7 @@ export function attemptTls(options: TlsAttemptOptions): Promise<TlsAttempt> {
     let settled = false;
     let partial: Partial<TlsAttempt> = { handshakeCompleted: false };
     const socket = tls.connect({
+      socket: options.socket,
       host: options.address,
       port: options.port,
       servername: options.servername,
@@ -131,6 +139,7 @@ export function attemptTls(options: TlsAttemptOptions): Promise<TlsAttempt> {
       // authorizationError then speaks of the chain alone; tls.hostname judges names.
       checkServerIdentity: () => undefined,
     });
+    socket.setNoDelay(true);
 
     const finish = (result: Partial<TlsAttempt>) => {
       if (settled) return;
@@ -141,11 +150,8 @@ export function attemptTls(options: TlsAttemptOptions): Promise<TlsAttempt> {
       socket.removeAllListeners('session');
       // Swallow late errors: the verdict is in.
       socket.on('error', () => undefined);
-      // close_notify when we can, then the socket goes whatever the peer does.
-      if (socket.writable && !step.signal.aborted) {
-        socket.end();
-        setTimeout(() => socket.destroy(), 50);
-      } else socket.destroy();
+      // An MQTT goodbye or close_notify when we can, then the socket goes whatever the peer does.
+      endTlsConnection(socket, result.outcome === 'accepted', options.goodbye, step.signal.aborted);
       resolve({ ...partial, ...result, elapsedMs: Math.round(performance.now() - began) } as TlsAttempt);
     };
 
