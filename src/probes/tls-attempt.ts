@@ -4,6 +4,7 @@
 import { X509Certificate } from 'node:crypto';
 import tls, { type PeerCertificate, type SecureVersion } from 'node:tls';
 import { startStep } from './deadline.js';
+import { trySharedSecureContext } from './secure-contexts.js';
 
 export type TlsOutcome =
   | 'accepted' // handshake done and the server kept the session
@@ -51,6 +52,8 @@ export interface TlsAttemptOptions {
   timeoutMs: number;
   /** The run's cancellation: when it fires the socket is destroyed and the attempt ends. */
   signal?: AbortSignal;
+  /** false: leave out peerChain (the attempt only asks whether the server accepts). */
+  peerChain?: boolean;
 }
 
 /** After a TLS 1.3 handshake the server may still refuse our certificate; it says so within a few ms. */
@@ -111,10 +114,7 @@ export function attemptTls(options: TlsAttemptOptions): Promise<TlsAttempt> {
     const step = startStep(options.signal, options.timeoutMs);
     let settled = false;
     let partial: Partial<TlsAttempt> = { handshakeCompleted: false };
-    const socket = tls.connect({
-      host: options.address,
-      port: options.port,
-      servername: options.servername,
+    const material = {
       ca: options.ca,
       cert: options.cert,
       key: options.key,
@@ -122,6 +122,14 @@ export function attemptTls(options: TlsAttemptOptions): Promise<TlsAttempt> {
       maxVersion: options.maxVersion,
       // Report what the server offers, however weak; tls.key judges it. Verification is recorded below.
       ciphers: 'DEFAULT:@SECLEVEL=0',
+    };
+    const socket = tls.connect({
+      host: options.address,
+      port: options.port,
+      servername: options.servername,
+      ...material,
+      // Built once per distinct material (see secure-contexts.ts); unusable material goes to tls as before.
+      secureContext: trySharedSecureContext(material),
       rejectUnauthorized: false,
       // authorizationError then speaks of the chain alone; tls.hostname judges names.
       checkServerIdentity: () => undefined,
@@ -162,7 +170,7 @@ export function attemptTls(options: TlsAttemptOptions): Promise<TlsAttempt> {
         cipher: cipher?.standardName ?? cipher?.name,
         authorized: socket.authorized,
         authorizationError: socket.authorizationError ? String(socket.authorizationError) : undefined,
-        peerChain: chainOf(socket),
+        peerChain: options.peerChain === false ? undefined : chainOf(socket),
       };
       if (partial.protocol !== 'TLSv1.3') {
         finish({ outcome: 'accepted' });
