@@ -46,6 +46,11 @@ export interface DiagnoseOptions extends DiagnoseInput {
    * client ends at once, and checks still running report `error` with code `<check>/cancelled`.
    */
   signal?: AbortSignal;
+  /**
+   * A running monitor of this process's event-loop lag, shared by runs in one process (a grade run's
+   * students); by default each run starts and stops its own.
+   */
+  monitor?: LoadMonitor;
 }
 
 export async function diagnose(options: DiagnoseOptions): Promise<Report> {
@@ -59,11 +64,11 @@ export async function diagnose(options: DiagnoseOptions): Promise<Report> {
   // Every step in flight listens to the run's signal: dozens at once is normal, not a leak.
   setMaxListeners(0, run.signal);
   const unlink = linkAbort(options.signal, run);
-  const monitor = new LoadMonitor().start();
+  const monitor = options.monitor ?? new LoadMonitor().start();
   try {
     return await diagnoseWith(options, { checks, hidden }, context, { started, began, signal: run.signal, monitor });
   } finally {
-    monitor.stop();
+    if (!options.monitor) monitor.stop();
     unlink();
     run.abort(new Cancelled('the run is over'));
   }

@@ -1,6 +1,6 @@
 // Reads the user's certificate and key files. Every problem is a UsageError naming the file and
 // the fix, raised before any network traffic. Key material stays in memory and never in a message.
-import { X509Certificate, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { X509Certificate, createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { UsageError } from '../engine/types.js';
 import { readInputFile } from '../read-input.js';
 import { CertificateDecodeError, describeCertificate } from './describe.js';
@@ -57,7 +57,40 @@ function decodable(cert: X509Certificate, flag: string, path: string, which: str
 }
 
 export function readCertificateFile(path: string, flag: string): CertificateFile {
-  return parseCertificateData(readInput(path, flag), path, flag);
+  const data = readInput(path, flag);
+  // A class shares a few CA files: each distinct content is parsed once per process (the file is
+  // still read every time, so a changed file is seen). Only successes are kept; a bad file is
+  // parsed again so its message names the path and flag of this read.
+  const cached = parsedOnce(certificates, digest(data));
+  if (cached) return { ...cached, path };
+  const parsed = parseCertificateData(data, path, flag);
+  remember(certificates, digest(data), parsed);
+  return parsed;
+}
+
+/** Distinct contents kept per process (a grade run's CA files, client certificates and keys). */
+const PARSED_LIMIT = 256;
+const certificates = new Map<string, CertificateFile>();
+const keys = new Map<string, KeyFile>();
+
+function digest(data: Buffer, extra?: string): string {
+  const hash = createHash('sha256').update(data);
+  if (extra !== undefined) hash.update('\u0000').update(extra);
+  return hash.digest('base64');
+}
+
+function parsedOnce<T>(cache: Map<string, T>, key: string): T | undefined {
+  const value = cache.get(key);
+  if (value !== undefined) {
+    cache.delete(key);
+    cache.set(key, value); // most recently used last
+  }
+  return value;
+}
+
+function remember<T>(cache: Map<string, T>, key: string, value: T): void {
+  cache.set(key, value);
+  if (cache.size > PARSED_LIMIT) cache.delete(cache.keys().next().value!);
 }
 
 /** A certificate file's bytes (PEM blocks, or one DER certificate) to certificates, or a UsageError naming the file. */
@@ -91,7 +124,14 @@ export function parseCertificateData(data: Buffer, path: string, flag: string): 
 }
 
 export function readKeyFile(path: string, flag: string, passphrase?: string): KeyFile {
-  return parseKeyData(readInput(path, flag), path, flag, passphrase);
+  const data = readInput(path, flag);
+  // Keyed by content and passphrase together (a hash: neither is kept as text by the cache).
+  const id = digest(data, passphrase === undefined ? undefined : `passphrase:${passphrase}`);
+  const cached = parsedOnce(keys, id);
+  if (cached) return { ...cached, path };
+  const parsed = parseKeyData(data, path, flag, passphrase);
+  remember(keys, id, parsed);
+  return parsed;
 }
 
 /** A key file's bytes (PEM or DER) to a usable private key, or a UsageError naming the file. */

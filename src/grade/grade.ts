@@ -7,6 +7,7 @@ import { EXIT_FINDINGS, EXIT_OK, exitCodeFor, type FailOn } from '../engine/exit
 import { selectChecks } from '../engine/selection.js';
 import { countStatuses, UsageError, type CheckResult, type Counts } from '../engine/types.js';
 import { DEFAULT_TIMEOUT_MS, type DiagnoseInput } from '../inputs.js';
+import { LoadMonitor } from '../probes/load.js';
 import { TOOL } from '../version.js';
 import type { RosterRow } from './roster.js';
 import { maxScore, score, type Rubric } from './rubric.js';
@@ -140,56 +141,62 @@ export async function gradeRoster(options: GradeOptions): Promise<GradeReport> {
   });
   options.onProgress?.(snapshot());
 
-  await pool(todo, Math.max(1, options.concurrency), async (row): Promise<void> => {
-    if (options.signal?.aborted) return; // interrupted: the rows not started stay missing
-    const t0 = performance.now();
-    const elapsed = () => Math.round(performance.now() - t0);
-    let result: StudentResult;
-    if (row.error) {
-      result = errorRow(row, row.error, max);
-    } else {
-      try {
-        // The student's deadline cancels their diagnosis: its sockets and sessions end with it.
-        const student = new AbortController();
-        setMaxListeners(0, student.signal);
-        let timer: NodeJS.Timeout | undefined;
-        const deadline = new Promise<never>((_, reject) => {
-          timer = setTimeout(() => {
-            student.abort(new Error(`line ${row.line}: the diagnosis did not finish within ${deadlineMs} ms`));
-            reject(student.signal.reason);
-          }, deadlineMs);
-        });
-        const report = await Promise.race([
-          diagnose({
-            ...options.defaults,
-            ...row.input,
-            target: row.input.target!,
-            only: options.only,
-            skip: options.skip,
-            signal: options.signal ? AbortSignal.any([student.signal, options.signal]) : student.signal,
-          }),
-          deadline,
-        ]).finally(() => clearTimeout(timer));
-        result = {
-          student: row.student,
-          line: row.line,
-          target: { host: report.target.host, port: report.target.port },
-          score: score(options.rubric, report.checks),
-          maxScore: max,
-          counts: report.counts,
-          checks: report.checks,
-          durationMs: elapsed(),
-        };
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        result = errorRow(row, message.startsWith('line ') ? message : `line ${row.line}: ${message}`, max, elapsed());
+  // One lag monitor for the class: every student's steps measure the same event loop.
+  const monitor = new LoadMonitor().start();
+  try {
+    await pool(todo, Math.max(1, options.concurrency), async (row): Promise<void> => {
+      if (options.signal?.aborted) return; // interrupted: the rows not started stay missing
+      const t0 = performance.now();
+      const elapsed = () => Math.round(performance.now() - t0);
+      let result: StudentResult;
+      if (row.error) {
+        result = errorRow(row, row.error, max);
+      } else {
+        try {
+          // The student's deadline cancels their diagnosis: its sockets and sessions end with it.
+          const student = new AbortController();
+          setMaxListeners(0, student.signal);
+          let timer: NodeJS.Timeout | undefined;
+          const deadline = new Promise<never>((_, reject) => {
+            timer = setTimeout(() => {
+              student.abort(new Error(`line ${row.line}: the diagnosis did not finish within ${deadlineMs} ms`));
+              reject(student.signal.reason);
+            }, deadlineMs);
+          });
+          const report = await Promise.race([
+            diagnose({
+              ...options.defaults,
+              ...row.input,
+              target: row.input.target!,
+              only: options.only,
+              skip: options.skip,
+              signal: options.signal ? AbortSignal.any([student.signal, options.signal]) : student.signal,
+              monitor,
+            }),
+            deadline,
+          ]).finally(() => clearTimeout(timer));
+          result = {
+            student: row.student,
+            line: row.line,
+            target: { host: report.target.host, port: report.target.port },
+            score: score(options.rubric, report.checks),
+            maxScore: max,
+            counts: report.counts,
+            checks: report.checks,
+            durationMs: elapsed(),
+          };
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          result = errorRow(row, message.startsWith('line ') ? message : `line ${row.line}: ${message}`, max, elapsed());
+        }
       }
-    }
-    finished.push(result);
-    options.onStudent?.(result, finished.length, rows.length);
-    options.onProgress?.(snapshot());
-  });
-
+      finished.push(result);
+      options.onStudent?.(result, finished.length, rows.length);
+      options.onProgress?.(snapshot());
+    });
+  } finally {
+    monitor.stop();
+  }
   return snapshot();
 }
 

@@ -200,6 +200,7 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
             maxVersion: version,
             cert: context.client?.cert.pem,
             key: context.client?.key.pem,
+            peerChain: false,
           }, VERSION_ROLES[version]);
           return { version, ...versionVerdict(probe) };
         }),
@@ -226,8 +227,8 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
       };
       const untrusted = { cert: throwaway.certPem, key: throwaway.keyPem };
       const [withoutCertificate, withUntrustedCertificate] = await Promise.all([
-        attempt({}).then(clientAuthVerdict).then((seen) => confirm(seen, {})),
-        attempt(untrusted).then(clientAuthVerdict).then((seen) => confirm(seen, untrusted)),
+        attempt({ peerChain: false }).then(clientAuthVerdict).then((seen) => confirm(seen, {})),
+        attempt({ ...untrusted, peerChain: false }).then(clientAuthVerdict).then((seen) => confirm(seen, untrusted)),
       ]);
       return { tested: true, withoutCertificate, withUntrustedCertificate };
     });

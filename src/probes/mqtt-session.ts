@@ -3,6 +3,7 @@
 import type { IClientOptions, MqttClient, Packet } from 'mqtt';
 import type { BridgeIdentities } from './client-ids.js';
 import { startStep, whenAborted } from './deadline.js';
+import { trySharedSecureContext } from './secure-contexts.js';
 import { classifyTlsError, type TlsAlert } from './tls-attempt.js';
 
 export type MqttOutcome = 'connected' | 'refused' | 'tls-alert' | 'tls-error' | 'closed' | 'timeout' | 'protocol-error' | 'error';
@@ -113,6 +114,8 @@ export class MqttSession {
       manualConnect: true,
       ...(options.credentials ? { username: options.credentials.username, password: options.credentials.password } : {}),
       ...(options.tls ? { ...options.tls, rejectUnauthorized: true } : {}),
+      // mqtts: the CA and identity parsed once per distinct material (see secure-contexts.ts).
+      ...(options.tls && options.url.startsWith('mqtts:') ? { secureContext: trySharedSecureContext({ ca: options.tls.ca, cert: options.tls.cert, key: options.tls.key }) } : {}),
       ...(options.url.startsWith('wss:') ? { wsOptions: { servername: options.wsServername, ca: options.tls?.ca, rejectUnauthorized: true } as IClientOptions['wsOptions'] } : {}),
     };
     const client = connect(options.url, clientOptions);
