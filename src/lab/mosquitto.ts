@@ -167,17 +167,21 @@ export async function stopPid(pid: number, signal: NodeJS.Signals = 'SIGTERM'): 
   if (isAlive(pid)) process.kill(pid, 'SIGKILL');
 }
 
-/** Free TCP ports, distinct from each other, on the given loopback addresses. */
+/**
+ * Free TCP ports, distinct from each other, one per listener address given. Each is taken on the
+ * wildcard address, so it is free on every loopback address at once: a lab probes its 127.0.0.1
+ * ports on 127.0.0.2 too (plain.exposure), where another lab's listener must not answer.
+ */
 export async function freePorts(hosts: string[]): Promise<number[]> {
   const servers: net.Server[] = [];
   try {
     const ports: number[] = [];
-    for (const host of hosts) {
+    for (let i = 0; i < hosts.length; i += 1) {
       const server = net.createServer();
       servers.push(server);
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
-        server.listen(0, host, () => resolve());
+        server.listen(0, '0.0.0.0', () => resolve());
       });
       ports.push((server.address() as net.AddressInfo).port);
     }
