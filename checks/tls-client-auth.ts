@@ -112,7 +112,11 @@ export const tlsClientAuth = diagnosisCheck({
     'client-not-from-ca': 'Your client certificate is not issued by the CA',
   },
   run({ clientAuth, clientCertificate }, { now, expiryWarnDays, caPath }): Outcome {
-    if (!clientAuth.tested) return skip(`could not test: ${handshakeNotThrough(clientAuth.handshakeOutcome)}`, undefined, undefined, 'not-tested');
+    // The handshake did not speak TLS (closed, not TLS, timeout, ...): tls.handshake fails with the
+    // cause, so this is a failed prerequisite, not a check with nothing to work on.
+    if (!clientAuth.tested) {
+      return skip(`could not test: ${handshakeNotThrough(clientAuth.handshakeOutcome)}`, { handshakeOutcome: clientAuth.handshakeOutcome }, 'See tls.handshake.', 'not-tested', 'prerequisite-failed');
+    }
     const without = clientAuth.withoutCertificate;
     const untrusted = clientAuth.withUntrustedCertificate;
     const cert = clientCertificate.certificate;

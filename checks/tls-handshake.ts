@@ -13,9 +13,13 @@ export const tlsHandshake = diagnosisCheck({
     'not-tls': 'The server answered, but not with TLS',
     timeout: 'The server accepted TCP but never answered the TLS hello',
     'oversized-chain': 'The server\'s certificate chain is larger than TLS clients accept',
+    'server-below-tls12': 'The server answered with a TLS version older than 1.2, which this client refuses',
+    'no-local-tls-versions': 'Could not test: this machine\'s TLS library had no TLS version to offer',
+    'connection-lost': 'Could not test: the TLS attempt could not connect although tcp.connect just had',
+    'unclassified-error': 'Could not test: the handshake failed with an error lampi-doctor does not classify',
     ...ALERT_CODES,
   },
-  run({ handshake, clientCertificate }, { port, timeoutMs, now }) {
+  run({ handshake, clientCertificate }, { host, port, timeoutMs, now }) {
     const evidence = {
       outcome: handshake.outcome,
       protocol: handshake.protocol,
@@ -70,9 +74,42 @@ export const tlsHandshake = diagnosisCheck({
           'oversized-chain',
         );
       case 'unsupported':
-        return { status: 'error', summary: `this machine's TLS library could not offer a usable version (${handshake.errorCode})`, hint: 'Run lampi-doctor with a current Node.js 20+.', evidence };
+        // The probe's UNSUPPORTED_CODES. ERR_SSL_UNSUPPORTED_PROTOCOL: OpenSSL's client refused the
+        // version the server chose (ssl_choose_client_version), below this attempt's minimum, TLS 1.2
+        // (Node's default); a TLS 1.0/1.1-only OpenSSL server answers alert 70 instead, so this is a
+        // server that ignores the TLS 1.3 version list. ERR_SSL_NO_PROTOCOLS_AVAILABLE: the client's
+        // own version range was empty (tls_setup_handshake), before a byte was sent.
+        if (handshake.errorCode === 'ERR_SSL_UNSUPPORTED_PROTOCOL') {
+          return fail(
+            `the server answered with a TLS version older than 1.2 (OpenSSL: unsupported protocol): it offers only TLS 1.0 or 1.1, which this client refuses, as current OpenSSL clients do`,
+            `Make the broker speak TLS 1.2 or newer: on Mosquitto, \`tls_version tlsv1.2\` under \`listener ${port}\` (1.x and 2.0.0-2.0.8 speak exactly the version given), on a TLS library that has it. Confirm with \`openssl s_client -connect ${host}:${port} -tls1_2\` (fails: "unsupported protocol") and \`-tls1_1 -cipher 'DEFAULT:@SECLEVEL=0'\` (connects).`,
+            evidence,
+            'server-below-tls12',
+          );
+        }
+        return {
+          status: 'error',
+          summary: `this machine's TLS library had no TLS version to offer (${handshake.errorCode}, OpenSSL: no protocols available): nothing was sent, so port ${port} is untested`,
+          hint: 'The Node.js running lampi-doctor has its TLS versions restricted: check NODE_OPTIONS and --openssl-config for --tls-min-v1.x / --tls-max-v1.x or a MinProtocol/MaxProtocol that leave nothing, and `node -p "process.versions.openssl"`; run it with an official Node.js 20+.',
+          evidence,
+          code: 'no-local-tls-versions',
+        };
+      case 'no-connection':
+        return {
+          status: 'error',
+          summary: `the TLS attempt could not connect to port ${port} (${handshake.errorCode}), although tcp.connect reached it moments before: the handshake is untested`,
+          hint: 'The broker may have stopped or restarted in between (`sudo journalctl -u mosquitto` shows it), or something limits connections per client (a firewall rate limit): run again.',
+          evidence,
+          code: 'connection-lost',
+        };
       default:
-        return { status: 'error', summary: `the handshake failed unexpectedly: ${handshake.message ?? handshake.errorCode}`, hint: 'Re-run with a longer --timeout; if it persists, report it with the --format json output.', evidence };
+        return {
+          status: 'error',
+          summary: `the handshake failed with an error lampi-doctor does not classify: ${handshake.errorCode ?? 'no error code'}${handshake.message ? ` (${handshake.message})` : ''}`,
+          hint: 'Re-run with a longer --timeout; if it persists, report it with the --format json output (the error code is in the evidence).',
+          evidence,
+          code: 'unclassified-error',
+        };
     }
   },
 });

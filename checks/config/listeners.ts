@@ -1,7 +1,7 @@
 // The cloud's listeners (port.conf): TLS that demands certificates, plain MQTT on loopback only,
 // websockets with TLS and a way for browsers to log in.
 import { isTls, isWebsockets, last, securityOption, type ConfigModel, type ListenerModel } from '../../src/config/model.js';
-import { atLeast, tlsVersionIsExact, tlsVersionMeaning } from '../../src/config/mosquitto-versions.js';
+import { atLeast, tlsVersionIsExact, tlsVersionMeaning, type MosquittoVersion } from '../../src/config/mosquitto-versions.js';
 import { at, bad, defineRule, doubt, listenerName, ok, type LintFinding } from './define.js';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -86,6 +86,46 @@ export const configPlainListener = defineRule({
   },
 });
 
+/**
+ * Mosquitto before 2.1 serves websockets through libwebsockets, and src/websockets.c
+ * (mosq_websockets_init) hands it only cafile, certfile, keyfile, ciphers, ciphers_tls13 and
+ * require_certificate: the listener's tls_version, crlfile and capath are read and never used.
+ * 2.1's own websockets (the default build: `make WITH_WEBSOCKETS=yes`, cmake
+ * WITH_WEBSOCKETS_BUILTIN=ON) start on the MQTT listener path (src/listeners.c) and share its TLS
+ * context (src/net.c), so they honour all three; a 2.1 built against libwebsockets does not.
+ */
+const WSS_IGNORED = ['tls_version', 'crlfile', 'capath'] as const;
+
+function ignoredTlsOptions(listener: ListenerModel, mosquitto: MosquittoVersion): LintFinding[] {
+  if (atLeast(mosquitto, '2.1.0')) return [];
+  const name = listenerName(listener);
+  const fix = 'Upgrade to Mosquitto 2.1, whose own websockets honour it (a build against libwebsockets does not), or enforce it in front of the port: a TLS-terminating proxy (nginx, HAProxy) that forwards to a loopback websockets listener.';
+  const requires = isTrue(listener, 'require_certificate');
+  return WSS_IGNORED.flatMap((key): LintFinding[] => {
+    const entry = last(listener, key);
+    if (!entry) return [];
+    const evidence = { option: key, value: entry.args.join(' '), mosquittoVersion: mosquitto.text };
+    const head = `${name} serves websockets, where Mosquitto ${mosquitto.text} ignores \`${key}\``;
+    if (key === 'tls_version') {
+      // Measured on 2.0.11 with Debian 12's OpenSSL 3 (lab scenario wss-ignores-tls-options): with
+      // `tls_version tlsv1.3` the websockets port completes `openssl s_client -tls1_2`, and refuses
+      // -tls1_1 (alert 80) as OpenSSL's defaults do. So only tlsv1.3 asks for more than the port
+      // gives anyway; tlsv1.2 and the legacy values change nothing there.
+      if (entry.args[0] !== 'tlsv1.3') return [];
+      return [doubt('tls-option-ignored', at(entry), `${head}: it still lets TLS 1.2 clients in, although the line asks for TLS 1.3 only`, fix, evidence)];
+    }
+    if (key === 'crlfile') {
+      return [doubt('tls-option-ignored', at(entry), `${head}: the revocation list is never loaded there, so it revokes nobody; ${requires ? 'a revoked client certificate still gets in' : 'without require_certificate no certificate is asked for anyway'}`, fix, evidence)];
+    }
+    const consequence = !requires
+      ? 'without require_certificate no client certificate is asked for, so the line does nothing'
+      : last(listener, 'cafile')
+        ? 'client certificates are checked against cafile only, and a CA that is only in the capath folder is not trusted'
+        : 'with require_certificate and no cafile, no CA is trusted: every client certificate is refused (alert 48, unknown CA)';
+    return [doubt('tls-option-ignored', at(entry), `${head}: ${consequence}`, requires ? `Give the websockets listener a \`cafile\` that holds the CA (cat the CA files of the capath folder into one). ${fix}` : fix, evidence)];
+  });
+}
+
 export const configWebsockets = defineRule({
   id: 'config.websockets',
   title: 'Websockets listeners use TLS and let browsers log in',
@@ -93,25 +133,30 @@ export const configWebsockets = defineRule({
     ok: 'The websockets listener uses TLS and web clients can log in',
     'no-tls': 'The websockets listener has no certfile and keyfile (plain ws://)',
     'browsers-cannot-log-in': 'Browsers send no certificate and have no other way to log in',
+    'tls-option-ignored': 'Mosquitto before 2.1 ignores tls_version, crlfile and capath on a websockets listener',
   },
   run({ configs }, { mosquitto }) {
     return configs.flatMap((model) =>
-      model.listeners.filter(isWebsockets).map((listener): LintFinding => {
+      model.listeners.filter(isWebsockets).flatMap((listener): LintFinding[] => {
         const name = listenerName(listener);
         if (!last(listener, 'certfile') || !last(listener, 'keyfile')) {
-          return bad('no-tls', at(listener), `${name} serves websockets without certfile and keyfile: plain ws://, which pages served over https cannot use`, 'Add cafile, certfile and keyfile under it, as the seed\'s port.conf does.');
+          return [bad('no-tls', at(listener), `${name} serves websockets without certfile and keyfile: plain ws://, which pages served over https cannot use`, 'Add cafile, certfile and keyfile under it, as the seed\'s port.conf does.')];
         }
+        const ignored = ignoredTlsOptions(listener, mosquitto);
         if (last(listener, 'require_certificate')?.args[0] !== 'true' && !anonymousAllowed(model, listener) && !securityOption(model, listener, 'password_file')) {
-          return doubt(
-            'browsers-cannot-log-in',
-            at(listener),
-            `${name}: browsers send no client certificate, and with allow_anonymous false (Mosquitto 2's default) and no password_file they cannot log in`,
-            atLeast(mosquitto, '2.1.0')
-              ? 'Set `listener_allow_anonymous true` under this listener, or give it a `password_file` the web client logs in with.'
-              : 'Set `per_listener_settings true` and `allow_anonymous true` under this listener, or give it a `password_file` the web client logs in with.',
-          );
+          return [
+            doubt(
+              'browsers-cannot-log-in',
+              at(listener),
+              `${name}: browsers send no client certificate, and with allow_anonymous false (Mosquitto 2's default) and no password_file they cannot log in`,
+              atLeast(mosquitto, '2.1.0')
+                ? 'Set `listener_allow_anonymous true` under this listener, or give it a `password_file` the web client logs in with.'
+                : 'Set `per_listener_settings true` and `allow_anonymous true` under this listener, or give it a `password_file` the web client logs in with.',
+            ),
+            ...ignored,
+          ];
         }
-        return ok('ok', at(listener), `${name}: secure websockets, and web clients can log in`);
+        return [ok('ok', at(listener), `${name}: secure websockets, and web clients can log in`), ...ignored];
       }),
     );
   },

@@ -279,6 +279,12 @@ describe('tls.client-auth', () => {
     expect(out.hint).toContain('require_certificate true');
   });
 
+  it('skips as a failed prerequisite when the handshake did not speak TLS (tls.handshake names the cause)', () => {
+    const out = tlsClientAuth.run(facts((f) => (f.clientAuth = { tested: false, handshakeOutcome: 'closed' })), settings);
+    expect(out).toMatchObject({ status: 'skip', code: 'not-tested', skipKind: 'prerequisite-failed', hint: 'See tls.handshake.', evidence: { handshakeOutcome: 'closed' } });
+    expect(out.summary).toBe('could not test: the TLS handshake did not get through (closed)');
+  });
+
   it('fails when a certificate from a throwaway CA gets in', () => {
     const out = tlsClientAuth.run(facts((f) => (f.clientAuth.withUntrustedCertificate = { accepted: true, outcome: 'accepted', protocol: 'TLSv1.3' })), settings);
     expect(out.status).toBe('fail');

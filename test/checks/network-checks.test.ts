@@ -134,6 +134,34 @@ describe('tls.handshake', () => {
     expect(notTls.summary).toContain('not with TLS');
     expect([closed.status, silent.status, notTls.status]).toEqual(['fail', 'fail', 'fail']);
   });
+
+  // The probe's `unsupported` outcome has two causes (src/probes/tls-attempt.ts UNSUPPORTED_CODES),
+  // as Node's OpenSSL reports them: a server that chose TLS 1.1 for a client offering 1.2 at least
+  // (ERR_SSL_UNSUPPORTED_PROTOCOL), and a client whose own version range is empty (no protocols available).
+  it('names a server that answers below TLS 1.2 (a failure of the broker, with the tls_version fix)', () => {
+    const out = handshake({ outcome: 'unsupported', handshakeCompleted: false, errorCode: 'ERR_SSL_UNSUPPORTED_PROTOCOL', message: 'unsupported protocol' });
+    expect(out).toMatchObject({ status: 'fail', code: 'server-below-tls12' });
+    expect(out.summary).toContain('answered with a TLS version older than 1.2');
+    expect(out.hint).toContain('tls_version tlsv1.2');
+    expect(out.hint).toContain(`openssl s_client -connect ${settings.host}:${settings.port} -tls1_2`);
+  });
+
+  it('says the broker is untested when this machine had no TLS version to offer', () => {
+    const out = handshake({ outcome: 'unsupported', handshakeCompleted: false, errorCode: 'ERR_SSL_NO_PROTOCOLS_AVAILABLE', message: 'no protocols available' });
+    expect(out).toMatchObject({ status: 'error', code: 'no-local-tls-versions' });
+    expect(out.summary).toContain('nothing was sent, so port 8883 is untested');
+    expect(out.hint).toContain('NODE_OPTIONS');
+  });
+
+  it('gives a lost connection and an unclassified error their own codes, not the runner\'s internal-error', () => {
+    const lost = handshake({ outcome: 'no-connection', handshakeCompleted: false, errorCode: 'ECONNREFUSED' });
+    expect(lost).toMatchObject({ status: 'error', code: 'connection-lost' });
+    expect(lost.summary).toContain('(ECONNREFUSED), although tcp.connect reached it moments before');
+    const odd = handshake({ outcome: 'error', handshakeCompleted: false, errorCode: 'ERR_SSL_SOMETHING_NEW', message: 'something new' });
+    expect(odd).toMatchObject({ status: 'error', code: 'unclassified-error' });
+    expect(odd.summary).toBe('the handshake failed with an error lampi-doctor does not classify: ERR_SSL_SOMETHING_NEW (something new)');
+    expect(odd.hint).toContain('--format json');
+  });
 });
 
 describe('tls.version', () => {
