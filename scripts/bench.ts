@@ -10,6 +10,8 @@
 //   BENCH_REPEAT=N        runs per median for the single-diagnosis figures (default 9)
 //   BENCH_SKIP_TESTSSL=1  leave out testssl.sh's ~50 s scan
 //   BENCH_SEQUENTIAL_CONCURRENCY=N   the "slow" twin's --concurrency (default 1)
+//   BENCH_KEEP=1          keep the rosters, reports and .cpuprofile files (their folders are printed)
+//   BENCH_GRADE_ARGS="--concurrency 32"   extra flags for the timed grade runs (to try settings)
 //
 // Every child runs asynchronously in its own process group, so an interrupt (or the end) takes whole
 // trees with it; the labs stop with the bench.
@@ -29,6 +31,8 @@ const SIZES = (process.env.BENCH_SIZES ?? (QUICK ? '10,100' : '10,100,1000'))
   .map((size) => Number(size.trim()))
   .filter((size) => Number.isInteger(size) && size > 0);
 const SEQUENTIAL = Math.max(1, Number(process.env.BENCH_SEQUENTIAL_CONCURRENCY ?? 1) || 1);
+const GRADE_ARGS = (process.env.BENCH_GRADE_ARGS ?? '').split(/\s+/).filter(Boolean);
+const KEEP = process.env.BENCH_KEEP === '1';
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 
 interface Figure {
@@ -133,11 +137,16 @@ function topFrames(dir: string, count = 10): string[] {
   const selfUs = new Map<number, number>();
   profile.samples.forEach((id, index) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0)));
   const byFrame = new Map<string, number>();
+  const byScript = new Map<string, number>();
   for (const node of profile.nodes) {
     const { functionName, url, lineNumber } = node.callFrame;
+    const script = url.replace(/^.*\/(node_modules\/(@[^/]+\/)?[^/]+|dist\/[^/]+|src\/).*$/, '$1').replace(/^dist\/chunks$/, 'dist');
     const where = url ? `${url.replace(/^.*\/(node_modules\/|dist\/|src\/)/, '$1')}:${lineNumber + 1}` : '';
     const key = `${functionName || '(anonymous)'} ${where}`.trim();
-    byFrame.set(key, (byFrame.get(key) ?? 0) + (selfUs.get(node.id) ?? 0));
+    const us = selfUs.get(node.id) ?? 0;
+    byFrame.set(key, (byFrame.get(key) ?? 0) + us);
+    const scriptKey = script || functionName || '(native)';
+    byScript.set(scriptKey, (byScript.get(scriptKey) ?? 0) + us);
   }
   const idle = byFrame.get('(idle)') ?? 0;
   const total = [...byFrame.values()].reduce((a, b) => a + b, 0) || 1;
@@ -146,7 +155,12 @@ function topFrames(dir: string, count = 10): string[] {
     .sort((a, b) => b[1] - a[1])
     .slice(0, count)
     .map(([key, us]) => `${(us / 1000).toFixed(1).padStart(8)} ms ${((us / total) * 100).toFixed(1).padStart(5)}%  ${key}`);
-  return [`profile: ${(total / 1000).toFixed(0)} ms sampled, ${(idle / 1000).toFixed(0)} ms idle`, ...lines];
+  const scripts = [...byScript.entries()]
+    .filter(([key]) => key !== '(idle)')
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 8)
+    .map(([key, us]) => `${key} ${(us / 1000).toFixed(0)} ms`);
+  return [`profile: ${(total / 1000).toFixed(0)} ms sampled, ${(idle / 1000).toFixed(0)} ms idle`, `by script: ${scripts.join(', ')}`, ...lines];
 }
 
 async function profiled(args: string[]): Promise<string[]> {
@@ -155,7 +169,8 @@ async function profiled(args: string[]): Promise<string[]> {
     await run(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, CLI, ...args]);
     return topFrames(dir);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (KEEP) note(`profile kept in ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -248,6 +263,7 @@ async function single(): Promise<void> {
 
 interface GradeRun extends Ran {
   statuses: Map<string, string>;
+  durations: Map<string, number>;
 }
 
 /** The lamp's bridge never connected (its TLS fails): Mosquitto 2.0.11 then spins at 100% CPU. */
@@ -297,22 +313,31 @@ async function grading(): Promise<void> {
     const grade = async (path: string, extra: string[] = []): Promise<GradeRun> => {
       const output = join(dir, `grades-${Math.random().toString(36).slice(2)}.json`);
       const ran = await run(process.execPath, [CLI, 'grade', path, '--format', 'json', '--output', output, ...extra], { measure: true });
-      const report = JSON.parse(readFileSync(output, 'utf8')) as { students: { student: string; error?: string; checks: { id: string; status: string; code?: string }[] }[] };
+      const report = JSON.parse(readFileSync(output, 'utf8')) as { students: { student: string; error?: string; durationMs: number; checks: { id: string; status: string; code?: string }[] }[] };
       const statuses = new Map<string, string>();
+      const durations = new Map<string, number>();
       for (const student of report.students) {
+        durations.set(student.student, student.durationMs);
         statuses.set(`${student.student} row`, student.error ? `error (${student.error})` : 'graded');
         for (const check of student.checks) statuses.set(`${student.student} ${check.id}`, `${check.status}${check.code ? ` ${check.code}` : ''}`);
       }
-      return { ...ran, statuses };
+      return { ...ran, statuses, durations };
     };
     const mb = (value: number) => (Number.isFinite(value) ? `${value.toFixed(0)} MB` : 'n/a');
 
     const runs = new Map<number, GradeRun>();
     for (const size of SIZES) {
       const before = load();
-      const result = await grade(roster(size));
+      const result = await grade(roster(size), GRADE_ARGS);
       runs.set(size, result);
-      note(`grading ${size} targets at the default settings: ${(result.wallMs / 1000).toFixed(1)} s wall, ${(result.cpuMs / 1000).toFixed(1)} s CPU, peak RSS ${mb(result.peakMb)} (load before: ${before})`);
+      // Where a class's time goes: each setup's students, median and slowest.
+      const byScenario = new Map<string, number[]>();
+      for (const [name, ms] of result.durations) {
+        const scenario = pick(Number(name.slice('student-'.length))).scenario;
+        byScenario.set(scenario, [...(byScenario.get(scenario) ?? []), ms]);
+      }
+      note(`  per student by setup (median/max ms): ${[...byScenario].map(([scenario, all]) => `${scenario} ${median(all)}/${Math.max(...all)}`).join(', ')}`);
+      note(`grading ${size} targets at ${GRADE_ARGS.length ? GRADE_ARGS.join(' ') : 'the default settings'}: ${(result.wallMs / 1000).toFixed(1)} s wall, ${(result.cpuMs / 1000).toFixed(1)} s CPU, peak RSS ${mb(result.peakMb)} (load before: ${before})`);
     }
     const hundred = runs.get(100);
     if (hundred) {
@@ -343,7 +368,8 @@ async function grading(): Promise<void> {
     for (const line of await profiled(['grade', roster(100), '--format', 'json', '--output', join(dir, 'profiled.json')])) note(`  ${line}`);
   } finally {
     await Promise.all(labs.map((lab) => lab.stop()));
-    rmSync(dir, { recursive: true, force: true });
+    if (KEEP) note(`rosters and reports kept in ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
   }
 }
 
