@@ -55,7 +55,7 @@ export const wssHandshake = diagnosisCheck({
     if (wss.upgradeStatus !== undefined && wss.upgradeStatus !== 101) {
       // An HTTP answer means the listener does speak websockets: the path or subprotocol is what failed.
       return fail(
-        `port ${port} speaks HTTP but answered the upgrade at ${wss.path ?? '/mqtt'} with HTTP ${wss.upgradeStatus}: ${upgrade}`,
+        `port ${port} speaks HTTP but answered the upgrade at ${wss.path ?? '/mqtt'} with HTTP ${wss.upgradeStatus} instead of switching to websockets`,
         `An HTTP answer is not a missing \`protocol websockets\`: the path or the "mqtt" subprotocol was refused. Give the path your web clients use with --wss-path (Paho and MQTT.js default to /mqtt), and check any proxy in front of Mosquitto that routes by path.`,
         evidence,
         'upgrade-refused',

@@ -103,7 +103,7 @@ function emit(report: GradeReport, format: GradeFormat, output: string | undefin
   deliver((f, c) => renderGrade(report, f, c), format, output, colorWanted(color, process.stdout), { sensitive });
 }
 
-function writeOutput(path: string, text: string, sensitive = false): void {
+function writeOutput(path: string, text: string | readonly string[], sensitive = false): void {
   try {
     writeFileAtomically(path, text, sensitive ? 0o600 : 0o644);
   } catch (error) {
@@ -148,7 +148,7 @@ export async function runGradeCommand(args: GradeArgs): Promise<number> {
   let latest: GradeReport | undefined;
   // JSON is assembled from each student's text, rendered once; writes take at most 1/20 of the run.
   const json = new GradeJsonRenderer();
-  const render = (report: GradeReport) => (args.format === 'json' ? json.render(report) : renderGrade(report, args.format, false));
+  const render = (report: GradeReport) => (args.format === 'json' ? json.chunks(report) : renderGrade(report, args.format, false));
   const writer = reportWriter((report) => writeOutput(output!, render(report), sensitive));
   // An interrupt cancels every diagnosis (sessions get a moment to DISCONNECT), keeps the file as it
   // was (students cut short are missing, not recorded as errors), and ends the process.

@@ -3,9 +3,26 @@
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
+/** Writes the pieces in order, gathered into writes of about a megabyte. */
+function writeChunks(fd: number, chunks: readonly string[]): void {
+  let batch: string[] = [];
+  let size = 0;
+  const flush = () => {
+    if (batch.length > 0) writeSync(fd, batch.join(''));
+    batch = [];
+    size = 0;
+  };
+  for (const chunk of chunks) {
+    batch.push(chunk);
+    size += chunk.length;
+    if (size >= 1 << 20) flush();
+  }
+  flush();
+}
+
 /** Writes `text` to a new temporary file beside `path`, then renames it over `path`. */
 /** `mode` 0600 for a file that names key material. */
-export function writeFileAtomically(path: string, text: string, mode = 0o644): void {
+export function writeFileAtomically(path: string, text: string | readonly string[], mode = 0o644): void {
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   // Exclusive creation: a name someone planted (a symlink) is never written through.
   let fd: number;
@@ -17,7 +34,9 @@ export function writeFileAtomically(path: string, text: string, mode = 0o644): v
     fd = openSync(temporary, 'wx', mode);
   }
   try {
-    writeSync(fd, text);
+    // Pieces (a class's JSON report, a student at a time) are written in turn, never joined first.
+    if (typeof text === 'string') writeSync(fd, text);
+    else writeChunks(fd, text);
     fsyncSync(fd);
   } catch (error) {
     closeSync(fd);

@@ -19,10 +19,24 @@ export class GradeJsonRenderer {
   }
 
   render(report: GradeReport): string {
-    if (report.students.length === 0) return JSON.stringify(report, null, 2) + '\n';
+    return this.chunks(report).join('');
+  }
+
+  /**
+   * The same text in pieces (the frame's head, each student, the separators, the tail), to write one
+   * after another: a class's report is never copied into one large string.
+   */
+  chunks(report: GradeReport): string[] {
+    if (report.students.length === 0) return [JSON.stringify(report, null, 2) + '\n'];
     const frame = JSON.stringify({ ...report, students: [SLOT] }, null, 2);
     const slot = JSON.stringify(SLOT);
     const at = frame.indexOf(slot);
-    return `${frame.slice(0, at)}${report.students.map((student) => this.piece(student)).join(',\n    ')}${frame.slice(at + slot.length)}\n`;
+    const pieces: string[] = [frame.slice(0, at)];
+    report.students.forEach((student, index) => {
+      if (index > 0) pieces.push(',\n    ');
+      pieces.push(this.piece(student));
+    });
+    pieces.push(`${frame.slice(at + slot.length)}\n`);
+    return pieces;
   }
 }

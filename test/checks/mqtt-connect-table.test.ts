@@ -129,9 +129,9 @@ describe('wss.connect', () => {
   });
 
   it('skips when not tried, with the reason', () => {
-    const out = wssConnect.run(withFacts((f) => (f.wssConnect = { tried: false, reason: 'the websockets handshake failed' })), settings);
-    expect([out.status, out.code, out.summary]).toEqual(['skip', 'not-tried', 'not tried: the websockets handshake failed']);
-    const noConnect = wssConnect.run(withFacts((f) => (f.wssConnect = { tried: true, reason: 'no session' })), settings);
+    const out = wssConnect.run(withFacts((f) => (f.wssConnect = { tried: false, notTried: 'upgrade-failed' })), settings);
+    expect([out.status, out.code, out.summary]).toEqual(['skip', 'not-tried', 'not tried: the websocket upgrade did not succeed']);
+    const noConnect = wssConnect.run(withFacts((f) => (f.wssConnect = { tried: true })), settings);
     expect(noConnect.code).toBe('not-tried');
   });
 

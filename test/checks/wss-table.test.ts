@@ -66,20 +66,21 @@ describe('wss.handshake: the websocket upgrade', () => {
   it('reads an HTTP answer as a refused path, naming the path asked for', () => {
     const out = wss((w) => {
       w.upgradeStatus = 404;
-      w.upgradeDetail = 'Not Found';
+      w.upgrade = { outcome: 'http-answer', status: 404 };
     });
-    expect([out.code, out.summary]).toEqual(['upgrade-refused', 'port 50002 speaks HTTP but answered the upgrade at /mqtt with HTTP 404: Not Found']);
-    expect(wss((w) => Object.assign(w, { upgradeStatus: 400, upgradeDetail: 'Bad Request', path: '/ws' })).summary).toContain('at /ws with HTTP 400');
+    expect([out.code, out.summary]).toEqual(['upgrade-refused', 'port 50002 speaks HTTP but answered the upgrade at /mqtt with HTTP 404 instead of switching to websockets']);
+    expect(out.evidence?.upgrade).toBe('answered HTTP 404 instead of switching to websockets');
+    expect(wss((w) => Object.assign(w, { upgradeStatus: 400, upgrade: { outcome: 'http-answer', status: 400 }, path: '/ws' })).summary).toContain('at /ws with HTTP 400');
   });
 
   it('tells a certificate a standard client refused from a listener without websockets', () => {
-    const refused = wss((w) => Object.assign(w, { upgradeStatus: undefined, upgradeDetail: 'self-signed certificate in certificate chain' }));
-    expect([refused.code, refused.summary]).toEqual(['certificate-refused', 'port 50002 speaks TLS but the websocket upgrade failed: self-signed certificate in certificate chain']);
+    const refused = wss((w) => Object.assign(w, { upgradeStatus: undefined, upgrade: { outcome: 'error', errorCode: 'SELF_SIGNED_CERT_IN_CHAIN', message: 'self-signed certificate in certificate chain' } }));
+    expect([refused.code, refused.summary]).toEqual(['certificate-refused', 'port 50002 speaks TLS but the websocket upgrade failed: SELF_SIGNED_CERT_IN_CHAIN self-signed certificate in certificate chain']);
     expect(refused.hint).toBe('A standard TLS client refused this certificate before the upgrade: see tls.key and tls.chain.');
-    const plain = wss((w) => Object.assign(w, { upgradeStatus: undefined, upgradeDetail: 'socket hang up' }));
+    const plain = wss((w) => Object.assign(w, { upgradeStatus: undefined, upgrade: { outcome: 'error', errorCode: 'ECONNRESET', message: 'socket hang up' } }));
     expect(plain.code).toBe('not-websockets');
     expect(plain.hint).toContain('Add `protocol websockets` under `listener 50002`');
-    expect(wss((w) => Object.assign(w, { upgradeStatus: undefined, upgradeDetail: undefined })).code).toBe('not-websockets');
+    expect(wss((w) => Object.assign(w, { upgradeStatus: undefined, upgrade: undefined })).code).toBe('not-websockets');
   });
 
   it('passes with the version, the comparison and the upgrade', () => {

@@ -11,6 +11,7 @@ type C = Check<Facts, object, keyof Facts>;
 const check = (id: string, needs: (keyof Facts)[], outcome: Outcome | (() => Outcome), dependsOn: string[] = []): C => ({
   id,
   title: `Title of ${id}`,
+  codes: {},
   dependsOn,
   needs,
   run: () => (typeof outcome === 'function' ? outcome() : outcome),

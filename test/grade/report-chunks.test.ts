@@ -1,9 +1,13 @@
 // The report a grader opens is the same whatever way it was assembled: `grade --format json` builds
 // its text from each student's piece (rendered once), and keeps --output current within a share of
 // the run's time. Neither may change a byte of what the file says.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { GradeReport, StudentResult } from '../../src/grade/grade.js';
+import { writeFileAtomically } from '../../src/grade/atomic-write.js';
 import { reportWriter } from '../../src/grade/report-writer.js';
 import { GradeJsonRenderer } from '../../src/reporters/grade-json.js';
 
@@ -42,11 +46,24 @@ describe('grade --format json from per-student pieces', () => {
     }
   });
 
+  it('written a piece at a time, the file holds the same text', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lampi-chunks-'));
+    try {
+      const big = report(Array.from({ length: 300 }, (_, i) => student(`s${i}`, i + 2, 'x'.repeat(5000))), false);
+      const path = join(dir, 'grades.json');
+      writeFileAtomically(path, new GradeJsonRenderer().chunks(big));
+      expect(readFileSync(path, 'utf8')).toBe(JSON.stringify(big, null, 2) + '\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('holds for any student names and messages', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.string(), fc.string()), { maxLength: 6 }), fc.boolean(), (rows, partial) => {
         const snapshot = report(rows.map(([name, message], index) => student(name, index + 2, message)), partial);
         expect(new GradeJsonRenderer().render(snapshot)).toBe(JSON.stringify(snapshot, null, 2) + '\n');
+        expect(new GradeJsonRenderer().chunks(snapshot).join('')).toBe(JSON.stringify(snapshot, null, 2) + '\n');
       }),
     );
   });
