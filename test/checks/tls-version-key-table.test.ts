@@ -36,7 +36,7 @@ describe('tls.version', () => {
           { version: 'TLSv1.2', result: 'accepted', outcome: 'accepted', handshakeCompleted: true, cipher: 'ECDHE-RSA-AES128-GCM-SHA256' },
         ]),
     );
-    expect((more.evidence?.versions as { detail: string }[]).map((v) => v.detail)).toEqual(['closed', 'EPIPE', 'handshake completed (ECDHE-RSA-AES128-GCM-SHA256)']);
+    expect((more.evidence?.versions as { detail: string }[]).map((v) => v.detail)).toEqual(['the peer closed the connection', 'EPIPE', 'handshake completed (ECDHE-RSA-AES128-GCM-SHA256)']);
   });
 
   it('blames an EC leaf without digitalSignature for a refused TLS 1.2, showing its keyUsage', () => {

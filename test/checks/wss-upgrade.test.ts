@@ -20,7 +20,8 @@ describe('wss.handshake words the upgrade the probe saw', () => {
   ] as const)('%o -> %s', (upgrade, status, code, words) => {
     const out = handshake(upgrade as WssUpgrade, status);
     expect([out.code, out.evidence?.upgrade]).toEqual([code, words]);
-    if (code !== 'ok') expect(out.summary).toContain(words);
+    if (code === 'upgrade-refused') expect(out.summary).toContain(`with HTTP ${status} instead of switching to websockets`);
+    else if (code !== 'ok') expect(out.summary).toContain(words);
   });
 
   it('says why wss.connect was not tried', () => {
