@@ -46,6 +46,8 @@ export interface DiagnoseOptions extends DiagnoseInput {
    * client ends at once, and checks still running report `error` with code `<check>/cancelled`.
    */
   signal?: AbortSignal;
+  /** Start loading the MQTT library with the first checks (one CLI diagnosis: its start-up is the critical path). */
+  preloadMqtt?: boolean;
 }
 
 export async function diagnose(options: DiagnoseOptions): Promise<Report> {
@@ -112,7 +114,7 @@ async function diagnoseWith(
     lagSince: (from) => run.monitor.lagBetween(from, performance.now()),
   });
   // The MQTT library loads while the first checks wait on DNS, TCP and TLS, not after them.
-  if (checks.some((check) => /^(mqtt|bridge|wss)\./.test(check.id))) void import('mqtt').catch(() => undefined);
+  if (options.preloadMqtt && checks.some((check) => /^(mqtt|bridge|wss)\./.test(check.id))) void import('mqtt').catch(() => undefined);
   const results = await checking;
   // The lint rules and config readers load only when a config is given (--config, --bridge-config).
   const joined = options.config || options.bridgeConfig ? (await import('./diagnose-config.js')).joinConfig(results, options, context) : results;
