@@ -23,8 +23,6 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
   // CommonJS dependencies call require(); give the ESM bundle a real one.
   banner: { js: "import { createRequire as __lampiCreateRequire } from 'node:module'; const require = __lampiCreateRequire(import.meta.url);" },
-  // mqtt.js's copy of Node's streams, replaced by Node's own (scripts/readable-stream-node.cjs).
-  alias: { 'readable-stream': './scripts/readable-stream-node.cjs' },
   legalComments: 'none',
   logLevel: 'warning',
   plugins: [findingPages],

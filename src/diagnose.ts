@@ -51,6 +51,8 @@ export interface DiagnoseOptions extends DiagnoseInput {
    * students); by default each run starts and stops its own.
    */
   monitor?: LoadMonitor;
+  /** Start loading the MQTT library with the first checks (one CLI diagnosis: its start-up is the critical path). */
+  preloadMqtt?: boolean;
 }
 
 export async function diagnose(options: DiagnoseOptions): Promise<Report> {
@@ -117,7 +119,7 @@ async function diagnoseWith(
     lagSince: (from) => run.monitor.lagBetween(from, performance.now()),
   });
   // The MQTT library loads while the first checks wait on DNS, TCP and TLS, not after them.
-  if (checks.some((check) => /^(mqtt|bridge|wss)\./.test(check.id))) void import('mqtt').catch(() => undefined);
+  if (options.preloadMqtt && checks.some((check) => /^(mqtt|bridge|wss)\./.test(check.id))) void import('mqtt').catch(() => undefined);
   const results = await checking;
   // The lint rules and config readers load only when a config is given (--config, --bridge-config).
   const joined = options.config || options.bridgeConfig ? (await import('./diagnose-config.js')).joinConfig(results, options, context) : results;

@@ -145,7 +145,7 @@ export async function runDiagnoseCommand(args: DiagnoseArgs): Promise<number> {
   const progress = await progressHooks(`Diagnosing ${args.fqdn}`);
   let report: Report;
   try {
-    report = await diagnose({ ...input, config: args.config, only: args.only, skip: args.skip, failOn: args.failOn, hooks: progress.hooks });
+    report = await diagnose({ ...input, config: args.config, only: args.only, skip: args.skip, failOn: args.failOn, hooks: progress.hooks, preloadMqtt: true });
   } finally {
     progress.stop();
   }
