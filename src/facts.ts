@@ -74,6 +74,8 @@ export interface VersionProbe {
   timeoutMs?: number;
   /** The peer closed the connection without an alert. */
   peerClosed?: boolean;
+  /** The TLS library's error code (ERR_SSL_NO_PROTOCOLS_AVAILABLE: nothing offered; ERR_SSL_UNSUPPORTED_PROTOCOL: the server chose another version). */
+  errorCode?: string;
 }
 
 export interface ProtocolSupportFacts {

@@ -68,7 +68,13 @@ export function handshakeNotThrough(outcome: TlsOutcome | undefined): string {
 export function versionDetail(probe: VersionProbe): string {
   if (probe.handshakeCompleted) return `handshake completed (${probe.cipher})`;
   if (probe.result === 'accepted') return `version accepted (then: ${probe.alert})`;
-  if (probe.outcome === 'unsupported') return 'this machine\'s TLS library cannot offer it';
+  if (probe.outcome === 'unsupported') {
+    // OpenSSL servers answer alert 70 to a version they lack; a server that instead picks another
+    // version (outside the one offered) makes the client give up with ERR_SSL_UNSUPPORTED_PROTOCOL.
+    return probe.errorCode === 'ERR_SSL_UNSUPPORTED_PROTOCOL'
+      ? 'the server answered with another TLS version than the one offered'
+      : 'this machine\'s TLS library cannot offer it';
+  }
   if (probe.result === 'refused') return probe.alert ?? attemptMessage(probe) ?? probe.outcome;
   return attemptMessage(probe) ?? probe.outcome;
 }

@@ -336,7 +336,7 @@ function subjectLine(cert: X509Certificate): string {
 }
 
 function versionVerdict(probe: TlsAttempt): Omit<VersionProbe, 'version'> {
-  const facts = { outcome: probe.outcome, handshakeCompleted: probe.handshakeCompleted, cipher: probe.cipher, alert: probe.alert?.description, message: probe.message, timeoutMs: probe.timeoutMs, peerClosed: probe.peerClosed };
+  const facts = { outcome: probe.outcome, handshakeCompleted: probe.handshakeCompleted, cipher: probe.cipher, alert: probe.alert?.description, message: probe.message, timeoutMs: probe.timeoutMs, peerClosed: probe.peerClosed, errorCode: probe.errorCode };
   if (probe.handshakeCompleted) return { result: 'accepted', ...facts };
   // The server got as far as judging certificates, so it accepted the version.
   if (probe.outcome === 'alert' && probe.alert?.number !== undefined && CERTIFICATE_ALERTS.has(probe.alert.number)) return { result: 'accepted', ...facts };

@@ -36,6 +36,12 @@ describe('tls.version', () => {
           { version: 'TLSv1.2', result: 'accepted', outcome: 'accepted', handshakeCompleted: true, cipher: 'ECDHE-RSA-AES128-GCM-SHA256' },
         ]),
     );
+    // A server that picks another version than the one offered is not this machine's limit (checked
+    // against a real server: OpenSSL answers alert 70 instead, so only other stacks do this).
+    const otherVersion = version((f) => (f.protocolSupport.versions[3] = { version: 'TLSv1.3', result: 'untested', outcome: 'unsupported', handshakeCompleted: false, errorCode: 'ERR_SSL_UNSUPPORTED_PROTOCOL' }));
+    expect((otherVersion.evidence?.versions as { detail: string }[])[3].detail).toBe('the server answered with another TLS version than the one offered');
+    const noneOffered = version((f) => (f.protocolSupport.versions[0] = { version: 'TLSv1', result: 'untested', outcome: 'unsupported', handshakeCompleted: false, errorCode: 'ERR_SSL_NO_PROTOCOLS_AVAILABLE' }));
+    expect((noneOffered.evidence?.versions as { detail: string }[])[0].detail).toBe("this machine's TLS library cannot offer it");
     expect((more.evidence?.versions as { detail: string }[]).map((v) => v.detail)).toEqual(['the peer closed the connection', 'EPIPE', 'handshake completed (ECDHE-RSA-AES128-GCM-SHA256)']);
   });
 
