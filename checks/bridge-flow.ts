@@ -3,6 +3,7 @@ import type { Outcome } from '../src/engine/types.js';
 import { missingInputReason } from './verdicts/missing-input.js';
 import type { BridgeFlowFacts, BridgeFlowFailure, BridgeStateFacts } from '../src/facts.js';
 import { readBridgeState } from './verdicts/bridge-state.js';
+import { sessionEndWords } from './verdicts/mqtt-connect.js';
 import { diagnosisCheck, fail, latency, latencyText, pass, skip, warn } from './define.js';
 
 const LAMP_HINT = 'Check the lamp broker URL and that it listens there (the seed keeps `listener 1883 127.0.0.1`); the lamp\'s log says why it stopped answering (sudo tail /var/log/mosquitto/mosquitto.log).';
@@ -23,7 +24,7 @@ const FLOW_CODES = {
 
 function flowFailure(failure: BridgeFlowFailure, evidence: Outcome['evidence']): Outcome {
   const broker = failure.broker === 'lamp' ? `--local ${failure.url ?? ''}`.trim() : 'the cloud broker';
-  const why = failure.detail ?? failure.outcome ?? 'no reason given';
+  const why = failure.detail ?? (failure.stage === 'connect' ? sessionEndWords({ ...failure, message: undefined }) : failure.outcome ?? 'no reason given');
   if (failure.stage === 'connect') {
     // The cloud session failing is mqtt.connect's finding: here it only means the bridge could not be tested.
     if (failure.broker === 'cloud') return skip(`cannot connect to ${broker}: ${why}`, { ...evidence, outcome: failure.outcome }, 'See mqtt.connect.', 'cloud-unreachable', 'prerequisite-failed');

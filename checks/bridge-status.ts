@@ -2,6 +2,7 @@ import type { BridgeStateFacts, ServerChainFacts } from '../src/facts.js';
 import { missingInputReason } from './verdicts/missing-input.js';
 import { hostnameVerdict } from './verdicts/hostname.js';
 import { readBridgeState } from './verdicts/bridge-state.js';
+import { sessionEndWords } from './verdicts/mqtt-connect.js';
 import { diagnosisCheck, fail, pass, skip, warn } from './define.js';
 
 /**
@@ -46,7 +47,7 @@ export const bridgeStatus = diagnosisCheck({
       brokerVersion: bridgeState.brokerVersion ?? null,
       transcript: bridgeState.transcript,
     };
-    if (bridgeState.connectFailure) return fail(`could not read the bridge state: ${bridgeState.connectFailure}`, 'See mqtt.connect.', evidence, 'unreadable');
+    if (bridgeState.connectFailure) return fail(`could not read the bridge state: ${bridgeState.connectEnd ? sessionEndWords(bridgeState.connectEnd) : bridgeState.connectFailure}`, 'See mqtt.connect.', evidence, 'unreadable');
     if (reading.otherPrefix) {
       return fail(
         `no bridge state under ${bridgeState.expectedFilter}, but a bridge reports under ${reading.otherPrefix}: the bridge's topic lines use another prefix`,

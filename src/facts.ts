@@ -200,7 +200,10 @@ export interface BridgeStateFacts {
   expectedFilter?: string;
   /** Retained state notifications seen on the cloud: topic -> payload. */
   states: { topic: string; value: string }[];
+  /** The session could not be opened: the library's words, or the outcome's name. */
   connectFailure?: string;
+  /** How that session ended, for words of the check's own (no CONNACK within N ms, ...). */
+  connectEnd?: { outcome: string; message?: string; errorCode?: string; timeoutMs?: number; clientId?: string };
   /** `$SYS/broker/version` as read (Mosquitto's retained version string), when the broker has it. */
   brokerVersion?: string;
   /** Whether the broker answered with Mosquitto's $SYS tree; false means its bridge notifications cannot be read there. */
@@ -233,6 +236,12 @@ export interface BridgeFlowFailure {
   url?: string;
   /** The client library's own words (an error message or packet step), quoted as evidence. */
   detail?: string;
+  /** For connect: the library's error code (BRIDGE_CLIENT_ID: not sent, the id is a bridge's). */
+  errorCode?: string;
+  /** For connect: the limit a CONNACK was waited for. */
+  timeoutMs?: number;
+  /** For connect: the client id the session used. */
+  clientId?: string;
 }
 
 export interface WssFacts {

@@ -74,6 +74,15 @@ export function connackRefusal(code: number, username: string, client: LocalClie
   }
 }
 
+/** How a session that got no CONNACK ended, in words: the library's own where it gave some. */
+export function sessionEndWords(ended: { outcome?: string; message?: string; errorCode?: string; timeoutMs?: number; clientId?: string }): string {
+  if (ended.errorCode === 'BRIDGE_CLIENT_ID') return ended.clientId ? `not sent: client id ${ended.clientId} is a bridge's` : 'not sent: the client id is a bridge\'s';
+  if (ended.message) return ended.message;
+  if (ended.outcome === 'timeout') return ended.timeoutMs !== undefined ? `no CONNACK within ${ended.timeoutMs} ms` : 'no CONNACK in time';
+  if (ended.outcome === 'closed') return 'the broker closed the connection before CONNACK';
+  return ended.errorCode ?? ended.outcome ?? 'no reason given';
+}
+
 export function connectEvidence(connect: MqttConnectFacts) {
   return {
     clientId: connect.clientId,
@@ -122,6 +131,6 @@ export function connectFailure(connect: MqttConnectFacts, username: string, wher
         'not-mqtt',
       );
     default:
-      return fail(`${where}: the MQTT connection failed: ${connect.message ?? connect.errorCode}`, 'Check the broker log.', evidence, 'failed');
+      return fail(`${where}: the MQTT connection failed: ${sessionEndWords(connect)}`, 'Check the broker log.', evidence, 'failed');
   }
 }

@@ -137,7 +137,10 @@ export async function probeBridgeState(ctx: MqttProbeContext): Promise<BridgeSta
     states: [],
     transcript: connect.transcript,
   };
-  if (!session) return { ...base, connectFailure: connect.message ?? connect.outcome };
+  if (!session) {
+    const { outcome, message, errorCode, timeoutMs, clientId } = connect;
+    return { ...base, connectFailure: message ?? outcome, connectEnd: { outcome, message, errorCode, timeoutMs, clientId } };
+  }
   const states = new Map<string, string>();
   let brokerVersion: string | undefined;
   session.client.on('message', (topic, payload, packet) => {
@@ -193,8 +196,8 @@ export async function probeBridgeFlow(ctx: MqttProbeContext, direction: 'inbound
   const flow = { ...base, configured: true, from: direction === 'inbound' ? `cloud ${remoteTopic}` : `lamp ${localTopic}`, to: direction === 'inbound' ? `lamp ${localTopic}` : `cloud ${remoteTopic}`, transcript };
   const brokerOf = (session: MqttSession) => (session === cloud.session ? 'cloud' : 'lamp');
   try {
-    if (!cloud.session) return { ...flow, failure: { broker: 'cloud', stage: 'connect', outcome: cloud.facts.outcome, detail: cloud.facts.message } };
-    if (!local.session) return { ...flow, failure: { broker: 'lamp', stage: 'connect', outcome: local.result.outcome, url: ctx.localUrl, detail: local.result.message } };
+    if (!cloud.session) return { ...flow, failure: { broker: 'cloud', stage: 'connect', outcome: cloud.facts.outcome, detail: cloud.facts.message, errorCode: cloud.facts.errorCode, timeoutMs: cloud.facts.timeoutMs, clientId: cloud.facts.clientId } };
+    if (!local.session) return { ...flow, failure: { broker: 'lamp', stage: 'connect', outcome: local.result.outcome, url: ctx.localUrl, detail: local.result.message, errorCode: local.result.errorCode, timeoutMs: local.result.timeoutMs, clientId: sessionClientId(ctx.clientId, direction === 'inbound' ? 'in-lamp' : 'out-lamp') } };
     const [sender, senderTopic, receiver, receiverTopic] =
       direction === 'inbound' ? [cloud.session, remoteTopic, local.session, localTopic] : [local.session, localTopic, cloud.session, remoteTopic];
     const filters = [receiverTopic];

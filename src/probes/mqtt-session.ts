@@ -99,7 +99,7 @@ export class MqttSession {
     const began = performance.now();
     const elapsed = () => Math.round(performance.now() - began);
     if (options.bridges?.clashes(options.clientId)) {
-      return { result: { outcome: 'error', errorCode: 'BRIDGE_CLIENT_ID', message: `not sent: client id ${options.clientId} is a bridge's`, elapsedMs: 0 } };
+      return { result: { outcome: 'error', errorCode: 'BRIDGE_CLIENT_ID', elapsedMs: 0 } };
     }
     const clientOptions: IClientOptions = {
       clientId: options.clientId,
@@ -132,7 +132,7 @@ export class MqttSession {
 
     const result = await new Promise<ConnectResult>((resolve) => {
       const step = startStep(options.signal, options.timeoutMs + 200);
-      const onAbort = () => resolve({ outcome: 'timeout', message: `no CONNACK within ${options.timeoutMs} ms`, timeoutMs: options.timeoutMs, elapsedMs: elapsed() });
+      const onAbort = () => resolve({ outcome: 'timeout', timeoutMs: options.timeoutMs, elapsedMs: elapsed() });
       step.signal.addEventListener('abort', onAbort, { once: true });
       const done = (value: ConnectResult) => {
         step.signal.removeEventListener('abort', onAbort);
@@ -147,7 +147,7 @@ export class MqttSession {
         }
         // mqtt.js's own backstop timer (our step was extended while this process was starved).
         if (/^connack timeout$/i.test(error.message)) {
-          done({ outcome: 'timeout', message: `no CONNACK within ${options.timeoutMs} ms`, timeoutMs: options.timeoutMs, elapsedMs: elapsed() });
+          done({ outcome: 'timeout', timeoutMs: options.timeoutMs, elapsedMs: elapsed() });
           return;
         }
         if (!error.code && PARSER_ERROR.test(error.message)) {
@@ -161,7 +161,7 @@ export class MqttSession {
           done({ outcome: 'tls-error', errorCode: String(error.code ?? ''), message: error.message, elapsedMs: elapsed() });
         } else done({ outcome: 'error', errorCode: String(error.code ?? ''), message: error.message, elapsedMs: elapsed() });
       });
-      client.once('close', () => done({ outcome: 'closed', message: 'the broker closed the connection before CONNACK', elapsedMs: elapsed() }));
+      client.once('close', () => done({ outcome: 'closed', elapsedMs: elapsed() }));
     });
     if (result.outcome !== 'connected') {
       await session.close();

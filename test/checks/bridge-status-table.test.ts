@@ -39,6 +39,8 @@ describe('bridge.status', () => {
   it('fails when the state could not be read, pointing at mqtt.connect', () => {
     const out = status(state({ connectFailure: 'CONNACK 5' }));
     expect([out.status, out.code, out.summary, out.hint]).toEqual(['fail', 'unreadable', 'could not read the bridge state: CONNACK 5', 'See mqtt.connect.']);
+    const timedOut = status(state({ connectFailure: 'timeout', connectEnd: { outcome: 'timeout', timeoutMs: 3000 } }));
+    expect(timedOut.summary).toBe('could not read the bridge state: no CONNACK within 3000 ms');
   });
 
   it('names the prefix a bridge reports under, and the one to use', () => {
@@ -109,8 +111,14 @@ describe('bridge.status', () => {
 describe('bridge flows', () => {
   it('names the reason of a cloud connection that failed, or "no reason given"', () => {
     const out = bridgeOutbound.run(withFacts((f) => (f.bridgeOutbound = flow('outbound', { failure: { broker: 'cloud', stage: 'connect', outcome: 'timeout' } }))), settings);
-    expect([out.status, out.code, out.summary]).toEqual(['skip', 'cloud-unreachable', 'cannot connect to the cloud broker: timeout']);
+    expect([out.status, out.code, out.summary]).toEqual(['skip', 'cloud-unreachable', 'cannot connect to the cloud broker: no CONNACK in time']);
     expect(out.evidence).toMatchObject({ outcome: 'timeout', direction: 'lamp -> cloud' });
+    // The session's facts carry no sentence (src/probes): the check words the limit, the close, a bridge's id.
+    const waited = (failure: object) => bridgeInbound.run(withFacts((f) => (f.bridgeInbound = flow('inbound', { failure: { broker: 'lamp', stage: 'connect', ...failure } }))), settings).summary;
+    expect(waited({ outcome: 'timeout', timeoutMs: 3000 })).toBe('cannot connect to --local: no CONNACK within 3000 ms');
+    expect(waited({ outcome: 'closed' })).toBe('cannot connect to --local: the broker closed the connection before CONNACK');
+    expect(waited({ outcome: 'error', errorCode: 'BRIDGE_CLIENT_ID', clientId: 'b827eb74663e_broker' })).toBe("cannot connect to --local: not sent: client id b827eb74663e_broker is a bridge's");
+    expect(waited({ outcome: 'error', errorCode: 'ECONNREFUSED', detail: 'connect ECONNREFUSED 127.0.0.1:1883' })).toBe('cannot connect to --local: connect ECONNREFUSED 127.0.0.1:1883');
     const bare = bridgeOutbound.run(withFacts((f) => (f.bridgeOutbound = flow('outbound', { failure: { broker: 'lamp', stage: 'connect' } }))), settings);
     expect([bare.code, bare.summary]).toEqual(['lamp-connect-failed', 'cannot connect to --local: no reason given']);
   });
