@@ -1,6 +1,7 @@
 // Reads the user's certificate and key files. Every problem is a UsageError naming the file and
 // the fix, raised before any network traffic. Key material stays in memory and never in a message.
 import { X509Certificate, createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { BoundedCache } from '../bounded-cache.js';
 import { UsageError } from '../engine/types.js';
 import { readInputFile } from '../read-input.js';
 import { CertificateDecodeError, describeCertificate } from './describe.js';
@@ -61,17 +62,17 @@ export function readCertificateFile(path: string, flag: string): CertificateFile
   // A class shares a few CA files: each distinct content is parsed once per process (the file is
   // still read every time, so a changed file is seen). Only successes are kept; a bad file is
   // parsed again so its message names the path and flag of this read.
-  const cached = parsedOnce(certificates, digest(data));
+  const id = digest(data);
+  const cached = certificates.get(id);
   if (cached) return { ...cached, path };
   const parsed = parseCertificateData(data, path, flag);
-  remember(certificates, digest(data), parsed);
+  certificates.set(id, parsed);
   return parsed;
 }
 
 /** Distinct contents kept per process (a grade run's CA files, client certificates and keys). */
-const PARSED_LIMIT = 256;
-const certificates = new Map<string, CertificateFile>();
-const keys = new Map<string, KeyFile>();
+const certificates = new BoundedCache<CertificateFile>(256);
+const keys = new BoundedCache<KeyFile>(256);
 
 function digest(data: Buffer, extra?: string): string {
   const hash = createHash('sha256').update(data);
@@ -79,19 +80,6 @@ function digest(data: Buffer, extra?: string): string {
   return hash.digest('base64');
 }
 
-function parsedOnce<T>(cache: Map<string, T>, key: string): T | undefined {
-  const value = cache.get(key);
-  if (value !== undefined) {
-    cache.delete(key);
-    cache.set(key, value); // most recently used last
-  }
-  return value;
-}
-
-function remember<T>(cache: Map<string, T>, key: string, value: T): void {
-  cache.set(key, value);
-  if (cache.size > PARSED_LIMIT) cache.delete(cache.keys().next().value!);
-}
 
 /** A certificate file's bytes (PEM blocks, or one DER certificate) to certificates, or a UsageError naming the file. */
 export function parseCertificateData(data: Buffer, path: string, flag: string): CertificateFile {
@@ -127,10 +115,10 @@ export function readKeyFile(path: string, flag: string, passphrase?: string): Ke
   const data = readInput(path, flag);
   // Keyed by content and passphrase together (a hash: neither is kept as text by the cache).
   const id = digest(data, passphrase === undefined ? undefined : `passphrase:${passphrase}`);
-  const cached = parsedOnce(keys, id);
+  const cached = keys.get(id);
   if (cached) return { ...cached, path };
   const parsed = parseKeyData(data, path, flag, passphrase);
-  remember(keys, id, parsed);
+  keys.set(id, parsed);
   return parsed;
 }
 

@@ -5,6 +5,7 @@
 // so sharing one changes nothing a peer sees (resumption needs an explicit `session`).
 import { createHash } from 'node:crypto';
 import tls, { type SecureContext, type SecureVersion } from 'node:tls';
+import { BoundedCache } from '../bounded-cache.js';
 
 export interface ContextOptions {
   ca?: string;
@@ -16,8 +17,7 @@ export interface ContextOptions {
 }
 
 /** Distinct setups in one process (a grade run's CA files and identities, times version bounds). */
-const LIMIT = 256;
-const contexts = new Map<string, SecureContext>();
+const contexts = new BoundedCache<SecureContext>(256);
 
 function keyOf(options: ContextOptions): string {
   const hash = createHash('sha256');
@@ -34,16 +34,10 @@ function keyOf(options: ContextOptions): string {
  */
 export function sharedSecureContext(options: ContextOptions): SecureContext {
   const key = keyOf(options);
-  let context = contexts.get(key);
-  if (context) {
-    // Most recently used last: the oldest is the one dropped at the limit.
-    contexts.delete(key);
-    contexts.set(key, context);
-    return context;
-  }
-  context = tls.createSecureContext(options);
+  const cached = contexts.get(key);
+  if (cached) return cached;
+  const context = tls.createSecureContext(options);
   contexts.set(key, context);
-  if (contexts.size > LIMIT) contexts.delete(contexts.keys().next().value!);
   return context;
 }
 
