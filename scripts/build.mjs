@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { findingPages } from './finding-pages-plugin.mjs';
+import { leanMqtt } from './lean-mqtt-plugin.mjs';
 
 rmSync('dist', { recursive: true, force: true });
 await build({
@@ -25,7 +26,7 @@ await build({
   banner: { js: "import { createRequire as __lampiCreateRequire } from 'node:module'; const require = __lampiCreateRequire(import.meta.url);" },
   legalComments: 'none',
   logLevel: 'warning',
-  plugins: [findingPages],
+  plugins: [findingPages, leanMqtt],
 });
 writeFileSync('dist/package.json', `${JSON.stringify({ type: 'commonjs' }, null, 2)}\n`);
 

@@ -1,0 +1,24 @@
+// mqtt.js drags in code a Node CLI never runs: a userland copy of node:stream (readable-stream, which
+// Node 20's own streams are the original of), SOCKS-proxy support (socks, ip-address, smart-buffer:
+// used only with the `socksProxy` option, which the tool never sets) and browser worker timers (used
+// only in a browser). Loading them was ~40% of the MQTT library's bytes and about half of its ~50 ms
+// load, on every diagnosis's critical path. This plugin resolves them to Node's stream module and to
+// stubs that fail loudly should anything ever call them.
+const STUBS = {
+  socks: `export class SocksClient {
+    constructor() { throw new Error('lampi-doctor is built without SOCKS proxy support'); }
+  }`,
+  'worker-timers': `export const setInterval = globalThis.setInterval.bind(globalThis);
+    export const clearInterval = globalThis.clearInterval.bind(globalThis);
+    export const setTimeout = globalThis.setTimeout.bind(globalThis);
+    export const clearTimeout = globalThis.clearTimeout.bind(globalThis);`,
+};
+
+export const leanMqtt = {
+  name: 'lean-mqtt',
+  setup(build) {
+    build.onResolve({ filter: /^readable-stream$/ }, () => ({ path: 'node:stream', external: true }));
+    build.onResolve({ filter: /^(socks|worker-timers)$/ }, (args) => ({ path: args.path, namespace: 'lean-mqtt-stub' }));
+    build.onLoad({ filter: /.*/, namespace: 'lean-mqtt-stub' }, (args) => ({ contents: STUBS[args.path], loader: 'js' }));
+  },
+};
