@@ -91,7 +91,9 @@ async function diagnoseWith(
   run: { started: Date; began: number; signal: AbortSignal; monitor: LoadMonitor },
 ): Promise<Report> {
   const { started, began } = run;
-  const facts = createFactSource({ ...context, signal: run.signal, monitor: run.monitor });
+  // Prerequisites run hidden still gather their facts: they count as wanted.
+  const wanted = new Set(checks.flatMap((check) => check.needs));
+  const facts = createFactSource({ ...context, signal: run.signal, monitor: run.monitor, wanted });
   const checking = runChecks({
     checks,
     hidden,
@@ -120,7 +122,7 @@ async function diagnoseWith(
   });
   // The MQTT library loads while the first checks wait on DNS, TCP and TLS, not after them.
   if (options.preloadMqtt && checks.some((check) => /^(mqtt|bridge|wss)\./.test(check.id))) void import('mqtt').catch(() => undefined);
-  const results = await checking;
+  const results = await checking.finally(() => facts.dispose());
   // The lint rules and config readers load only when a config is given (--config, --bridge-config).
   const joined = options.config || options.bridgeConfig ? (await import('./diagnose-config.js')).joinConfig(results, options, context) : results;
   // Only what the checks gathered: `--only dns.resolve` must not open a TCP connection for the header.

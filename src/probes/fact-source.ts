@@ -28,7 +28,17 @@ import { THROWAWAY_CERT_PEM, THROWAWAY_KEY_PEM } from './throwaway-identity.js';
 import { connectTcp, resolveHost } from './network.js';
 import { sniffPlainMqtt } from './plain-mqtt.js';
 import { attemptTls, type TlsAttempt, type TlsAttemptOptions } from './tls-attempt.js';
-import { openCloud, probeBridgeFlow, probeBridgeState, probeMqttConnect, probeRoundtrip, type MqttProbeContext } from './mqtt-probes.js';
+import {
+  openBridgeSessions,
+  openCloud,
+  probeBridgeFlow,
+  probeBridgeState,
+  probeMqttConnect,
+  probeRoundtrip,
+  type BridgeSessions,
+  type MqttProbeContext,
+  type OpenCloudSession,
+} from './mqtt-probes.js';
 import { probePlainExposure, probeWss, probeWssConnect, type EndpointContext } from './exposure-probes.js';
 
 export interface MqttOptions {
@@ -63,6 +73,11 @@ export interface ProbeContext {
   signal?: AbortSignal;
   /** Measures our own event-loop lag, so a timeout while we were starved is not blamed on the peer. */
   monitor?: LoadMonitor;
+  /**
+   * The facts the selected checks need. Only for these does a probe keep a session open for the next
+   * one or open one ahead (never a session for a check that will not run); without it, neither.
+   */
+  wanted?: ReadonlySet<keyof DiagnosisFacts>;
 }
 
 /** A fact source that also says which facts exist yet and which timed out while we were starved. */
@@ -70,6 +85,8 @@ export interface DiagnosisFactSource extends FactSource<DiagnosisFacts> {
   /** The fact if some check already asked for it (a report must not open connections on its own). */
   peek<K extends keyof DiagnosisFacts>(key: K): Promise<DiagnosisFacts[K] | undefined>;
   starved(key: keyof DiagnosisFacts): number | undefined;
+  /** Ends every session kept open for a probe that never took it (DISCONNECT); call when the checks are done. */
+  dispose(): Promise<void>;
 }
 
 /** The handshake got far enough that asking the same server more TLS questions makes sense. */
@@ -195,6 +212,9 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
       }
       const versions = await Promise.all(
         VERSIONS.map(async (version): Promise<VersionProbe> => {
+          // The main handshake negotiated this version with the same identity: a handshake offering it
+          // alone gets the same answer (one handshake fewer, on the broker too).
+          if (version === main.protocol) return { version, ...versionVerdict(await mainAttempt()) };
           const probe = await attempt({
             minVersion: version,
             maxVersion: version,
@@ -291,11 +311,46 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
     clientPrefix: context.mqtt.clientId,
     bridges,
   });
-  const mqttConnect = () => once('mqttConnect', async () => probeMqttConnect(await mqttContext()));
-  const roundtrip = () => once('roundtrip', async () => probeRoundtrip(await mqttContext()));
+  // Sessions carried from one probe to the next. mqtt.connect's session carries the round trip; the
+  // bridge directions' sessions open while the round trip runs, so their CONNECTs (each ~40 ms on a
+  // TLS 1.3 Mosquitto without set_tcp_nodelay, README) overlap it instead of following it. Whatever
+  // no probe took is ended by dispose().
+  const wants = (key: keyof DiagnosisFacts) => context.wanted?.has(key) ?? false;
+  let handedOver: OpenCloudSession | undefined;
+  const openedAhead = new Map<'inbound' | 'outbound', Promise<BridgeSessions>>();
+  const openBridgesAhead = (ctx: MqttProbeContext) => {
+    if (!ctx.localUrl || !ctx.remotePrefix) return;
+    for (const [direction, fact] of [['inbound', 'bridgeInbound'], ['outbound', 'bridgeOutbound']] as const) {
+      if (wants(fact) && !openedAhead.has(direction)) openedAhead.set(direction, openBridgeSessions(ctx, ctx.localUrl, direction));
+    }
+  };
+  const takeAhead = (direction: 'inbound' | 'outbound') => {
+    const opening = openedAhead.get(direction);
+    openedAhead.delete(direction);
+    return opening;
+  };
+  const mqttConnect = () =>
+    once('mqttConnect', async () => probeMqttConnect(await mqttContext(), wants('roundtrip') ? (open) => (handedOver = open) : undefined));
+  const roundtrip = () =>
+    once('roundtrip', async () => {
+      const ctx = await mqttContext();
+      const handed = handedOver;
+      handedOver = undefined;
+      openBridgesAhead(ctx);
+      return probeRoundtrip(ctx, handed);
+    });
   const bridgeState = () => once('bridgeState', async () => probeBridgeState(await mqttContext()));
-  const bridgeInbound = () => once('bridgeInbound', async () => probeBridgeFlow(await mqttContext(), 'inbound'));
-  const bridgeOutbound = () => once('bridgeOutbound', async () => probeBridgeFlow(await mqttContext(), 'outbound'));
+  const bridgeInbound = () => once('bridgeInbound', async () => probeBridgeFlow(await mqttContext(), 'inbound', takeAhead('inbound')));
+  const bridgeOutbound = () => once('bridgeOutbound', async () => probeBridgeFlow(await mqttContext(), 'outbound', takeAhead('outbound')));
+  const dispose = async () => {
+    const leftovers: Promise<unknown>[] = [];
+    if (handedOver) leftovers.push(handedOver.session.close());
+    handedOver = undefined;
+    // Sessions still connecting are not waited for: the run's end signal sweeps them away.
+    for (const opening of openedAhead.values()) void opening.then((opened) => Promise.all([opened.cloud.session?.close(), opened.local.session?.close()]));
+    openedAhead.clear();
+    await Promise.all(leftovers);
+  };
   // The MQTT port's leaf is only compared afterwards: a silent MQTT port must not delay this probe.
   const wss = () =>
     once('wss', async () => {
@@ -328,6 +383,7 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
     get: (key) => getters[key](),
     peek: async (key) => (memo.has(key) ? getters[key]() : undefined),
     starved: (key) => starvedLag.get(key),
+    dispose,
   };
 }
 

@@ -80,9 +80,9 @@ export function goodbyeAllowed(plan: GoodbyePlan | undefined): plan is GoodbyePl
 }
 
 /** The server's certificate verified against the trust store and matches the name we dialled. */
-export function peerVerified(socket: tls.TLSSocket, name: string): boolean {
+export function peerVerified(socket: tls.TLSSocket, name: string, read?: tls.PeerCertificate): boolean {
   if (!socket.authorized) return false;
-  const peer = socket.getPeerCertificate();
+  const peer = read ?? socket.getPeerCertificate();
   if (!peer || !Object.keys(peer).length) return false;
   return tls.checkServerIdentity(name, peer) === undefined;
 }
@@ -92,12 +92,13 @@ export function peerVerified(socket: tls.TLSSocket, name: string): boolean {
  * the peer verified, with close_notify alone otherwise. The socket is destroyed after a short grace
  * either way (or at once when `destroyNow`).
  */
-export function endTlsConnection(socket: tls.TLSSocket, accepted: boolean, plan: GoodbyePlan | undefined, destroyNow: boolean): void {
+/** `peer`: the server's certificate as the handshake already read it, if it did. */
+export function endTlsConnection(socket: tls.TLSSocket, accepted: boolean, plan: GoodbyePlan | undefined, destroyNow: boolean, peer?: tls.PeerCertificate): void {
   if (destroyNow || !socket.writable) {
     socket.destroy();
     return;
   }
-  if (accepted && goodbyeAllowed(plan) && peerVerified(socket, plan.name)) {
+  if (accepted && goodbyeAllowed(plan) && peerVerified(socket, plan.name, peer)) {
     // Not from inside the event that ended the attempt: under TLS 1.3 that is OpenSSL's session-ticket
     // callback, and a record written there reaches Mosquitto as "decryption failed or bad record mac".
     const clientId = plan.clientId;

@@ -43,9 +43,21 @@ export async function openCloud(ctx: MqttProbeContext, role: SessionRole, record
   return { session, facts: connectFacts(result, clientId, ctx.version, transcript) };
 }
 
-export async function probeMqttConnect(ctx: MqttProbeContext): Promise<MqttConnectFacts> {
+/** An open cloud session and the facts of its CONNECT, for a probe that carries on where mqtt.connect ended. */
+export interface OpenCloudSession {
+  session: MqttSession;
+  facts: MqttConnectFacts;
+}
+
+/**
+ * Connects once. With `handOver`, an accepted session is passed on open (the round trip runs on it:
+ * one TLS handshake and CONNECT fewer, and no second ~40 ms CONNACK wait; see README) instead of
+ * ending here; whoever takes it says DISCONNECT.
+ */
+export async function probeMqttConnect(ctx: MqttProbeContext, handOver?: (open: OpenCloudSession) => void): Promise<MqttConnectFacts> {
   const { session, facts } = await openCloud(ctx, 'connect');
-  await session?.close();
+  if (session && handOver) handOver({ session, facts: { ...facts, transcript: [...facts.transcript] } });
+  else await session?.close();
   return facts;
 }
 
@@ -101,8 +113,10 @@ async function measureDelivery(
   return { samplesMs, sent, lost: sent - samplesMs.length, arrivedElsewhere };
 }
 
-export async function probeRoundtrip(ctx: MqttProbeContext): Promise<RoundtripFacts> {
-  const { session, facts: connect } = await openCloud(ctx, 'rt');
+export async function probeRoundtrip(ctx: MqttProbeContext, handed?: OpenCloudSession): Promise<RoundtripFacts> {
+  // A handed-over session the broker has since dropped proves nothing about round trips: connect anew.
+  if (handed && !handed.session.usable) void handed.session.close();
+  const { session, facts: connect } = handed?.session.usable ? takeOver(handed) : await openCloud(ctx, 'rt');
   const topic = `${ctx.probePrefix}roundtrip/${connect.clientId}`;
   const base = { connect, topic, qos: ctx.qos, samplesMs: [], sent: 0, lost: 0, acknowledgedButLost: false, transcript: connect.transcript };
   if (!session) return base;
@@ -117,6 +131,12 @@ export async function probeRoundtrip(ctx: MqttProbeContext): Promise<RoundtripFa
   } finally {
     await session.close();
   }
+}
+
+/** From here on the session's packets go to the taker's transcript, which starts with the CONNECT it inherits. */
+function takeOver(open: OpenCloudSession): { session: MqttSession; facts: MqttConnectFacts } {
+  open.session.transcript = open.facts.transcript;
+  return open;
 }
 
 /** Mosquitto publishes its version, retained, under $SYS; other brokers (aedes, RabbitMQ, EMQX) do not. */
@@ -169,21 +189,19 @@ function anyDevicePrefix(prefix: string): string | undefined {
   return parts.length >= 2 ? `${[...parts.slice(0, -1), '+'].join('/')}/` : undefined;
 }
 
-export async function probeBridgeFlow(ctx: MqttProbeContext, direction: 'inbound' | 'outbound'): Promise<BridgeFlowFacts> {
-  const mappingLine = ctx.remotePrefix ? `topic ${ctx.probePrefix}# both 1 "" ${ctx.remotePrefix}` : undefined;
-  const base: BridgeFlowFacts = { direction, configured: false, samplesMs: [], sent: 0, lost: 0, mappingLine, transcript: [] };
-  if (!ctx.localUrl) return { ...base, missing: 'local' };
-  if (!ctx.remotePrefix) return { ...base, missing: 'device-id' };
+export type BridgeSessions = Awaited<ReturnType<typeof openBridgeSessions>>;
 
-  const id = runId();
-  const localTopic = `${ctx.probePrefix}${id}/${direction === 'inbound' ? 'in' : 'out'}`;
-  const remoteTopic = `${ctx.remotePrefix}${localTopic}`;
-  // Both sessions open at once and write one transcript, each line labelled with its broker.
+/**
+ * The two sessions of one bridge direction, cloud and lamp, opened at once; they write one transcript,
+ * each line labelled with its broker. Opened ahead (while the round trip runs) they are handed to
+ * probeBridgeFlow, which closes them; sessions nobody took are closed by their opener.
+ */
+export async function openBridgeSessions(ctx: MqttProbeContext, localUrl: string, direction: 'inbound' | 'outbound') {
   const transcript: string[] = [];
   const [cloud, local] = await Promise.all([
     openCloud(ctx, direction === 'inbound' ? 'in-cloud' : 'out-cloud', { transcript, label: 'cloud' }),
     MqttSession.open({
-      url: ctx.localUrl,
+      url: localUrl,
       clientId: sessionClientId(ctx.clientId, direction === 'inbound' ? 'in-lamp' : 'out-lamp'),
       protocolVersion: ctx.version,
       timeoutMs: ctx.timeoutMs,
@@ -193,6 +211,25 @@ export async function probeBridgeFlow(ctx: MqttProbeContext, direction: 'inbound
       bridges: ctx.bridges,
     }),
   ]);
+  return { cloud, local, transcript };
+}
+
+export async function probeBridgeFlow(ctx: MqttProbeContext, direction: 'inbound' | 'outbound', opening?: Promise<BridgeSessions>): Promise<BridgeFlowFacts> {
+  const mappingLine = ctx.remotePrefix ? `topic ${ctx.probePrefix}# both 1 "" ${ctx.remotePrefix}` : undefined;
+  const base: BridgeFlowFacts = { direction, configured: false, samplesMs: [], sent: 0, lost: 0, mappingLine, transcript: [] };
+  if (!ctx.localUrl) return { ...base, missing: 'local' };
+  if (!ctx.remotePrefix) return { ...base, missing: 'device-id' };
+
+  const id = runId();
+  const localTopic = `${ctx.probePrefix}${id}/${direction === 'inbound' ? 'in' : 'out'}`;
+  const remoteTopic = `${ctx.remotePrefix}${localTopic}`;
+  let opened = await (opening ?? openBridgeSessions(ctx, ctx.localUrl, direction));
+  // Sessions opened ahead that a broker dropped meanwhile are no evidence about the bridge: open anew.
+  if (opening && [opened.cloud.session, opened.local.session].some((session) => session && !session.usable)) {
+    await Promise.all([opened.cloud.session?.close(), opened.local.session?.close()]);
+    opened = await openBridgeSessions(ctx, ctx.localUrl, direction);
+  }
+  const { cloud, local, transcript } = opened;
   const flow = { ...base, configured: true, from: direction === 'inbound' ? `cloud ${remoteTopic}` : `lamp ${localTopic}`, to: direction === 'inbound' ? `lamp ${localTopic}` : `cloud ${remoteTopic}`, transcript };
   const brokerOf = (session: MqttSession) => (session === cloud.session ? 'cloud' : 'lamp');
   try {

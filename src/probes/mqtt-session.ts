@@ -78,7 +78,8 @@ export function withTimeout<T>(work: Promise<T>, ms: number, what: string, signa
 }
 
 export class MqttSession {
-  readonly transcript: string[];
+  /** Where packet lines go; a probe that takes over an open session points it at its own transcript. */
+  transcript: string[];
   private closing: Promise<void> | undefined;
   private constructor(
     readonly client: MqttClient,
@@ -89,6 +90,11 @@ export class MqttSession {
 
   get signal(): AbortSignal | undefined {
     return this.options.signal;
+  }
+
+  /** Open, connected and not being closed: a session another probe may take over. */
+  get usable(): boolean {
+    return !this.closing && this.client.connected;
   }
 
   /** Opens a session; a refusal or failure comes back as a ConnectResult, with no session. */

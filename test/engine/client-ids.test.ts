@@ -82,7 +82,13 @@ describeWithBroker('a --client-id prefix on a healthy broker', () => {
     expect(byId['bridge.inbound'].status).toBe('pass');
     expect(byId['bridge.outbound'].status).toBe('pass');
     expect(byId['mqtt.connect'].evidence?.clientId).toBe('ci-probe-connect');
-    expect(byId['mqtt.roundtrip'].evidence?.transcript?.join('\n')).toContain('CONNECT clientId=ci-probe-rt');
+    // The round trip continues on mqtt.connect's session: its transcript opens with that CONNECT, and
+    // no second one.
+    const roundtrip = byId['mqtt.roundtrip'].evidence?.transcript ?? [];
+    expect(roundtrip[0]).toMatch(/^→ CONNECT clientId=ci-probe-connect /);
+    expect(roundtrip.filter((line) => line.includes('CONNECT clientId='))).toHaveLength(1);
+    expect(roundtrip.at(-1)).toBe('→ DISCONNECT');
+    expect(byId['mqtt.connect'].evidence?.transcript).toEqual([expect.stringMatching(/^→ CONNECT clientId=ci-probe-connect /), '← CONNACK rc=0 sessionPresent=false']);
     expect(run.code).toBe(0);
   });
 });

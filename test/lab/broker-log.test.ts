@@ -16,11 +16,9 @@ const count = (lines: string[], pattern: RegExp) => lines.filter((line) => patte
 /** The cloud sessions of one run with --client-id ci-log: the TLS probes' goodbyes, then the MQTT checks'. */
 const SESSIONS = [
   'ci-log-tls', // the main handshake (tls.handshake, tls.chain, ... share it)
-  'ci-log-tls1.2', // tls.version's accepted versions
-  'ci-log-tls1.3',
+  'ci-log-tls1.2', // tls.version's accepted versions (TLS 1.3 is the main handshake's)
   'ci-log-wss-upgrade', // wss.handshake's websocket upgrade
-  'ci-log-connect',
-  'ci-log-rt',
+  'ci-log-connect', // mqtt.connect, and mqtt.roundtrip on the same session
   'ci-log-state',
   'ci-log-in-cloud',
   'ci-log-out-cloud',
@@ -28,7 +26,7 @@ const SESSIONS = [
 ].sort();
 
 describeWithBroker("the broker's log after one healthy run", () => {
-  it('holds 10 sessions that log in and out, the 4 refused TLS probes, and no connection dropped without a word', async () => {
+  it('holds 8 sessions that log in and out, the 4 refused TLS probes, and no connection dropped without a word', async () => {
     const lab = await startLab({ scenario: 'healthy' });
     labs.push(lab);
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -59,5 +57,39 @@ describeWithBroker("the broker's log after one healthy run", () => {
     // No completed handshake is left to close without MQTT, no connection drops without a word.
     expect(count(lines, /closed its connection/)).toBe(0);
     expect(count(lines, /not authorised|Socket error|unexpected eof|malformed packet/)).toBe(0);
+  });
+});
+
+describeWithBroker("the broker's log when the round trip fails", () => {
+  it('ends with DISCONNECT the bridge sessions opened ahead for checks that were then skipped', async () => {
+    const lab = await startLab({ scenario: 'acl-denies-client' });
+    labs.push(lab);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const before = readFileSync(lab.files.cloudLog, 'utf8').split('\n').length - 1;
+    const report = await diagnose({ ...lab.diagnoseInput(), clientId: 'ci-acl', timeoutMs: 1000, only: ['mqtt', 'bridge'] });
+    const status = Object.fromEntries(report.checks.map((check) => [check.id, check.status]));
+    expect(status).toMatchObject({ 'mqtt.connect': 'pass', 'mqtt.roundtrip': 'fail', 'bridge.inbound': 'skip', 'bridge.outbound': 'skip' });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const lines = readFileSync(lab.files.cloudLog, 'utf8').split('\n').slice(before);
+    const connected = lines.flatMap((line) => /New client connected from \S+ as (\S+) /.exec(line)?.[1] ?? []).sort();
+    // The main handshake's goodbye, mqtt.connect (carrying the round trip), bridge.status, and both
+    // bridge directions' cloud sessions, opened while the round trip ran and never used.
+    expect(connected).toEqual(['ci-acl-connect', 'ci-acl-in-cloud', 'ci-acl-out-cloud', 'ci-acl-state', 'ci-acl-tls']);
+    for (const id of connected) expect(count(lines, new RegExp(`^\\d+: Received DISCONNECT from ${id}$`))).toBe(1);
+    expect(count(lines, /closed its connection/)).toBe(0);
+  });
+
+  it('opens nothing ahead for checks left out of the run', async () => {
+    const lab = await startLab({ scenario: 'healthy' });
+    labs.push(lab);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const before = readFileSync(lab.files.cloudLog, 'utf8').split('\n').length - 1;
+    const report = await diagnose({ ...lab.diagnoseInput(), clientId: 'ci-only', timeoutMs: 1000, only: ['mqtt.connect', 'bridge.status'] });
+    expect(report.checks.map((check) => `${check.id} ${check.status}`)).toEqual(['mqtt.connect pass', 'bridge.status pass']);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const lines = readFileSync(lab.files.cloudLog, 'utf8').split('\n').slice(before);
+    const connected = lines.flatMap((line) => /New client connected from \S+ as (\S+) /.exec(line)?.[1] ?? []).sort();
+    expect(connected.filter((id) => id.startsWith('ci-only-') && !/-tls/.test(id))).toEqual(['ci-only-connect', 'ci-only-state']);
+    for (const id of connected) expect(count(lines, new RegExp(`^\\d+: Received DISCONNECT from ${id.replace('.', '\\.')}$`))).toBe(1);
   });
 });
