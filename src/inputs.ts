@@ -1,5 +1,5 @@
 // Turns command-line values into a probe context, or a UsageError: all of it before any traffic.
-import { isIP } from 'node:net';
+import { isIP } from './ip-address.js';
 import { availableParallelism } from 'node:os';
 import { isFolder, readCaFolder } from './certs/ca-folder.js';
 import { keyMatchesCertificate, readCertificateFile, readKeyFile } from './certs/pem.js';

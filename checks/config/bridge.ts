@@ -1,6 +1,6 @@
 // The lamp's bridge (lampi_bridge.conf): where it dials, how it speaks TLS, who it says it is, and
 // how it maps topics. Cross-checked against the cloud's config when that is linted alongside.
-import { isIP } from 'node:net';
+import { isIP } from '../../src/ip-address.js';
 import { hostMatches } from '../../src/certs/names.js';
 import { chainKey } from '../../src/config/lint-facts.js';
 import { last, pathOf } from '../../src/config/model.js';

@@ -1,7 +1,7 @@
 // Does the server certificate name the host, as OpenSSL's -verify_hostname / -verify_ip decide?
 // Shared by tls.hostname and wss.handshake. Fixes are given for the seeds' flow, where the CSR is
 // signed with `openssl x509 -req -extfile`, which drops extensions requested with -addext.
-import { isIP } from 'node:net';
+import { isIP } from '../../src/ip-address.js';
 import { chainUnavailableReason } from './tls-facts.js';
 import { dnsNameMatches, hostMatches, isPartialWildcard, matchingName } from '../../src/certs/names.js';
 import type { Outcome } from '../../src/engine/types.js';

@@ -1,7 +1,7 @@
 // Host name matching as OpenSSL's X509_check_host does it for s_client -verify_hostname and Mosquitto:
 // DNS names with one wildcard in the first label (partial ones included), IP addresses against IP
 // entries only. The CN fallback (only without DNS subjectAltNames) is the caller's: see hostnameVerdict.
-import { isIP } from 'node:net';
+import { isIP } from '../ip-address.js';
 
 export function normalizeHost(host: string): string {
   return host.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();

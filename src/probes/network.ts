@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Resolver } from 'node:dns/promises';
 import net from 'node:net';
+import { isIP } from '../ip-address.js';
 import { startStep } from './deadline.js';
 
 export interface Resolution {
@@ -38,7 +39,7 @@ function fromHostsFile(host: string): string[] {
   const found: string[] = [];
   for (const line of text.split('\n')) {
     const [address, ...names] = line.replace(/#.*/, '').trim().split(/\s+/);
-    if (address && net.isIP(address) && names.some((name) => name.toLowerCase() === wanted) && !found.includes(address)) found.push(address);
+    if (address && isIP(address) && names.some((name) => name.toLowerCase() === wanted) && !found.includes(address)) found.push(address);
   }
   return found;
 }
@@ -52,7 +53,7 @@ export async function resolveHost(host: string, overrides: ReadonlyMap<string, s
   const began = performance.now();
   const elapsed = () => Math.round(performance.now() - began);
   const bare = host.replace(/^\[|\]$/g, '');
-  if (net.isIP(bare)) return { host, isIpLiteral: true, source: 'literal', addresses: [bare], elapsedMs: 0 };
+  if (isIP(bare)) return { host, isIpLiteral: true, source: 'literal', addresses: [bare], elapsedMs: 0 };
   const override = overrides.get(host.toLowerCase());
   if (override) return { host, isIpLiteral: false, source: '--resolve', addresses: [override], elapsedMs: 0 };
   const listed = fromHostsFile(host);
