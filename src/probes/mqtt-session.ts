@@ -68,13 +68,25 @@ function describePacket(packet: Packet): string {
   }
 }
 
-/** Rejects with code TIMEOUT ("no answer to X within N ms") when the step's time runs out or the run is cancelled. */
-export function withTimeout<T>(work: Promise<T>, ms: number, what: string, signal?: AbortSignal): Promise<T> {
+/** A step's limit, started when made: `within` rejects with code TIMEOUT once it runs out or the run is cancelled. */
+export interface TimeLimit {
+  within<T>(work: Promise<T>): Promise<T>;
+  dispose(): void;
+}
+
+export function timeLimit(ms: number, what: string, signal?: AbortSignal): TimeLimit {
   const step = startStep(signal, ms);
   const limit = new Promise<never>((_, reject) => {
     step.signal.addEventListener('abort', () => reject(Object.assign(new Error(`no answer to ${what} within ${ms} ms`), { code: 'TIMEOUT' })), { once: true });
   });
-  return Promise.race([work, limit]).finally(() => step.dispose());
+  limit.catch(() => undefined); // a limit nobody raced against any more is not an unhandled rejection
+  return { within: (work) => Promise.race([work, limit]), dispose: () => step.dispose() };
+}
+
+/** Rejects with code TIMEOUT ("no answer to X within N ms") when the step's time runs out or the run is cancelled. */
+export function withTimeout<T>(work: Promise<T>, ms: number, what: string, signal?: AbortSignal): Promise<T> {
+  const limit = timeLimit(ms, what, signal);
+  return limit.within(work).finally(() => limit.dispose());
 }
 
 export class MqttSession {
@@ -187,9 +199,15 @@ export class MqttSession {
     await withTimeout(this.client.unsubscribeAsync(topic), this.options.timeoutMs, `UNSUBSCRIBE ${topic}`, this.signal).catch(() => undefined);
   }
 
-  /** Never retained: diagnostics must leave nothing behind on the broker. */
-  async publish(topic: string, payload: string, qos: 0 | 1 | 2): Promise<void> {
-    await withTimeout(this.client.publishAsync(topic, payload, { qos, retain: false }), this.options.timeoutMs, `PUBLISH ${topic}`, this.signal);
+  /** This session's limit for one PUBLISH, to make before a latency clock starts (see measureDelivery). */
+  publishLimit(topic: string): TimeLimit {
+    return timeLimit(this.options.timeoutMs, `PUBLISH ${topic}`, this.signal);
+  }
+
+  /** Never retained: diagnostics must leave nothing behind on the broker. `limit`: made by publishLimit (the caller disposes it). */
+  async publish(topic: string, payload: string, qos: 0 | 1 | 2, limit?: TimeLimit): Promise<void> {
+    const sending = this.client.publishAsync(topic, payload, { qos, retain: false });
+    await (limit ? limit.within(sending) : withTimeout(sending, this.options.timeoutMs, `PUBLISH ${topic}`, this.signal));
   }
 
   /**
