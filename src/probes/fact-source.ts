@@ -329,23 +329,42 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
     openedAhead.delete(direction);
     return opening;
   };
+  // The session the round trip passes on when it is done, for bridge.status (set before the round
+  // trip's first await, so bridge.status, which starts with it, knows to wait for it).
+  let passedOn: Promise<OpenCloudSession | undefined> | undefined;
+  const takeHanded = () => {
+    const handed = handedOver;
+    handedOver = undefined;
+    return handed;
+  };
   const mqttConnect = () =>
-    once('mqttConnect', async () => probeMqttConnect(await mqttContext(), wants('roundtrip') ? (open) => (handedOver = open) : undefined));
+    once('mqttConnect', async () => probeMqttConnect(await mqttContext(), wants('roundtrip') || wants('bridgeState') ? (open) => (handedOver = open) : undefined));
   const roundtrip = () =>
     once('roundtrip', async () => {
-      const ctx = await mqttContext();
-      const handed = handedOver;
-      handedOver = undefined;
-      openBridgesAhead(ctx);
-      return probeRoundtrip(ctx, handed);
+      let passOn: ((open?: OpenCloudSession) => void) | undefined;
+      if (wants('bridgeState') && !memo.has('bridgeState')) passedOn = new Promise((resolve) => (passOn = resolve));
+      try {
+        const ctx = await mqttContext();
+        openBridgesAhead(ctx);
+        return await probeRoundtrip(ctx, takeHanded(), passOn);
+      } finally {
+        passOn?.(undefined); // a no-op once probeRoundtrip has passed the session on
+      }
     });
-  const bridgeState = () => once('bridgeState', async () => probeBridgeState(await mqttContext()));
+  const bridgeState = () =>
+    once('bridgeState', async () => {
+      const ctx = await mqttContext();
+      return probeBridgeState(ctx, passedOn ? await passedOn : takeHanded());
+    });
   const bridgeInbound = () => once('bridgeInbound', async () => probeBridgeFlow(await mqttContext(), 'inbound', takeAhead('inbound')));
   const bridgeOutbound = () => once('bridgeOutbound', async () => probeBridgeFlow(await mqttContext(), 'outbound', takeAhead('outbound')));
   const dispose = async () => {
     const leftovers: Promise<unknown>[] = [];
     if (handedOver) leftovers.push(handedOver.session.close());
     handedOver = undefined;
+    // A session passed on that bridge.status never took; not waited for (a round trip still running
+    // passes it on when done, and the run's end signal sweeps it away).
+    void passedOn?.then((open) => open?.session.close());
     // Sessions still connecting are not waited for: the run's end signal sweeps them away.
     for (const opening of openedAhead.values()) void opening.then((opened) => Promise.all([opened.cloud.session?.close(), opened.local.session?.close()]));
     openedAhead.clear();

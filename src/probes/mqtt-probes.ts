@@ -124,23 +124,40 @@ async function measureDelivery(
   return { samplesMs, sent, lost: sent - samplesMs.length, arrivedElsewhere };
 }
 
-export async function probeRoundtrip(ctx: MqttProbeContext, handed?: OpenCloudSession): Promise<RoundtripFacts> {
-  // A handed-over session the broker has since dropped proves nothing about round trips: connect anew.
-  if (handed && !handed.session.usable) void handed.session.close();
-  const { session, facts: connect } = handed?.session.usable ? takeOver(handed) : await openCloud(ctx, 'rt');
-  const topic = `${ctx.probePrefix}roundtrip/${connect.clientId}`;
-  const base = { connect, topic, qos: ctx.qos, samplesMs: [], sent: 0, lost: 0, acknowledgedButLost: false, transcript: connect.transcript };
-  if (!session) return base;
+/**
+ * The round trip, on `handed` (mqtt.connect's session) when it is still open, else on a session of its
+ * own. With `passOn`, the session is passed on open when the round trip is done (bridge.status reads
+ * the bridge's state on it), or `undefined` when there is none to pass; it is always called once.
+ */
+export async function probeRoundtrip(ctx: MqttProbeContext, handed?: OpenCloudSession, passOn?: (open?: OpenCloudSession) => void): Promise<RoundtripFacts> {
+  let passed = false;
+  const pass = (open?: OpenCloudSession) => {
+    if (passed) return;
+    passed = true;
+    passOn?.(open);
+  };
   try {
-    const granted = await session.subscribe(topic, ctx.qos);
-    if (granted === 128) return { ...base, granted };
-    const delivery = await measureDelivery(session, topic, session, topic, ctx.samples, ctx.qos, ctx.timeoutMs);
-    await session.unsubscribe(topic);
-    return { ...base, ...delivery, granted, acknowledgedButLost: delivery.lost > 0 && ctx.qos > 0 };
-  } catch (error) {
-    return { ...base, error: (error as Error).message };
+    // A handed-over session the broker has since dropped proves nothing about round trips: connect anew.
+    if (handed && !handed.session.usable) void handed.session.close();
+    const { session, facts: connect } = handed?.session.usable ? takeOver(handed) : await openCloud(ctx, 'rt');
+    const connecting = [...connect.transcript];
+    const topic = `${ctx.probePrefix}roundtrip/${connect.clientId}`;
+    const base = { connect, topic, qos: ctx.qos, samplesMs: [], sent: 0, lost: 0, acknowledgedButLost: false, transcript: connect.transcript };
+    if (!session) return base;
+    try {
+      const granted = await session.subscribe(topic, ctx.qos);
+      if (granted === 128) return { ...base, granted };
+      const delivery = await measureDelivery(session, topic, session, topic, ctx.samples, ctx.qos, ctx.timeoutMs);
+      await session.unsubscribe(topic);
+      return { ...base, ...delivery, granted, acknowledgedButLost: delivery.lost > 0 && ctx.qos > 0 };
+    } catch (error) {
+      return { ...base, error: (error as Error).message };
+    } finally {
+      if (passOn && session.usable) pass({ session, facts: { ...connect, transcript: connecting } });
+      else await session.close();
+    }
   } finally {
-    await session.close();
+    pass(undefined);
   }
 }
 
@@ -154,12 +171,15 @@ function takeOver(open: OpenCloudSession): { session: MqttSession; facts: MqttCo
 const SYS_VERSION = '$SYS/broker/version';
 const STATE_FILTERS = ['devices/+/lamp/connection/+/state', 'lamp/connection/+/state', '$SYS/broker/connection/+/state'];
 
-export async function probeBridgeState(ctx: MqttProbeContext): Promise<BridgeStateFacts> {
+/** On `carried` (the session the round trip passed on) when it is still open, else on a session of its own. */
+export async function probeBridgeState(ctx: MqttProbeContext, carried?: OpenCloudSession): Promise<BridgeStateFacts> {
   if (!ctx.remotePrefix) {
+    void carried?.session.close();
     return { configured: false, missing: 'device-id', states: [], transcript: [] };
   }
   const expectedFilter = `${ctx.remotePrefix}lamp/connection/+/state`;
-  const { session, facts: connect } = await openCloud(ctx, 'state');
+  if (carried && !carried.session.usable) void carried.session.close();
+  const { session, facts: connect } = carried?.session.usable ? takeOver(carried) : await openCloud(ctx, 'state');
   const base: BridgeStateFacts = {
     configured: true,
     deviceId: ctx.deviceId,

@@ -82,12 +82,16 @@ describeWithBroker('a --client-id prefix on a healthy broker', () => {
     expect(byId['bridge.inbound'].status).toBe('pass');
     expect(byId['bridge.outbound'].status).toBe('pass');
     expect(byId['mqtt.connect'].evidence?.clientId).toBe('ci-probe-connect');
-    // The round trip continues on mqtt.connect's session: its transcript opens with that CONNECT, and
-    // no second one.
+    // The round trip continues on mqtt.connect's session, and bridge.status after it: each transcript
+    // opens with that CONNECT, and no second one; the last user says DISCONNECT.
     const roundtrip = byId['mqtt.roundtrip'].evidence?.transcript ?? [];
-    expect(roundtrip[0]).toMatch(/^→ CONNECT clientId=ci-probe-connect /);
-    expect(roundtrip.filter((line) => line.includes('CONNECT clientId='))).toHaveLength(1);
-    expect(roundtrip.at(-1)).toBe('→ DISCONNECT');
+    const state = byId['bridge.status'].evidence?.transcript ?? [];
+    for (const transcript of [roundtrip, state]) {
+      expect(transcript[0]).toMatch(/^→ CONNECT clientId=ci-probe-connect /);
+      expect(transcript.filter((line) => line.includes('CONNECT clientId='))).toHaveLength(1);
+    }
+    expect(roundtrip.at(-1)).toMatch(/^← UNSUBACK/);
+    expect(state.at(-1)).toBe('→ DISCONNECT');
     expect(byId['mqtt.connect'].evidence?.transcript).toEqual([expect.stringMatching(/^→ CONNECT clientId=ci-probe-connect /), '← CONNACK rc=0 sessionPresent=false']);
     expect(run.code).toBe(0);
   });
