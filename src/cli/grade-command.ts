@@ -103,7 +103,7 @@ function emit(report: GradeReport, format: GradeFormat, output: string | undefin
   deliver((f, c) => renderGrade(report, f, c), format, output, colorWanted(color, process.stdout), { sensitive });
 }
 
-function writeOutput(path: string, text: string | readonly string[], sensitive = false): void {
+function writeOutput(path: string, text: string | readonly (string | Uint8Array)[], sensitive = false): void {
   try {
     writeFileAtomically(path, text, sensitive ? 0o600 : 0o644);
   } catch (error) {

@@ -11,6 +11,7 @@ import { LoadMonitor } from '../probes/load.js';
 import { TOOL } from '../version.js';
 import type { RosterRow } from './roster.js';
 import { maxScore, score, type Rubric } from './rubric.js';
+import { Admission } from './admission.js';
 
 export interface StudentResult {
   student: string;
@@ -80,14 +81,24 @@ export function shardOf(student: string, count: number): number {
   return (hash % count) + 1;
 }
 
-async function pool<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+/** Works through the items, at most `limit` at once, each started once `admission` lets it. */
+async function pool<T, R>(items: readonly T[], limit: number, admission: Admission, work: (item: T) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
     while (next < items.length) {
+      await admission.admit();
+      if (next >= items.length) {
+        admission.done();
+        break;
+      }
       const index = next;
       next += 1;
-      results[index] = await work(items[index]);
+      try {
+        results[index] = await work(items[index]);
+      } finally {
+        admission.done();
+      }
     }
   });
   await Promise.all(workers);
@@ -143,8 +154,10 @@ export async function gradeRoster(options: GradeOptions): Promise<GradeReport> {
 
   // One lag monitor for the class: every student's steps measure the same event loop.
   const monitor = new LoadMonitor().start();
+  // Above a few students in flight, the next starts only while the event loop has spare time.
+  const admission = new Admission().start();
   try {
-    await pool(todo, Math.max(1, options.concurrency), async (row): Promise<void> => {
+    await pool(todo, Math.max(1, options.concurrency), admission, async (row): Promise<void> => {
       if (options.signal?.aborted) return; // interrupted: the rows not started stay missing
       const t0 = performance.now();
       const elapsed = () => Math.round(performance.now() - t0);
@@ -195,6 +208,7 @@ export async function gradeRoster(options: GradeOptions): Promise<GradeReport> {
       options.onProgress?.(snapshot());
     });
   } finally {
+    admission.stop();
     monitor.stop();
   }
   return snapshot();
