@@ -17,9 +17,14 @@ function writeChunks(fd: number, chunks: readonly (string | Uint8Array)[]): void
   }
 }
 
-/** Writes `text` to a new temporary file beside `path`, then renames it over `path`. */
-/** `mode` 0600 for a file that names key material. */
-export function writeFileAtomically(path: string, text: string | readonly (string | Uint8Array)[], mode = 0o644): void {
+/**
+ * Writes `text` to a new temporary file beside `path`, then renames it over `path`. `mode` 0600 for a
+ * file that names key material. `durable` (the default) syncs the data to disk before the rename, so
+ * even a power cut leaves the old or the new file; a version that the next one soon replaces (a
+ * report's progress) may skip it: the rename alone keeps readers and a killed process from ever
+ * seeing half a file.
+ */
+export function writeFileAtomically(path: string, text: string | readonly (string | Uint8Array)[], mode = 0o644, durable = true): void {
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   // Exclusive creation: a name someone planted (a symlink) is never written through.
   let fd: number;
@@ -34,7 +39,7 @@ export function writeFileAtomically(path: string, text: string | readonly (strin
     // Pieces (a class's JSON report, a student at a time) are written in turn, never joined first.
     if (typeof text === 'string') writeSync(fd, text);
     else writeChunks(fd, text);
-    fsyncSync(fd);
+    if (durable) fsyncSync(fd);
   } catch (error) {
     closeSync(fd);
     unlinkSync(temporary);

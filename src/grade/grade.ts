@@ -135,7 +135,13 @@ export async function gradeRoster(options: GradeOptions): Promise<GradeReport> {
   const deadlineMs = timeoutMs * 6 + 5000;
   const kept = keptStudents(options.previous, rows, options.rubric, max);
   const todo = rows.filter((row) => !kept.has(row.line));
-  const finished = [...kept.values()];
+  // In roster order at all times: each snapshot is a copy, not a sort of the whole class again.
+  const finished = [...kept.values()].sort((a, b) => a.line - b.line);
+  const record = (result: StudentResult) => {
+    let at = finished.length;
+    while (at > 0 && finished[at - 1].line > result.line) at -= 1;
+    finished.splice(at, 0, result);
+  };
   const started = options.previous ? new Date(options.previous.startedAt) : new Date();
   const earlierMs = options.previous?.durationMs ?? 0;
   const began = performance.now();
@@ -148,7 +154,7 @@ export async function gradeRoster(options: GradeOptions): Promise<GradeReport> {
     rubric: options.rubric,
     checkIds,
     partial: finished.length < rows.length,
-    students: [...finished].sort((a, b) => a.line - b.line),
+    students: finished.slice(),
   });
   options.onProgress?.(snapshot());
 
@@ -203,7 +209,7 @@ export async function gradeRoster(options: GradeOptions): Promise<GradeReport> {
           result = errorRow(row, message.startsWith('line ') ? message : `line ${row.line}: ${message}`, max, elapsed());
         }
       }
-      finished.push(result);
+      record(result);
       options.onStudent?.(result, finished.length, rows.length);
       options.onProgress?.(snapshot());
     });

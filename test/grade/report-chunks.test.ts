@@ -99,6 +99,23 @@ describe('keeping --output current', () => {
     expect(written).toEqual([0, 2, 3]);
   });
 
+  it('marks the version flush() writes as the final one (the end or an interrupt: the one synced to disk)', () => {
+    let clock = 0;
+    const written: [number, boolean][] = [];
+    const writer = reportWriter((r, final) => {
+      written.push([r.students.length, final]);
+      clock += 10;
+    }, 1 / 50, () => clock);
+    writer.offer(report([], true));
+    writer.offer(report([student('a', 2, '')], true)); // deferred: within the budget's wait
+    writer.flush();
+    expect(written).toEqual([
+      [0, false],
+      [1, true],
+    ]);
+    writer.stop();
+  });
+
   it('a deferred snapshot is written by itself once the wait is over', async () => {
     const written: number[] = [];
     const writer = reportWriter((r) => {
