@@ -103,9 +103,9 @@ function emit(report: GradeReport, format: GradeFormat, output: string | undefin
   deliver((f, c) => renderGrade(report, f, c), format, output, colorWanted(color, process.stdout), { sensitive });
 }
 
-function writeOutput(path: string, text: string | readonly string[], sensitive = false): void {
+function writeOutput(path: string, text: string | readonly (string | Uint8Array)[], sensitive = false, durable = true): void {
   try {
-    writeFileAtomically(path, text, sensitive ? 0o600 : 0o644);
+    writeFileAtomically(path, text, sensitive ? 0o600 : 0o644, durable);
   } catch (error) {
     throw new UsageError(`cannot write --output ${path}: ${describeFsError(error)}`);
   }
@@ -146,10 +146,11 @@ export async function runGradeCommand(args: GradeArgs): Promise<number> {
   // are written at the end.
   const output = args.format === 'gradescope' ? undefined : args.output;
   let latest: GradeReport | undefined;
-  // JSON is assembled from each student's text, rendered once; writes take at most 1/20 of the run.
+  // JSON is assembled from each student's bytes, rendered once; writes take at most WRITE_SHARE of the
+  // run, and only the last one (the end, or an interrupt) waits for the disk (fsync).
   const json = new GradeJsonRenderer();
   const render = (report: GradeReport) => (args.format === 'json' ? json.chunks(report) : renderGrade(report, args.format, false));
-  const writer = reportWriter((report) => writeOutput(output!, render(report), sensitive));
+  const writer = reportWriter((report, final) => writeOutput(output!, render(report), sensitive, final));
   // An interrupt cancels every diagnosis (sessions get a moment to DISCONNECT), keeps the file as it
   // was (students cut short are missing, not recorded as errors), and ends the process.
   const run = new AbortController();

@@ -11,6 +11,7 @@ import { LoadMonitor } from '../probes/load.js';
 import { TOOL } from '../version.js';
 import type { RosterRow } from './roster.js';
 import { maxScore, score, type Rubric } from './rubric.js';
+import { Admission } from './admission.js';
 
 export interface StudentResult {
   student: string;
@@ -80,14 +81,24 @@ export function shardOf(student: string, count: number): number {
   return (hash % count) + 1;
 }
 
-async function pool<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+/** Works through the items, at most `limit` at once, each started once `admission` lets it. */
+async function pool<T, R>(items: readonly T[], limit: number, admission: Admission, work: (item: T) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
     while (next < items.length) {
+      await admission.admit();
+      if (next >= items.length) {
+        admission.done();
+        break;
+      }
       const index = next;
       next += 1;
-      results[index] = await work(items[index]);
+      try {
+        results[index] = await work(items[index]);
+      } finally {
+        admission.done();
+      }
     }
   });
   await Promise.all(workers);
@@ -124,7 +135,13 @@ export async function gradeRoster(options: GradeOptions): Promise<GradeReport> {
   const deadlineMs = timeoutMs * 6 + 5000;
   const kept = keptStudents(options.previous, rows, options.rubric, max);
   const todo = rows.filter((row) => !kept.has(row.line));
-  const finished = [...kept.values()];
+  // In roster order at all times: each snapshot is a copy, not a sort of the whole class again.
+  const finished = [...kept.values()].sort((a, b) => a.line - b.line);
+  const record = (result: StudentResult) => {
+    let at = finished.length;
+    while (at > 0 && finished[at - 1].line > result.line) at -= 1;
+    finished.splice(at, 0, result);
+  };
   const started = options.previous ? new Date(options.previous.startedAt) : new Date();
   const earlierMs = options.previous?.durationMs ?? 0;
   const began = performance.now();
@@ -137,14 +154,16 @@ export async function gradeRoster(options: GradeOptions): Promise<GradeReport> {
     rubric: options.rubric,
     checkIds,
     partial: finished.length < rows.length,
-    students: [...finished].sort((a, b) => a.line - b.line),
+    students: finished.slice(),
   });
   options.onProgress?.(snapshot());
 
   // One lag monitor for the class: every student's steps measure the same event loop.
   const monitor = new LoadMonitor().start();
+  // Above a few students in flight, the next starts only while the event loop has spare time.
+  const admission = new Admission().start();
   try {
-    await pool(todo, Math.max(1, options.concurrency), async (row): Promise<void> => {
+    await pool(todo, Math.max(1, options.concurrency), admission, async (row): Promise<void> => {
       if (options.signal?.aborted) return; // interrupted: the rows not started stay missing
       const t0 = performance.now();
       const elapsed = () => Math.round(performance.now() - t0);
@@ -190,11 +209,12 @@ export async function gradeRoster(options: GradeOptions): Promise<GradeReport> {
           result = errorRow(row, message.startsWith('line ') ? message : `line ${row.line}: ${message}`, max, elapsed());
         }
       }
-      finished.push(result);
+      record(result);
       options.onStudent?.(result, finished.length, rows.length);
       options.onProgress?.(snapshot());
     });
   } finally {
+    admission.stop();
     monitor.stop();
   }
   return snapshot();

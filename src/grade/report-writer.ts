@@ -1,13 +1,13 @@
 // The partial report of a long grade run, kept on disk without the writing dominating the run: a
 // class of a thousand re-rendered and fsynced after every student spent more time writing than
-// grading. Writes take at most SHARE of the time: after a write that took w ms the next waits 19·w,
-// and a timer writes the newest snapshot once that wait is over, so the file still catches up with
-// every finished student while the run goes on; flush() writes whatever is newer at the end or on
-// an interrupt.
+// grading. Writes take at most SHARE of the time: after a write that took w ms the next waits
+// (1/SHARE - 1)·w, and a timer writes the newest snapshot once that wait is over, so the file still
+// catches up with every finished student while the run goes on; flush() writes whatever is newer at
+// the end or on an interrupt, as the `final` version (the one worth an fsync).
 import type { GradeReport } from './grade.js';
 
 /** The most of a run's time that keeping --output current may take. */
-export const WRITE_SHARE = 1 / 20;
+export const WRITE_SHARE = 1 / 50;
 
 export interface ReportWriter {
   /** A newer snapshot: written now, or once the writing budget allows. */
@@ -18,7 +18,7 @@ export interface ReportWriter {
   stop(): void;
 }
 
-export function reportWriter(write: (report: GradeReport) => void, share = WRITE_SHARE, now = () => performance.now()): ReportWriter {
+export function reportWriter(write: (report: GradeReport, final: boolean) => void, share = WRITE_SHARE, now = () => performance.now()): ReportWriter {
   let pending: GradeReport | undefined;
   let nextAt = 0;
   let timer: NodeJS.Timeout | undefined;
@@ -31,14 +31,14 @@ export function reportWriter(write: (report: GradeReport) => void, share = WRITE
     failed = undefined;
     throw error;
   };
-  const writeNow = () => {
+  const writeNow = (final = false) => {
     clearTimeout(timer);
     timer = undefined;
     if (!pending || stopped) return;
     const report = pending;
     pending = undefined;
     const began = now();
-    write(report);
+    write(report, final);
     const took = now() - began;
     nextAt = now() + took * (1 / share - 1);
   };
@@ -62,7 +62,7 @@ export function reportWriter(write: (report: GradeReport) => void, share = WRITE
     },
     flush() {
       rethrow();
-      writeNow();
+      writeNow(true);
     },
     stop() {
       stopped = true;

@@ -49,7 +49,8 @@ describe('grade --format json from per-student pieces', () => {
   it('written a piece at a time, the file holds the same text', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lampi-chunks-'));
     try {
-      const big = report(Array.from({ length: 300 }, (_, i) => student(`s${i}`, i + 2, 'x'.repeat(5000))), false);
+      // 700 students: more pieces than one vectored write takes (1024).
+      const big = report(Array.from({ length: 700 }, (_, i) => student(`s${i}`, i + 2, 'x'.repeat(5000))), false);
       const path = join(dir, 'grades.json');
       writeFileAtomically(path, new GradeJsonRenderer().chunks(big));
       expect(readFileSync(path, 'utf8')).toBe(JSON.stringify(big, null, 2) + '\n');
@@ -96,6 +97,23 @@ describe('keeping --output current', () => {
     writer.offer(snapshot(4));
     writer.flush();
     expect(written).toEqual([0, 2, 3]);
+  });
+
+  it('marks the version flush() writes as the final one (the end or an interrupt: the one synced to disk)', () => {
+    let clock = 0;
+    const written: [number, boolean][] = [];
+    const writer = reportWriter((r, final) => {
+      written.push([r.students.length, final]);
+      clock += 10;
+    }, 1 / 50, () => clock);
+    writer.offer(report([], true));
+    writer.offer(report([student('a', 2, '')], true)); // deferred: within the budget's wait
+    writer.flush();
+    expect(written).toEqual([
+      [0, false],
+      [1, true],
+    ]);
+    writer.stop();
   });
 
   it('a deferred snapshot is written by itself once the wait is over', async () => {
