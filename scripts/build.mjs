@@ -7,7 +7,6 @@
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { findingPages } from './finding-pages-plugin.mjs';
 import { leanMqtt } from './lean-mqtt-plugin.mjs';
 
@@ -56,7 +55,7 @@ await build({
   target: 'node20',
   format: 'cjs',
   outdir: 'dist',
-  define: { __LAMPI_QUICK__: JSON.stringify({ version, help, parallelism: availableParallelism() }) },
+  define: { __LAMPI_QUICK__: JSON.stringify({ version, help }) },
   legalComments: 'none',
   logLevel: 'warning',
 });
