@@ -2,7 +2,7 @@
 // reachability from outside.
 import { randomBytes } from 'node:crypto';
 import https from 'node:https';
-import type { TLSSocket } from 'node:tls';
+import type { ConnectionOptions, TLSSocket } from 'node:tls';
 import type { PlainExposureFacts, ServerChainFacts, WssConnectFacts, WssFacts, WssUpgrade } from '../facts.js';
 import { describeCertificate } from '../certs/describe.js';
 import { MqttSession } from './mqtt-session.js';
@@ -12,6 +12,7 @@ import { sniffPlainMqtt } from './plain-mqtt.js';
 import { startStep } from './deadline.js';
 import { attemptTls } from './tls-attempt.js';
 import { endUpgradedConnection } from './mqtt-goodbye.js';
+import { trySharedSecureContext } from './secure-contexts.js';
 
 export interface EndpointContext {
   address?: string;
@@ -44,11 +45,13 @@ function tryUpgrade(ctx: EndpointContext, port: number): Promise<{ status?: numb
       step.dispose();
       settle(value);
     };
-    const request = https.request({
+    const request = https.request(<https.RequestOptions & Pick<ConnectionOptions, 'secureContext'>>{
       host: ctx.address,
       port,
       servername: ctx.servername,
       ca: ctx.ca,
+      // Built once per distinct CA (see secure-contexts.ts); unusable material goes to tls as before.
+      secureContext: trySharedSecureContext({ ca: ctx.ca }),
       rejectUnauthorized: true,
       path: ctx.wssPath ?? '/mqtt',
       method: 'GET',

@@ -134,7 +134,9 @@ export class MqttSession {
       ...(options.tls ? { ...options.tls, rejectUnauthorized: true } : {}),
       // mqtts: the CA and identity parsed once per distinct material (see secure-contexts.ts).
       ...(options.tls && options.url.startsWith('mqtts:') ? { secureContext: trySharedSecureContext({ ca: options.tls.ca, cert: options.tls.cert, key: options.tls.key }) } : {}),
-      ...(options.url.startsWith('wss:') ? { wsOptions: { servername: options.wsServername, ca: options.tls?.ca, rejectUnauthorized: true } as IClientOptions['wsOptions'] } : {}),
+      ...(options.url.startsWith('wss:')
+        ? { wsOptions: { servername: options.wsServername, ca: options.tls?.ca, secureContext: trySharedSecureContext({ ca: options.tls?.ca }), rejectUnauthorized: true } as IClientOptions['wsOptions'] }
+        : {}),
     };
     const client = connect(options.url, clientOptions);
     const session = new MqttSession(client, options);
