@@ -318,10 +318,14 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
   const wants = (key: keyof DiagnosisFacts) => context.wanted?.has(key) ?? false;
   let handedOver: OpenCloudSession | undefined;
   const openedAhead = new Map<'inbound' | 'outbound', Promise<BridgeSessions>>();
+  // A step runs in the scope of the fact it serves: a CONNECT opened ahead for a bridge direction is
+  // that direction's (a timeout while we were starved must excuse bridge.inbound, not the round trip).
+  const inScopeOf = <T>(fact: string, work: () => T): T => (monitor ? stepScope.run({ monitor, facts: [fact], noteStarved }, work) : work());
   const openBridgesAhead = (ctx: MqttProbeContext) => {
     if (!ctx.localUrl || !ctx.remotePrefix) return;
+    const localUrl = ctx.localUrl;
     for (const [direction, fact] of [['inbound', 'bridgeInbound'], ['outbound', 'bridgeOutbound']] as const) {
-      if (wants(fact) && !openedAhead.has(direction)) openedAhead.set(direction, openBridgeSessions(ctx, ctx.localUrl, direction));
+      if (wants(fact) && !openedAhead.has(direction)) openedAhead.set(direction, inScopeOf(fact, () => openBridgeSessions(ctx, localUrl, direction)));
     }
   };
   const takeAhead = (direction: 'inbound' | 'outbound') => {

@@ -126,8 +126,10 @@ export class MqttSession {
       keepalive: 30,
       reconnectPeriod: 0,
       writeCache: false, // no table of 65,536 two-byte buffers built on the first packet (~15 ms, and GC)
-      // Our own step (below) ends the wait; mqtt.js's timer is only a backstop behind it.
-      connectTimeout: options.timeoutMs + 1000,
+      // Our own step (below) ends the wait; mqtt.js's timer is only a backstop behind it, and must stay
+      // behind it when a starved loop extends the step (by up to its own length, deadline.ts): a backstop
+      // that fired first would report our starvation as the peer's silence.
+      connectTimeout: options.timeoutMs * 2 + 1000,
       // Start only once our transcript listeners are attached, so CONNECT is recorded too.
       manualConnect: true,
       ...(options.credentials ? { username: options.credentials.username, password: options.credentials.password } : {}),
