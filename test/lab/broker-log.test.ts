@@ -2,7 +2,7 @@
 // client id where the log names one), so the README's statement about it stays true.
 import { readFileSync } from 'node:fs';
 import { afterEach, expect, it } from 'vitest';
-import { diagnose } from '../../src/diagnose.js';
+import { diagnose, type DiagnoseOptions } from '../../src/diagnose.js';
 import { startLab, type Lab } from '../../src/lab/lab.js';
 import { describeWithBroker } from '../helpers/broker.js';
 
@@ -12,6 +12,19 @@ afterEach(async () => {
 });
 
 const count = (lines: string[], pattern: RegExp) => lines.filter((line) => pattern.test(line)).length;
+
+/** One diagnosis of a fresh lab of `scenario`, and the lines it left in the cloud broker's log. */
+async function runAndReadLog(scenario: string, options: Partial<DiagnoseOptions>) {
+  const lab = await startLab({ scenario });
+  labs.push(lab);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const before = readFileSync(lab.files.cloudLog, 'utf8').split('\n').length - 1;
+  const report = await diagnose({ ...lab.diagnoseInput(), ...options });
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const lines = readFileSync(lab.files.cloudLog, 'utf8').split('\n').slice(before);
+  const connected = lines.flatMap((line) => /New client connected from \S+ as (\S+) /.exec(line)?.[1] ?? []).sort();
+  return { report, lines, connected };
+}
 
 /** The cloud sessions of one run with --client-id ci-log: the TLS probes' goodbyes, then the MQTT checks'. */
 const SESSIONS = [
@@ -26,16 +39,9 @@ const SESSIONS = [
 
 describeWithBroker("the broker's log after one healthy run", () => {
   it('holds 7 sessions that log in and out, the 4 refused TLS probes, and no connection dropped without a word', async () => {
-    const lab = await startLab({ scenario: 'healthy' });
-    labs.push(lab);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const before = readFileSync(lab.files.cloudLog, 'utf8').split('\n').length - 1;
-    const report = await diagnose({ ...lab.diagnoseInput(), clientId: 'ci-log', timeoutMs: 1500 });
+    const { report, lines, connected } = await runAndReadLog('healthy', { clientId: 'ci-log', timeoutMs: 1500 });
     expect(report.exitCode).toBe(0);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    const lines = readFileSync(lab.files.cloudLog, 'utf8').split('\n').slice(before);
 
-    const connected = lines.flatMap((line) => /New client connected from \S+ as (\S+) /.exec(line)?.[1] ?? []).sort();
     // A refused handshake shows as one of two lines, depending on whether the ClientHello was already
     // there when Mosquitto accepted the connection; either way it names OpenSSL's reason.
     // (Mosquitto 2.0.11 says "disconnected: Protocol error.", later 2.0 releases "disconnected due to protocol error.")
@@ -61,16 +67,9 @@ describeWithBroker("the broker's log after one healthy run", () => {
 
 describeWithBroker("the broker's log when the round trip fails", () => {
   it('ends with DISCONNECT the bridge sessions opened ahead for checks that were then skipped', async () => {
-    const lab = await startLab({ scenario: 'acl-denies-client' });
-    labs.push(lab);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const before = readFileSync(lab.files.cloudLog, 'utf8').split('\n').length - 1;
-    const report = await diagnose({ ...lab.diagnoseInput(), clientId: 'ci-acl', timeoutMs: 1000, only: ['mqtt', 'bridge'] });
+    const { report, lines, connected } = await runAndReadLog('acl-denies-client', { clientId: 'ci-acl', timeoutMs: 1000, only: ['mqtt', 'bridge'] });
     const status = Object.fromEntries(report.checks.map((check) => [check.id, check.status]));
     expect(status).toMatchObject({ 'mqtt.connect': 'pass', 'mqtt.roundtrip': 'fail', 'bridge.inbound': 'skip', 'bridge.outbound': 'skip' });
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    const lines = readFileSync(lab.files.cloudLog, 'utf8').split('\n').slice(before);
-    const connected = lines.flatMap((line) => /New client connected from \S+ as (\S+) /.exec(line)?.[1] ?? []).sort();
     // The main handshake's goodbye, mqtt.connect (carrying the round trip, then bridge.status), and both
     // bridge directions' cloud sessions, opened while the round trip ran and never used.
     expect(connected).toEqual(['ci-acl-connect', 'ci-acl-in-cloud', 'ci-acl-out-cloud', 'ci-acl-tls']);
@@ -79,15 +78,8 @@ describeWithBroker("the broker's log when the round trip fails", () => {
   });
 
   it('opens nothing ahead for checks left out of the run', async () => {
-    const lab = await startLab({ scenario: 'healthy' });
-    labs.push(lab);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const before = readFileSync(lab.files.cloudLog, 'utf8').split('\n').length - 1;
-    const report = await diagnose({ ...lab.diagnoseInput(), clientId: 'ci-only', timeoutMs: 1000, only: ['mqtt.connect', 'bridge.status'] });
+    const { report, lines, connected } = await runAndReadLog('healthy', { clientId: 'ci-only', timeoutMs: 1000, only: ['mqtt.connect', 'bridge.status'] });
     expect(report.checks.map((check) => `${check.id} ${check.status}`)).toEqual(['mqtt.connect pass', 'bridge.status pass']);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    const lines = readFileSync(lab.files.cloudLog, 'utf8').split('\n').slice(before);
-    const connected = lines.flatMap((line) => /New client connected from \S+ as (\S+) /.exec(line)?.[1] ?? []).sort();
     // bridge.status continues on mqtt.connect's session; nothing for the round trip or the bridge flows.
     expect(connected.filter((id) => !/-tls/.test(id))).toEqual(['ci-only-connect']);
     for (const id of connected) expect(count(lines, new RegExp(`^\\d+: Received DISCONNECT from ${id.replace('.', '\\.')}$`))).toBe(1);
