@@ -7,7 +7,11 @@
 // ws and debug also try, inside try/catch, to require optional native helpers (bufferutil,
 // utf-8-validate, supports-color) that are not installed: each miss searched every node_modules folder
 // up the tree at run time (~10 ms of a diagnosis, --cpu-prof). They resolve here to a module that
-// throws as the missing package did, so the same fallback runs without the search.
+// throws as the missing package did, so the same fallback runs without the search. (esbuild records a
+// CommonJS module before running its body, so a second require() of a stub that threw would return {}:
+// each has exactly one require() in mqtt.js, ws and debug, inside its try/catch.)
+// mqtt.js also reads MQTTJS_SOCKS_PROXY from the environment; src/probes/mqtt-session.ts removes it, so
+// the socks stub is never reached.
 const STUBS = {
   socks: `export class SocksClient {
     constructor() { throw new Error('lampi-doctor is built without SOCKS proxy support'); }

@@ -341,12 +341,14 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
     handedOver = undefined;
     return handed;
   };
+  // bridge.status uses a session only when it knows where the bridge maps the lamp (--device-id).
+  const stateWantsSession = () => wants('bridgeState') && Boolean(context.mqtt.remotePrefix);
   const mqttConnect = () =>
-    once('mqttConnect', async () => probeMqttConnect(await mqttContext(), wants('roundtrip') || wants('bridgeState') ? (open) => (handedOver = open) : undefined));
+    once('mqttConnect', async () => probeMqttConnect(await mqttContext(), wants('roundtrip') || stateWantsSession() ? (open) => (handedOver = open) : undefined));
   const roundtrip = () =>
     once('roundtrip', async () => {
       let passOn: ((open?: OpenCloudSession) => void) | undefined;
-      if (wants('bridgeState') && !memo.has('bridgeState')) passedOn = new Promise((resolve) => (passOn = resolve));
+      if (stateWantsSession() && !memo.has('bridgeState')) passedOn = new Promise((resolve) => (passOn = resolve));
       try {
         const ctx = await mqttContext();
         openBridgesAhead(ctx);
@@ -358,7 +360,10 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
   const bridgeState = () =>
     once('bridgeState', async () => {
       const ctx = await mqttContext();
-      return probeBridgeState(ctx, passedOn ? await passedOn : takeHanded());
+      // The round trip's session, if it comes within one timeout; else a session of its own, so a long
+      // round trip (--samples 1000 on a slow link) never eats into bridge.status's own deadline.
+      const carried = passedOn ? await Promise.race([passedOn, waitMs(context.timeoutMs, signal)]) : takeHanded();
+      return probeBridgeState(ctx, carried);
     });
   const bridgeInbound = () => once('bridgeInbound', async () => probeBridgeFlow(await mqttContext(), 'inbound', takeAhead('inbound')));
   const bridgeOutbound = () => once('bridgeOutbound', async () => probeBridgeFlow(await mqttContext(), 'outbound', takeAhead('outbound')));
@@ -366,11 +371,11 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
     const leftovers: Promise<unknown>[] = [];
     if (handedOver) leftovers.push(handedOver.session.close());
     handedOver = undefined;
-    // A session passed on that bridge.status never took; not waited for (a round trip still running
-    // passes it on when done, and the run's end signal sweeps it away).
-    void passedOn?.then((open) => open?.session.close());
-    // Sessions still connecting are not waited for: the run's end signal sweeps them away.
-    for (const opening of openedAhead.values()) void opening.then((opened) => Promise.all([opened.cloud.session?.close(), opened.local.session?.close()]));
+    // A session passed on that bridge.status never took (it was left out, or stopped waiting for it).
+    if (passedOn) leftovers.push(passedOn.then((open) => open?.session.close()));
+    // Sessions still connecting are waited for (within their CONNECT's own limit), so that they too
+    // end with DISCONNECT rather than a socket the run's end destroys mid-CONNECT.
+    for (const opening of openedAhead.values()) leftovers.push(opening.then((opened) => Promise.all([opened.cloud.session?.close(), opened.local.session?.close()])));
     openedAhead.clear();
     await Promise.all(leftovers);
   };
@@ -408,6 +413,22 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
     starved: (key) => starvedLag.get(key),
     dispose,
   };
+}
+
+/** Resolves undefined after `ms`, or at once when the run is cancelled. */
+function waitMs(ms: number, signal?: AbortSignal): Promise<undefined> {
+  return new Promise((resolve) => {
+    let unlink = (): void => undefined;
+    const timer = setTimeout(() => {
+      unlink();
+      resolve(undefined);
+    }, ms);
+    timer.unref();
+    unlink = whenAborted(signal, () => {
+      clearTimeout(timer);
+      resolve(undefined);
+    });
+  });
 }
 
 function subjectLine(cert: X509Certificate): string {

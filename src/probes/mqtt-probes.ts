@@ -2,7 +2,7 @@
 // Each probe opens its own session(s) with a unique client id and closes them with DISCONNECT.
 import { randomBytes } from 'node:crypto';
 import type { BridgeFlowFacts, BridgeStateFacts, LatencyFacts, MqttConnectFacts, RoundtripFacts } from '../facts.js';
-import { MqttSession, timeLimit, type ConnectResult } from './mqtt-session.js';
+import { MqttSession, timeLimit, type ConnectResult, type TimeLimit } from './mqtt-session.js';
 import { BridgeIdentities, sessionClientId, type SessionRole } from './client-ids.js';
 
 export interface MqttProbeContext {
@@ -99,22 +99,25 @@ async function measureDelivery(
     for (let i = 1; i <= samples; i += 1) {
       const key = `lampi-doctor ${id} ${i}`;
       const arrived = new Promise<{ at: number }>((resolve) => waiting.set(key, resolve));
-      // Both limits (timers, abort links) are made before the clock starts: a sample times the path
-      // through the broker, from handing the message to the MQTT client until it arrives, as a bare
-      // mqtt.js loop does, not our bookkeeping.
+      // The PUBLISH's limit (timer, abort link) is made before the clock starts: a sample times the
+      // path through the broker, from handing the message to the MQTT client until it arrives, as a
+      // bare mqtt.js loop does, not our bookkeeping.
       const acknowledged = sender.publishLimit(sendTopic);
-      const delivered = timeLimit(timeoutMs, 'delivery', receiver.signal);
-      const arrival = delivered.within(arrived).catch(() => undefined);
+      let delivered: TimeLimit | undefined;
       try {
         const began = performance.now();
         sent += 1;
         await sender.publish(sendTopic, key, qos, acknowledged);
-        const at = (await arrival)?.at;
+        // The delivery wait starts once the broker has the message, as it always did. Its arrival time
+        // was taken in onMessage, so a message already there (the usual case: Mosquitto writes it
+        // before the PUBACK) is not timed through this limit.
+        delivered = timeLimit(timeoutMs, 'delivery', receiver.signal);
+        const at = (await delivered.within(arrived).catch(() => undefined))?.at;
         if (at === undefined) break;
         samplesMs.push(Math.round((at - began) * 100) / 100);
       } finally {
         acknowledged.dispose();
-        delivered.dispose();
+        delivered?.dispose();
         waiting.delete(key);
       }
     }
@@ -144,16 +147,20 @@ export async function probeRoundtrip(ctx: MqttProbeContext, handed?: OpenCloudSe
     const topic = `${ctx.probePrefix}roundtrip/${connect.clientId}`;
     const base = { connect, topic, qos: ctx.qos, samplesMs: [], sent: 0, lost: 0, acknowledgedButLost: false, transcript: connect.transcript };
     if (!session) return base;
+    // Only a round trip that ended as it should passes its session on: one whose step timed out or
+    // failed may have left the session wedged, and bridge.status must not inherit that.
+    let clean = false;
     try {
       const granted = await session.subscribe(topic, ctx.qos);
       if (granted === 128) return { ...base, granted };
       const delivery = await measureDelivery(session, topic, session, topic, ctx.samples, ctx.qos, ctx.timeoutMs);
       await session.unsubscribe(topic);
+      clean = delivery.lost === 0;
       return { ...base, ...delivery, granted, acknowledgedButLost: delivery.lost > 0 && ctx.qos > 0 };
     } catch (error) {
       return { ...base, error: (error as Error).message };
     } finally {
-      if (passOn && session.usable) pass({ session, facts: { ...connect, transcript: connecting } });
+      if (passOn && clean && session.usable) pass({ session, facts: { ...connect, transcript: connecting } });
       else await session.close();
     }
   } finally {

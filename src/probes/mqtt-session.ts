@@ -114,6 +114,9 @@ export class MqttSession {
     // mqtt is CommonJS: bundled, its exports sit under `default`; under tsx/vitest they are named.
     const mqtt = (await import('mqtt')) as typeof import('mqtt') & { default?: typeof import('mqtt') };
     const connect = mqtt.connect ?? mqtt.default!.connect;
+    // mqtt.js would send its sessions through a SOCKS proxy named in MQTTJS_SOCKS_PROXY, while every
+    // other probe (TCP, TLS, websockets upgrade) dials the broker directly: one diagnosis takes one path.
+    delete process.env.MQTTJS_SOCKS_PROXY;
     const began = performance.now();
     const elapsed = () => Math.round(performance.now() - began);
     if (options.bridges?.clashes(options.clientId)) {

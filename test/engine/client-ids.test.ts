@@ -95,4 +95,12 @@ describeWithBroker('a --client-id prefix on a healthy broker', () => {
     expect(byId['mqtt.connect'].evidence?.transcript).toEqual([expect.stringMatching(/^→ CONNECT clientId=ci-probe-connect /), '← CONNACK rc=0 sessionPresent=false']);
     expect(run.code).toBe(0);
   });
+
+  it('dials the broker directly even when MQTTJS_SOCKS_PROXY is set, as every other probe does', async () => {
+    // mqtt.js reads that variable itself; the bundle carries no SOCKS code, and one diagnosis takes one path.
+    const run = await runCli([...lab.diagnoseArgs(), '--only', 'mqtt.connect', '--format', 'json'], { MQTTJS_SOCKS_PROXY: 'socks5://127.0.0.1:9' });
+    const report = JSON.parse(run.stdout) as { checks: { id: string; status: string }[] };
+    expect(report.checks.find((check) => check.id === 'mqtt.connect')?.status).toBe('pass');
+    expect(run.code).toBe(0);
+  });
 });

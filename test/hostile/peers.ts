@@ -138,7 +138,8 @@ export interface MqttBehaviour {
   /** What answers CONNECT: a normal CONNACK, nothing, raw bytes, or a 1 byte/s drip of a CONNACK. */
   connect: 'connack' | 'silent' | 'drip' | Buffer;
   subscribe?: 'suback' | 'silent';
-  publish?: 'ack-and-deliver' | 'ack-only' | 'silent';
+  /** 'wedge': the connection answers nothing at all after its first PUBLISH (a black-holed link). */
+  publish?: 'ack-and-deliver' | 'ack-only' | 'silent' | 'wedge';
   ping?: 'pingresp' | 'silent';
 }
 
@@ -196,7 +197,9 @@ function speakMqtt(socket: net.Socket, behaviour: MqttBehaviour, timers: Set<Nod
       answer(type, flags, body);
     }
   });
+  let wedged = false;
   const answer = (type: number, flags: number, body: Buffer) => {
+    if (wedged) return;
     switch (type) {
       case 1: // CONNECT
         if (behaviour.connect === 'connack') socket.write(CONNACK);
@@ -219,6 +222,10 @@ function speakMqtt(socket: net.Socket, behaviour: MqttBehaviour, timers: Set<Nod
         const topic = body.subarray(2, 2 + topicLength).toString();
         const id = qos > 0 ? body.subarray(2 + topicLength, 4 + topicLength) : undefined;
         if (behaviour.publish === 'silent') return;
+        if (behaviour.publish === 'wedge') {
+          wedged = true;
+          return;
+        }
         if (id && qos === 1) socket.write(Buffer.concat([Buffer.from([0x40, 0x02]), id]));
         if (id && qos === 2) socket.write(Buffer.concat([Buffer.from([0x50, 0x02]), id]));
         if (behaviour.publish === 'ack-and-deliver' && subscriptions.has(topic)) {

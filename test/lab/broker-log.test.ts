@@ -70,11 +70,25 @@ describeWithBroker("the broker's log when the round trip fails", () => {
     const { report, lines, connected } = await runAndReadLog('acl-denies-client', { clientId: 'ci-acl', timeoutMs: 1000, only: ['mqtt', 'bridge'] });
     const status = Object.fromEntries(report.checks.map((check) => [check.id, check.status]));
     expect(status).toMatchObject({ 'mqtt.connect': 'pass', 'mqtt.roundtrip': 'fail', 'bridge.inbound': 'skip', 'bridge.outbound': 'skip' });
-    // The main handshake's goodbye, mqtt.connect (carrying the round trip, then bridge.status), and both
-    // bridge directions' cloud sessions, opened while the round trip ran and never used.
-    expect(connected).toEqual(['ci-acl-connect', 'ci-acl-in-cloud', 'ci-acl-out-cloud', 'ci-acl-tls']);
+    // The main handshake's goodbye, mqtt.connect (carrying the round trip), bridge.status on a session of
+    // its own (a round trip that lost messages passes nothing on), and both bridge directions' cloud
+    // sessions, opened while the round trip ran and never used.
+    expect(connected).toEqual(['ci-acl-connect', 'ci-acl-in-cloud', 'ci-acl-out-cloud', 'ci-acl-state', 'ci-acl-tls']);
     for (const id of connected) expect(count(lines, new RegExp(`^\\d+: Received DISCONNECT from ${id}$`))).toBe(1);
     expect(count(lines, /closed its connection/)).toBe(0);
+  });
+
+  it('ends them with DISCONNECT also when the round trip fails before they are connected', async () => {
+    // Under MQTT 5 Mosquitto refuses the denied PUBLISH at once (PUBACK reason 135): the round trip is
+    // over while the sessions opened ahead still wait for their CONNACKs.
+    for (const attempt of [1, 2, 3]) {
+      const id = `ci-v5-${attempt}`;
+      const { report, lines, connected } = await runAndReadLog('acl-denies-client', { clientId: id, timeoutMs: 1000, only: ['mqtt.roundtrip', 'bridge.inbound', 'bridge.outbound'], mqttVersion: '5' });
+      expect(report.checks.find((check) => check.id === 'mqtt.roundtrip')?.status).toBe('fail');
+      expect(connected).toContain(`${id}-in-cloud`);
+      for (const client of connected) expect([client, count(lines, new RegExp(`^\\d+: Received DISCONNECT from ${client.replace('.', '\\.')}$`))]).toEqual([client, 1]);
+      expect(lines.filter((line) => line.includes(`Client ${id}-`) && /closed its connection|Protocol error/.test(line))).toEqual([]);
+    }
   });
 
   it('opens nothing ahead for checks left out of the run', async () => {
