@@ -22,7 +22,7 @@ import type {
 } from '../facts.js';
 import { stepScope, type LoadMonitor } from './load.js';
 import { BridgeIdentities, sessionClientId, type SessionRole } from './client-ids.js';
-import { whenAborted } from './deadline.js';
+import { raceSignal, startStep, whenAborted } from './deadline.js';
 import type { GoodbyePlan } from './mqtt-goodbye.js';
 import { THROWAWAY_CERT_PEM, THROWAWAY_KEY_PEM } from './throwaway-identity.js';
 import { connectTcp, resolveHost } from './network.js';
@@ -362,7 +362,9 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
       const ctx = await mqttContext();
       // The round trip's session, if it comes within one timeout; else a session of its own, so a long
       // round trip (--samples 1000 on a slow link) never eats into bridge.status's own deadline.
-      const carried = passedOn ? await Promise.race([passedOn, waitMs(context.timeoutMs, signal)]) : takeHanded();
+      if (!passedOn) return probeBridgeState(ctx, takeHanded());
+      const step = startStep(signal, context.timeoutMs);
+      const carried = await raceSignal(passedOn, step.signal, () => undefined).finally(() => step.dispose());
       return probeBridgeState(ctx, carried);
     });
   const bridgeInbound = () => once('bridgeInbound', async () => probeBridgeFlow(await mqttContext(), 'inbound', takeAhead('inbound')));
@@ -413,22 +415,6 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
     starved: (key) => starvedLag.get(key),
     dispose,
   };
-}
-
-/** Resolves undefined after `ms`, or at once when the run is cancelled. */
-function waitMs(ms: number, signal?: AbortSignal): Promise<undefined> {
-  return new Promise((resolve) => {
-    let unlink = (): void => undefined;
-    const timer = setTimeout(() => {
-      unlink();
-      resolve(undefined);
-    }, ms);
-    timer.unref();
-    unlink = whenAborted(signal, () => {
-      clearTimeout(timer);
-      resolve(undefined);
-    });
-  });
 }
 
 function subjectLine(cert: X509Certificate): string {

@@ -140,9 +140,7 @@ export async function probeRoundtrip(ctx: MqttProbeContext, handed?: OpenCloudSe
     passOn?.(open);
   };
   try {
-    // A handed-over session the broker has since dropped proves nothing about round trips: connect anew.
-    if (handed && !handed.session.usable) void handed.session.close();
-    const { session, facts: connect } = handed?.session.usable ? takeOver(handed) : await openCloud(ctx, 'rt');
+    const { session, facts: connect } = takeOver(handed) ?? (await openCloud(ctx, 'rt'));
     const connecting = [...connect.transcript];
     const topic = `${ctx.probePrefix}roundtrip/${connect.clientId}`;
     const base = { connect, topic, qos: ctx.qos, samplesMs: [], sent: 0, lost: 0, acknowledgedButLost: false, transcript: connect.transcript };
@@ -168,8 +166,17 @@ export async function probeRoundtrip(ctx: MqttProbeContext, handed?: OpenCloudSe
   }
 }
 
-/** From here on the session's packets go to the taker's transcript, which starts with the CONNECT it inherits. */
-function takeOver(open: OpenCloudSession): { session: MqttSession; facts: MqttConnectFacts } {
+/**
+ * Takes over a session another probe passed on: from here on its packets go to the taker's transcript,
+ * which starts with the CONNECT it inherits. A session the broker has since dropped proves nothing:
+ * it is closed, and the taker connects anew (undefined).
+ */
+function takeOver(open: OpenCloudSession | undefined): OpenCloudSession | undefined {
+  if (!open) return undefined;
+  if (!open.session.usable) {
+    void open.session.close();
+    return undefined;
+  }
   open.session.transcript = open.facts.transcript;
   return open;
 }
@@ -185,8 +192,7 @@ export async function probeBridgeState(ctx: MqttProbeContext, carried?: OpenClou
     return { configured: false, missing: 'device-id', states: [], transcript: [] };
   }
   const expectedFilter = `${ctx.remotePrefix}lamp/connection/+/state`;
-  if (carried && !carried.session.usable) void carried.session.close();
-  const { session, facts: connect } = carried?.session.usable ? takeOver(carried) : await openCloud(ctx, 'state');
+  const { session, facts: connect } = takeOver(carried) ?? (await openCloud(ctx, 'state'));
   const base: BridgeStateFacts = {
     configured: true,
     deviceId: ctx.deviceId,
