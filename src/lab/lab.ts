@@ -60,8 +60,27 @@ export interface LabProcess {
 }
 
 /**
+ * After its CONNACK the bridge subscribes, unsubscribes and publishes its state notification; the
+ * cloud logs all of it. Settled means every one of those was acknowledged, so a test that reads the
+ * cloud's log after hand-over sees only what it caused.
+ */
+export function bridgeSettled(lampLog: string): boolean {
+  const connack = lampLog.lastIndexOf('Received CONNACK on connection');
+  if (connack < 0) return false;
+  const since = lampLog.slice(connack);
+  const count = (pattern: RegExp) => (since.match(pattern) ?? []).length;
+  const requests = count(/ sending (?:UN)?SUBSCRIBE \(Mid: /g);
+  const acks = count(/ Received (?:UN)?SUBACK from /g);
+  if (acks < requests) return false;
+  for (const publish of since.matchAll(/Sending PUBLISH to (\S+) \(d\d, q1, r\d, m(\d+),/g)) {
+    if (!since.includes(`Received PUBACK from ${publish[1]} (Mid: ${publish[2]},`)) return false;
+  }
+  return true;
+}
+
+/**
  * Labs are handed over with the bridge up (when it can come up), so a diagnosis right after start
- * sees the steady state. The lamp logs each bridge connection; its CONNACK ends the wait.
+ * sees the steady state: the lamp logs the bridge's CONNACK and the acknowledgements that follow.
  */
 async function waitForBridge(info: LabInfo, lamp: StartedProcess, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -73,8 +92,10 @@ async function waitForBridge(info: LabInfo, lamp: StartedProcess, timeoutMs = 50
         return '';
       }
     })();
-    // Connected, or failed once (the failure is the scenario's point; the bridge keeps retrying).
-    if (/Received CONNACK on connection|OpenSSL Error|disconnected: /.test(log)) return;
+    // Failed once (the failure is the scenario's point; the bridge keeps retrying), or connected
+    // and settled.
+    if (/OpenSSL Error|disconnected: /.test(log)) return;
+    if (bridgeSettled(log)) return;
     if (lamp.child.exitCode !== null) return;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
