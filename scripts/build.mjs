@@ -1,6 +1,7 @@
 // Builds the CLI in two parts:
 // - dist/cli.mjs and dist/chunks/*.mjs: the ESM bundle, one entry plus lazily loaded chunks, so a
 //   diagnosis loads a few pre-linked files instead of hundreds of node_modules files;
+// - dist/grade-worker.mjs: a grading thread (src/grade/grade-worker.ts), on the same chunks;
 // - dist/lampi-doctor.js: the command itself, a tiny CommonJS file (dist/package.json says so) that
 //   answers `--version` and `--help` from text captured here by running yargs, without loading
 //   anything, and otherwise imports dist/cli.mjs.
@@ -12,7 +13,8 @@ import { leanMqtt } from './lean-mqtt-plugin.mjs';
 
 rmSync('dist', { recursive: true, force: true });
 await build({
-  entryPoints: { cli: 'src/cli/main.ts' },
+  // The grading threads' entry (src/grade/threads.ts finds it beside the chunks) shares their chunks.
+  entryPoints: { cli: 'src/cli/main.ts', 'grade-worker': 'src/grade/grade-worker.ts' },
   bundle: true,
   platform: 'node',
   target: 'node20',

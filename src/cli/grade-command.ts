@@ -10,7 +10,8 @@ import { writeFileAtomically } from '../grade/atomic-write.js';
 import { gradeExitCode, gradeRoster, mergeReports, parseShard, shardOf, type GradeReport, type StudentResult } from '../grade/grade.js';
 import { parseMergeInput, readMergeInput } from '../grade/merge-input.js';
 import { readInputText } from '../read-input.js';
-import { readRoster } from '../grade/roster.js';
+import { readRoster, type RosterRow } from '../grade/roster.js';
+import { defaultThreads } from '../grade/threads.js';
 import { reportWriter } from '../grade/report-writer.js';
 import { GradeJsonRenderer } from '../reporters/grade-json.js';
 import { defaultRubric, readRubric } from '../grade/rubric.js';
@@ -28,6 +29,8 @@ export interface GradeArgs extends Omit<DiagnoseArgs, 'format' | 'fqdn' | 'failO
   format: GradeFormat;
   rubric?: string;
   concurrency: number;
+  /** Unset: one per CPU core for a class big enough (see defaultThreads). */
+  threads?: number;
   shard?: string;
   resume?: string;
 }
@@ -127,9 +130,18 @@ function readResume(path: string, checkIds: string[]): GradeReport {
   return report;
 }
 
+/** How many students this run grades: its shard's, less those a --resume report already has. */
+function toGrade(rows: RosterRow[], shard: { index: number; count: number } | undefined, previous: GradeReport | undefined): number {
+  const done = new Set(previous?.students.map((student) => student.line));
+  return rows.filter((row) => (!shard || shardOf(row.student, shard.count) === shard.index) && !done.has(row.line)).length;
+}
+
 export async function runGradeCommand(args: GradeArgs): Promise<number> {
   if (!Number.isInteger(args.concurrency) || args.concurrency < 1 || args.concurrency > 256) {
     throw new UsageError(`--concurrency must be a whole number from 1 to 256, not ${args.concurrency}`);
+  }
+  if (args.threads !== undefined && (!Number.isInteger(args.threads) || args.threads < 1 || args.threads > 64)) {
+    throw new UsageError(`--threads must be a whole number from 1 to 64, not ${args.threads}`);
   }
   const checkIds = selectChecks(diagnosisChecks, args.only, args.skip).map((check) => check.id);
   const rubric = args.rubric ? readRubric(args.rubric, checkIds) : defaultRubric(checkIds);
@@ -188,10 +200,12 @@ export async function runGradeCommand(args: GradeArgs): Promise<number> {
       only: args.only,
       skip: args.skip,
       concurrency: args.concurrency,
+      threads: args.threads ?? defaultThreads(toGrade(rows, shard, previous)),
       shard,
       previous,
       onStudent: (result, done, total) => bar.onStudent(result, done, total),
       signal: run.signal,
+      onNotice: (message) => process.stderr.write(`${TOOL.name}: ${message}\n`),
       onProgress: (snapshot) => {
         if (interruptedBy !== undefined) return;
         latest = snapshot;

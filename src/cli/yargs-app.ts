@@ -84,6 +84,7 @@ export function buildParser(args: string[]) {
         diagnosisOptions(reportOptions(y.positional('roster', { type: 'string', describe: 'CSV roster: student,fqdn[,port,wss_port,ca,cert,key,local,device_id,resolve]' }), GRADE_FORMATS))
           .option('rubric', { type: 'string', describe: 'JSON: { "points": { "<check id or area>": n }, "warnCredit": 0.5 }', group: 'Grading:' })
           .option('concurrency', { type: 'number', default: DEFAULT_CONCURRENCY, describe: 'Most students diagnosed at once; fewer start while the CPU is saturated', group: 'Grading:' })
+          .option('threads', { type: 'number', describe: 'Grading threads, each diagnosing its share of --concurrency (default: one per CPU core, none for fewer than 16 students per thread; 1: all in one thread)', group: 'Grading:' })
           .option('shard', { type: 'string', describe: 'Grade only slice K of N (stable by student name), e.g. 2/4', group: 'Grading:' })
           .option('resume', { type: 'string', describe: 'Finish an interrupted run: keep the students of this --format json report, grade the rest', group: 'Grading:' })
           // grade exits 0 once every student is graded, unless --fail-on is given.

@@ -1,30 +1,20 @@
 // Grading a class: every student's setup diagnosed concurrently, each under its own deadline, then
 // scored by the rubric. Shards split a roster stably so CI matrix jobs can share a class.
-import { setMaxListeners } from 'node:events';
 import { diagnosisChecks } from '../../checks/index.js';
-import { diagnose } from '../diagnose.js';
 import { EXIT_FINDINGS, EXIT_OK, exitCodeFor, type FailOn } from '../engine/exit-code.js';
 import { selectChecks } from '../engine/selection.js';
-import { countStatuses, UsageError, type CheckResult, type Counts } from '../engine/types.js';
+import { UsageError } from '../engine/types.js';
 import { DEFAULT_TIMEOUT_MS, type DiagnoseInput } from '../inputs.js';
 import { LoadMonitor } from '../probes/load.js';
 import { TOOL } from '../version.js';
+import { Admission } from './admission.js';
+import { pool } from './pool.js';
 import type { RosterRow } from './roster.js';
 import { maxScore, score, type Rubric } from './rubric.js';
-import { Admission } from './admission.js';
+import { gradeStudent, type StudentPlan, type StudentResult } from './student.js';
+import { gradeInThreads, gradingThreadScript } from './threads.js';
 
-export interface StudentResult {
-  student: string;
-  line: number;
-  target: { host: string; port: number } | null;
-  score: number;
-  maxScore: number;
-  counts: Counts;
-  checks: CheckResult[];
-  /** The row could not be graded: a roster or input problem, with its line. */
-  error?: string;
-  durationMs: number;
-}
+export type { StudentResult } from './student.js';
 
 export interface GradeReport {
   tool: { name: string; version: string };
@@ -51,6 +41,11 @@ export interface GradeOptions {
   only?: string[];
   skip?: string[];
   concurrency: number;
+  /**
+   * Grading threads (worker threads, see threads.ts): 1 or unset grades every student in this
+   * thread. More need the built CLI (dist/grade-worker.mjs); from source the run stays in this thread.
+   */
+  threads?: number;
   shard?: { index: number; count: number };
   /** A previous (partial) report of this roster: the students it holds are kept, not graded again. */
   previous?: GradeReport;
@@ -59,6 +54,8 @@ export interface GradeOptions {
   onProgress?(report: GradeReport): void;
   /** Ends the whole run (an interrupt): every student's diagnosis is cancelled. */
   signal?: AbortSignal;
+  /** Something the user should know that is not a student's result (threads that could not start). */
+  onNotice?(message: string): void;
 }
 
 
@@ -79,35 +76,6 @@ export function shardOf(student: string, count: number): number {
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
   return (hash % count) + 1;
-}
-
-/** Works through the items, at most `limit` at once, each started once `admission` lets it. */
-async function pool<T, R>(items: readonly T[], limit: number, admission: Admission, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      await admission.admit();
-      if (next >= items.length) {
-        admission.done();
-        break;
-      }
-      const index = next;
-      next += 1;
-      try {
-        results[index] = await work(items[index]);
-      } finally {
-        admission.done();
-      }
-    }
-  });
-  await Promise.all(workers);
-  return results;
-}
-
-function errorRow(row: RosterRow, message: string, max: number, durationMs = 0): StudentResult {
-  const target = row.input.target ? { host: row.input.target, port: row.input.port ?? 8883 } : null;
-  return { student: row.student, line: row.line, target, score: 0, maxScore: max, counts: countStatuses([]), checks: [], error: message, durationMs };
 }
 
 /** The previous report's students that belong to these rows, re-scored with this run's rubric. */
@@ -158,66 +126,37 @@ export async function gradeRoster(options: GradeOptions): Promise<GradeReport> {
   });
   options.onProgress?.(snapshot());
 
+  const plan: StudentPlan = { defaults: options.defaults, rubric: options.rubric, only: options.only, skip: options.skip, maxScore: max, deadlineMs };
+  const onResult = (result: StudentResult) => {
+    record(result);
+    options.onStudent?.(result, finished.length, rows.length);
+    options.onProgress?.(snapshot());
+  };
+  let inThisThread = todo;
+  const script = (options.threads ?? 1) > 1 ? gradingThreadScript() : undefined;
+  if (script && todo.length > 1) {
+    inThisThread = await gradeInThreads({ script, rows: todo, plan, threads: options.threads!, concurrency: options.concurrency, signal: options.signal, onResult });
+    if (inThisThread.length > 0) options.onNotice?.(`the grading threads failed to start, so ${inThisThread.length} students are graded in the main thread`);
+  }
+  if (inThisThread.length > 0) await gradeHere(inThisThread, plan, options, onResult);
+  return snapshot();
+}
+
+/** Grades the rows in this thread, at most --concurrency at once, admitted by spare event-loop time. */
+async function gradeHere(rows: RosterRow[], plan: StudentPlan, options: GradeOptions, onResult: (result: StudentResult) => void): Promise<void> {
   // One lag monitor for the class: every student's steps measure the same event loop.
   const monitor = new LoadMonitor().start();
   // Above a few students in flight, the next starts only while the event loop has spare time.
   const admission = new Admission().start();
+  let next = 0;
+  // Interrupted: the rows not started stay missing.
+  const take = () => (options.signal?.aborted || next >= rows.length ? undefined : rows[next++]);
   try {
-    await pool(todo, Math.max(1, options.concurrency), admission, async (row): Promise<void> => {
-      if (options.signal?.aborted) return; // interrupted: the rows not started stay missing
-      const t0 = performance.now();
-      const elapsed = () => Math.round(performance.now() - t0);
-      let result: StudentResult;
-      if (row.error) {
-        result = errorRow(row, row.error, max);
-      } else {
-        try {
-          // The student's deadline cancels their diagnosis: its sockets and sessions end with it.
-          const student = new AbortController();
-          setMaxListeners(0, student.signal);
-          let timer: NodeJS.Timeout | undefined;
-          const deadline = new Promise<never>((_, reject) => {
-            timer = setTimeout(() => {
-              student.abort(new Error(`line ${row.line}: the diagnosis did not finish within ${deadlineMs} ms`));
-              reject(student.signal.reason);
-            }, deadlineMs);
-          });
-          const report = await Promise.race([
-            diagnose({
-              ...options.defaults,
-              ...row.input,
-              target: row.input.target!,
-              only: options.only,
-              skip: options.skip,
-              signal: options.signal ? AbortSignal.any([student.signal, options.signal]) : student.signal,
-              monitor,
-            }),
-            deadline,
-          ]).finally(() => clearTimeout(timer));
-          result = {
-            student: row.student,
-            line: row.line,
-            target: { host: report.target.host, port: report.target.port },
-            score: score(options.rubric, report.checks),
-            maxScore: max,
-            counts: report.counts,
-            checks: report.checks,
-            durationMs: elapsed(),
-          };
-        } catch (error) {
-          const message = error instanceof Error ? error.message : String(error);
-          result = errorRow(row, message.startsWith('line ') ? message : `line ${row.line}: ${message}`, max, elapsed());
-        }
-      }
-      record(result);
-      options.onStudent?.(result, finished.length, rows.length);
-      options.onProgress?.(snapshot());
-    });
+    await pool(take, Math.min(Math.max(1, options.concurrency), rows.length), admission, async (row) => onResult(await gradeStudent(row, plan, monitor, options.signal)));
   } finally {
     admission.stop();
     monitor.stop();
   }
-  return snapshot();
 }
 
 /**

@@ -1,0 +1,125 @@
+// Grading threads: a class's TLS handshakes and MQTT sessions are CPU work on one event loop, so on a
+// machine with more cores the students are spread over worker threads, each diagnosing its share of
+// --concurrency under its own admission. This thread hands out rows in roster order and collects the
+// results. A thread that fails takes only its students in flight with it (each recorded as an
+// internal error, never a verdict about the student) and is replaced; one that stops answering is
+// stopped, so a broken thread cannot hang a class.
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { RosterRow } from './roster.js';
+import { errorRow, type StudentPlan, type StudentResult } from './student.js';
+import { parseThreadFault, type FromThread, type ThreadData, type ToThread } from './thread-protocol.js';
+
+/** The built grading thread (dist/grade-worker.mjs) beside this bundle; none when running from source. */
+export function gradingThreadScript(): URL | undefined {
+  for (const relative of ['./grade-worker.mjs', '../grade-worker.mjs']) {
+    const url = new URL(relative, import.meta.url);
+    if (existsSync(url)) return url;
+  }
+  return undefined;
+}
+
+export interface ThreadedGrading {
+  script: URL;
+  /** The students to grade, in roster order. */
+  rows: RosterRow[];
+  plan: StudentPlan;
+  threads: number;
+  /** Students in flight at most, over all threads. */
+  concurrency: number;
+  signal?: AbortSignal;
+  onResult(result: StudentResult): void;
+}
+
+/** Beyond its deadline a student's thread gets this long to answer before it is stopped as hung. */
+const HUNG_GRACE_MS = 5000;
+
+/**
+ * Grades the rows on `threads` worker threads. Resolves with the rows no thread took (none, unless
+ * the threads failed to start or kept failing): the caller grades those in its own thread.
+ */
+export function gradeInThreads(run: ThreadedGrading): Promise<RosterRow[]> {
+  const { rows, plan, signal } = run;
+  const threads = Math.max(1, Math.min(run.threads, run.concurrency, rows.length));
+  const fault = parseThreadFault(process.env.LAMPI_GRADE_THREAD_FAULT);
+  let taken = 0;
+  const take = (): RosterRow | null => (signal?.aborted || taken >= rows.length ? null : rows[taken++]);
+  const live = new Set<Worker>();
+
+  return new Promise((resolve) => {
+    const onAbort = () => {
+      for (const worker of live) worker.postMessage({ type: 'abort' } satisfies ToThread);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const finish = () => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve(signal?.aborted ? [] : rows.slice(taken));
+    };
+
+    const start = (index: number) => {
+      const lanes = Math.floor(run.concurrency / threads) + (index < run.concurrency % threads ? 1 : 0);
+      const data: ThreadData = { plan, lanes: Math.max(1, lanes), fault };
+      const worker = new Worker(run.script, { workerData: data });
+      live.add(worker);
+      const inFlight = new Map<number, { row: RosterRow; since: number }>();
+      let pulled = 0;
+      let ended = false;
+      let failure: string | undefined;
+      const watchdog = setInterval(() => {
+        const now = performance.now();
+        for (const { since } of inFlight.values()) {
+          if (now - since > plan.deadlineMs + HUNG_GRACE_MS) {
+            failure = `it did not answer within ${plan.deadlineMs + HUNG_GRACE_MS} ms`;
+            void worker.terminate();
+            return;
+          }
+        }
+      }, 1000);
+      watchdog.unref();
+      worker.on('message', (message: FromThread) => {
+        if (message.type === 'next') {
+          const row = take();
+          if (row) {
+            pulled += 1;
+            inFlight.set(row.line, { row, since: performance.now() });
+          }
+          worker.postMessage({ type: 'row', ask: message.ask, row } satisfies ToThread);
+        } else if (message.type === 'result') {
+          inFlight.delete(message.result.line);
+          run.onResult(message.result);
+        } else {
+          ended = true;
+          void worker.terminate();
+        }
+      });
+      worker.on('error', (error) => {
+        failure ??= error instanceof Error ? error.message : String(error);
+      });
+      worker.on('exit', (code) => {
+        clearInterval(watchdog);
+        live.delete(worker);
+        if (!ended) {
+          const why = failure ?? `it exited with code ${code}`;
+          for (const { row } of inFlight.values()) {
+            run.onResult(errorRow(row, `line ${row.line}: not graded: the grading thread diagnosing this student failed (${why}); this is a lampi-doctor bug, please report it`, plan.maxScore));
+          }
+          // A thread that took students made progress, so replacing it cannot loop; one that failed
+          // before taking any is not replaced (what no thread takes is graded in the caller's thread).
+          if (pulled > 0 && taken < rows.length && !signal?.aborted) start(index);
+        }
+        if (live.size === 0) finish();
+      });
+    };
+    for (let index = 0; index < threads; index += 1) start(index);
+  });
+}
+
+/** Most grading threads a run starts by default, and the students that make one worth its start-up. */
+const MAX_THREADS = 8;
+const STUDENTS_PER_THREAD = 16;
+
+/** The default --threads: one per core, but no thread for fewer than 16 students (its start-up costs more). */
+export function defaultThreads(students: number, cores = availableParallelism()): number {
+  return Math.max(1, Math.min(cores, MAX_THREADS, Math.floor(students / STUDENTS_PER_THREAD)));
+}
