@@ -131,24 +131,29 @@ interface ProfileNode {
   callFrame: { functionName: string; url: string; lineNumber: number };
 }
 
-/** The heaviest frames by self time of a `node --cpu-prof` profile: where the next person should look. */
+/**
+ * The heaviest frames by self time of a `node --cpu-prof` run: where the next person should look.
+ * Every thread writes a profile of its own (grading threads too); they are added up.
+ */
 function topFrames(dir: string, count = 10): string[] {
-  const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
-  if (!file) return ['(no profile written)'];
-  const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
-  const selfUs = new Map<number, number>();
-  profile.samples.forEach((id, index) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0)));
+  const files = readdirSync(dir).filter((name) => name.endsWith('.cpuprofile'));
+  if (files.length === 0) return ['(no profile written)'];
   const byFrame = new Map<string, number>();
   const byScript = new Map<string, number>();
-  for (const node of profile.nodes) {
-    const { functionName, url, lineNumber } = node.callFrame;
-    const script = url.replace(/^.*\/(node_modules\/(@[^/]+\/)?[^/]+|dist\/[^/]+|src\/).*$/, '$1').replace(/^dist\/chunks$/, 'dist');
-    const where = url ? `${url.replace(/^.*\/(node_modules\/|dist\/|src\/)/, '$1')}:${lineNumber + 1}` : '';
-    const key = `${functionName || '(anonymous)'} ${where}`.trim();
-    const us = selfUs.get(node.id) ?? 0;
-    byFrame.set(key, (byFrame.get(key) ?? 0) + us);
-    const scriptKey = script || functionName || '(native)';
-    byScript.set(scriptKey, (byScript.get(scriptKey) ?? 0) + us);
+  for (const file of files) {
+    const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
+    const selfUs = new Map<number, number>();
+    profile.samples.forEach((id, index) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0)));
+    for (const node of profile.nodes) {
+      const { functionName, url, lineNumber } = node.callFrame;
+      const script = url.replace(/^.*\/(node_modules\/(@[^/]+\/)?[^/]+|dist\/[^/]+|src\/).*$/, '$1').replace(/^dist\/chunks$/, 'dist');
+      const where = url ? `${url.replace(/^.*\/(node_modules\/|dist\/|src\/)/, '$1')}:${lineNumber + 1}` : '';
+      const key = `${functionName || '(anonymous)'} ${where}`.trim();
+      const us = selfUs.get(node.id) ?? 0;
+      byFrame.set(key, (byFrame.get(key) ?? 0) + us);
+      const scriptKey = script || functionName || '(native)';
+      byScript.set(scriptKey, (byScript.get(scriptKey) ?? 0) + us);
+    }
   }
   const idle = byFrame.get('(idle)') ?? 0;
   const total = [...byFrame.values()].reduce((a, b) => a + b, 0) || 1;
@@ -162,7 +167,8 @@ function topFrames(dir: string, count = 10): string[] {
     .sort((a, b) => b[1] - a[1])
     .slice(0, 8)
     .map(([key, us]) => `${key} ${(us / 1000).toFixed(0)} ms`);
-  return [`profile: ${(total / 1000).toFixed(0)} ms sampled, ${(idle / 1000).toFixed(0)} ms idle`, `by script: ${scripts.join(', ')}`, ...lines];
+  const threads = files.length > 1 ? ` over ${files.length} threads` : '';
+  return [`profile: ${(total / 1000).toFixed(0)} ms sampled${threads}, ${(idle / 1000).toFixed(0)} ms idle`, `by script: ${scripts.join(', ')}`, ...lines];
 }
 
 async function profiled(args: string[]): Promise<string[]> {
