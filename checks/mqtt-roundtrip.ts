@@ -26,6 +26,7 @@ export const mqttRoundtrip = diagnosisCheck({
       retained: false,
       sent: roundtrip.sent,
       received: roundtrip.samplesMs.length,
+      ...(roundtrip.warmup ? { warmup: roundtrip.warmup } : {}),
       samplesMs: roundtrip.samplesMs,
       latency: stats ? { ...stats } : undefined,
       transcript: roundtrip.transcript,
@@ -33,14 +34,17 @@ export const mqttRoundtrip = diagnosisCheck({
     const aclHint = `Grant ${username} access in the broker's \`acl_file\`, e.g. \`user ${username}\` then \`topic readwrite ${roundtrip.topic.replace(/roundtrip\/.*$/, '#')}\` (with use_identity_as_username the CN is the user).`;
     if (roundtrip.granted === 128) return fail(`the broker refused the SUBSCRIBE to ${roundtrip.topic} (SUBACK 0x80): an ACL denies reading it`, aclHint, evidence, 'subscribe-refused');
     if (roundtrip.error) return fail(`the round trip broke off: ${roundtrip.error}`, 'Re-run with a longer --timeout; the broker log tells why it dropped the session.', evidence, 'no-answer');
-    if (roundtrip.samplesMs.length === 0) {
+    // Untimed warm-up messages count as messages: one that came back shows the path works.
+    const warmup = roundtrip.warmup ?? { sent: 0, received: 0 };
+    if (roundtrip.samplesMs.length + warmup.received === 0) {
       return roundtrip.acknowledgedButLost
         ? fail(`the broker acknowledged the PUBLISH to ${roundtrip.topic} (QoS ${roundtrip.qos}) but never delivered it: an ACL silently drops it`, aclHint, evidence, 'acknowledged-not-delivered')
         : fail(`a QoS 0 PUBLISH to ${roundtrip.topic} never came back (QoS 0 gets no acknowledgement; an ACL may drop it)`, `${aclHint} Re-run with --qos 1 to see whether the broker accepts it.`, evidence, 'nothing-came-back');
     }
     const count = `${roundtrip.samplesMs.length}/${roundtrip.sent}`;
     if (roundtrip.lost > 0) {
-      return warn(`${count} messages came back on ${roundtrip.topic} (QoS ${roundtrip.qos}); one was lost and the series stopped`, 'An overloaded broker or a flaky link loses messages at QoS 0: re-run, or use --qos 1.', evidence, 'message-lost');
+      const all = `${roundtrip.samplesMs.length + warmup.received}/${roundtrip.sent + warmup.sent}`;
+      return warn(`${all} messages came back on ${roundtrip.topic} (QoS ${roundtrip.qos}); one was lost and the series stopped`, 'An overloaded broker or a flaky link loses messages at QoS 0: re-run, or use --qos 1.', evidence, 'message-lost');
     }
     const ofRequested = roundtrip.sent < samples ? ` of ${samples}` : '';
     return pass(`${count}${ofRequested} messages round-tripped at QoS ${roundtrip.qos}, never retained: ${latencyText(stats!)}`, evidence, 'ok');

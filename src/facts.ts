@@ -157,8 +157,12 @@ export interface DiagnosisSettings extends MqttSettings {
 export interface LatencyFacts {
   /** Per-sample latency in ms, in the order sent. */
   samplesMs: number[];
+  /** Timed messages sent. */
   sent: number;
+  /** Messages that never arrived, warm-up included (the first lost one ends the series). */
   lost: number;
+  /** Untimed messages sent before the samples, and how many came back (the cloud round trip's). */
+  warmup?: { sent: number; received: number };
 }
 
 export interface MqttConnectFacts {

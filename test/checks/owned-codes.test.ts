@@ -190,6 +190,18 @@ describe('mqtt.roundtrip', () => {
     expect([lost.status, lost.code, lost.summary]).toEqual(['warn', 'message-lost', '2/3 messages came back on lampi-doctor/roundtrip/lampi-doctor-0123456789ab (QoS 1); one was lost and the series stopped']);
   });
 
+  it('counts the untimed warm-up: a path that carried warm-up messages is not an ACL that drops them', () => {
+    const lostInWarmup = trip({ samplesMs: [], sent: 0, lost: 1, acknowledgedButLost: true, warmup: { sent: 3, received: 2 } });
+    expect([lostInWarmup.status, lostInWarmup.code, lostInWarmup.summary]).toEqual(['warn', 'message-lost', '2/3 messages came back on lampi-doctor/roundtrip/lampi-doctor-0123456789ab (QoS 1); one was lost and the series stopped']);
+    const lostLater = trip({ samplesMs: [1, 2], sent: 3, lost: 1, acknowledgedButLost: true, warmup: { sent: 20, received: 20 } });
+    expect([lostLater.code, lostLater.summary]).toEqual(['message-lost', '22/23 messages came back on lampi-doctor/roundtrip/lampi-doctor-0123456789ab (QoS 1); one was lost and the series stopped']);
+    const firstDropped = trip({ samplesMs: [], sent: 0, lost: 1, acknowledgedButLost: true, warmup: { sent: 1, received: 0 } });
+    expect([firstDropped.status, firstDropped.code]).toEqual(['fail', 'acknowledged-not-delivered']);
+    const warmed = trip({ warmup: { sent: 20, received: 20 } });
+    expect([warmed.code, warmed.summary]).toEqual(['ok', '10/10 messages round-tripped at QoS 1, never retained: p50 2 ms, p95 9 ms, max 9 ms']);
+    expect(warmed.evidence).toMatchObject({ sent: 10, received: 10, warmup: { sent: 20, received: 20 } });
+  });
+
   it('names its own failed connection, with the CN or a placeholder as the user', () => {
     const out = trip({ connect: connected({ outcome: 'refused', returnCode: 5 }) });
     expect([out.status, out.code]).toEqual(['fail', 'connect-failed']);

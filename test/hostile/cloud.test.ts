@@ -108,6 +108,24 @@ describe('hostile peers on the cloud port', { timeout: CASE_MS }, () => {
     }
   });
 
+  it('a broker that delivers some messages, then drops one, lost it: during the untimed warm-up or the samples alike', async () => {
+    for (const [deliverFirst, counted] of [[5, '5/6'], [21, '21/22']] as const) {
+      const peer = await mqttPeer({ connect: 'connack', subscribe: 'suback', publish: 'ack-and-deliver', deliverFirst }, tls());
+      try {
+        const run = await runTimed(args(peer.port, ['--only', 'mqtt.roundtrip']));
+        const result = check(run, 'mqtt.roundtrip');
+        // Not "acknowledged but never delivered" (an ACL): messages did come back on this path.
+        await expectVerdict(result, 'warn', 'mqtt.roundtrip/message-lost');
+        expect(result.summary).toMatch(new RegExp(`^${counted} messages came back on `));
+        // Lost during the warm-up: its packets are in the transcript, as they explain the verdict.
+        const transcript = (result.evidence as { transcript: string[] }).transcript;
+        expect(transcript.filter((line) => line.startsWith('→ PUBLISH')).length).toBe(deliverFirst === 5 ? 6 : 2);
+      } finally {
+        await peer.close();
+      }
+    }
+  });
+
   it('a reset right after accept is classified the same way every time', async () => {
     const peer = await tcpPeer('rst');
     try {

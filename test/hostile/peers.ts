@@ -140,6 +140,8 @@ export interface MqttBehaviour {
   subscribe?: 'suback' | 'silent';
   /** 'wedge': the connection answers nothing at all after its first PUBLISH (a black-holed link). */
   publish?: 'ack-and-deliver' | 'ack-only' | 'silent' | 'wedge';
+  /** With 'ack-and-deliver': only the first N PUBLISHes are delivered, later ones only acknowledged. */
+  deliverFirst?: number;
   ping?: 'pingresp' | 'silent';
 }
 
@@ -172,6 +174,7 @@ export const RAW = {
 function speakMqtt(socket: net.Socket, behaviour: MqttBehaviour, timers: Set<NodeJS.Timeout>): void {
   let buffer = Buffer.alloc(0);
   const subscriptions = new Set<string>();
+  let delivered = 0;
   socket.on('data', (chunk) => {
     buffer = Buffer.concat([buffer, chunk]);
     for (;;) {
@@ -228,7 +231,7 @@ function speakMqtt(socket: net.Socket, behaviour: MqttBehaviour, timers: Set<Nod
         }
         if (id && qos === 1) socket.write(Buffer.concat([Buffer.from([0x40, 0x02]), id]));
         if (id && qos === 2) socket.write(Buffer.concat([Buffer.from([0x50, 0x02]), id]));
-        if (behaviour.publish === 'ack-and-deliver' && subscriptions.has(topic)) {
+        if (behaviour.publish === 'ack-and-deliver' && subscriptions.has(topic) && delivered++ < (behaviour.deliverFirst ?? Infinity)) {
           const payload = body.subarray(qos > 0 ? 4 + topicLength : 2 + topicLength);
           socket.write(packet(0x30, Buffer.concat([body.subarray(0, 2 + topicLength), payload])));
         }

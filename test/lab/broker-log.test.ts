@@ -3,6 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, expect, it } from 'vitest';
 import { diagnose, type DiagnoseOptions } from '../../src/diagnose.js';
+import { DEFAULT_SAMPLES } from '../../src/inputs.js';
+import { ROUNDTRIP_WARMUP } from '../../src/probes/mqtt-probes.js';
 import { startLab, type Lab } from '../../src/lab/lab.js';
 import { describeWithBroker } from '../helpers/broker.js';
 
@@ -59,6 +61,11 @@ describeWithBroker("the broker's log after one healthy run", () => {
     // client certificate, an untrusted one. Nothing else is refused.
     expect(refused).toHaveLength(4);
     expect(reasons).toEqual(['certificate verify failed', 'peer did not return a certificate', 'unsupported protocol', 'unsupported protocol']);
+    // The round trip: its untimed warm-up and its samples, each a PUBLISH on its own topic, never retained.
+    const roundtrip = report.checks.find((check) => check.id === 'mqtt.roundtrip')!;
+    expect(roundtrip.evidence).toMatchObject({ sent: DEFAULT_SAMPLES, received: DEFAULT_SAMPLES, warmup: { sent: ROUNDTRIP_WARMUP, received: ROUNDTRIP_WARMUP } });
+    expect(count(lines, /^\d+: Received PUBLISH from ci-log-connect \(d0, q1, r0, m\d+, 'lampi-doctor\/roundtrip\/ci-log-connect'/)).toBe(DEFAULT_SAMPLES + ROUNDTRIP_WARMUP);
+    expect(count(lines, /Received PUBLISH from ci-log-\S+ \(d\d, q\d, r1/)).toBe(0);
     // No completed handshake is left to close without MQTT, no connection drops without a word.
     expect(count(lines, /closed its connection/)).toBe(0);
     expect(count(lines, /not authorised|Socket error|unexpected eof|malformed packet/)).toBe(0);
