@@ -9,6 +9,7 @@ import type { DiagnoseInput } from '../inputs.js';
 import { claimLabFolder, defaultLabDir, isOwnLabFolder, MARKER_FILE, openNewFile, prepareDefaultParents, removeLabFiles, requireOwnFolder, writeNewFile, type LabFolder } from './lab-folder.js';
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { createServer, type Server } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { certificateBlocks } from '../certs/pem.js';
 import { issue } from './pki.js';
@@ -287,7 +288,37 @@ function writeCaFolder(dir: string, pem: string, hashed: boolean, write: LabWrit
   for (const name of readdirSync(dir)) if (!names.includes(name)) write.adopt(join(dir, name));
 }
 
+/** A broker could not bind a port that was free a moment before: someone took it in between. */
+const PORT_TAKEN = /Unable to create (?:websockets )?listener|Address already in use/;
+const START_ATTEMPTS = 3;
+
+/**
+ * Starts a lab. Its ports are picked free and then handed to Mosquitto, so another process (any
+ * outgoing connection takes an ephemeral port) can take one in between; the broker then fails to
+ * bind it, and the start is retried from scratch with new ports, up to 3 times.
+ */
 export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startLabOnce(options, attempt === 1 && process.env.LAMPI_LAB_PORT_THIEF === '1');
+    } catch (error) {
+      if (attempt >= START_ATTEMPTS || !(error instanceof LabError) || !PORT_TAKEN.test(error.message)) throw error;
+      stage(`a port was taken before the broker bound it: starting again (attempt ${attempt + 1} of ${START_ATTEMPTS})`);
+    }
+  }
+}
+
+/** Holds a port on every address, as another process would that took it first. */
+function takePort(port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(port, '0.0.0.0', () => resolve(server));
+  });
+}
+
+/** `stealPort`: a test hook (LAMPI_LAB_PORT_THIEF=1, first attempt only) that takes the wss port first. */
+async function startLabOnce(options: StartLabOptions, stealPort = false): Promise<Lab> {
   const scenario = findScenario(options.scenario ?? 'healthy');
   if (!scenario) throw new LabError(`unknown scenario "${options.scenario}": choose one of ${SCENARIOS.map((s) => s.name).join(', ')}`);
   const mosquitto = requireMosquitto();
@@ -394,12 +425,18 @@ export async function startLab(options: StartLabOptions = {}): Promise<Lab> {
       footprint.created.push(named(output));
       return startProcess(name, command, args, output, detached, (pid) => footprint.processes.push({ name, pid, argv: [command, ...args] }));
     };
+    const thief = stealPort ? await takePort(wss) : undefined;
     const cloud = start('cloud broker', mosquitto, ['-c', info.files.cloudConfig], f('cloud.out'));
+    thief?.unref();
     stage('cloud broker started');
     const cloudEndpoints = [{ host: setup.plainBind, port: plain }];
     if (setup.wss !== 'none' && setup.wss !== 'http-404') cloudEndpoints.push({ host: LAB_PUBLIC_ADDRESS, port: wss });
     if (setup.tlsPort === 'tls' || setup.tlsPort === 'plain-mqtt') cloudEndpoints.push({ host: LAB_PUBLIC_ADDRESS, port: tls });
-    await waitUntilListening(cloud, cloudEndpoints, info.files.cloudLog);
+    try {
+      await waitUntilListening(cloud, cloudEndpoints, info.files.cloudLog);
+    } finally {
+      thief?.close();
+    }
 
     if (setup.broker === 'aedes') {
       const aedes = pathToFileURL(createRequire(import.meta.url).resolve('aedes')).href;
