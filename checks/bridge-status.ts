@@ -32,6 +32,7 @@ export const bridgeStatus = diagnosisCheck({
     unknown: 'No bridge state: the bridge has never connected, or does not report its state',
     'other-prefix': 'A bridge reports its state under another topic prefix',
     unreadable: 'The bridge state could not be read: the MQTT connection failed',
+    'read-cut-short': 'Could not tell: the broker stopped answering while the bridge state was read',
     'not-mosquitto': 'Could not tell: the broker has no Mosquitto $SYS tree and no bridge state',
     'not-configured': 'Not checked: no bridge to look for (no --device-id or --bridge-client-id)',
   },
@@ -67,6 +68,16 @@ export const bridgeStatus = diagnosisCheck({
         'On the lamp: `sudo tail /var/log/mosquitto/mosquitto.log`. Usual causes: bridge_certfile/bridge_keyfile not a pair or not issued by the CA, bridge_cafile wrong, `address` not the FQDN the server certificate names, or port 1883 instead of 8883.',
         evidence,
         'disconnected',
+      );
+    }
+    if (bridgeState.readCutShort) {
+      // A retained 1 or 0 seen before the silence is conclusive (above); its absence is not.
+      return skip(
+        `could not tell: the broker stopped answering while its retained bridge states were read (${bridgeState.readCutShort}), and no state for ${bridgeState.expectedFilter} had arrived by then`,
+        evidence,
+        'Re-run with a longer --timeout; if it recurs, the broker log says why it stopped answering this session.',
+        'read-cut-short',
+        'inconclusive',
       );
     }
     if (bridgeState.sysTree === false) {

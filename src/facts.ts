@@ -212,6 +212,8 @@ export interface BridgeStateFacts {
   brokerVersion?: string;
   /** Whether the broker answered with Mosquitto's $SYS tree; false means its bridge notifications cannot be read there. */
   sysTree?: boolean;
+  /** The broker stopped answering before every retained state had surely arrived (the sentinel SUBSCRIBE went unanswered). */
+  readCutShort?: string;
   transcript: string[];
 }
 

@@ -246,14 +246,18 @@ export async function probeBridgeState(ctx: MqttProbeContext, carried?: OpenClou
   // The broker queues a subscription's retained messages before it reads our next packet, so once a
   // second SUBSCRIBE (to a topic nobody uses) is acknowledged, every retained state has arrived.
   const sentinel = `${ctx.probePrefix}${runId()}/sync`;
+  let readCutShort: string | undefined;
   try {
     await session.subscribe([...STATE_FILTERS, SYS_VERSION], 0).catch(() => 128);
-    await session.subscribe(sentinel, 0);
-    await session.unsubscribe([...STATE_FILTERS, SYS_VERSION, sentinel]);
+    // Unanswered, the states seen so far may be all there are, or not: the check says which it can tell.
+    await session.subscribe(sentinel, 0).catch((error: Error) => (readCutShort = error.message));
+    if (!readCutShort) await session.unsubscribe([...STATE_FILTERS, SYS_VERSION, sentinel]).catch(() => undefined);
   } finally {
     await session.close();
   }
-  return { ...base, states: [...states].map(([topic, value]) => ({ topic, value })), brokerVersion, sysTree: brokerVersion !== undefined };
+  const read = { ...base, states: [...states].map(([topic, value]) => ({ topic, value })), brokerVersion };
+  // $SYS/broker/version may simply not have arrived yet when the read was cut short.
+  return readCutShort ? { ...read, readCutShort } : { ...read, sysTree: brokerVersion !== undefined };
 }
 
 /** `devices/b827eb74663e/` -> `devices/+/`: where a probe lands if the bridge uses another id. */

@@ -118,6 +118,16 @@ describe('bridge.status', () => {
   it('skips without a device id', () => {
     expect(bridgeStatus.run(facts((f) => (f.bridgeState = { configured: false, missing: 'device-id', states: [], transcript: [] })), settings).status).toBe('skip');
   });
+
+  it('a read cut short concludes only from the states that had arrived', () => {
+    const cut = 'no answer to SUBSCRIBE lampi-doctor/x/sync within 3000 ms';
+    const connected = bridgeStatus.run(facts((f) => (f.bridgeState.readCutShort = cut)), settings);
+    expect([connected.status, connected.code]).toEqual(['pass', 'connected']);
+    const down = bridgeStatus.run(facts((f) => Object.assign(f.bridgeState, { readCutShort: cut, states: [{ ...f.bridgeState.states[0], value: '0' }] })), settings);
+    expect([down.status, down.code]).toEqual(['fail', 'disconnected']);
+    const none = bridgeStatus.run(facts((f) => Object.assign(f.bridgeState, { readCutShort: cut, states: [], sysTree: undefined })), settings);
+    expect([none.status, none.code, none.skipKind]).toEqual(['skip', 'read-cut-short', 'inconclusive']);
+  });
 });
 
 describe('bridge.inbound / bridge.outbound', () => {

@@ -126,6 +126,20 @@ describe('hostile peers on the cloud port', { timeout: CASE_MS }, () => {
     }
   });
 
+  it('a broker that stops answering while the bridge state is read: could not tell, never a verdict about the bridge', async () => {
+    // The first SUBSCRIBE (the state topics) is answered, the sentinel after it never is.
+    const peer = await mqttPeer({ connect: 'connack', subscribe: 'suback', answerSubscribes: 1, publish: 'ack-and-deliver' }, tls());
+    try {
+      const run = await runTimed(args(peer.port, ['--only', 'mqtt.connect', 'bridge.status', '--device-id', 'b827eb74663e']));
+      const result = check(run, 'bridge.status');
+      await expectVerdict(result, 'skip', 'bridge.status/read-cut-short');
+      expect(result).toMatchObject({ skipKind: 'inconclusive' });
+      expect(result.summary).toMatch(new RegExp(`^could not tell: the broker stopped answering while its retained bridge states were read \\(no answer to SUBSCRIBE .* within ${TIMEOUT_MS} ms\\), and no state for devices/b827eb74663e/lamp/connection/\\+/state had arrived by then$`));
+    } finally {
+      await peer.close();
+    }
+  });
+
   it('a reset right after accept is classified the same way every time', async () => {
     const peer = await tcpPeer('rst');
     try {

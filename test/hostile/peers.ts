@@ -138,6 +138,8 @@ export interface MqttBehaviour {
   /** What answers CONNECT: a normal CONNACK, nothing, raw bytes, or a 1 byte/s drip of a CONNACK. */
   connect: 'connack' | 'silent' | 'drip' | Buffer;
   subscribe?: 'suback' | 'silent';
+  /** With 'suback': only the first N SUBSCRIBEs of a connection are answered, later ones never. */
+  answerSubscribes?: number;
   /** 'wedge': the connection answers nothing at all after its first PUBLISH (a black-holed link). */
   publish?: 'ack-and-deliver' | 'ack-only' | 'silent' | 'wedge';
   /** With 'ack-and-deliver': only the first N PUBLISHes are delivered, later ones only acknowledged. */
@@ -175,6 +177,7 @@ function speakMqtt(socket: net.Socket, behaviour: MqttBehaviour, timers: Set<Nod
   let buffer = Buffer.alloc(0);
   const subscriptions = new Set<string>();
   let delivered = 0;
+  let subscribes = 0;
   socket.on('data', (chunk) => {
     buffer = Buffer.concat([buffer, chunk]);
     for (;;) {
@@ -242,7 +245,7 @@ function speakMqtt(socket: net.Socket, behaviour: MqttBehaviour, timers: Set<Nod
         return;
       case 8: {
         // SUBSCRIBE
-        if (behaviour.subscribe === 'silent') return;
+        if (behaviour.subscribe === 'silent' || subscribes++ >= (behaviour.answerSubscribes ?? Infinity)) return;
         const id = body.subarray(0, 2);
         const granted: number[] = [];
         for (let at = 2; at < body.length; ) {
@@ -256,7 +259,7 @@ function speakMqtt(socket: net.Socket, behaviour: MqttBehaviour, timers: Set<Nod
         return;
       }
       case 10: // UNSUBSCRIBE
-        if (behaviour.subscribe === 'silent') return;
+        if (behaviour.subscribe === 'silent' || subscribes++ >= (behaviour.answerSubscribes ?? Infinity)) return;
         socket.write(Buffer.concat([Buffer.from([0xb0, 0x02]), body.subarray(0, 2)]));
         return;
       case 12: // PINGREQ
