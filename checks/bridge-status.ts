@@ -49,6 +49,18 @@ export const bridgeStatus = diagnosisCheck({
       transcript: bridgeState.transcript,
     };
     if (bridgeState.connectFailure) return fail(`could not read the bridge state: ${bridgeState.connectEnd ? sessionEndWords(bridgeState.connectEnd) : bridgeState.connectFailure}`, 'See mqtt.connect.', evidence, 'unreadable');
+    // Cut short, the states that arrived may be a misleading subset (another bridge's, a stale one):
+    // only this bridge's own state, on its exact topic, still decides.
+    const ownTopic = bridgeState.bridgeClientId ? bridgeState.expectedFilter?.replace('+', bridgeState.bridgeClientId) : undefined;
+    if (bridgeState.readCutShort && !(ownTopic && reading.topic === ownTopic && reading.state !== 'unknown')) {
+      return skip(
+        `could not tell: the broker stopped answering while its retained bridge states were read (${bridgeState.readCutShort}), and no state for ${ownTopic ?? bridgeState.expectedFilter} had arrived by then`,
+        evidence,
+        'Re-run with a longer --timeout; if it recurs, the broker log says why it stopped answering this session.',
+        'read-cut-short',
+        'inconclusive',
+      );
+    }
     if (reading.otherPrefix) {
       return fail(
         `no bridge state under ${bridgeState.expectedFilter}, but a bridge reports under ${reading.otherPrefix}: the bridge's topic lines use another prefix`,
@@ -68,16 +80,6 @@ export const bridgeStatus = diagnosisCheck({
         'On the lamp: `sudo tail /var/log/mosquitto/mosquitto.log`. Usual causes: bridge_certfile/bridge_keyfile not a pair or not issued by the CA, bridge_cafile wrong, `address` not the FQDN the server certificate names, or port 1883 instead of 8883.',
         evidence,
         'disconnected',
-      );
-    }
-    if (bridgeState.readCutShort) {
-      // A retained 1 or 0 seen before the silence is conclusive (above); its absence is not.
-      return skip(
-        `could not tell: the broker stopped answering while its retained bridge states were read (${bridgeState.readCutShort}), and no state for ${bridgeState.expectedFilter} had arrived by then`,
-        evidence,
-        'Re-run with a longer --timeout; if it recurs, the broker log says why it stopped answering this session.',
-        'read-cut-short',
-        'inconclusive',
       );
     }
     if (bridgeState.sysTree === false) {

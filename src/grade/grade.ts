@@ -136,7 +136,8 @@ export async function gradeRoster(options: GradeOptions): Promise<GradeReport> {
   const script = (options.threads ?? 1) > 1 ? gradingThreadScript() : undefined;
   if (script && todo.length > 1) {
     inThisThread = await gradeInThreads({ script, rows: todo, plan, threads: options.threads!, concurrency: options.concurrency, signal: options.signal, onResult });
-    if (inThisThread.length > 0) options.onNotice?.(`the grading threads failed to start, so ${inThisThread.length} students are graded in the main thread`);
+    const count = inThisThread.length === 1 ? '1 student is' : `${inThisThread.length} students are`;
+    if (inThisThread.length > 0) options.onNotice?.(`the grading threads failed, so ${count} graded in the main thread`);
   }
   if (inThisThread.length > 0) await gradeHere(inThisThread, plan, options, onResult);
   return snapshot();

@@ -34,27 +34,53 @@ export interface ThreadedGrading {
 
 /** Beyond its deadline a student's thread gets this long to answer before it is stopped as hung. */
 const HUNG_GRACE_MS = 5000;
+/** A thread that has not asked for its first student by then is stopped as failed to start. */
+const START_LIMIT_MS = 30_000;
+/** Students in flight on a thread that failed are graded again once, on another thread. */
+const ATTEMPTS = 2;
 
 /**
- * Grades the rows on `threads` worker threads. Resolves with the rows no thread took (none, unless
- * the threads failed to start or kept failing): the caller grades those in its own thread.
+ * Grades the rows on `threads` worker threads. Resolves with the rows no thread graded (none, unless
+ * the threads failed without grading anyone): the caller grades those in its own thread. Rejects
+ * only when `onResult` throws (the report could not be written), after stopping every thread.
  */
 export function gradeInThreads(run: ThreadedGrading): Promise<RosterRow[]> {
   const { rows, plan, signal } = run;
   const threads = Math.max(1, Math.min(run.threads, run.concurrency, rows.length));
   const fault = parseThreadFault(process.env.LAMPI_GRADE_THREAD_FAULT);
   let taken = 0;
-  const take = (): RosterRow | null => (signal?.aborted || taken >= rows.length ? null : rows[taken++]);
+  // Students whose thread failed under them, to grade again (in roster order among themselves).
+  const again: RosterRow[] = [];
+  const attempts = new Map<number, number>();
+  const take = (): RosterRow | null => {
+    if (signal?.aborted) return null;
+    const row = again.shift() ?? (taken < rows.length ? rows[taken++] : undefined);
+    if (!row) return null;
+    attempts.set(row.line, (attempts.get(row.line) ?? 0) + 1);
+    return row;
+  };
   const live = new Set<Worker>();
+  let fatal: unknown;
 
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const onAbort = () => {
       for (const worker of live) worker.postMessage({ type: 'abort' } satisfies ToThread);
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     const finish = () => {
       signal?.removeEventListener('abort', onAbort);
-      resolve(signal?.aborted ? [] : rows.slice(taken));
+      if (fatal !== undefined) reject(fatal);
+      else resolve(signal?.aborted ? [] : [...again, ...rows.slice(taken)].sort((x, y) => x.line - y.line));
+    };
+    // The caller's handler writes the report: if that fails, the run stops as it would in one thread.
+    const deliver = (result: StudentResult) => {
+      if (fatal !== undefined) return;
+      try {
+        run.onResult(result);
+      } catch (error) {
+        fatal = error;
+        for (const worker of live) void worker.terminate();
+      }
     };
 
     const start = (index: number) => {
@@ -62,32 +88,35 @@ export function gradeInThreads(run: ThreadedGrading): Promise<RosterRow[]> {
       const data: ThreadData = { plan, lanes: Math.max(1, lanes), fault };
       const worker = new Worker(run.script, { workerData: data });
       live.add(worker);
+      const began = performance.now();
       const inFlight = new Map<number, { row: RosterRow; since: number }>();
-      let pulled = 0;
+      let asked = false;
+      let graded = 0;
       let ended = false;
       let failure: string | undefined;
+      const fail = (why: string) => {
+        failure ??= why;
+        void worker.terminate();
+      };
       const watchdog = setInterval(() => {
         const now = performance.now();
+        if (!asked && now - began > START_LIMIT_MS) fail(`it did not start within ${START_LIMIT_MS} ms`);
         for (const { since } of inFlight.values()) {
-          if (now - since > plan.deadlineMs + HUNG_GRACE_MS) {
-            failure = `it did not answer within ${plan.deadlineMs + HUNG_GRACE_MS} ms`;
-            void worker.terminate();
-            return;
-          }
+          if (now - since > plan.deadlineMs + HUNG_GRACE_MS) fail(`it did not answer within ${plan.deadlineMs + HUNG_GRACE_MS} ms`);
         }
       }, 1000);
       watchdog.unref();
       worker.on('message', (message: FromThread) => {
         if (message.type === 'next') {
-          const row = take();
-          if (row) {
-            pulled += 1;
-            inFlight.set(row.line, { row, since: performance.now() });
-          }
+          asked = true;
+          // A thread known to be failing gets no more students.
+          const row = failure === undefined && fatal === undefined ? take() : null;
+          if (row) inFlight.set(row.line, { row, since: performance.now() });
           worker.postMessage({ type: 'row', ask: message.ask, row } satisfies ToThread);
         } else if (message.type === 'result') {
           inFlight.delete(message.result.line);
-          run.onResult(message.result);
+          graded += 1;
+          deliver(message.result);
         } else {
           ended = true;
           void worker.terminate();
@@ -99,14 +128,18 @@ export function gradeInThreads(run: ThreadedGrading): Promise<RosterRow[]> {
       worker.on('exit', (code) => {
         clearInterval(watchdog);
         live.delete(worker);
-        if (!ended) {
+        if (!ended && fatal === undefined) {
           const why = failure ?? `it exited with code ${code}`;
+          // Its students in flight are graded again elsewhere, once: a student whose setup is what
+          // makes threads fail fails twice and is then named, the others are graded as usual.
           for (const { row } of inFlight.values()) {
-            run.onResult(errorRow(row, `line ${row.line}: not graded: the grading thread diagnosing this student failed (${why}); this is a lampi-doctor bug, please report it`, plan.maxScore));
+            if ((attempts.get(row.line) ?? 0) < ATTEMPTS) again.push(row);
+            else deliver(errorRow(row, `line ${row.line}: not graded: the grading thread diagnosing this student failed (${why}); this is a lampi-doctor bug, please report it`, plan.maxScore));
           }
-          // A thread that took students made progress, so replacing it cannot loop; one that failed
-          // before taking any is not replaced (what no thread takes is graded in the caller's thread).
-          if (pulled > 0 && taken < rows.length && !signal?.aborted) start(index);
+          again.sort((x, y) => x.line - y.line);
+          // A thread that graded students made progress, so replacing it cannot loop; one that graded
+          // none is not replaced (what no thread grades goes back to the caller's thread).
+          if (graded > 0 && (again.length > 0 || taken < rows.length) && !signal?.aborted) start(index);
         }
         if (live.size === 0) finish();
       });

@@ -289,7 +289,7 @@ function writeCaFolder(dir: string, pem: string, hashed: boolean, write: LabWrit
 }
 
 /** A broker could not bind a port that was free a moment before: someone took it in between. */
-const PORT_TAKEN = /Unable to create (?:websockets )?listener|Address already in use/;
+const PORT_TAKEN = /Unable to create (?:websockets )?listener|address already in use|EADDRINUSE/i;
 const START_ATTEMPTS = 3;
 
 /**

@@ -127,6 +127,11 @@ describe('bridge.status', () => {
     expect([down.status, down.code]).toEqual(['fail', 'disconnected']);
     const none = bridgeStatus.run(facts((f) => Object.assign(f.bridgeState, { readCutShort: cut, states: [], sysTree: undefined })), settings);
     expect([none.status, none.code, none.skipKind]).toEqual(['skip', 'read-cut-short', 'inconclusive']);
+    // Only another bridge's (or a stale) state had arrived: a subset that could mislead decides nothing.
+    const stale = bridgeStatus.run(facts((f) => Object.assign(f.bridgeState, { readCutShort: cut, states: [{ topic: 'devices/b827eb74663e/lamp/connection/old_broker/state', value: '0' }] })), settings);
+    expect([stale.status, stale.code]).toEqual(['skip', 'read-cut-short']);
+    const elsewhere = bridgeStatus.run(facts((f) => Object.assign(f.bridgeState, { readCutShort: cut, states: [{ topic: 'devices/0000deadbeef/lamp/connection/b827eb74663e_broker/state', value: '1' }] })), settings);
+    expect([elsewhere.status, elsewhere.code]).toEqual(['skip', 'read-cut-short']);
   });
 });
 

@@ -93,20 +93,35 @@ describeWithBroker('grade --threads', { timeout: 120_000 }, () => {
     expect(others).toEqual(expected);
   });
 
-  it('a thread that hangs is stopped after the student deadline and a grace, and the class finishes', async () => {
-    // --timeout 300: the student deadline is 6 x 300 + 5000 ms, the grace 5000 ms more.
-    const run = await grade('hang.json', ['--threads', '2', '--concurrency', '2', '--timeout', '300'], { LAMPI_GRADE_THREAD_FAULT: 'hang:3' });
+  it('the students in flight beside the one that makes a thread fail are graded again, not lost with it', async () => {
+    // Up to 4 students at once per thread: carol's thread fails with others in flight.
+    const run = await grade('throw-busy.json', ['--threads', '2', '--concurrency', '8'], { LAMPI_GRADE_THREAD_FAULT: 'throw:4' });
     expect(run.code).toBe(0);
-    const bob = run.report.students.find((s) => s.student === 'bob')!;
-    expect(bob.error).toBe('line 3: not graded: the grading thread diagnosing this student failed (it did not answer within 11800 ms); this is a lampi-doctor bug, please report it');
+    expect(run.report.students.find((s) => s.student === 'carol')!.error).toMatch(/^line 4: not graded: the grading thread diagnosing this student failed \(LAMPI_GRADE_THREAD_FAULT=throw:4\)/);
+    const others = verdicts(run.report);
+    delete others.carol;
+    const expected = { ...oneThread };
+    delete expected.carol;
+    expect(others).toEqual(expected);
+  });
+
+  it('a thread that hangs is stopped after the student deadline and a grace; its student is graded in the main thread', async () => {
+    // --timeout 300: the student deadline is 6 x 300 + 5000 ms, the grace 5000 ms more. alice (line 2,
+    // the first row) hangs her thread, which so graded no one: it is not replaced, and once the
+    // other thread has graded the rest, alice is graded in the main thread (the hook is threads-only).
+    const run = await grade('hang.json', ['--threads', '2', '--concurrency', '2', '--timeout', '300'], { LAMPI_GRADE_THREAD_FAULT: 'hang:2' });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe('lampi-doctor: the grading threads failed, so 1 student is graded in the main thread\n');
     expect(run.report.students.map((s) => s.student)).toEqual(students);
-    expect(run.report.students.filter((s) => s.error?.includes('grading thread'))).toHaveLength(1);
+    const alice = run.report.students.find((s) => s.student === 'alice')!;
+    expect(alice.error).toBeUndefined();
+    expect(alice.checks.find((c) => c.id === 'tls.handshake')?.status).toBe('pass');
   });
 
   it('threads that cannot start leave the class to the main thread, and say so', async () => {
     const run = await grade('start.json', ['--threads', '2'], { LAMPI_GRADE_THREAD_FAULT: 'start' });
     expect(run.code).toBe(0);
-    expect(run.stderr).toBe('lampi-doctor: the grading threads failed to start, so 6 students are graded in the main thread\n');
+    expect(run.stderr).toBe('lampi-doctor: the grading threads failed, so 6 students are graded in the main thread\n');
     expect(verdicts(run.report)).toEqual(oneThread);
   });
 
