@@ -36,29 +36,22 @@ export interface ThreadedGrading {
 const HUNG_GRACE_MS = 5000;
 /** A thread that has not asked for its first student by then is stopped as failed to start. */
 const START_LIMIT_MS = 30_000;
-/** Students in flight on a thread that failed are graded again once, on another thread. */
-const ATTEMPTS = 2;
-
 /**
  * Grades the rows on `threads` worker threads. Resolves with the rows no thread graded (none, unless
  * the threads failed without grading anyone): the caller grades those in its own thread. Rejects
  * only when `onResult` throws (the report could not be written), after stopping every thread.
+ *
+ * The students a thread had in flight when it failed are not judged by it: once the other threads
+ * are done, each is graded again alone, on a thread of its own with one lane. Alone, a student whose
+ * thread fails again is the one that makes threads fail, and only that student is named `not graded`.
  */
 export function gradeInThreads(run: ThreadedGrading): Promise<RosterRow[]> {
   const { rows, plan, signal } = run;
   const threads = Math.max(1, Math.min(run.threads, run.concurrency, rows.length));
   const fault = parseThreadFault(process.env.LAMPI_GRADE_THREAD_FAULT);
   let taken = 0;
-  // Students whose thread failed under them, to grade again (in roster order among themselves).
+  // Students whose thread failed under them, to grade again one at a time (in roster order).
   const again: RosterRow[] = [];
-  const attempts = new Map<number, number>();
-  const take = (): RosterRow | null => {
-    if (signal?.aborted) return null;
-    const row = again.shift() ?? (taken < rows.length ? rows[taken++] : undefined);
-    if (!row) return null;
-    attempts.set(row.line, (attempts.get(row.line) ?? 0) + 1);
-    return row;
-  };
   const live = new Set<Worker>();
   let fatal: unknown;
 
@@ -67,10 +60,10 @@ export function gradeInThreads(run: ThreadedGrading): Promise<RosterRow[]> {
       for (const worker of live) worker.postMessage({ type: 'abort' } satisfies ToThread);
     };
     signal?.addEventListener('abort', onAbort, { once: true });
-    const finish = () => {
+    const finish = (left: RosterRow[]) => {
       signal?.removeEventListener('abort', onAbort);
       if (fatal !== undefined) reject(fatal);
-      else resolve(signal?.aborted ? [] : [...again, ...rows.slice(taken)].sort((x, y) => x.line - y.line));
+      else resolve(signal?.aborted ? [] : left.sort((x, y) => x.line - y.line));
     };
     // The caller's handler writes the report: if that fails, the run stops as it would in one thread.
     const deliver = (result: StudentResult) => {
@@ -82,10 +75,21 @@ export function gradeInThreads(run: ThreadedGrading): Promise<RosterRow[]> {
         for (const worker of live) void worker.terminate();
       }
     };
+    // When the last thread is gone: the students left go back to the caller if the threads are
+    // broken (some were never taken), else the ones to grade again get a thread of their own.
+    const whenAllGone = (retryAlone: boolean) => {
+      if (live.size > 0) return;
+      if (fatal !== undefined || signal?.aborted) return finish([]);
+      if (taken < rows.length) return finish([...again, ...rows.slice(taken)]);
+      if (again.length === 0) return finish([]);
+      if (!retryAlone) return finish(again.splice(0));
+      start(0, true);
+    };
 
-    const start = (index: number) => {
-      const lanes = Math.floor(run.concurrency / threads) + (index < run.concurrency % threads ? 1 : 0);
-      const data: ThreadData = { plan, lanes: Math.max(1, lanes), fault };
+    /** `alone`: one lane, fed only the students to grade again. */
+    const start = (index: number, alone = false) => {
+      const lanes = alone ? 1 : Math.max(1, Math.floor(run.concurrency / threads) + (index < run.concurrency % threads ? 1 : 0));
+      const data: ThreadData = { plan, lanes, fault };
       const worker = new Worker(run.script, { workerData: data });
       live.add(worker);
       const began = performance.now();
@@ -110,7 +114,8 @@ export function gradeInThreads(run: ThreadedGrading): Promise<RosterRow[]> {
         if (message.type === 'next') {
           asked = true;
           // A thread known to be failing gets no more students.
-          const row = failure === undefined && fatal === undefined ? take() : null;
+          const usable = failure === undefined && fatal === undefined && !signal?.aborted;
+          const row = !usable ? null : alone ? (again.shift() ?? null) : taken < rows.length ? rows[taken++] : null;
           if (row) inFlight.set(row.line, { row, since: performance.now() });
           worker.postMessage({ type: 'row', ask: message.ask, row } satisfies ToThread);
         } else if (message.type === 'result') {
@@ -128,20 +133,24 @@ export function gradeInThreads(run: ThreadedGrading): Promise<RosterRow[]> {
       worker.on('exit', (code) => {
         clearInterval(watchdog);
         live.delete(worker);
+        let progress = graded > 0;
         if (!ended && fatal === undefined) {
           const why = failure ?? `it exited with code ${code}`;
-          // Its students in flight are graded again elsewhere, once: a student whose setup is what
-          // makes threads fail fails twice and is then named, the others are graded as usual.
           for (const { row } of inFlight.values()) {
-            if ((attempts.get(row.line) ?? 0) < ATTEMPTS) again.push(row);
-            else deliver(errorRow(row, `line ${row.line}: not graded: the grading thread diagnosing this student failed (${why}); this is a lampi-doctor bug, please report it`, plan.maxScore));
+            if (!alone) again.push(row);
+            else {
+              // Alone on its thread, and it failed again: this student is what makes threads fail.
+              deliver(errorRow(row, `line ${row.line}: not graded: the grading thread diagnosing this student failed (${why}); this is a lampi-doctor bug, please report it`, plan.maxScore));
+              progress = true;
+            }
           }
           again.sort((x, y) => x.line - y.line);
-          // A thread that graded students made progress, so replacing it cannot loop; one that graded
-          // none is not replaced (what no thread grades goes back to the caller's thread).
-          if (graded > 0 && (again.length > 0 || taken < rows.length) && !signal?.aborted) start(index);
+          // A thread that made progress is replaced (that cannot loop: each time, students are done);
+          // one that made none is not (what is left goes back to the caller).
+          const more = alone ? again.length > 0 : taken < rows.length;
+          if (progress && more && !signal?.aborted) start(index, alone);
         }
-        if (live.size === 0) finish();
+        whenAllGone(alone ? progress : true);
       });
     };
     for (let index = 0; index < threads; index += 1) start(index);

@@ -1,7 +1,7 @@
 // One way to cancel: every network step runs under a Step, whose signal fires when the step's own
 // timeout passes or when the run (or student, or scrape) it belongs to is cancelled. Whoever holds a
 // socket, timer, resolver or MQTT client listens to that one signal and destroys what it holds.
-import { stepScope } from './load.js';
+import { inheritScope, scopeOf } from './load.js';
 
 export interface Step {
   readonly signal: AbortSignal;
@@ -20,7 +20,8 @@ export function startStep(parent: AbortSignal | undefined, timeoutMs: number): S
   const controller = new AbortController();
   let timedOut = false;
   const began = performance.now();
-  const scope = stepScope.getStore();
+  const scope = scopeOf(parent);
+  inheritScope(parent, controller.signal);
   // The limit counts time this process could listen: a timer that fires after our own event loop
   // was starved gets one extension (an answer may sit unread in a socket buffer); if the loop is
   // starved through that too, the timeout is noted as ours, not the peer's.

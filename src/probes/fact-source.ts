@@ -20,7 +20,7 @@ import type {
   TlsVersionName,
   VersionProbe,
 } from '../facts.js';
-import { stepScope, type LoadMonitor } from './load.js';
+import { scopedSignal, scopeOf, type LoadMonitor } from './load.js';
 import { BridgeIdentities, sessionClientId, type SessionRole } from './client-ids.js';
 import { raceSignal, startStep, whenAborted } from './deadline.js';
 import type { GoodbyePlan } from './mqtt-goodbye.js';
@@ -103,10 +103,13 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
   const noteStarved = (facts: string[], lagMs: number) => {
     for (const fact of facts) starvedLag.set(fact, Math.max(lagMs, starvedLag.get(fact) ?? 0));
   };
-  const once = <T>(key: string, work: () => Promise<T>): Promise<T> => {
+  // Each fact's work gets a signal of its own that carries its step scope (load.ts): the steps it
+  // starts, and those of the facts it asks for first, count our starvation against it and the facts
+  // waiting on it. `caller`: the signal of the fact that asks (none for a check).
+  const once = <T>(key: string, work: (signal: AbortSignal | undefined) => Promise<T>, caller?: AbortSignal): Promise<T> => {
     if (!memo.has(key)) {
-      const outer = stepScope.getStore()?.facts ?? [];
-      memo.set(key, monitor ? stepScope.run({ monitor, facts: [...outer, key], noteStarved }, work) : work());
+      const outer = scopeOf(caller)?.facts ?? [];
+      memo.set(key, work(monitor ? scopedSignal(signal, { monitor, facts: [...outer, key], noteStarved }) : signal));
     }
     return memo.get(key) as Promise<T>;
   };
@@ -114,7 +117,7 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
   const unhashedFiles = context.ca && 'folder' in context.ca ? (context.ca as CaFolder).folder.unhashed : undefined;
   const caFile = context.ca && { path: context.ca.path, certificates: context.ca.certificates.map(describeCertificate), ...(unhashedFiles?.length ? { unhashedFiles } : {}) };
 
-  const resolution = () => once('resolution', () => resolveHost(context.host, context.resolve, context.timeoutMs, signal));
+  const resolution = (caller?: AbortSignal) => once('resolution', (signal) => resolveHost(context.host, context.resolve, context.timeoutMs, signal), caller);
   // The reachability probe's connection is kept for the main handshake (one TCP connection fewer).
   let spare: Socket | undefined;
   const keepSpare = (socket: Socket) => {
@@ -128,10 +131,10 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
     spare = undefined;
     return socket && !socket.destroyed && socket.readyState === 'open' ? socket : undefined;
   };
-  const tcp = () => once('tcp', async () => connectTcp((await resolution()).addresses[0], context.port, context.timeoutMs, signal, keepSpare));
+  const tcp = (caller?: AbortSignal) => once('tcp', async (signal) => connectTcp((await resolution(signal)).addresses[0], context.port, context.timeoutMs, signal, keepSpare), caller);
 
-  const attempt = async (extra: Partial<TlsAttemptOptions>, role?: SessionRole, reuse = false): Promise<TlsAttempt> => {
-    const { address, outcome } = await tcp();
+  const attempt = async (signal: AbortSignal | undefined, extra: Partial<TlsAttemptOptions>, role?: SessionRole, reuse = false): Promise<TlsAttempt> => {
+    const { address, outcome } = await tcp(signal);
     // A port that did not take a TCP connection costs one timeout, not one more per TLS question.
     if (!address || outcome !== 'connected') return { outcome: 'no-connection', handshakeCompleted: false, errorCode: outcome, elapsedMs: 0 };
     const goodbye: GoodbyePlan | undefined = role && { clientId: sessionClientId(context.mqtt.clientId, role), name: servername ?? address, credentials: context.mqtt.credentials, bridges };
@@ -148,13 +151,13 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
     });
   };
 
-  const mainAttempt = () =>
-    once('main-attempt', () => attempt({ cert: context.client?.cert.pem, key: context.client?.key.pem }, 'tls', true));
+  const mainAttempt = (caller?: AbortSignal) =>
+    once('main-attempt', (signal) => attempt(signal, { cert: context.client?.cert.pem, key: context.client?.key.pem }, 'tls', true), caller);
 
-  const handshake = () =>
-    once('handshake', async (): Promise<HandshakeFacts> => {
-      const main = await mainAttempt();
-      const { address } = await tcp();
+  const handshake = (caller?: AbortSignal) =>
+    once('handshake', async (signal): Promise<HandshakeFacts> => {
+      const main = await mainAttempt(signal);
+      const { address } = await tcp(signal);
       const facts: HandshakeFacts = {
         address,
         port: context.port,
@@ -172,16 +175,16 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
         facts.plainMqtt = await sniffPlainMqtt(address, context.port, context.timeoutMs, signal);
       }
       return facts;
-    });
+    }, caller);
 
-  const serverChain = () =>
-    once('serverChain', async (): Promise<ServerChainFacts> => {
+  const serverChain = (caller?: AbortSignal) =>
+    once('serverChain', async (signal): Promise<ServerChainFacts> => {
       const trustStore = context.ca ? 'ca-file' : 'system';
-      let seen = await mainAttempt();
+      let seen = await mainAttempt(signal);
       if (!seen.handshakeCompleted && seen.outcome === 'alert') {
         // Under TLS 1.2 a refused client certificate ends the handshake before we see the server's
         // Finished; under TLS 1.3 the server's chain arrives first, so look once more that way.
-        const look = await attempt({ minVersion: 'TLSv1.3', maxVersion: 'TLSv1.3' });
+        const look = await attempt(signal, { minVersion: 'TLSv1.3', maxVersion: 'TLSv1.3' });
         if (look.handshakeCompleted) seen = look;
       }
       if (!seen.handshakeCompleted || !seen.peerChain?.length) {
@@ -202,11 +205,11 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
         trustStore,
         caFile,
       };
-    });
+    }, caller);
 
-  const protocolSupport = () =>
-    once('protocolSupport', async (): Promise<ProtocolSupportFacts> => {
-      const main = await handshake();
+  const protocolSupport = (caller?: AbortSignal) =>
+    once('protocolSupport', async (signal): Promise<ProtocolSupportFacts> => {
+      const main = await handshake(signal);
       if (!SPEAKS_TLS.has(main.outcome)) {
         return { tested: false, handshakeOutcome: main.outcome, versions: [] };
       }
@@ -214,8 +217,8 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
         VERSIONS.map(async (version): Promise<VersionProbe> => {
           // The main handshake negotiated this version with the same identity: a handshake offering it
           // alone gets the same answer (one handshake fewer, on the broker too).
-          if (version === main.protocol) return { version, ...versionVerdict(await mainAttempt()) };
-          const probe = await attempt({
+          if (version === main.protocol) return { version, ...versionVerdict(await mainAttempt(signal)) };
+          const probe = await attempt(signal, {
             minVersion: version,
             maxVersion: version,
             cert: context.client?.cert.pem,
@@ -226,11 +229,11 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
         }),
       );
       return { tested: true, negotiated: main.protocol, versions };
-    });
+    }, caller);
 
-  const clientAuth = () =>
-    once('clientAuth', async (): Promise<ClientAuthFacts> => {
-      const main = await handshake();
+  const clientAuth = (caller?: AbortSignal) =>
+    once('clientAuth', async (signal): Promise<ClientAuthFacts> => {
+      const main = await handshake(signal);
       if (!SPEAKS_TLS.has(main.outcome)) {
         return { tested: false, handshakeOutcome: main.outcome };
       }
@@ -239,7 +242,7 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
       // aedes runs) completes it and then hangs up: an MQTT CONNECT on the same identity tells.
       const confirm = async (seen: ClientAuthAttempt, identity: { cert?: string; key?: string }): Promise<ClientAuthAttempt> => {
         if (seen.accepted !== true) return seen;
-        const ctx = await mqttContext();
+        const ctx = await mqttContext(signal);
         const { session, facts } = await openCloud({ ...ctx, tls: { ...ctx.tls, cert: identity.cert, key: identity.key } }, identity.cert ? 'auth-untrusted' : 'auth-none');
         await session?.close();
         if (facts.outcome !== 'closed' && facts.outcome !== 'tls-alert') return seen;
@@ -247,25 +250,25 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
       };
       const untrusted = { cert: throwaway.certPem, key: throwaway.keyPem };
       const [withoutCertificate, withUntrustedCertificate] = await Promise.all([
-        attempt({ peerChain: false }).then(clientAuthVerdict).then((seen) => confirm(seen, {})),
-        attempt({ ...untrusted, peerChain: false }).then(clientAuthVerdict).then((seen) => confirm(seen, untrusted)),
+        attempt(signal, { peerChain: false }).then(clientAuthVerdict).then((seen) => confirm(seen, {})),
+        attempt(signal, { ...untrusted, peerChain: false }).then(clientAuthVerdict).then((seen) => confirm(seen, untrusted)),
       ]);
       return { tested: true, withoutCertificate, withUntrustedCertificate };
-    });
+    }, caller);
 
   // Resolves at once for a name, so dns.resolve (which everything depends on) never waits on TLS.
-  const literalTarget = () =>
-    once('literalTarget', async (): Promise<LiteralTargetFacts> => {
-      if (!(await resolution()).isIpLiteral) return { coveredBySan: null, certificateNames: [] };
-      const chain = await serverChain();
+  const literalTarget = (caller?: AbortSignal) =>
+    once('literalTarget', async (signal): Promise<LiteralTargetFacts> => {
+      if (!(await resolution(signal)).isIpLiteral) return { coveredBySan: null, certificateNames: [] };
+      const chain = await serverChain(signal);
       const leaf = chain.certificates[0];
       if (!leaf) return { coveredBySan: null, certificateNames: [] };
       const names = [...leaf.dnsNames, ...(leaf.commonName ? [leaf.commonName] : [])];
       return { coveredBySan: hostMatches(leaf, context.host), certificateNames: [...new Set(names)] };
-    });
+    }, caller);
 
-  const clientCertificate = () =>
-    once('clientCertificate', async (): Promise<ClientCertificateFacts> => {
+  const clientCertificate = (caller?: AbortSignal) =>
+    once('clientCertificate', async (signal): Promise<ClientCertificateFacts> => {
       if (!context.client) return { given: false, intermediates: 0 };
       const [leaf, ...intermediates] = context.client.cert.certificates;
       const facts: ClientCertificateFacts = {
@@ -278,16 +281,16 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
         facts.chain = { verified: false, problem: 'no-ca', path: [] };
       } else {
         // As OpenSSL does: every intermediate at hand counts (the --cert file's and those the server sent).
-        const sent = (await mainAttempt()).peerChain ?? [];
+        const sent = (await mainAttempt(signal)).peerChain ?? [];
         const built = buildLocalChain(leaf, [...intermediates, ...sent], context.ca.certificates);
         const caHasRoot = context.ca.certificates.some((cert) => cert.subject === cert.issuer);
         facts.chain = { verified: built.ok, problem: built.problem, path: built.path.map(subjectLine), caHasRoot, caEmpty: context.ca.certificates.length === 0 };
       }
       return facts;
-    });
+    }, caller);
 
-  const mqttContext = async (): Promise<MqttProbeContext> => {
-    const { address } = await tcp();
+  const mqttContext = async (signal: AbortSignal | undefined): Promise<MqttProbeContext> => {
+    const { address } = await tcp(signal);
     const hostPart = address?.includes(':') ? `[${address}]` : address;
     return {
       ...context.mqtt,
@@ -299,8 +302,8 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
     };
   };
   // The websockets and plain ports are asked directly: they do not wait on the TLS port's TCP answer.
-  const endpoint = async (): Promise<EndpointContext> => ({
-    address: (await resolution()).addresses[0],
+  const endpoint = async (signal: AbortSignal | undefined): Promise<EndpointContext> => ({
+    address: (await resolution(signal)).addresses[0],
     servername,
     ca: context.ca?.pem,
     caFile,
@@ -320,12 +323,12 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
   const openedAhead = new Map<'inbound' | 'outbound', Promise<BridgeSessions>>();
   // A step runs in the scope of the fact it serves: a CONNECT opened ahead for a bridge direction is
   // that direction's (a timeout while we were starved must excuse bridge.inbound, not the round trip).
-  const inScopeOf = <T>(fact: string, work: () => T): T => (monitor ? stepScope.run({ monitor, facts: [fact], noteStarved }, work) : work());
+  const inScopeOf = (fact: string, ctx: MqttProbeContext): MqttProbeContext => (monitor ? { ...ctx, signal: scopedSignal(signal, { monitor, facts: [fact], noteStarved }) } : ctx);
   const openBridgesAhead = (ctx: MqttProbeContext) => {
     if (!ctx.localUrl || !ctx.remotePrefix) return;
     const localUrl = ctx.localUrl;
     for (const [direction, fact] of [['inbound', 'bridgeInbound'], ['outbound', 'bridgeOutbound']] as const) {
-      if (wants(fact) && !openedAhead.has(direction)) openedAhead.set(direction, inScopeOf(fact, () => openBridgeSessions(ctx, localUrl, direction)));
+      if (wants(fact) && !openedAhead.has(direction)) openedAhead.set(direction, openBridgeSessions(inScopeOf(fact, ctx), localUrl, direction));
     }
   };
   const takeAhead = (direction: 'inbound' | 'outbound') => {
@@ -343,32 +346,32 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
   };
   // bridge.status uses a session only when it knows where the bridge maps the lamp (--device-id).
   const stateWantsSession = () => wants('bridgeState') && Boolean(context.mqtt.remotePrefix);
-  const mqttConnect = () =>
-    once('mqttConnect', async () => probeMqttConnect(await mqttContext(), wants('roundtrip') || stateWantsSession() ? (open) => (handedOver = open) : undefined));
-  const roundtrip = () =>
-    once('roundtrip', async () => {
+  const mqttConnect = (caller?: AbortSignal) =>
+    once('mqttConnect', async (signal) => probeMqttConnect(await mqttContext(signal), wants('roundtrip') || stateWantsSession() ? (open) => (handedOver = open) : undefined), caller);
+  const roundtrip = (caller?: AbortSignal) =>
+    once('roundtrip', async (signal) => {
       let passOn: ((open?: OpenCloudSession) => void) | undefined;
       if (stateWantsSession() && !memo.has('bridgeState')) passedOn = new Promise((resolve) => (passOn = resolve));
       try {
-        const ctx = await mqttContext();
+        const ctx = await mqttContext(signal);
         openBridgesAhead(ctx);
         return await probeRoundtrip(ctx, takeHanded(), passOn);
       } finally {
         passOn?.(undefined); // a no-op once probeRoundtrip has passed the session on
       }
-    });
-  const bridgeState = () =>
-    once('bridgeState', async () => {
-      const ctx = await mqttContext();
+    }, caller);
+  const bridgeState = (caller?: AbortSignal) =>
+    once('bridgeState', async (signal) => {
+      const ctx = await mqttContext(signal);
       // The round trip's session, if it comes within one timeout; else a session of its own, so a long
       // round trip (--samples 1000 on a slow link) never eats into bridge.status's own deadline.
       if (!passedOn) return probeBridgeState(ctx, takeHanded());
       const step = startStep(signal, context.timeoutMs);
       const carried = await raceSignal(passedOn, step.signal, () => undefined).finally(() => step.dispose());
       return probeBridgeState(ctx, carried);
-    });
-  const bridgeInbound = () => once('bridgeInbound', async () => probeBridgeFlow(await mqttContext(), 'inbound', takeAhead('inbound')));
-  const bridgeOutbound = () => once('bridgeOutbound', async () => probeBridgeFlow(await mqttContext(), 'outbound', takeAhead('outbound')));
+    }, caller);
+  const bridgeInbound = (caller?: AbortSignal) => once('bridgeInbound', async (signal) => probeBridgeFlow(await mqttContext(signal), 'inbound', takeAhead('inbound')), caller);
+  const bridgeOutbound = (caller?: AbortSignal) => once('bridgeOutbound', async (signal) => probeBridgeFlow(await mqttContext(signal), 'outbound', takeAhead('outbound')), caller);
   const dispose = async () => {
     const leftovers: Promise<unknown>[] = [];
     if (handedOver) leftovers.push(handedOver.session.close());
@@ -382,14 +385,14 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
     await Promise.all(leftovers);
   };
   // The MQTT port's leaf is only compared afterwards: a silent MQTT port must not delay this probe.
-  const wss = () =>
-    once('wss', async () => {
-      const [facts, chain] = await Promise.all([probeWss(await endpoint(), context.mqtt.wssPort), serverChain()]);
+  const wss = (caller?: AbortSignal) =>
+    once('wss', async (signal) => {
+      const [facts, chain] = await Promise.all([probeWss(await endpoint(signal), context.mqtt.wssPort), serverChain(signal)]);
       return { ...facts, mqttLeafFingerprint: chain.certificates[0]?.fingerprint256 };
-    });
-  const wssConnect = () => once('wssConnect', async () => probeWssConnect(await endpoint(), context.mqtt.wssPort, context.mqtt.version, await wss(), context.mqtt.clientId, bridges));
-  const plainExposure = () =>
-    once('plainExposure', async () => probePlainExposure((await resolution()).addresses[0], context.mqtt.plainPort, context.timeoutMs, signal));
+    }, caller);
+  const wssConnect = (caller?: AbortSignal) => once('wssConnect', async (signal) => probeWssConnect(await endpoint(signal), context.mqtt.wssPort, context.mqtt.version, await wss(signal), context.mqtt.clientId, bridges), caller);
+  const plainExposure = (caller?: AbortSignal) =>
+    once('plainExposure', async (signal) => probePlainExposure((await resolution(signal)).addresses[0], context.mqtt.plainPort, context.timeoutMs, signal), caller);
 
   const getters: { [K in keyof DiagnosisFacts]: () => Promise<DiagnosisFacts[K]> } = {
     mqttConnect,

@@ -1,7 +1,7 @@
 // Our own starvation, measured: a timer that should fire every TICK_MS records how late it was.
 // A step that timed out while this process was starved cannot blame the peer: the answer may have
 // sat unread in a socket buffer. The monitor only records facts (lag per moment); checks decide.
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { setMaxListeners } from 'node:events';
 
 const TICK_MS = 20;
 /** How much of a step's time the loop may lose before its timeout says more about us than the peer. */
@@ -57,4 +57,26 @@ export interface StepScope {
   noteStarved(facts: string[], lagMs: number): void;
 }
 
-export const stepScope = new AsyncLocalStorage<StepScope>();
+// A step's scope travels with the signal it is started under (a WeakMap, not AsyncLocalStorage:
+// its async hooks cost every promise and socket callback of a run, ~0.08 ms a round-trip sample).
+const scopes = new WeakMap<AbortSignal, StepScope>();
+
+/** A signal that aborts with `parent` and carries `scope` to every step started under it. */
+export function scopedSignal(parent: AbortSignal | undefined, scope: StepScope): AbortSignal {
+  const signal = parent ? AbortSignal.any([parent]) : new AbortController().signal;
+  // Every step of the fact links to it (and unlinks when done): no listener warning for a busy one.
+  setMaxListeners(0, signal);
+  scopes.set(signal, scope);
+  return signal;
+}
+
+/** The scope `signal` carries, if any. */
+export function scopeOf(signal: AbortSignal | undefined): StepScope | undefined {
+  return signal && scopes.get(signal);
+}
+
+/** `child` (a step's own signal) carries what `parent` carries: steps nest. */
+export function inheritScope(parent: AbortSignal | undefined, child: AbortSignal): void {
+  const scope = scopeOf(parent);
+  if (scope) scopes.set(child, scope);
+}

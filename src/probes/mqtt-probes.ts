@@ -169,7 +169,7 @@ export async function probeRoundtrip(ctx: MqttProbeContext, handed?: OpenCloudSe
     passOn?.(open);
   };
   try {
-    const { session, facts: connect } = takeOver(handed) ?? (await openCloud(ctx, 'rt'));
+    const { session, facts: connect } = takeOver(handed, ctx.signal) ?? (await openCloud(ctx, 'rt'));
     const connecting = [...connect.transcript];
     const topic = `${ctx.probePrefix}roundtrip/${connect.clientId}`;
     const base = { connect, topic, qos: ctx.qos, samplesMs: [], sent: 0, lost: 0, acknowledgedButLost: false, transcript: connect.transcript };
@@ -197,16 +197,17 @@ export async function probeRoundtrip(ctx: MqttProbeContext, handed?: OpenCloudSe
 
 /**
  * Takes over a session another probe passed on: from here on its packets go to the taker's transcript,
- * which starts with the CONNECT it inherits. A session the broker has since dropped proves nothing:
+ * which starts with the CONNECT it inherits, and its steps run under the taker's signal. A session the broker has since dropped proves nothing:
  * it is closed, and the taker connects anew (undefined).
  */
-function takeOver(open: OpenCloudSession | undefined): OpenCloudSession | undefined {
+function takeOver(open: OpenCloudSession | undefined, signal: AbortSignal | undefined): OpenCloudSession | undefined {
   if (!open) return undefined;
   if (!open.session.usable) {
     void open.session.close();
     return undefined;
   }
   open.session.transcript = open.facts.transcript;
+  open.session.stepSignal = signal;
   return open;
 }
 
@@ -221,7 +222,7 @@ export async function probeBridgeState(ctx: MqttProbeContext, carried?: OpenClou
     return { configured: false, missing: 'device-id', states: [], transcript: [] };
   }
   const expectedFilter = `${ctx.remotePrefix}lamp/connection/+/state`;
-  const { session, facts: connect } = takeOver(carried) ?? (await openCloud(ctx, 'state'));
+  const { session, facts: connect } = takeOver(carried, ctx.signal) ?? (await openCloud(ctx, 'state'));
   const base: BridgeStateFacts = {
     configured: true,
     deviceId: ctx.deviceId,

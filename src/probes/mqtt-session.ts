@@ -100,9 +100,16 @@ export class MqttSession {
     this.transcript = options.transcript ?? [];
   }
 
+  /** The signal this session's steps run under: its opener's, or its taker's once taken over. */
   get signal(): AbortSignal | undefined {
-    return this.options.signal;
+    return this.stepSignal ?? this.options.signal;
   }
+
+  /**
+   * Set by a probe that takes the session over: its steps (PUBLISH, delivery, SUBSCRIBE limits) then
+   * count starvation against the taker's facts. Cancellation still follows the opener's signal.
+   */
+  stepSignal?: AbortSignal;
 
   /** Open, connected and not being closed: a session another probe may take over. */
   get usable(): boolean {
