@@ -78,6 +78,14 @@ describeWithBroker('grade --threads', { timeout: 120_000 }, () => {
     expect(oneThread.erin).toMatch(/^line 6: /);
   });
 
+  it('warms the round trip up once per process: later students run on a warm JIT', async () => {
+    const run = await grade('warm.json', ['--threads', '1', '--concurrency', '1']);
+    const warmup = (student: string) => (run.report.students.find((s) => s.student === student)!.checks.find((c) => c.id === 'mqtt.roundtrip')!.evidence as { warmup?: unknown }).warmup;
+    expect(warmup('alice')).toEqual({ sent: 20, received: 20 });
+    expect(warmup('carol')).toBeUndefined();
+    expect(warmup('frank')).toBeUndefined();
+  });
+
   it('a thread that throws costs only the student it was diagnosing, named as not graded; the class finishes', async () => {
     // One student per thread at a time: the failing thread has only carol (line 4) in flight.
     const run = await grade('throw.json', ['--threads', '2', '--concurrency', '2'], { LAMPI_GRADE_THREAD_FAULT: 'throw:4' });

@@ -62,6 +62,7 @@ describeWithBroker("the broker's log after one healthy run", () => {
     expect(refused).toHaveLength(4);
     expect(reasons).toEqual(['certificate verify failed', 'peer did not return a certificate', 'unsupported protocol', 'unsupported protocol']);
     // The round trip: its untimed warm-up and its samples, each a PUBLISH on its own topic, never retained.
+    // (The warm-up is once per process: this test file's first diagnosis has it, whole.)
     const roundtrip = report.checks.find((check) => check.id === 'mqtt.roundtrip')!;
     expect(roundtrip.evidence).toMatchObject({ sent: DEFAULT_SAMPLES, received: DEFAULT_SAMPLES, warmup: { sent: ROUNDTRIP_WARMUP, received: ROUNDTRIP_WARMUP } });
     expect(count(lines, /^\d+: Received PUBLISH from ci-log-connect \(d0, q1, r0, m\d+, 'lampi-doctor\/roundtrip\/ci-log-connect'/)).toBe(DEFAULT_SAMPLES + ROUNDTRIP_WARMUP);
