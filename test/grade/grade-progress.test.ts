@@ -9,6 +9,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { GradeReport } from '../../src/grade/grade.js';
 import { startLab, type Lab } from '../../src/lab/lab.js';
 import { describeWithBroker } from '../helpers/broker.js';
+import { labRosterRow, ROSTER_HEADER } from '../helpers/roster.js';
 import { CLI, runCli } from '../helpers/cli.js';
 import { schemaErrors } from '../helpers/schema.js';
 
@@ -24,10 +25,9 @@ describeWithBroker('grade: partial reports, --resume, interrupts', { timeout: 12
   beforeAll(async () => {
     [healthy, silent] = await Promise.all([startLab({ scenario: 'healthy' }), startLab({ scenario: 'silent-peer' })]);
     dir = mkdtempSync(join(tmpdir(), 'lampi-grade-progress-'));
-    const row = (student: string, lab: Lab) =>
-      [student, lab.fqdn, lab.ports.tls, lab.ports.wss, lab.files.ca, lab.files.clientCert, lab.files.clientKey, `mqtt://127.0.0.1:${lab.ports.lampPlain}`, lab.deviceId, `${lab.fqdn}:${lab.publicAddress}`].join(',');
+    const row = labRosterRow;
     roster = out('class.csv');
-    writeFileSync(roster, ['student,fqdn,port,wss_port,ca,cert,key,local,device_id,resolve', row('alice', healthy), row('bob', healthy), row('carol', silent), row('dave', healthy), row('erin', silent), ''].join('\n'));
+    writeFileSync(roster, [ROSTER_HEADER, row('alice', healthy), row('bob', healthy), row('carol', silent), row('dave', healthy), row('erin', silent), ''].join('\n'));
   });
   afterAll(async () => {
     await Promise.all([healthy?.stop(), silent?.stop()]);

@@ -7,6 +7,7 @@ import { checkIds } from '../../checks/index.js';
 import type { GradeReport } from '../../src/grade/grade.js';
 import { startLab, type Lab } from '../../src/lab/lab.js';
 import { describeWithBroker } from '../helpers/broker.js';
+import { labRosterRow, ROSTER_HEADER } from '../helpers/roster.js';
 import { runCli } from '../helpers/cli.js';
 import { expectValidJunit, parseJunit } from '../helpers/junit.js';
 import { schemaErrors } from '../helpers/schema.js';
@@ -27,13 +28,12 @@ describeWithBroker('grade roster.csv', () => {
     ]);
     labs = { healthy, expired, silent };
     dir = mkdtempSync(join(tmpdir(), 'lampi-grade-'));
-    const row = (student: string, lab: Lab) =>
-      [student, lab.fqdn, lab.ports.tls, lab.ports.wss, lab.files.ca, lab.files.clientCert, lab.files.clientKey, `mqtt://127.0.0.1:${lab.ports.lampPlain}`, lab.deviceId, `${lab.fqdn}:${lab.publicAddress}`].join(',');
+    const row = labRosterRow;
     roster = out('class.csv');
     writeFileSync(
       roster,
       [
-        'student,fqdn,port,wss_port,ca,cert,key,local,device_id,resolve',
+        ROSTER_HEADER,
         row('alice', healthy),
         row('bob', expired),
         row('carol', silent),
@@ -46,7 +46,7 @@ describeWithBroker('grade roster.csv', () => {
       ].join('\n'),
     );
     healthyRoster = out('healthy.csv');
-    writeFileSync(healthyRoster, ['student,fqdn,port,wss_port,ca,cert,key,local,device_id,resolve', row('alice', healthy), row('frank', healthy), ''].join('\n'));
+    writeFileSync(healthyRoster, [ROSTER_HEADER, row('alice', healthy), row('frank', healthy), ''].join('\n'));
   });
   afterAll(() => Promise.all(Object.values(labs).map((lab) => lab.stop())));
 
