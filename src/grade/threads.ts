@@ -1,9 +1,8 @@
 // Grading threads: a class's TLS handshakes and MQTT sessions are CPU work on one event loop, so on a
 // machine with more cores the students are spread over worker threads, each diagnosing its share of
 // --concurrency under its own admission. This thread hands out rows in roster order and collects the
-// results. A thread that fails takes only its students in flight with it (each recorded as an
-// internal error, never a verdict about the student) and is replaced; one that stops answering is
-// stopped, so a broken thread cannot hang a class.
+// results. A thread that fails or stops answering is stopped (a broken thread cannot hang a class)
+// and replaced; its students in flight are graded again, alone (see gradeInThreads).
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -36,6 +35,7 @@ export interface ThreadedGrading {
 const HUNG_GRACE_MS = 5000;
 /** A thread that has not asked for its first student by then is stopped as failed to start. */
 const START_LIMIT_MS = 30_000;
+
 /**
  * Grades the rows on `threads` worker threads. Resolves with the rows no thread graded (none, unless
  * the threads failed without grading anyone): the caller grades those in its own thread. Rejects
