@@ -54,7 +54,7 @@ export interface GradeOptions {
   onProgress?(report: GradeReport): void;
   /** Ends the whole run (an interrupt): every student's diagnosis is cancelled. */
   signal?: AbortSignal;
-  /** Something the user should know that is not a student's result (threads that could not start). */
+  /** Something the user should know that is not a student's result (grading threads that failed, the rest graded here). */
   onNotice?(message: string): void;
 }
 
