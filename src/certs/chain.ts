@@ -10,12 +10,22 @@ export interface LocalChainResult {
   problem?: LocalChainProblem;
 }
 
+/** Verdicts per pair of certificate objects: a class shares its CA files, and the parsed files are shared (pem.ts). */
+const verdicts = new WeakMap<X509Certificate, WeakMap<X509Certificate, boolean>>();
+
 function issuedBy(child: X509Certificate, parent: X509Certificate): boolean {
+  let byParent = verdicts.get(child);
+  const known = byParent?.get(parent);
+  if (known !== undefined) return known;
+  let verdict: boolean;
   try {
-    return child.checkIssued(parent) && child.verify(parent.publicKey);
+    verdict = child.checkIssued(parent) && child.verify(parent.publicKey);
   } catch {
-    return false; // a key or signature OpenSSL cannot decode signs nothing
+    verdict = false; // a key or signature OpenSSL cannot decode signs nothing
   }
+  if (!byParent) verdicts.set(child, (byParent = new WeakMap()));
+  byParent.set(parent, verdict);
+  return verdict;
 }
 
 /**

@@ -173,7 +173,25 @@ function isoDate(text: string, what: string): string {
 }
 
 /** Plain facts about a certificate; throws CertificateDecodeError when a field does not decode. */
+/** One description per certificate object: the parsed files and server chains are shared (pem.ts, tls-attempt.ts). */
+const described = new WeakMap<X509Certificate, CertificateInfo>();
+
+/** The certificate's facts; a fresh top-level object each call, its lists frozen (they are shared). */
 export function describeCertificate(cert: X509Certificate): CertificateInfo {
+  let info = described.get(cert);
+  if (!info) described.set(cert, (info = deepFreeze(readCertificate(cert))));
+  return { ...info };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+function readCertificate(cert: X509Certificate): CertificateInfo {
   const oid = signatureAlgorithmOid(cert.raw);
   const subject = field('subject name', () => cert.subject);
   const issuer = field('issuer name', () => cert.issuer);

@@ -12,6 +12,7 @@ import { sniffPlainMqtt } from './plain-mqtt.js';
 import { startStep } from './deadline.js';
 import { attemptTls } from './tls-attempt.js';
 import { endUpgradedConnection } from './mqtt-goodbye.js';
+import { readLeafOnly } from './leaf-identity.js';
 import { trySharedSecureContext } from './secure-contexts.js';
 
 export interface EndpointContext {
@@ -67,6 +68,8 @@ function tryUpgrade(ctx: EndpointContext, port: number): Promise<{ status?: numb
       },
     });
     request.setNoDelay(true);
+    // The upgrade reports no chain (the attempt beside it does): Node's name check gets the leaf alone.
+    request.once('socket', (socket) => readLeafOnly(socket as TLSSocket));
     request.on('upgrade', (response, socket) => {
       // A browser's session would follow: an MQTT goodbye ends it as one, not as a dropped connection.
       const name = ctx.servername ?? ctx.address ?? '';

@@ -1,8 +1,10 @@
 // An MQTT session for probes: every step bounded by a timeout, a transcript of packets (never
 // payloads or key material), never retained publishes, and always ended with DISCONNECT.
+import { TLSSocket } from 'node:tls';
 import type { IClientOptions, MqttClient, Packet } from 'mqtt';
 import type { BridgeIdentities } from './client-ids.js';
 import { startStep, whenAborted } from './deadline.js';
+import { readLeafOnly, wsTlsConnect } from './leaf-identity.js';
 import { trySharedSecureContext } from './secure-contexts.js';
 import { classifyTlsError, type TlsAlert } from './tls-attempt.js';
 
@@ -147,7 +149,7 @@ export class MqttSession {
       // mqtts: the CA and identity parsed once per distinct material (see secure-contexts.ts).
       ...(options.tls && options.url.startsWith('mqtts:') ? { secureContext: trySharedSecureContext({ ca: options.tls.ca, cert: options.tls.cert, key: options.tls.key }) } : {}),
       ...(options.url.startsWith('wss:')
-        ? { wsOptions: { servername: options.wsServername, ca: options.tls?.ca, secureContext: trySharedSecureContext({ ca: options.tls?.ca }), rejectUnauthorized: true } as IClientOptions['wsOptions'] }
+        ? { wsOptions: { servername: options.wsServername, ca: options.tls?.ca, secureContext: trySharedSecureContext({ ca: options.tls?.ca }), rejectUnauthorized: true, createConnection: wsTlsConnect } as IClientOptions['wsOptions'] }
         : {}),
     };
     const client = connect(options.url, clientOptions);
@@ -161,6 +163,8 @@ export class MqttSession {
     client.connect();
     // Nagle off on the TLS stream (ws sets it on its own socket): a PUBLISH never waits for an ACK.
     (client.stream as { setNoDelay?: (on: boolean) => void } | undefined)?.setNoDelay?.(true);
+    // A session never reports the chain: Node's name check gets the leaf alone (leaf-identity.ts).
+    if (client.stream instanceof TLSSocket) readLeafOnly(client.stream);
 
     const result = await new Promise<ConnectResult>((resolve) => {
       const step = startStep(options.signal, options.timeoutMs + 200);

@@ -5,7 +5,9 @@
 import { X509Certificate } from 'node:crypto';
 import type { Socket } from 'node:net';
 import tls, { type PeerCertificate, type SecureVersion } from 'node:tls';
+import { BoundedCache } from '../bounded-cache.js';
 import { startStep } from './deadline.js';
+import { readLeafOnly } from './leaf-identity.js';
 import { endTlsConnection, type GoodbyePlan } from './mqtt-goodbye.js';
 import { trySharedSecureContext } from './secure-contexts.js';
 
@@ -105,6 +107,9 @@ export function classifyTlsError(error: NodeJS.ErrnoException): Pick<TlsAttempt,
   return { outcome: 'error', errorCode: code, message };
 }
 
+/** Parsed server certificates by SHA-256 fingerprint: a broker serves the same chain to every probe. */
+const parsed = new BoundedCache<X509Certificate>(512);
+
 /** `detailed`: the chain Node already read for checkServerIdentity, when it did (it is ~0.3 ms a read). */
 function chainOf(socket: tls.TLSSocket, detailed?: PeerCertificate): X509Certificate[] {
   const chain: X509Certificate[] = [];
@@ -112,7 +117,9 @@ function chainOf(socket: tls.TLSSocket, detailed?: PeerCertificate): X509Certifi
   let current: (PeerCertificate & { issuerCertificate?: PeerCertificate }) | undefined = detailed ?? socket.getPeerCertificate(true);
   while (current?.raw && !seen.has(current.fingerprint256)) {
     seen.add(current.fingerprint256);
-    chain.push(new X509Certificate(current.raw));
+    let cert = parsed.get(current.fingerprint256);
+    if (!cert) parsed.set(current.fingerprint256, (cert = new X509Certificate(current.raw)));
+    chain.push(cert);
     current = current.issuerCertificate;
   }
   return chain;
@@ -151,6 +158,8 @@ export function attemptTls(options: TlsAttemptOptions): Promise<TlsAttempt> {
       },
     });
     socket.setNoDelay(true);
+    // Nobody reads this connection's chain: Node's name check gets the leaf alone (leaf-identity.ts).
+    if (options.peerChain === false) readLeafOnly(socket);
 
     const finish = (result: Partial<TlsAttempt>) => {
       if (settled) return;

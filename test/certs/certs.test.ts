@@ -29,6 +29,19 @@ describe('describeCertificate on generated certificates', () => {
     expect(describeCertificate(x509(ca.certPem))).toMatchObject({ isCa: true, selfIssued: true });
   });
 
+  it('describes a certificate object once: each caller gets its own record, the shared lists cannot be changed', async () => {
+    const leaf = await issue({ commonName: 'cloud.example.com', dnsNames: ['cloud.example.com'] });
+    const cert = x509(leaf.certPem);
+    const first = describeCertificate(cert) as { dnsNames: string[]; depth?: number };
+    const second = describeCertificate(cert) as { dnsNames: string[]; depth?: number };
+    expect(second).toEqual(first);
+    expect(second).not.toBe(first);
+    first.depth = 0;
+    expect(describeCertificate(cert)).not.toHaveProperty('depth');
+    expect(() => first.dnsNames.push('other.example.com')).toThrow(TypeError);
+    expect(describeCertificate(cert).dnsNames).toEqual(['cloud.example.com']);
+  });
+
   it('sees an RSA 1024 key signed with SHA-1', async () => {
     const weak = await issue({ commonName: 'weak', key: { kind: 'rsa', bits: 1024 }, hash: 'SHA-1', usage: 'client' });
     expect(describeCertificate(x509(weak.certPem))).toMatchObject({
@@ -54,11 +67,26 @@ describe('local chain building', () => {
     expect(buildLocalChain(x509(direct.certPem), [], [x509(regenerated.certPem)])).toMatchObject({ ok: false, problem: 'bad-signature' });
   });
 
+  it('gives the same answers when the same certificate objects are walked again (verdicts are kept per pair)', async () => {
+    const ca = await issue({ commonName: 'Root', isCa: true });
+    const regenerated = await issue({ commonName: 'Root', isCa: true });
+    const leaf = x509((await issue({ commonName: 'client', issuer: ca, usage: 'client' })).certPem);
+    const [real, impostor] = [x509(ca.certPem), x509(regenerated.certPem)];
+    for (let round = 0; round < 2; round += 1) {
+      expect(buildLocalChain(leaf, [], [impostor])).toMatchObject({ ok: false, problem: 'bad-signature' });
+      expect(buildLocalChain(leaf, [], [real]).ok).toBe(true);
+    }
+  });
+
   it('matches a key to its own certificate only', async () => {
     const a = await issue({ commonName: 'a', usage: 'client' });
     const b = await issue({ commonName: 'b', usage: 'client' });
     expect(keyMatchesCertificate(createPrivateKey(a.keyPem), x509(a.certPem))).toBe(true);
     expect(keyMatchesCertificate(createPrivateKey(a.keyPem), x509(b.certPem))).toBe(false);
+    const rsa = await issue({ commonName: 'rsa', key: { kind: 'rsa', bits: 2048 }, usage: 'client' });
+    expect(keyMatchesCertificate(createPrivateKey(rsa.keyPem), x509(rsa.certPem))).toBe(true);
+    expect(keyMatchesCertificate(createPrivateKey(rsa.keyPem), x509(a.certPem))).toBe(false);
+    expect(keyMatchesCertificate(createPrivateKey(a.keyPem), x509(rsa.certPem))).toBe(false);
   });
 });
 
