@@ -177,6 +177,8 @@ export interface MqttConnectFacts {
   message?: string;
   elapsedMs: number;
   transcript: string[];
+  /** 'main-handshake': the session rode on the main handshake's connection (elapsedMs is then CONNECT to CONNACK alone). */
+  connection?: 'main-handshake';
 }
 
 export interface RoundtripFacts extends LatencyFacts {

@@ -92,6 +92,7 @@ export function connectEvidence(connect: MqttConnectFacts) {
     alert: connect.alert ? { number: connect.alert.number ?? null, description: connect.alert.description } : undefined,
     errorCode: connect.errorCode,
     elapsedMs: connect.elapsedMs,
+    connection: connect.connection,
     transcript: connect.transcript,
   };
 }

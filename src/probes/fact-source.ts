@@ -2,6 +2,7 @@
 // (tls.chain, tls.hostname, tls.validity and tls.key share one handshake).
 import type { X509Certificate } from 'node:crypto';
 import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import type { CaFolder } from '../certs/ca-folder.js';
 import { buildLocalChain } from '../certs/chain.js';
 import { describeCertificate } from '../certs/describe.js';
@@ -27,7 +28,8 @@ import type { GoodbyePlan } from './mqtt-goodbye.js';
 import { THROWAWAY_CERT_PEM, THROWAWAY_KEY_PEM } from './throwaway-identity.js';
 import { connectTcp, resolveHost } from './network.js';
 import { sniffPlainMqtt } from './plain-mqtt.js';
-import { attemptTls, type TlsAttempt, type TlsAttemptOptions } from './tls-attempt.js';
+import { attemptTls, type CarriedConnection, type TlsAttempt, type TlsAttemptOptions } from './tls-attempt.js';
+import { ordinaryClientWouldConnect } from './carry-main.js';
 import {
   openBridgeSessions,
   openCloud,
@@ -151,8 +153,26 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
     });
   };
 
+  // mqtt.connect's session rides on the main handshake's connection when an ordinary client would have
+  // made that very connection (carry-main.ts); one mqtt.connect does not take is ended by dispose()
+  // as the attempt would have ended it (an MQTT goodbye).
+  let carried: CarriedConnection | undefined;
+  const carryMain = (connection: CarriedConnection): boolean => {
+    if (!wants('mqttConnect') || !ordinaryClientWouldConnect(connection, context.client?.cert.certificates)) return false;
+    carried = connection;
+    const unlink = whenAborted(signal, () => connection.socket.destroy());
+    connection.socket.once('close', unlink);
+    return true;
+  };
+  const takeCarried = (): TLSSocket | undefined => {
+    const connection = carried;
+    carried = undefined;
+    if (connection?.socket.writable && !connection.socket.destroyed) return connection.socket;
+    connection?.socket.destroy();
+    return undefined;
+  };
   const mainAttempt = (caller?: AbortSignal) =>
-    once('main-attempt', (signal) => attempt(signal, { cert: context.client?.cert.pem, key: context.client?.key.pem }, 'tls', true), caller);
+    once('main-attempt', (signal) => attempt(signal, { cert: context.client?.cert.pem, key: context.client?.key.pem, carry: carryMain }, 'tls', true), caller);
 
   const handshake = (caller?: AbortSignal) =>
     once('handshake', async (signal): Promise<HandshakeFacts> => {
@@ -347,7 +367,11 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
   // bridge.status uses a session only when it knows where the bridge maps the lamp (--device-id).
   const stateWantsSession = () => wants('bridgeState') && Boolean(context.mqtt.remotePrefix);
   const mqttConnect = (caller?: AbortSignal) =>
-    once('mqttConnect', async (signal) => probeMqttConnect(await mqttContext(signal), wants('roundtrip') || stateWantsSession() ? (open) => (handedOver = open) : undefined), caller);
+    once('mqttConnect', async (signal) => {
+      const ctx = await mqttContext(signal);
+      await mainAttempt(signal); // whether its connection is there to carry the session
+      return probeMqttConnect(ctx, wants('roundtrip') || stateWantsSession() ? (open) => (handedOver = open) : undefined, takeCarried());
+    }, caller);
   const roundtrip = (caller?: AbortSignal) =>
     once('roundtrip', async (signal) => {
       let passOn: ((open?: OpenCloudSession) => void) | undefined;
@@ -374,6 +398,8 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
   const bridgeOutbound = (caller?: AbortSignal) => once('bridgeOutbound', async (signal) => probeBridgeFlow(await mqttContext(signal), 'outbound', takeAhead('outbound')), caller);
   const dispose = async () => {
     const leftovers: Promise<unknown>[] = [];
+    carried?.end();
+    carried = undefined;
     if (handedOver) leftovers.push(handedOver.session.close());
     handedOver = undefined;
     // A session passed on that bridge.status never took (it was left out, or stopped waiting for it).

@@ -1,6 +1,7 @@
 // MQTT facts: connect, round trips on the cloud, the bridge's state and both bridge directions.
 // Each probe opens its own session(s) with a unique client id and closes them with DISCONNECT.
 import { randomBytes } from 'node:crypto';
+import type { TLSSocket } from 'node:tls';
 import type { BridgeFlowFacts, BridgeStateFacts, LatencyFacts, MqttConnectFacts, RoundtripFacts } from '../facts.js';
 import { MqttSession, timeLimit, type ConnectResult, type TimeLimit } from './mqtt-session.js';
 import { BridgeIdentities, sessionClientId, type SessionRole } from './client-ids.js';
@@ -36,11 +37,13 @@ function connectFacts(result: ConnectResult, clientId: string, version: 4 | 5, t
   return { ...result, clientId, protocolVersion: version, transcript };
 }
 
-export async function openCloud(ctx: MqttProbeContext, role: SessionRole, record: { transcript?: string[]; label?: string } = {}) {
+/** `socket`: a verified TLS connection to the cloud to run the session on instead of dialling (carry-main.ts). */
+export async function openCloud(ctx: MqttProbeContext, role: SessionRole, record: { transcript?: string[]; label?: string } = {}, socket?: TLSSocket) {
   const transcript = record.transcript ?? [];
   const clientId = sessionClientId(ctx.clientId, role);
-  const { session, result } = await MqttSession.open({ url: ctx.cloudUrl, clientId, protocolVersion: ctx.version, timeoutMs: ctx.timeoutMs, tls: ctx.tls, credentials: ctx.credentials, transcript, label: record.label, signal: ctx.signal, bridges: ctx.bridges });
-  return { session, facts: connectFacts(result, clientId, ctx.version, transcript) };
+  const { session, result } = await MqttSession.open({ url: ctx.cloudUrl, clientId, protocolVersion: ctx.version, timeoutMs: ctx.timeoutMs, tls: ctx.tls, credentials: ctx.credentials, transcript, label: record.label, signal: ctx.signal, bridges: ctx.bridges, socket });
+  const facts = connectFacts(result, clientId, ctx.version, transcript);
+  return { session, facts: socket ? { ...facts, connection: 'main-handshake' as const } : facts };
 }
 
 /** An open cloud session and the facts of its CONNECT, for a probe that carries on where mqtt.connect ended. */
@@ -54,8 +57,11 @@ export interface OpenCloudSession {
  * one TLS handshake and CONNECT fewer, and no second ~40 ms CONNACK wait; see README) instead of
  * ending here; whoever takes it says DISCONNECT.
  */
-export async function probeMqttConnect(ctx: MqttProbeContext, handOver?: (open: OpenCloudSession) => void): Promise<MqttConnectFacts> {
-  const { session, facts } = await openCloud(ctx, 'connect');
+export async function probeMqttConnect(ctx: MqttProbeContext, handOver?: (open: OpenCloudSession) => void, carried?: TLSSocket): Promise<MqttConnectFacts> {
+  let { session, facts } = await openCloud(ctx, 'connect', {}, carried);
+  // A carried connection the broker dropped before answering says nothing about CONNECT that a
+  // connection of our own would not say again: ask on one (a broker that hangs up on CONNECT does so twice).
+  if (carried && facts.outcome === 'closed') ({ session, facts } = await openCloud(ctx, 'connect'));
   if (session && handOver) handOver({ session, facts: { ...facts, transcript: [...facts.transcript] } });
   else await session?.close();
   return facts;

@@ -43,6 +43,8 @@ export interface SessionOptions {
   signal?: AbortSignal;
   /** Bridge identities seen so far: a session never connects under one of them. */
   bridges?: BridgeIdentities;
+  /** A verified TLS connection to run the session on instead of dialling `url` (see carry-main.ts). */
+  socket?: TLSSocket;
 }
 
 /** DISCONNECT (3.1.1, and 5 with reason 0 left out): written by hand so no in-flight PUBLISH can hold it up. */
@@ -123,12 +125,14 @@ export class MqttSession {
     // mqtt is CommonJS: bundled, its exports sit under `default`; under tsx/vitest they are named.
     const mqtt = (await import('mqtt')) as typeof import('mqtt') & { default?: typeof import('mqtt') };
     const connect = mqtt.connect ?? mqtt.default!.connect;
+    const Client = mqtt.MqttClient ?? mqtt.default!.MqttClient;
     // mqtt.js would send its sessions through a SOCKS proxy named in MQTTJS_SOCKS_PROXY, while every
     // other probe (TCP, TLS, websockets upgrade) dials the broker directly: one diagnosis takes one path.
     delete process.env.MQTTJS_SOCKS_PROXY;
     const began = performance.now();
     const elapsed = () => Math.round(performance.now() - began);
     if (options.bridges?.clashes(options.clientId)) {
+      options.socket?.end();
       return { result: { outcome: 'error', errorCode: 'BRIDGE_CLIENT_ID', elapsedMs: 0 } };
     }
     const clientOptions: IClientOptions = {
@@ -152,7 +156,10 @@ export class MqttSession {
         ? { wsOptions: { servername: options.wsServername, ca: options.tls?.ca, secureContext: trySharedSecureContext({ ca: options.tls?.ca }), rejectUnauthorized: true, createConnection: wsTlsConnect } as IClientOptions['wsOptions'] }
         : {}),
     };
-    const client = connect(options.url, clientOptions);
+    const carried = options.socket;
+    const client = carried ? new Client(() => carried, clientOptions) : connect(options.url, clientOptions);
+    // As mqtt.connect() does for the clients it makes: errors surface through our own listeners below.
+    if (carried) client.on('error', () => undefined);
     const session = new MqttSession(client, options);
     // Whatever happens later, a cancelled run leaves no client, socket or keepalive timer behind.
     const unlink = whenAborted(options.signal, () => void session.close());

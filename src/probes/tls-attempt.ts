@@ -8,7 +8,7 @@ import tls, { type PeerCertificate, type SecureVersion } from 'node:tls';
 import { BoundedCache } from '../bounded-cache.js';
 import { startStep } from './deadline.js';
 import { readLeafOnly } from './leaf-identity.js';
-import { endTlsConnection, type GoodbyePlan } from './mqtt-goodbye.js';
+import { endTlsConnection, peerVerified, type GoodbyePlan } from './mqtt-goodbye.js';
 import { trySharedSecureContext } from './secure-contexts.js';
 
 export type TlsOutcome =
@@ -68,6 +68,22 @@ export interface TlsAttemptOptions {
   goodbye?: GoodbyePlan;
   /** false: leave out peerChain (the attempt only asks whether the server accepts). */
   peerChain?: boolean;
+  /**
+   * Offered an accepted connection before it is ended: returning true takes it over (the attempt then
+   * neither says goodbye nor closes it; `end` does that for whoever took it, should it go unused).
+   */
+  carry?: (connection: CarriedConnection) => boolean;
+}
+
+/** An accepted connection offered for another use (see TlsAttemptOptions.carry). */
+export interface CarriedConnection {
+  socket: tls.TLSSocket;
+  protocol?: string;
+  /** The chain verified against the trust store and the certificate names the host dialled. */
+  verified: boolean;
+  peerChain?: X509Certificate[];
+  /** Ends it as the attempt would have: an MQTT goodbye when the plan allows, else close_notify. */
+  end(): void;
 }
 
 const NOT_TLS_CODES = new Set([
@@ -169,8 +185,19 @@ export function attemptTls(options: TlsAttemptOptions): Promise<TlsAttempt> {
       socket.removeAllListeners('session');
       // Swallow late errors: the verdict is in.
       socket.on('error', () => undefined);
+      const end = () => endTlsConnection(socket, result.outcome === 'accepted', options.goodbye, step.signal.aborted, peer);
+      const seen = { ...partial, ...result };
+      const offer = result.outcome === 'accepted' && !step.signal.aborted && socket.writable && options.carry;
+      if (offer && offer({ socket, protocol: seen.protocol, verified: peerVerified(socket, options.servername ?? options.address, peer), peerChain: seen.peerChain, end })) {
+        // Its new owner writes on it once this settles: not from inside the event that ended the
+        // attempt (under TLS 1.3, OpenSSL's session-ticket callback, where a record written in the
+        // microtasks that follow reached Mosquitto as nothing at all).
+        const elapsedMs = Math.round(performance.now() - began);
+        setImmediate(() => resolve({ ...seen, elapsedMs } as TlsAttempt));
+        return;
+      }
       // An MQTT goodbye or close_notify when we can, then the socket goes whatever the peer does.
-      endTlsConnection(socket, result.outcome === 'accepted', options.goodbye, step.signal.aborted, peer);
+      end();
       resolve({ ...partial, ...result, elapsedMs: Math.round(performance.now() - began) } as TlsAttempt);
     };
 

@@ -30,19 +30,24 @@ async function runAndReadLog(scenario: string, options: Partial<DiagnoseOptions>
 
 /** The cloud sessions of one run with --client-id ci-log: the TLS probes' goodbyes, then the MQTT checks'. */
 const SESSIONS = [
-  'ci-log-tls', // the main handshake (tls.handshake, tls.chain, ... share it)
   'ci-log-tls1.2', // tls.version's accepted versions (TLS 1.3 is the main handshake's)
   'ci-log-wss-upgrade', // wss.handshake's websocket upgrade
-  'ci-log-connect', // mqtt.connect, then mqtt.roundtrip and bridge.status on the same session
+  // mqtt.connect on the main handshake's connection (tls.handshake, tls.chain, ... share it), then
+  // mqtt.roundtrip and bridge.status on the same session
+  'ci-log-connect',
   'ci-log-in-cloud',
   'ci-log-out-cloud',
   'ci-log-wss',
 ].sort();
 
 describeWithBroker("the broker's log after one healthy run", () => {
-  it('holds 7 sessions that log in and out, the 4 refused TLS probes, and no connection dropped without a word', async () => {
+  it('holds 6 sessions that log in and out, the 4 refused TLS probes, and no connection dropped without a word', async () => {
     const { report, lines, connected } = await runAndReadLog('healthy', { clientId: 'ci-log', timeoutMs: 1500 });
     expect(report.exitCode).toBe(0);
+    expect(report.checks.find((check) => check.id === 'mqtt.connect')?.evidence).toMatchObject({ connection: 'main-handshake' });
+    // Connections on the TLS port: the main one (carrying mqtt.connect), TLS 1.0, 1.1 and 1.2, the two
+    // client-certificate probes, and the bridge directions' two cloud sessions.
+    expect(count(lines, /New connection from \S+ on port/)).toBe(8);
 
     // A refused handshake shows as one of two lines, depending on whether the ClientHello was already
     // there when Mosquitto accepted the connection; either way it names OpenSSL's reason.
@@ -73,15 +78,23 @@ describeWithBroker("the broker's log after one healthy run", () => {
   });
 });
 
+describeWithBroker("the broker's log when no MQTT check runs", () => {
+  it('ends the main handshake\'s connection with its own MQTT goodbye, as mqtt.connect does not take it', async () => {
+    const { report, connected } = await runAndReadLog('healthy', { clientId: 'ci-tls', timeoutMs: 1500, only: ['tls'] });
+    expect(report.exitCode).toBe(0);
+    expect(connected).toEqual(['ci-tls-tls', 'ci-tls-tls1.2']);
+  });
+});
+
 describeWithBroker("the broker's log when the round trip fails", () => {
   it('ends with DISCONNECT the bridge sessions opened ahead for checks that were then skipped', async () => {
     const { report, lines, connected } = await runAndReadLog('acl-denies-client', { clientId: 'ci-acl', timeoutMs: 1000, only: ['mqtt', 'bridge'] });
     const status = Object.fromEntries(report.checks.map((check) => [check.id, check.status]));
     expect(status).toMatchObject({ 'mqtt.connect': 'pass', 'mqtt.roundtrip': 'fail', 'bridge.inbound': 'skip', 'bridge.outbound': 'skip' });
-    // The main handshake's goodbye, mqtt.connect (carrying the round trip), bridge.status on a session of
-    // its own (a round trip that lost messages passes nothing on), and both bridge directions' cloud
-    // sessions, opened while the round trip ran and never used.
-    expect(connected).toEqual(['ci-acl-connect', 'ci-acl-in-cloud', 'ci-acl-out-cloud', 'ci-acl-state', 'ci-acl-tls']);
+    // mqtt.connect on the main handshake's connection (carrying the round trip), bridge.status on a
+    // session of its own (a round trip that lost messages passes nothing on), and both bridge
+    // directions' cloud sessions, opened while the round trip ran and never used.
+    expect(connected).toEqual(['ci-acl-connect', 'ci-acl-in-cloud', 'ci-acl-out-cloud', 'ci-acl-state']);
     for (const id of connected) expect(count(lines, new RegExp(`^\\d+: Received DISCONNECT from ${id}$`))).toBe(1);
     expect(count(lines, /closed its connection/)).toBe(0);
   });
