@@ -121,17 +121,21 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
 
   const resolution = (caller?: AbortSignal) => once('resolution', (signal) => resolveHost(context.host, context.resolve, context.timeoutMs, signal), caller);
   // The reachability probe's connection is kept for the main handshake (one TCP connection fewer).
-  let spare: Socket | undefined;
+  // Until taken it goes with the run; once taken, the TLS attempt on it owns it (its own step, then its
+  // goodbye with a bounded grace): the run's end must not cut that goodbye short.
+  let spare: { socket: Socket; unlink: () => void } | undefined;
   const keepSpare = (socket: Socket) => {
-    spare = socket;
     socket.on('error', () => undefined);
     const unlink = whenAborted(signal, () => socket.destroy());
     socket.once('close', unlink);
+    spare = { socket, unlink };
   };
   const takeSpare = (): Socket | undefined => {
-    const socket = spare;
+    const kept = spare;
     spare = undefined;
-    return socket && !socket.destroyed && socket.readyState === 'open' ? socket : undefined;
+    if (!kept || kept.socket.destroyed || kept.socket.readyState !== 'open') return undefined;
+    kept.unlink();
+    return kept.socket;
   };
   const tcp = (caller?: AbortSignal) => once('tcp', async (signal) => connectTcp((await resolution(signal)).addresses[0], context.port, context.timeoutMs, signal, keepSpare), caller);
 
@@ -156,12 +160,12 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
   // mqtt.connect's session rides on the main handshake's connection when an ordinary client would have
   // made that very connection (carry-main.ts); one mqtt.connect does not take is ended by dispose()
   // as the attempt would have ended it (an MQTT goodbye).
-  let carried: CarriedConnection | undefined;
+  let carried: (CarriedConnection & { unlink: () => void }) | undefined;
   const carryMain = (connection: CarriedConnection): boolean => {
     if (!wants('mqttConnect') || !ordinaryClientWouldConnect(connection, context.client?.cert.certificates)) return false;
-    carried = connection;
     const unlink = whenAborted(signal, () => connection.socket.destroy());
     connection.socket.once('close', unlink);
+    carried = { ...connection, unlink };
     return true;
   };
   const takeCarried = (): TLSSocket | undefined => {
@@ -398,6 +402,8 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
   const bridgeOutbound = (caller?: AbortSignal) => once('bridgeOutbound', async (signal) => probeBridgeFlow(await mqttContext(signal), 'outbound', takeAhead('outbound')), caller);
   const dispose = async () => {
     const leftovers: Promise<unknown>[] = [];
+    // Not taken: its goodbye, which the run's end (right after this) must not cut short.
+    carried?.unlink();
     carried?.end();
     carried = undefined;
     if (handedOver) leftovers.push(handedOver.session.close());

@@ -81,9 +81,13 @@ describeWithBroker("the broker's log after one healthy run", () => {
 
 describeWithBroker("the broker's log when no MQTT check runs", () => {
   it('ends the main handshake\'s connection with its own MQTT goodbye, as mqtt.connect does not take it', async () => {
-    const { report, connected } = await runAndReadLog('healthy', { clientId: 'ci-tls', timeoutMs: 1500, only: ['tls'] });
+    // Two checks on the main handshake alone: the run is over right after it, and its end must not cut
+    // the goodbye short (it used to: "Client <unknown> closed its connection.").
+    const { report, lines, connected } = await runAndReadLog('healthy', { clientId: 'ci-tls', timeoutMs: 1500, only: ['tls.handshake', 'tls.chain'] });
     expect(report.exitCode).toBe(0);
-    expect(connected).toEqual(['ci-tls-tls', 'ci-tls-tls1.2']);
+    expect(connected).toEqual(['ci-tls-tls']);
+    expect(count(lines, /^\d+: Received DISCONNECT from ci-tls-tls$/)).toBe(1);
+    expect(count(lines, /closed its connection|unexpected eof/)).toBe(0);
   });
 });
 
