@@ -41,6 +41,8 @@ export interface IssueOptions {
   notBefore?: Date;
   notAfter?: Date;
   key?: KeySpec;
+  /** An existing key pair instead of a fresh one: the same CA issued again (e.g. re-signed with another hash). */
+  keys?: CryptoKeyPair;
   /** Hash of the signature made by the issuer (SHA-1 only for broken scenarios). */
   hash?: HashName;
   organization?: string;
@@ -78,7 +80,7 @@ function escapeDnValue(value: string): string {
 export async function issue(options: IssueOptions): Promise<Issued> {
   const hash = options.hash ?? 'SHA-256';
   const keySpec = options.key ?? { kind: 'ec' };
-  const keys = await generateKeys(keySpec, hash);
+  const keys = options.keys ?? (await generateKeys(keySpec, hash));
   // An empty commonName leaves the CN out (a certificate Mosquitto cannot take a username from).
   const organization = `O=${escapeDnValue(options.organization ?? 'LAMPI lab')}`;
   const subject = options.commonName ? `CN=${escapeDnValue(options.commonName)}, ${organization}` : organization;

@@ -162,7 +162,8 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
   // as the attempt would have ended it (an MQTT goodbye).
   let carried: (CarriedConnection & { unlink: () => void }) | undefined;
   const carryMain = (connection: CarriedConnection): boolean => {
-    if (!wants('mqttConnect') || !ordinaryClientWouldConnect(connection, context.client?.cert.certificates)) return false;
+    if (!wants('mqttConnect') || bridges.clashes(sessionClientId(context.mqtt.clientId, 'connect'))) return false;
+    if (!ordinaryClientWouldConnect(connection, { caFile: context.ca?.certificates, ours: context.client?.cert.certificates })) return false;
     const unlink = whenAborted(signal, () => connection.socket.destroy());
     connection.socket.once('close', unlink);
     carried = { ...connection, unlink };

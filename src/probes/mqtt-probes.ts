@@ -41,9 +41,9 @@ function connectFacts(result: ConnectResult, clientId: string, version: 4 | 5, t
 export async function openCloud(ctx: MqttProbeContext, role: SessionRole, record: { transcript?: string[]; label?: string } = {}, socket?: TLSSocket) {
   const transcript = record.transcript ?? [];
   const clientId = sessionClientId(ctx.clientId, role);
-  const { session, result } = await MqttSession.open({ url: ctx.cloudUrl, clientId, protocolVersion: ctx.version, timeoutMs: ctx.timeoutMs, tls: ctx.tls, credentials: ctx.credentials, transcript, label: record.label, signal: ctx.signal, bridges: ctx.bridges, socket });
+  const { session, result, carried } = await MqttSession.open({ url: ctx.cloudUrl, clientId, protocolVersion: ctx.version, timeoutMs: ctx.timeoutMs, tls: ctx.tls, credentials: ctx.credentials, transcript, label: record.label, signal: ctx.signal, bridges: ctx.bridges, socket });
   const facts = connectFacts(result, clientId, ctx.version, transcript);
-  return { session, facts: socket ? { ...facts, connection: 'main-handshake' as const } : facts };
+  return { session, facts: carried ? { ...facts, connection: 'main-handshake' as const } : facts };
 }
 
 /** An open cloud session and the facts of its CONNECT, for a probe that carries on where mqtt.connect ended. */
@@ -57,11 +57,14 @@ export interface OpenCloudSession {
  * one TLS handshake and CONNECT fewer, and no second ~40 ms CONNACK wait; see README) instead of
  * ending here; whoever takes it says DISCONNECT.
  */
+/** A carried connection that went away under our CONNECT (reset, or closed as it was written). */
+const GONE = /^(ECONNRESET|EPIPE|ERR_STREAM_WRITE_AFTER_END|ERR_STREAM_DESTROYED)$/;
+
 export async function probeMqttConnect(ctx: MqttProbeContext, handOver?: (open: OpenCloudSession) => void, carried?: TLSSocket): Promise<MqttConnectFacts> {
   let { session, facts } = await openCloud(ctx, 'connect', {}, carried);
   // A carried connection the broker dropped before answering says nothing about CONNECT that a
   // connection of our own would not say again: ask on one (a broker that hangs up on CONNECT does so twice).
-  if (carried && facts.outcome === 'closed') ({ session, facts } = await openCloud(ctx, 'connect'));
+  if (facts.connection === 'main-handshake' && (facts.outcome === 'closed' || GONE.test(facts.errorCode ?? ''))) ({ session, facts } = await openCloud(ctx, 'connect'));
   if (session && handOver) handOver({ session, facts: { ...facts, transcript: [...facts.transcript] } });
   else await session?.close();
   return facts;

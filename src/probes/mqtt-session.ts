@@ -121,7 +121,8 @@ export class MqttSession {
   }
 
   /** Opens a session; a refusal or failure comes back as a ConnectResult, with no session. */
-  static async open(options: SessionOptions): Promise<{ session?: MqttSession; result: ConnectResult }> {
+  /** `carried`: the session runs on options.socket (false when none was given or it was gone by then). */
+  static async open(options: SessionOptions): Promise<{ session?: MqttSession; result: ConnectResult; carried?: boolean }> {
     // mqtt is CommonJS: bundled, its exports sit under `default`; under tsx/vitest they are named.
     const mqtt = (await import('mqtt')) as typeof import('mqtt') & { default?: typeof import('mqtt') };
     const connect = mqtt.connect ?? mqtt.default!.connect;
@@ -156,7 +157,10 @@ export class MqttSession {
         ? { wsOptions: { servername: options.wsServername, ca: options.tls?.ca, secureContext: trySharedSecureContext({ ca: options.tls?.ca }), rejectUnauthorized: true, createConnection: wsTlsConnect } as IClientOptions['wsOptions'] }
         : {}),
     };
-    const carried = options.socket;
+    // A connection handed to us that closed meanwhile (the import above can take a while) carries
+    // nothing: dial as for any session, so no verdict ever rests on it.
+    const carried = options.socket && !options.socket.destroyed && options.socket.writable ? options.socket : undefined;
+    if (options.socket && !carried) options.socket.destroy();
     const client = carried ? new Client(() => carried, clientOptions) : connect(options.url, clientOptions);
     // As mqtt.connect() does for the clients it makes: errors surface through our own listeners below.
     if (carried) client.on('error', () => undefined);
@@ -208,10 +212,10 @@ export class MqttSession {
     });
     if (result.outcome !== 'connected') {
       await session.close();
-      return { result };
+      return { result, carried: Boolean(carried) };
     }
     client.on('error', () => undefined); // later errors surface through the operation that hits them
-    return { session, result };
+    return { session, result, carried: Boolean(carried) };
   }
 
   /** Returns the QoS granted to the first filter; 128 means refused. */

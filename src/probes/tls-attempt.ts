@@ -158,21 +158,29 @@ export function attemptTls(options: TlsAttemptOptions): Promise<TlsAttempt> {
       // Report what the server offers, however weak; tls.key judges it. Verification is recorded below.
       ciphers: 'DEFAULT:@SECLEVEL=0',
     };
-    const socket = tls.connect({
-      socket: options.socket,
-      host: options.address,
-      port: options.port,
-      servername: options.servername,
-      ...material,
-      // Built once per distinct material (see secure-contexts.ts); unusable material goes to tls as before.
-      secureContext: trySharedSecureContext(material),
-      rejectUnauthorized: false,
-      // authorizationError then speaks of the chain alone; tls.hostname judges names.
-      checkServerIdentity: (_name, certificate) => {
-        peer = certificate;
-        return undefined;
-      },
-    });
+    let socket: tls.TLSSocket;
+    try {
+      socket = tls.connect({
+        socket: options.socket,
+        host: options.address,
+        port: options.port,
+        servername: options.servername,
+        ...material,
+        // Built once per distinct material (see secure-contexts.ts); unusable material goes to tls as before.
+        secureContext: trySharedSecureContext(material),
+        rejectUnauthorized: false,
+        // authorizationError then speaks of the chain alone; tls.hostname judges names.
+        checkServerIdentity: (_name, certificate) => {
+          peer = certificate;
+          return undefined;
+        },
+      });
+    } catch (error) {
+      // Material the TLS stack refuses outright: the connection handed to us goes too, not left open.
+      step.dispose();
+      options.socket?.destroy();
+      throw error;
+    }
     socket.setNoDelay(true);
     // Nobody reads this connection's chain: Node's name check gets the leaf alone (leaf-identity.ts).
     if (options.peerChain === false) readLeafOnly(socket);
