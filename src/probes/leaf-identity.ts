@@ -6,8 +6,8 @@
 // websockets upgrade) Node is given the leaf alone instead: the same names, so the same check with
 // the same outcome, at a twentieth of the cost. Verification itself (OpenSSL's, against the CA) is
 // untouched; the main handshake and the websockets chain probe, which report the chain, still read it.
-import { isIP } from '../ip-address.js';
 import tls, { type ConnectionOptions, type TLSSocket } from 'node:tls';
+import { isIP } from '../ip-address.js';
 
 const readPeer = tls.TLSSocket.prototype.getPeerCertificate;
 

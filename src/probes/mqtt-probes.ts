@@ -52,14 +52,15 @@ export interface OpenCloudSession {
   facts: MqttConnectFacts;
 }
 
-/**
- * Connects once. With `handOver`, an accepted session is passed on open (the round trip runs on it:
- * one TLS handshake and CONNECT fewer, and no second ~40 ms CONNACK wait; see README) instead of
- * ending here; whoever takes it says DISCONNECT.
- */
 /** A carried connection that went away under our CONNECT (reset, or closed as it was written). */
 const GONE = /^(ECONNRESET|EPIPE|ERR_STREAM_WRITE_AFTER_END|ERR_STREAM_DESTROYED)$/;
 
+/**
+ * Connects once. With `handOver`, an accepted session is passed on open (the round trip runs on it:
+ * one TLS handshake and CONNECT fewer, and no second ~40 ms CONNACK wait; see README) instead of
+ * ending here; whoever takes it says DISCONNECT. With `carried`, the CONNECT goes out on the main
+ * handshake's connection (carry-main.ts).
+ */
 export async function probeMqttConnect(ctx: MqttProbeContext, handOver?: (open: OpenCloudSession) => void, carried?: TLSSocket): Promise<MqttConnectFacts> {
   let { session, facts } = await openCloud(ctx, 'connect', {}, carried);
   // A carried connection the broker dropped before answering says nothing about CONNECT that a
