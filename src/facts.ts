@@ -28,6 +28,11 @@ export interface ChainEntry extends CertificateInfo {
   depth: number;
   /** The certificate is one of those in --ca (a trust anchor you supplied). */
   inCaFile: boolean;
+  /**
+   * SHA-256 fingerprint of the certificate the server sent at this depth, when --ca holds another
+   * copy of it (same subject, issuer and key) and that copy is the one OpenSSL verifies and this entry shows.
+   */
+  servedInstead?: string;
 }
 
 /** Why the chain could not be seen: what the handshake that should have shown it did. */

@@ -59,6 +59,7 @@ function chainEvidence(facts: ServerChainFacts, caPath: string | undefined, open
       issuer: cert.issuer,
       notAfter: cert.notAfter,
       inCaFile: cert.inCaFile,
+      ...(cert.servedInstead ? { servedInstead: cert.servedInstead } : {}),
     })),
     verifyError: facts.verifyError ?? null,
     opensslVerifyCode,
@@ -202,6 +203,15 @@ function chainFault(facts: ServerChainFacts, trust: string, noCaHint: string): F
   // (An INVALID_PURPOSE error was answered above.)
   if (!usableAsServer(leaf)) return purposeFault(leaf);
   const weak = certs.find((cert) => !(cert.selfIssued && cert.depth > 0) && WEAK_HASHES.has(cert.signature.hash));
+  if (weak?.servedInstead) {
+    // The weak one is --ca's own copy of an intermediate: the broker's files are fine, the CA file is not.
+    return {
+      summary: `${trust} holds a copy of ${weak.subject} signed with ${weak.signature.algorithm} (same name and key as the one the broker sends), and OpenSSL verifies through it, as it looks in the CA file first: at its default security level it refuses ${weak.signature.hash} signatures (ca md too weak), so clients using this CA file will not verify the broker`,
+      hint: `Take that copy of ${weak.subject} out of the CA file (${trust}; the root alone is enough), or replace it with the one the broker sends; the broker needs no change. \`openssl storeutl -noout -text -certs FILE | grep -E 'Subject:|Signature Algorithm'\` shows which certificate it is.`,
+      code: 'weak-signature',
+      openssl: 68,
+    };
+  }
   if (weak) {
     return {
       summary: `${weak.subject} is signed with ${weak.signature.algorithm}: OpenSSL 3 at its default security level refuses ${weak.signature.hash} signatures (ca md too weak), so clients will not verify this chain`,

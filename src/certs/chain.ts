@@ -53,3 +53,25 @@ export function buildLocalChain(
   }
   return { ok: false, path, problem: 'too-deep' };
 }
+
+/**
+ * The chain as OpenSSL verifies it, from the chain as Node reads it (issuers taken from what the server
+ * sent). OpenSSL looks for each issuer among the trusted certificates first (X509_V_FLAG_TRUSTED_FIRST,
+ * its default since 1.1.0), so where --ca holds another certificate with the same subject and issuer
+ * that signed the one below it (an intermediate issued again: renewed dates, or re-signed with another
+ * hash), that copy is what OpenSSL verifies and judges, not the one the server sent. `replaced`: the
+ * depths where the --ca copy stands in.
+ */
+export function preferTrusted(chain: readonly X509Certificate[], trusted: readonly X509Certificate[]): { chain: X509Certificate[]; replaced: number[] } {
+  const path = [...chain];
+  const replaced: number[] = [];
+  for (let depth = 1; depth < path.length; depth += 1) {
+    const served = path[depth];
+    if (trusted.some((cert) => cert.fingerprint256 === served.fingerprint256)) continue;
+    const copy = trusted.find((cert) => cert.subject === served.subject && cert.issuer === served.issuer && issuedBy(path[depth - 1], cert));
+    if (!copy) continue;
+    path[depth] = copy;
+    replaced.push(depth);
+  }
+  return { chain: path, replaced };
+}

@@ -352,6 +352,20 @@ export const ORACLE_SCENARIOS: Scenario[] = [
     build: async (ids) => ({ ...(await healthy(ids, await serverCert(ids.ca, { hash: 'SHA-1' }))), ciphers: 'DEFAULT:@SECLEVEL=0' }),
   },
   {
+    name: 'ca-weak-intermediate-copy',
+    description: '--ca holds the root and a copy of the intermediate (same name, same key) re-signed with SHA-1; the broker sends the SHA-256 one. OpenSSL looks in --ca first, verifies through the SHA-1 copy and refuses it at its default security level',
+    reference: { sClient: 'verify 68', brokerView: 'ok', mqtt: 'tls-error' },
+    expect: { 'tls.chain': 'fail', 'tls.key': 'fail', ...MQTT_NOT_TRIED, ...WSS_FAILED },
+    code: 'tls.chain/weak-signature',
+    says: /SHA-1/,
+    build: async (ids) => {
+      const intermediate = await issue({ commonName: 'LAMPI Signing CA', issuer: ids.ca, isCa: true });
+      const resigned = await issue({ commonName: 'LAMPI Signing CA', issuer: ids.ca, isCa: true, keys: intermediate.keys, hash: 'SHA-1' });
+      const leaf = await serverCert(intermediate);
+      return { ...(await healthy(ids, leaf)), certfilePem: leaf.certPem + intermediate.certPem, user: { caPem: ids.ca.certPem + resigned.certPem } };
+    },
+  },
+  {
     name: 'anonymous-default',
     description: 'seed 001\'s step 2 on Mosquitto 2: no `use_identity_as_username`, no `allow_anonymous` line (default false), an acl_file: every client "not authorised"',
     reference: { sClient: 'ok', brokerView: 'ok', mqtt: 'connack 5' },

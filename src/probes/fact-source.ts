@@ -4,7 +4,7 @@ import type { X509Certificate } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { CaFolder } from '../certs/ca-folder.js';
-import { buildLocalChain } from '../certs/chain.js';
+import { buildLocalChain, preferTrusted } from '../certs/chain.js';
 import { describeCertificate } from '../certs/describe.js';
 import { hostMatches } from '../certs/names.js';
 import type { CertificateFile, KeyFile } from '../certs/pem.js';
@@ -218,13 +218,15 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
       const anchors = new Set(context.ca?.certificates.map((cert) => cert.fingerprint256) ?? []);
       const [leaf, ...sent] = seen.peerChain;
       const anchored = context.ca ? buildLocalChain(leaf, sent, context.ca.certificates) : undefined;
+      const verified = context.ca ? preferTrusted(seen.peerChain, context.ca.certificates) : { chain: seen.peerChain, replaced: [] };
       return {
         localAnchor: anchored && { ok: anchored.ok, problem: anchored.problem },
         available: true,
-        certificates: seen.peerChain.map((cert, depth) => ({
+        certificates: verified.chain.map((cert, depth) => ({
           ...describeCertificate(cert),
           depth,
           inCaFile: anchors.has(cert.fingerprint256),
+          ...(verified.replaced.includes(depth) ? { servedInstead: seen.peerChain![depth].fingerprint256 } : {}),
         })),
         verifyError: seen.authorizationError,
         trustStore,

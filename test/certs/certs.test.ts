@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { buildLocalChain } from '../../src/certs/chain.js';
+import { buildLocalChain, preferTrusted } from '../../src/certs/chain.js';
 import { describeCertificate } from '../../src/certs/describe.js';
 import { dnsNameMatches } from '../../src/certs/names.js';
 import { keyMatchesCertificate } from '../../src/certs/pem.js';
@@ -65,6 +65,21 @@ describe('local chain building', () => {
     expect(buildLocalChain(x509(leaf.certPem), [], [x509(ca.certPem)])).toMatchObject({ ok: false, problem: 'no-issuer' });
     const direct = await issue({ commonName: 'direct', issuer: ca, usage: 'client' });
     expect(buildLocalChain(x509(direct.certPem), [], [x509(regenerated.certPem)])).toMatchObject({ ok: false, problem: 'bad-signature' });
+  });
+
+  it('shows the chain as OpenSSL verifies it: --ca\'s copy of an intermediate (same name, issuer and key) stands in for the one sent', async () => {
+    const ca = await issue({ commonName: 'Root', isCa: true });
+    const sent = await issue({ commonName: 'Intermediate', issuer: ca, isCa: true, notAfter: new Date(Date.now() + 86_400_000) });
+    const renewed = await issue({ commonName: 'Intermediate', issuer: ca, isCa: true, keys: sent.keys });
+    const otherKey = await issue({ commonName: 'Intermediate', issuer: ca, isCa: true });
+    const leaf = x509((await issue({ commonName: 'cloud.example.com', issuer: sent })).certPem);
+    const read = [leaf, x509(sent.certPem), x509(ca.certPem)];
+    const swapped = preferTrusted(read, [x509(ca.certPem), x509(renewed.certPem)]);
+    expect(swapped.replaced).toEqual([1]);
+    expect(swapped.chain.map((c) => c.fingerprint256)).toEqual([read[0].fingerprint256, x509(renewed.certPem).fingerprint256, read[2].fingerprint256]);
+    // The very certificate sent, or a same-name CA whose key did not sign the leaf: nothing changes.
+    expect(preferTrusted(read, [x509(ca.certPem), x509(sent.certPem)]).replaced).toEqual([]);
+    expect(preferTrusted(read, [x509(ca.certPem), x509(otherKey.certPem)]).replaced).toEqual([]);
   });
 
   it('gives the same answers when the same certificate objects are walked again (verdicts are kept per pair)', async () => {

@@ -290,4 +290,16 @@ describe('tls.chain: purpose and signatures', () => {
     const selfSignedLeaf = cert({ issuer: 'CN=cloud.example.com, O=LAMPI', selfIssued: true, inCaFile: true, signature: sha1 });
     expect(chain({ certificates: [selfSignedLeaf] }).code).toBe('weak-signature');
   });
+
+  it('sends to the CA file, not the broker, when the weak certificate is --ca\'s own copy of an intermediate', () => {
+    const sha1 = { algorithm: 'ecdsa-with-SHA1', hash: 'SHA-1' };
+    const copy = caCert({ depth: 1, selfIssued: false, issuer: 'CN=Root', signature: sha1, inCaFile: true, servedInstead: 'AB:CD' } as Partial<CertificateInfo>);
+    const out = chain({ certificates: [cert(), copy, caCert({ depth: 2, subject: 'CN=Root', issuer: 'CN=Root' })] });
+    expect(out.code).toBe('weak-signature');
+    expect(openssl(out)).toBe(68);
+    expect(out.summary).toContain('--ca lampi_ca.crt holds a copy of CN=LAMPI CA, O=LAMPI signed with ecdsa-with-SHA1');
+    expect(out.hint).toContain('out of the CA file');
+    expect(out.hint).toContain('the broker needs no change');
+    expect(out.hint).not.toMatch(/re-issue|certfile/i);
+  });
 });
