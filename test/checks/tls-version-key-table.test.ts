@@ -117,4 +117,15 @@ describe('tls.key', () => {
     expect(key([cert({ selfIssued: true, signature: sha1 })]).code).toBe('weak-signature');
     expect(key([cert(), caCert({ signature: sha1 })]).code).toBe('ok');
   });
+
+  it('aims the fix at --ca when the only weak certificate is the CA file\'s own copy of an intermediate', () => {
+    const copy = caCert({ depth: 1, selfIssued: false, issuer: 'CN=Root', signature: sha1, inCaFile: true, servedInstead: 'AB:CD' } as Partial<ChainEntry>);
+    const out = key([cert(), copy, caCert({ depth: 2, subject: 'CN=Root', issuer: 'CN=Root' })]);
+    expect(out.code).toBe('weak-signature');
+    expect(out.summary).toContain('(the copy in --ca');
+    expect(out.hint).toContain('the broker needs no change');
+    // A weak certificate the broker sends as well: the broker's own re-issue, as before.
+    const both = key([cert({ signature: sha1 }), copy]);
+    expect(both.hint).toMatch(/re-issue/);
+  });
 });
