@@ -35,10 +35,11 @@ export const tlsKey = diagnosisCheck({
       const weakKey = bad.some((row) => row.problems.some((problem) => !problem.startsWith('signed with')));
       // Only --ca's own copies of intermediates are weak (OpenSSL verifies through them): the broker's files are fine.
       const onlyCaCopies = bad.every((row) => row.fromCaFile);
+      const caFlag = ['--ca', serverChain.caFile?.path].filter(Boolean).join(' ');
       return fail(
-        bad.map((row) => `${row.subject}${row.fromCaFile ? ` (the copy in --ca ${serverChain.caFile?.path ?? ''})`.replace(' )', ')') : ''}: ${row.problems.join(', ')}`).join('; '),
+        bad.map((row) => `${row.subject}${row.fromCaFile ? ` (the copy in ${caFlag})` : ''}: ${row.problems.join(', ')}`).join('; '),
         onlyCaCopies
-          ? `Take the weak copy out of the CA file (--ca ${serverChain.caFile?.path ?? ''}; the root alone is enough) or replace it with the certificate the broker sends; the broker needs no change (see tls.chain).`.replace(' ;', ';')
+          ? `Take the weak copy out of the CA file (${caFlag}; the root alone is enough) or replace it with the certificate the broker sends; the broker needs no change (see tls.chain).`
           : 'Generate a stronger key and re-issue: `openssl genrsa -out lampi_server.key 2048` (or `openssl ecparam -genkey -name prime256v1`), signed with `-sha256`; then update `keyfile`/`certfile` and restart mosquitto.',
         evidence,
         weakKey ? 'weak-key' : 'weak-signature',
