@@ -174,8 +174,9 @@ export class MqttSession {
     client.connect();
     // Nagle off on the TLS stream (ws sets it on its own socket): a PUBLISH never waits for an ACK.
     (client.stream as { setNoDelay?: (on: boolean) => void } | undefined)?.setNoDelay?.(true);
-    // A session never reports the chain: Node's name check gets the leaf alone (leaf-identity.ts).
-    if (client.stream instanceof TLSSocket) readLeafOnly(client.stream);
+    // A session never reports the chain: Node's name check gets the leaf alone (leaf-identity.ts). A
+    // carried connection's handshake is already over.
+    if (!carried && client.stream instanceof TLSSocket) readLeafOnly(client.stream);
 
     const result = await new Promise<ConnectResult>((resolve) => {
       const step = startStep(options.signal, options.timeoutMs + 200);
