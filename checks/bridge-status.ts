@@ -1,24 +1,41 @@
 import type { BridgeStateFacts, ServerChainFacts } from '../src/facts.js';
 import { missingInputReason } from './verdicts/missing-input.js';
 import { hostnameVerdict } from './verdicts/hostname.js';
+import { validityVerdict } from './verdicts/validity.js';
 import { readBridgeState } from './verdicts/bridge-state.js';
 import { sessionEndWords } from './verdicts/mqtt-connect.js';
 import { diagnosisCheck, fail, pass, skip, warn } from './define.js';
 
-/**
- * The certificate fault that most likely keeps a bridge from connecting, when tls.hostname's verdict
- * on the same facts warns or fails: a CN-only or mismatched name is refused by a bridge that dials
- * another name or an address (OpenSSL never matches an address against the CN).
- */
-function certificateSuspect(serverChain: ServerChainFacts, host: string): string | undefined {
-  if (!serverChain.available) return undefined;
-  const verdict = hostnameVerdict(serverChain, host);
-  if (verdict.status !== 'warn' && verdict.status !== 'fail') return undefined;
-  return `tls.hostname ${verdict.status === 'fail' ? 'fails' : 'warns'} (tls.hostname/${verdict.code}): ${verdict.summary}`;
+interface Suspect {
+  /** The check, its verdict and finding code, and its summary: "tls.hostname warns (tls.hostname/cn-only): ..." */
+  finding: string;
+  hint: string;
 }
 
-const SUSPECT_HINT =
+/**
+ * The certificate fault that most likely keeps a bridge from connecting, from the verdicts of
+ * tls.hostname and tls.validity on the same facts: a CN-only or mismatched name is refused by a
+ * bridge that dials another name or an address (OpenSSL never matches an address against the CN),
+ * and an expired intermediate that only --ca's renewal hides is refused by a bridge_cafile without it.
+ */
+function certificateSuspect(serverChain: ServerChainFacts, host: string, now: Date, expiryWarnDays: number): Suspect | undefined {
+  if (!serverChain.available) return undefined;
+  const name = hostnameVerdict(serverChain, host);
+  if (name.status === 'warn' || name.status === 'fail') {
+    return { finding: `tls.hostname ${name.status === 'fail' ? 'fails' : 'warns'} (tls.hostname/${name.code}): ${name.summary}`, hint: NAME_SUSPECT_HINT };
+  }
+  const dates = validityVerdict(serverChain, now, expiryWarnDays);
+  if (dates.code === 'served-out-of-date') {
+    return { finding: `tls.validity warns (tls.validity/served-out-of-date): ${dates.summary}`, hint: STALE_CHAIN_HINT };
+  }
+  return undefined;
+}
+
+const NAME_SUSPECT_HINT =
   'The likely cause is the server certificate: the lamp\'s bridge verifies it against its `address` line, and a certificate that names the host only in its CN (or not at all) fails for a bridge that dials another name or an IP address (see tls.hostname, and config.bridge-address with `lampi-doctor lint` on the lamp\'s lampi_bridge.conf). Re-issue the certificate with a subjectAltName for the name the bridge dials, or make `address` that name; `sudo tail /var/log/mosquitto/mosquitto.log` on the lamp shows the bridge\'s TLS error.';
+
+const STALE_CHAIN_HINT =
+  'The likely cause is the chain the cloud sends (see tls.validity): the lamp\'s bridge verifies it with its bridge_cafile, which has no renewed copy of the expired certificate to use instead, so the lamp\'s log says `certificate verify failed`. Put the renewed certificate after the server certificate in the cloud\'s `certfile` and restart mosquitto there, then restart mosquitto on the lamp (a Mosquitto 2.0.11 lamp whose bridge kept failing can stop answering until it is restarted).';
 
 export const bridgeStatus = diagnosisCheck({
   id: 'bridge.status',
@@ -36,7 +53,7 @@ export const bridgeStatus = diagnosisCheck({
     'not-mosquitto': 'Could not tell: the broker has no Mosquitto $SYS tree and no bridge state',
     'not-configured': 'Not checked: no bridge to look for (no --device-id or --bridge-client-id)',
   },
-  run({ bridgeState, serverChain }, { host }) {
+  run({ bridgeState, serverChain }, { host, now, expiryWarnDays }) {
     if (!bridgeState.configured) return skip(`not checked: ${missingInputReason(bridgeState.missing, 'lamp')}`, undefined, undefined, 'not-configured');
     const reading = readBridgeState(bridgeState);
     const evidence = {
@@ -70,10 +87,10 @@ export const bridgeStatus = diagnosisCheck({
       );
     }
     if (reading.state === 'connected') return pass(`connected: ${reading.topic} = 1 (retained by the bridge, read without publishing)`, evidence, 'connected');
-    const suspect = certificateSuspect(serverChain, host);
+    const suspect = certificateSuspect(serverChain, host, now, expiryWarnDays);
     if (reading.state === 'disconnected') {
       if (suspect) {
-        return fail(`disconnected: ${reading.topic} = 0, the lamp's bridge lost its connection to this broker; ${suspect}`, SUSPECT_HINT, { ...evidence, certificateFinding: suspect }, 'disconnected');
+        return fail(`disconnected: ${reading.topic} = 0, the lamp's bridge lost its connection to this broker; ${suspect.finding}`, suspect.hint, { ...evidence, certificateFinding: suspect.finding }, 'disconnected');
       }
       return fail(
         `disconnected: ${reading.topic} = 0, the lamp's bridge lost its connection to this broker`,
@@ -93,9 +110,9 @@ export const bridgeStatus = diagnosisCheck({
     }
     if (suspect) {
       return warn(
-        `unknown: no retained bridge state at ${bridgeState.expectedFilter} on the cloud, so the bridge has likely never connected; ${suspect}`,
-        SUSPECT_HINT,
-        { ...evidence, certificateFinding: suspect },
+        `unknown: no retained bridge state at ${bridgeState.expectedFilter} on the cloud, so the bridge has likely never connected; ${suspect.finding}`,
+        suspect.hint,
+        { ...evidence, certificateFinding: suspect.finding },
         'never-connected-certificate',
       );
     }

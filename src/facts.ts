@@ -33,6 +33,8 @@ export interface ChainEntry extends CertificateInfo {
    * copy of it (same subject, issuer and key) and that copy is the one OpenSSL verifies and this entry shows.
    */
   servedInstead?: string;
+  /** The dates of that served certificate (when they decode): an expired one the renewal in --ca hides. */
+  servedDates?: { notBefore: string; notAfter: string };
 }
 
 /** Why the chain could not be seen: what the handshake that should have shown it did. */

@@ -3,7 +3,10 @@ import type { Outcome } from '../../src/engine/types.js';
 import { chainUnavailableReason } from './tls-facts.js';
 import type { ServerChainFacts } from '../../src/facts.js';
 import { DAY_MS, fail, isoDay, pass, skip, warn } from '../define.js';
-import { dateFinding, describeDateFinding } from './dates.js';
+import { dateFinding, describeDateFinding, type DateFinding } from './dates.js';
+
+/** OpenSSL's words for a chain certificate out of its dates (verify errors 10 and 9). */
+const OPENSSL_REFUSAL = { expired: 'certificate has expired', 'not-yet-valid': 'certificate is not yet valid', 'expires-soon': '' } as const;
 
 export function validityVerdict(serverChain: ServerChainFacts, now: Date, expiryWarnDays: number): Outcome {
     if (!serverChain.available) return skip(`could not see the server's certificate: ${chainUnavailableReason(serverChain.unavailable)}`, undefined, undefined, 'not-seen', 'prerequisite-failed');
@@ -33,6 +36,17 @@ export function validityVerdict(serverChain: ServerChainFacts, now: Date, expiry
         'not-yet-valid',
       );
     }
+    const stale = servedOutOfDate(serverChain, now);
+    if (stale) {
+      const { entry, finding } = stale;
+      const where = serverChain.caFile ? `--ca ${serverChain.caFile.path}` : '--ca';
+      return warn(
+        `the server sends ${describeDateFinding(finding)}; ${where} holds a copy with the same name and key, valid until ${isoDay(entry.notAfter)}, which OpenSSL verifies through instead: you connect, but clients that trust only the root refuse the broker (${OPENSSL_REFUSAL[finding.problem]})`,
+        `Send the renewed certificate: in the file \`certfile\` names, replace the ${entry.subject} block after the server certificate with the copy from ${where} (e.g. \`cat server.crt renewed-intermediate.crt > certfile\`), and restart mosquitto. Until then only clients whose CA file holds the renewal connect: a lamp whose bridge_cafile holds the root alone does not.`,
+        { ...evidence, servedCopies: serverChain.certificates.filter((cert) => cert.servedDates).map((cert) => ({ subject: cert.subject, fingerprint256: cert.servedInstead, ...cert.servedDates })) },
+        'served-out-of-date',
+      );
+    }
     if (findings.length > 0) {
       return warn(
         findings.map(describeDateFinding).join('; '),
@@ -44,4 +58,17 @@ export function validityVerdict(serverChain: ServerChainFacts, now: Date, expiry
     const leaf = certs[0];
     const daysLeft = Math.floor((Date.parse(leaf.notAfter) - now.getTime()) / DAY_MS);
     return pass(`server certificate valid until ${isoDay(leaf.notAfter)} (${daysLeft} days); all ${certs.length} in the chain are within their dates`, evidence, 'ok');
+}
+
+/**
+ * A certificate the server sends that is out of its dates while --ca's copy of it (same subject,
+ * issuer and key) is not: OpenSSL verifies through the copy, so only clients holding it connect.
+ */
+function servedOutOfDate(serverChain: ServerChainFacts, now: Date): { entry: ServerChainFacts['certificates'][number]; finding: DateFinding } | undefined {
+  for (const entry of serverChain.certificates) {
+    if (!entry.servedDates) continue;
+    const finding = dateFinding({ ...entry, ...entry.servedDates }, now, 0);
+    if (finding && finding.problem !== 'expires-soon') return { entry, finding };
+  }
+  return undefined;
 }

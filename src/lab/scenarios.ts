@@ -366,6 +366,20 @@ export const ORACLE_SCENARIOS: Scenario[] = [
     },
   },
   {
+    name: 'renewed-intermediate',
+    description: 'the intermediate CA was renewed (same name, same key) and --ca holds the renewal, but the broker\'s certfile still sends the expired one. OpenSSL looks in --ca first and verifies; a client whose CA file holds only the root (the lamp\'s bridge_cafile) refuses the broker',
+    reference: { sClient: 'ok', brokerView: 'ok', mqtt: 'delivered' },
+    expect: { 'tls.validity': 'warn', 'bridge.status': 'warn', 'bridge.inbound': 'fail', 'bridge.outbound': 'fail', 'wss.handshake': 'warn' },
+    code: 'tls.validity/served-out-of-date',
+    says: /expired on .* holds a copy with the same name and key/,
+    build: async (ids) => {
+      const expired = await issue({ commonName: 'LAMPI Signing CA', issuer: ids.ca, isCa: true, ...expiredDates() });
+      const renewed = await issue({ commonName: 'LAMPI Signing CA', issuer: ids.ca, isCa: true, keys: expired.keys });
+      const leaf = await serverCert(expired);
+      return { ...(await healthy(ids, leaf)), certfilePem: leaf.certPem + expired.certPem, user: { caPem: ids.ca.certPem + renewed.certPem } };
+    },
+  },
+  {
     name: 'anonymous-default',
     description: 'seed 001\'s step 2 on Mosquitto 2: no `use_identity_as_username`, no `allow_anonymous` line (default false), an acl_file: every client "not authorised"',
     reference: { sClient: 'ok', brokerView: 'ok', mqtt: 'connack 5' },

@@ -1,10 +1,10 @@
 // The secure-websockets listener (TLS, upgrade, MQTT over wss like a browser) and the plain port's
 // reachability from outside.
-import { randomBytes } from 'node:crypto';
+import { randomBytes, type X509Certificate } from 'node:crypto';
 import https from 'node:https';
 import type { ConnectionOptions, TLSSocket } from 'node:tls';
 import type { PlainExposureFacts, ServerChainFacts, WssConnectFacts, WssFacts, WssUpgrade } from '../facts.js';
-import { describeCertificate } from '../certs/describe.js';
+import { verifiedChainEntries } from '../certs/chain-entries.js';
 import { MqttSession } from './mqtt-session.js';
 import { connectTcp } from './network.js';
 import { sessionClientId, type BridgeIdentities } from './client-ids.js';
@@ -19,6 +19,8 @@ export interface EndpointContext {
   address?: string;
   servername?: string;
   ca?: string;
+  /** --ca's certificates, parsed: the chain facts show what OpenSSL verifies (its copies first). */
+  caCertificates?: readonly X509Certificate[];
   caFile?: ServerChainFacts['caFile'];
   timeoutMs: number;
   credentials?: { username: string; password?: string };
@@ -108,10 +110,9 @@ export async function probeWss(ctx: EndpointContext, port: number): Promise<WssF
       handshakeDetail: attempt.alert?.description ?? attempt.message,
     };
   }
-  const anchors = new Set(ctx.caFile?.certificates.map((cert) => cert.fingerprint256) ?? []);
   const chain: ServerChainFacts = {
     available: true,
-    certificates: attempt.peerChain.map((cert, depth) => ({ ...describeCertificate(cert), depth, inCaFile: anchors.has(cert.fingerprint256) })),
+    certificates: verifiedChainEntries(attempt.peerChain, ctx.caCertificates),
     verifyError: attempt.authorizationError,
     trustStore: ctx.ca ? 'ca-file' : 'system',
     caFile: ctx.caFile,

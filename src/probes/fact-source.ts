@@ -4,7 +4,8 @@ import type { X509Certificate } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { CaFolder } from '../certs/ca-folder.js';
-import { buildLocalChain, preferTrusted } from '../certs/chain.js';
+import { buildLocalChain } from '../certs/chain.js';
+import { verifiedChainEntries } from '../certs/chain-entries.js';
 import { describeCertificate } from '../certs/describe.js';
 import { hostMatches } from '../certs/names.js';
 import type { CertificateFile, KeyFile } from '../certs/pem.js';
@@ -215,19 +216,12 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
       if (!seen.handshakeCompleted || !seen.peerChain?.length) {
         return { available: false, unavailable: { cause: seen.outcome, alert: seen.alert?.description, errorCode: seen.errorCode, message: seen.message, timeoutMs: seen.timeoutMs }, certificates: [], trustStore, caFile };
       }
-      const anchors = new Set(context.ca?.certificates.map((cert) => cert.fingerprint256) ?? []);
       const [leaf, ...sent] = seen.peerChain;
       const anchored = context.ca ? buildLocalChain(leaf, sent, context.ca.certificates) : undefined;
-      const verified = context.ca ? preferTrusted(seen.peerChain, context.ca.certificates) : { chain: seen.peerChain, replaced: [] };
       return {
         localAnchor: anchored && { ok: anchored.ok, problem: anchored.problem },
         available: true,
-        certificates: verified.chain.map((cert, depth) => ({
-          ...describeCertificate(cert),
-          depth,
-          inCaFile: anchors.has(cert.fingerprint256),
-          ...(verified.replaced.includes(depth) ? { servedInstead: seen.peerChain![depth].fingerprint256 } : {}),
-        })),
+        certificates: verifiedChainEntries(seen.peerChain, context.ca?.certificates),
         verifyError: seen.authorizationError,
         trustStore,
         caFile,
@@ -333,6 +327,7 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
     address: (await resolution(signal)).addresses[0],
     servername,
     ca: context.ca?.pem,
+    caCertificates: context.ca?.certificates,
     caFile,
     timeoutMs: context.timeoutMs,
     credentials: context.mqtt.credentials,

@@ -1,6 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { buildLocalChain, preferTrusted } from '../../src/certs/chain.js';
+import { verifiedChainEntries } from '../../src/certs/chain-entries.js';
 import { describeCertificate } from '../../src/certs/describe.js';
 import { dnsNameMatches } from '../../src/certs/names.js';
 import { keyMatchesCertificate } from '../../src/certs/pem.js';
@@ -80,6 +81,26 @@ describe('local chain building', () => {
     // The very certificate sent, or a same-name CA whose key did not sign the leaf: nothing changes.
     expect(preferTrusted(read, [x509(ca.certPem), x509(sent.certPem)]).replaced).toEqual([]);
     expect(preferTrusted(read, [x509(ca.certPem), x509(otherKey.certPem)]).replaced).toEqual([]);
+  });
+
+  it('keeps the served certificate\'s fingerprint and dates in the chain facts where --ca\'s copy stands in for it', async () => {
+    const ca = await issue({ commonName: 'Root', isCa: true });
+    const expired = await issue({ commonName: 'Intermediate', issuer: ca, isCa: true, notBefore: new Date('2025-01-01T00:00:00Z'), notAfter: new Date('2025-12-01T00:00:00Z') });
+    const renewed = await issue({ commonName: 'Intermediate', issuer: ca, isCa: true, keys: expired.keys });
+    const leaf = x509((await issue({ commonName: 'cloud.example.com', issuer: expired })).certPem);
+    const served = [leaf, x509(expired.certPem)];
+    const entries = verifiedChainEntries(served, [x509(ca.certPem), x509(renewed.certPem)]);
+    expect(entries.map((entry) => [entry.depth, entry.inCaFile, entry.servedInstead])).toEqual([
+      [0, false, undefined],
+      [1, true, served[1].fingerprint256],
+    ]);
+    expect(entries[1].notAfter).toBe(describeCertificate(x509(renewed.certPem)).notAfter);
+    expect(entries[1].servedDates).toEqual({ notBefore: '2025-01-01T00:00:00.000Z', notAfter: '2025-12-01T00:00:00.000Z' });
+    // Without --ca (system roots) the chain is the one served.
+    expect(verifiedChainEntries(served).map((entry) => [entry.fingerprint256, entry.servedDates])).toEqual([
+      [leaf.fingerprint256, undefined],
+      [served[1].fingerprint256, undefined],
+    ]);
   });
 
   it('gives the same answers when the same certificate objects are walked again (verdicts are kept per pair)', async () => {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { bridgeInbound, bridgeOutbound } from '../../checks/bridge-flow.js';
 import { bridgeStatus } from '../../checks/bridge-status.js';
 import type { BridgeStateFacts, DiagnosisFacts } from '../../src/facts.js';
-import { cert, flow, settings, withFacts } from '../helpers/facts.js';
+import { caCert, cert, flow, settings, withFacts } from '../helpers/facts.js';
 
 const status = (patch: (f: DiagnosisFacts) => void) => bridgeStatus.run(withFacts(patch), settings);
 const state = (patch: Partial<BridgeStateFacts>) => (f: DiagnosisFacts) => Object.assign(f.bridgeState, patch);
@@ -96,6 +96,26 @@ describe('bridge.status', () => {
     expect(out.summary).toBe(
       'unknown: no retained bridge state at devices/b827eb74663e/lamp/connection/+/state on the cloud, so the bridge has likely never connected; tls.hostname fails (tls.hostname/mismatch): the certificate is for DNS:other.example.com, not cloud.example.com',
     );
+  });
+
+  it('names the expired certificate the cloud still sends (hidden by --ca\'s renewal) for a bridge that never connected, or disconnected', () => {
+    const staleChain = (f: DiagnosisFacts) =>
+      (f.serverChain.certificates[1] = caCert({ inCaFile: true, servedInstead: 'AB:CD', servedDates: { notBefore: '2025-05-01T00:00:00.000Z', notAfter: '2026-05-01T00:00:00.000Z' } }));
+    const never = status((f) => {
+      state({ states: [] })(f);
+      staleChain(f);
+    });
+    expect([never.status, never.code]).toEqual(['warn', 'never-connected-certificate']);
+    expect(never.summary).toContain('so the bridge has likely never connected; tls.validity warns (tls.validity/served-out-of-date): the server sends CN=LAMPI CA, O=LAMPI expired on 2026-05-01');
+    expect(never.hint).toContain("the lamp's bridge verifies it with its bridge_cafile, which has no renewed copy of the expired certificate");
+    expect(never.hint).toContain('restart mosquitto on the lamp');
+    const lost = status((f) => {
+      state({ states: mapped('0') })(f);
+      staleChain(f);
+    });
+    expect([lost.status, lost.code]).toEqual(['fail', 'disconnected']);
+    expect(lost.evidence?.certificateFinding).toMatch(/^tls\.validity warns \(tls\.validity\/served-out-of-date\)/);
+    expect(lost.hint).toContain("in the cloud's `certfile`");
   });
 
   it('says it could not tell on a broker without $SYS, even with a suspect certificate', () => {

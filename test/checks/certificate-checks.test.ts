@@ -237,6 +237,35 @@ describe('tls.validity', () => {
     expect(tlsValidity.run(soon, settings).status).toBe('warn');
     expect(tlsValidity.run(soon, { ...settings, expiryWarnDays: 10 }).status).toBe('pass');
   });
+
+  // --ca's renewed copy of an intermediate stands in for the expired one the server still sends
+  // (OpenSSL verifies trusted-first): you connect, clients with the root alone do not (lab scenario renewed-intermediate).
+  const servedCopy = (notBefore: string, notAfter: string) =>
+    facts((f) => (f.serverChain.certificates[1] = caCert({ inCaFile: true, servedInstead: 'AB:CD', servedDates: { notBefore, notAfter } })));
+
+  it('warns when the server sends an expired certificate that --ca holds a valid copy of, and aims the fix at certfile', () => {
+    const out = tlsValidity.run(servedCopy('2025-05-01T00:00:00.000Z', '2026-05-01T00:00:00.000Z'), settings);
+    expect(out.status).toBe('warn');
+    expect(out.code).toBe('served-out-of-date');
+    expect(out.summary).toBe(
+      'the server sends CN=LAMPI CA, O=LAMPI expired on 2026-05-01 (31 days ago); --ca lampi_ca.crt holds a copy with the same name and key, valid until 2036-01-01, which OpenSSL verifies through instead: you connect, but clients that trust only the root refuse the broker (certificate has expired)',
+    );
+    expect(out.hint).toContain('in the file `certfile` names, replace the CN=LAMPI CA, O=LAMPI block after the server certificate with the copy from --ca lampi_ca.crt');
+    expect(out.evidence?.servedCopies).toEqual([{ subject: 'CN=LAMPI CA, O=LAMPI', fingerprint256: 'AB:CD', notBefore: '2025-05-01T00:00:00.000Z', notAfter: '2026-05-01T00:00:00.000Z' }]);
+  });
+
+  it('says "not yet valid" for a served certificate whose dates have not begun', () => {
+    const out = tlsValidity.run(servedCopy('2026-06-10T00:00:00.000Z', '2027-06-10T00:00:00.000Z'), settings);
+    expect(out.code).toBe('served-out-of-date');
+    expect(out.summary).toContain('the server sends CN=LAMPI CA, O=LAMPI is not valid until 2026-06-10 (in 9 days)');
+    expect(out.summary).toContain('(certificate is not yet valid)');
+  });
+
+  it('passes a served certificate within its dates (even one expiring soon), and fails when the copy in --ca is what expired', () => {
+    expect(tlsValidity.run(servedCopy('2026-01-01T00:00:00.000Z', '2026-06-10T00:00:00.000Z'), settings).code).toBe('ok');
+    const copyExpired = facts((f) => (f.serverChain.certificates[1] = caCert({ inCaFile: true, notAfter: '2026-05-01T00:00:00.000Z', servedInstead: 'AB:CD', servedDates: { notBefore: '2026-01-01T00:00:00.000Z', notAfter: '2027-01-01T00:00:00.000Z' } })));
+    expect(tlsValidity.run(copyExpired, settings)).toMatchObject({ status: 'fail', code: 'expired' });
+  });
 });
 
 describe('tls.key', () => {

@@ -54,6 +54,13 @@ describe('wss.handshake: the certificate verdicts of the MQTT port', () => {
     expect(out.hint).toContain('--expiry-warn-days 30');
   });
 
+  it('warns, as tls.validity does, when the listener sends an expired intermediate that --ca holds a renewal of', () => {
+    const out = wss((w) => (w.chain.certificates[1] = caCert({ inCaFile: true, servedInstead: 'AB:CD', servedDates: { notBefore: '2025-05-01T00:00:00.000Z', notAfter: '2026-05-01T00:00:00.000Z' } })));
+    expect([out.status, out.code]).toEqual(['warn', 'certificate-warning']);
+    expect(out.summary.startsWith('port 50002: the server sends CN=LAMPI CA, O=LAMPI expired on 2026-05-01 (31 days ago); --ca lampi_ca.crt holds a copy')).toBe(true);
+    expect(out.evidence).toMatchObject({ certificateFinding: 'tls.validity/served-out-of-date' });
+  });
+
   it('names another certificate before a warning about this one', () => {
     const out = wss((w) => (w.chain.certificates[0] = cert({ notAfter: '2026-06-10T12:00:00.000Z', fingerprint256: 'EE:FF' })));
     expect(out.code).toBe('other-certificate');

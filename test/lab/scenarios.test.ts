@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { checkIds } from '../../checks/index.js';
 import { diagnose, type Report } from '../../src/diagnose.js';
 import { startLab, type Lab } from '../../src/lab/lab.js';
-import { referenceOutcome } from '../../src/lab/oracle.js';
+import { referenceOutcome, sClient } from '../../src/lab/oracle.js';
 import { SCENARIOS } from '../../src/lab/scenarios.js';
 import { disagreements } from './oracle-agreement.js';
 import { describeWithBroker } from '../helpers/broker.js';
@@ -105,6 +105,15 @@ describeWithBroker('bounds and hygiene', () => {
       expect(check.status).toBe('skip');
       expect(check.hint).toContain('topic lampi-doctor/# both 1 "" devices/b827eb74663e/');
     }
+  });
+
+  it.runIf(referenceClients)('renewed-intermediate: what the warning claims holds for the reference clients (root alone: error 10; the lamp logs a failed verify)', async () => {
+    const { lab, report } = await diagnoseRunningLab('renewed-intermediate');
+    expect(report.checks.find((c) => c.id === 'tls.validity')?.code).toBe('tls.validity/served-out-of-date');
+    // The same s_client as the oracle's, trusting only the root (the lamp's bridge_cafile): OpenSSL finds no renewal to use.
+    expect(await sClient({ ...lab, files: { ...lab.files, ca: lab.files.bridgeCa! } }, lab.fqdn)).toBe('verify 10');
+    expect(await sClient(lab, lab.fqdn)).toBe('ok');
+    expect(readFileSync(lab.files.lampLog, 'utf8')).toContain('certificate verify failed');
   });
 
   it('a healthy lab reports the certificate chain, negotiated version and MQTT username', async () => {
