@@ -59,6 +59,7 @@ export const bridgeStatus = diagnosisCheck({
     const evidence = {
       state: reading.state,
       topic: reading.topic,
+      ...(reading.staleCopy ? { staleCopy: reading.staleCopy } : {}),
       expected: bridgeState.expectedFilter,
       bridgeClientId: bridgeState.bridgeClientId,
       retainedStates: bridgeState.states.map((s) => ({ ...s })),
@@ -69,7 +70,9 @@ export const bridgeStatus = diagnosisCheck({
     // Cut short, the states that arrived may be a misleading subset (another bridge's, a stale one):
     // only this bridge's own state, on its exact topic, still decides.
     const ownTopic = bridgeState.bridgeClientId ? bridgeState.expectedFilter?.replace('+', bridgeState.bridgeClientId) : undefined;
-    if (bridgeState.readCutShort && !(ownTopic && reading.topic === ownTopic && reading.state !== 'unknown')) {
+    // The bridge's own notification (outside devices/, naming its client id) is its own exact topic too.
+    const ownRaw = Boolean(bridgeState.bridgeClientId && reading.topic && !reading.topic.startsWith('devices/') && reading.topic.includes(`/${bridgeState.bridgeClientId}/`));
+    if (bridgeState.readCutShort && !(((ownTopic && reading.topic === ownTopic) || ownRaw) && reading.state !== 'unknown')) {
       return skip(
         `could not tell: the broker stopped answering while its retained bridge states were read (${bridgeState.readCutShort}), and no state for ${ownTopic ?? bridgeState.expectedFilter} had arrived by then`,
         evidence,
@@ -86,14 +89,16 @@ export const bridgeStatus = diagnosisCheck({
         'other-prefix',
       );
     }
-    if (reading.state === 'connected') return pass(`connected: ${reading.topic} = 1 (retained by the bridge, read without publishing)`, evidence, 'connected');
+    // The bridge's own notification decided; the lamp's mapped copy, when it says otherwise, is older.
+    const stale = reading.staleCopy ? `; the lamp's mapped copy ${reading.staleCopy.topic} still says ${reading.staleCopy.value}, an older notification` : '';
+    if (reading.state === 'connected') return pass(`connected: ${reading.topic} = 1 (retained by the bridge, read without publishing)${stale}`, evidence, 'connected');
     const suspect = certificateSuspect(serverChain, host, now, expiryWarnDays);
     if (reading.state === 'disconnected') {
       if (suspect) {
-        return fail(`disconnected: ${reading.topic} = 0, the lamp's bridge lost its connection to this broker; ${suspect.finding}`, suspect.hint, { ...evidence, certificateFinding: suspect.finding }, 'disconnected');
+        return fail(`disconnected: ${reading.topic} = 0, the lamp's bridge lost its connection to this broker${stale}; ${suspect.finding}`, suspect.hint, { ...evidence, certificateFinding: suspect.finding }, 'disconnected');
       }
       return fail(
-        `disconnected: ${reading.topic} = 0, the lamp's bridge lost its connection to this broker`,
+        `disconnected: ${reading.topic} = 0, the lamp's bridge lost its connection to this broker${stale}`,
         'On the lamp: `sudo tail /var/log/mosquitto/mosquitto.log`. Usual causes: bridge_certfile/bridge_keyfile not a pair or not issued by the CA, bridge_cafile wrong, `address` not the FQDN the server certificate names, or port 1883 instead of 8883.',
         evidence,
         'disconnected',

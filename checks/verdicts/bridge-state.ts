@@ -9,13 +9,19 @@ export interface StateReading {
   topic?: string;
   /** Found only under a different remote prefix than expected. */
   otherPrefix?: string;
+  /** The mapped copy, when it says otherwise than the bridge's own notification (which decided). */
+  staleCopy?: { topic: string; value: string };
 }
 
 /**
- * Reads the bridge's state from retained notifications. Two copies exist on the cloud: the lamp's
- * own, carried by the `lamp/connection/+/state` mapping under devices/<id>/, and the raw one the
- * bridge sets on the cloud as its last will. When the lamp dies only the raw one turns to "0"
- * (the mapped copy keeps a stale "1"), so a "0" in either means disconnected.
+ * Reads the bridge's state from retained notifications. Two copies exist on the cloud. The raw one is
+ * the cloud's own record of the bridge's connection: the bridge publishes "1" there when it connects,
+ * and the cloud publishes the bridge's last will "0" when that connection drops. The mapped one is the
+ * lamp's local notification, carried over the bridge by the `lamp/connection/+/state` mapping under
+ * devices/<id>/, so it changes only while the bridge is up and can be stale either way: a "1" kept
+ * after the lamp died, or a "0" the lamp queued while its bridge was down (cleansession false)
+ * delivered after the newer "1" once it reconnected (seen with Mosquitto 2.0.11, with the bridge up and
+ * messages crossing). So the raw copy decides when there is one, and the mapped copy only without it.
  */
 export function readBridgeState(facts: BridgeStateFacts): StateReading {
   const expectedPrefix = facts.expectedFilter?.replace(/\+\/state$/, '') ?? '';
@@ -30,10 +36,10 @@ export function readBridgeState(facts: BridgeStateFacts): StateReading {
     const elsewhere = pick(facts.states.filter((s) => s.topic.startsWith('devices/')));
     if (elsewhere) return { state: asState(elsewhere.value), topic: elsewhere.topic, otherPrefix: elsewhere.topic.replace(/lamp\/connection\/.*$/, '') };
   }
-  const readings = [mapped, raw].filter((s): s is { topic: string; value: string } => Boolean(s));
-  const down = readings.find((s) => s.value === '0');
-  if (down) return { state: 'disconnected', topic: down.topic };
-  const up = readings.find((s) => s.value === '1');
-  if (up) return { state: 'connected', topic: up.topic };
-  return { state: 'unknown', topic: readings[0]?.topic };
+  // When both copies agree the mapped one is named, as it always was: it is the topic the seed maps.
+  const decisive = raw && asState(raw.value) !== 'unknown' && raw.value !== mapped?.value ? raw : (mapped ?? raw);
+  if (!decisive) return { state: 'unknown', topic: raw?.topic };
+  const reading: StateReading = { state: asState(decisive.value), topic: decisive.topic };
+  if (decisive === raw && mapped && mapped.value !== raw.value) reading.staleCopy = { topic: mapped.topic, value: mapped.value };
+  return reading;
 }

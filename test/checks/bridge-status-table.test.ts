@@ -118,6 +118,15 @@ describe('bridge.status', () => {
     expect(lost.hint).toContain("in the cloud's `certfile`");
   });
 
+  it('passes a bridge whose own notification says 1 while a queued 0 of the lamp\'s arrived late on the mapped copy', () => {
+    const out = status(state({ states: [...mapped('0'), { topic: 'lamp/connection/b827eb74663e_broker/state', value: '1' }] }));
+    expect([out.status, out.code]).toEqual(['pass', 'connected']);
+    expect(out.summary).toBe(
+      "connected: lamp/connection/b827eb74663e_broker/state = 1 (retained by the bridge, read without publishing); the lamp's mapped copy devices/b827eb74663e/lamp/connection/b827eb74663e_broker/state still says 0, an older notification",
+    );
+    expect(out.evidence?.staleCopy).toEqual(mapped('0')[0]);
+  });
+
   it('says it could not tell on a broker without $SYS, even with a suspect certificate', () => {
     const out = status((f) => {
       state({ states: [], sysTree: false })(f);

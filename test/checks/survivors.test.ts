@@ -107,6 +107,18 @@ describe('reading the bridge state', () => {
     expect(reading).toEqual({ state: 'disconnected', topic: 'devices/0000deadbeef/lamp/connection/b827eb74663e_broker/state', otherPrefix: 'devices/0000deadbeef/' });
   });
 
+  it('lets the bridge\'s own notification decide over the lamp\'s mapped copy, either way, and names the copy that disagrees', () => {
+    const raw = (value: string) => ({ topic: 'lamp/connection/b827eb74663e_broker/state', value });
+    // A lamp that died: the cloud published the bridge's will, the mapped copy keeps its "1".
+    expect(readBridgeState(state([mapped('1'), raw('0')]))).toEqual({ state: 'disconnected', topic: raw('0').topic, staleCopy: mapped('1') });
+    // A bridge that reconnected after failing (cleansession false): a queued "0" arrived after the "1".
+    expect(readBridgeState(state([mapped('0'), raw('1')]))).toEqual({ state: 'connected', topic: raw('1').topic, staleCopy: mapped('0') });
+    // Agreeing copies name the mapped topic, the one the seed maps.
+    expect(readBridgeState(state([mapped('1'), raw('1')]))).toEqual({ state: 'connected', topic: mapped('1').topic });
+    // A raw copy that says neither leaves the mapped one to decide.
+    expect(readBridgeState(state([mapped('0'), raw('x')]))).toEqual({ state: 'disconnected', topic: mapped('0').topic });
+  });
+
   it('trusts the raw last will of its own client only', () => {
     expect(readBridgeState(state([mapped('1'), { topic: 'lamp/connection/b827eb74663e_broker/state', value: '0' }])).state).toBe('disconnected');
     expect(readBridgeState(state([mapped('1'), { topic: 'lamp/connection/someone_else/state', value: '0' }])).state).toBe('connected');

@@ -116,6 +116,25 @@ describeWithBroker('bounds and hygiene', () => {
     expect(readFileSync(lab.files.lampLog, 'utf8')).toContain('certificate verify failed');
   });
 
+  it.runIf(referenceClients)('a late "0" on the mapped state copy does not make a connected bridge "disconnected": the bridge\'s own notification decides', async () => {
+    // What a Mosquitto 2.0.11 lamp with cleansession false left on the cloud after its bridge failed a
+    // while and then reconnected (queued notifications delivered out of order): mapped copy 0, the
+    // bridge's own notification 1, messages crossing. Recreated here by retaining that 0 by hand.
+    const lab = await startLab({ scenario: 'healthy' });
+    labs.push(lab);
+    const tls = ['-h', lab.publicAddress, '-p', String(lab.ports.tls), '--cafile', lab.files.ca, '--cert', lab.files.clientCert, '--key', lab.files.clientKey, '--insecure'];
+    const mappedTopic = `devices/${lab.deviceId}/lamp/connection/${lab.bridgeClientId}/state`;
+    expect(spawnSync('mosquitto_pub', [...tls, '-i', 'lampi-test-stale', '-t', mappedTopic, '-m', '0', '-r', '-q', '1']).status).toBe(0);
+    const seen = spawnSync('mosquitto_sub', [...tls, '-i', 'lampi-test-read', '-t', mappedTopic, '-t', `lamp/connection/${lab.bridgeClientId}/state`, '-v', '-W', '2'], { encoding: 'utf8' }).stdout;
+    expect(seen).toContain(`${mappedTopic} 0`);
+    expect(seen).toContain(`lamp/connection/${lab.bridgeClientId}/state 1`);
+    const report = await diagnose(lab.diagnoseInput());
+    const byId = Object.fromEntries(report.checks.map((check) => [check.id, check]));
+    expect(byId['bridge.status']).toMatchObject({ status: 'pass', code: 'bridge.status/connected', evidence: { staleCopy: { topic: mappedTopic, value: '0' } } });
+    expect(byId['bridge.inbound'].status).toBe('pass');
+    expect(byId['bridge.outbound'].status).toBe('pass');
+  });
+
   it('a healthy lab reports the certificate chain, negotiated version and MQTT username', async () => {
     const report = await diagnoseLab('healthy');
     const byId = Object.fromEntries(report.checks.map((check) => [check.id, check]));
