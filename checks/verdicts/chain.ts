@@ -155,7 +155,7 @@ function chainFault(facts: ServerChainFacts, trust: string, noCaHint: string): F
       // Node lists the sent chain only through certificates OpenSSL accepts as issuers (X509_check_issued):
       // a lone leaf whose issuer is neither missing (Node would say so) nor in --ca was sent but refused as a CA.
       const sentIssuerRefused = certs.length === 1 && !leaf.selfIssued && issuerInCa.length === 0 && facts.caFile !== undefined;
-      if (sentIssuerRefused || (issuerInCa.length > 0 && issuerInCa.every((ca) => !ca.isCa))) {
+      if (sentIssuerRefused || (issuerInCa.length > 0 && issuerInCa.every((ca) => !ca.isCa && !ca.anchorOnlyCa))) {
         return {
           summary: `OpenSSL refused the chain above ${leaf.commonName ?? leaf.subject}: its issuer (${leaf.issuer}${sentIssuerRefused ? ', sent by the server' : ` in ${trust}`}) is not a CA to OpenSSL (basicConstraints CA:FALSE, or a keyUsage without keyCertSign): invalid CA certificate`,
           hint: `${REISSUE_FROM_CA}; only a certificate made with \`basicConstraints = critical, CA:TRUE\` may sign others. \`openssl verify -CAfile lampi_ca.crt lampi_server.crt\` names the error.`,
@@ -191,7 +191,8 @@ function chainFault(facts: ServerChainFacts, trust: string, noCaHint: string): F
       };
     }
   }
-  const notCa = certs.slice(1).find((cert) => !cert.isCa);
+  // OpenSSL takes a v1 root, or a keyUsage-only CA, as the trust anchor at the top, never below it.
+  const notCa = certs.slice(1).find((cert, index) => !cert.isCa && !(cert.anchorOnlyCa && index === certs.length - 2));
   if (notCa) {
     return {
       summary: `${notCa.subject} signed the next certificate in the chain but is not a CA (basicConstraints CA:FALSE): OpenSSL refuses the chain (invalid CA certificate)`,

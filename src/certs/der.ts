@@ -63,6 +63,24 @@ export function signatureAlgorithmOid(der: Uint8Array): string | undefined {
   }
 }
 
+/** The certificate's X.509 version (1 for a v1 certificate, whose tbsCertificate has no [0] version field), or undefined when the bytes are not DER. */
+export function certificateVersion(der: Uint8Array): number | undefined {
+  try {
+    const certificate = readTlv(der, 0);
+    if (certificate.tag !== 0x30) return undefined;
+    const tbs = readTlv(der, certificate.start, certificate.end);
+    if (tbs.tag !== 0x30) return undefined;
+    const first = readTlv(der, tbs.start, tbs.end);
+    if (first.tag !== 0xa0) return 1;
+    const version = readTlv(der, first.start, first.end);
+    if (version.tag !== 0x02 || version.end - version.start !== 1) return undefined;
+    return der[version.start] + 1;
+  } catch (error) {
+    if (error instanceof DerError) return undefined;
+    throw error;
+  }
+}
+
 export interface DerExtension {
   oid: string;
   critical: boolean;

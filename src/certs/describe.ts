@@ -1,6 +1,6 @@
 // Certificate facts as plain, JSON-safe data. Certificates are public; nothing here touches keys.
 import { X509Certificate } from 'node:crypto';
-import { basicConstraintsPathLength, certificateExtensions, keyUsageBits, signatureAlgorithmOid } from './der.js';
+import { basicConstraintsPathLength, certificateExtensions, certificateVersion, keyUsageBits, signatureAlgorithmOid } from './der.js';
 
 export interface PublicKeyInfo {
   /** 'RSA', 'EC', 'Ed25519', 'DSA', ... */
@@ -36,6 +36,12 @@ export interface CertificateInfo {
   unhandledCriticalExtensions?: string[];
   /** basicConstraints pathLenConstraint, when a CA sets one. */
   pathLength?: number;
+  /**
+   * Not a CA by basicConstraints (there is none), yet one OpenSSL accepts at the top of a chain, as a
+   * trust anchor, though never as an intermediate (X509_check_ca returns 3 or 4, not 1): a self-signed
+   * v1 certificate, or a certificate whose keyUsage allows keyCertSign.
+   */
+  anchorOnlyCa?: 'v1-root' | 'key-usage-only';
   fingerprint256: string;
 }
 
@@ -56,15 +62,18 @@ const OPENSSL_HANDLED_EXTENSIONS = new Set([
   '2.5.29.54', // inhibitAnyPolicy
 ]);
 
-function extensionFacts(raw: Uint8Array): Pick<CertificateInfo, 'keyUsage' | 'unhandledCriticalExtensions' | 'pathLength'> {
+function extensionFacts(raw: Uint8Array, selfIssued: boolean): Pick<CertificateInfo, 'keyUsage' | 'unhandledCriticalExtensions' | 'pathLength' | 'anchorOnlyCa'> {
   const extensions = certificateExtensions(raw);
   if (!extensions) return {};
   const keyUsage = extensions.find((extension) => extension.oid === '2.5.29.15');
   const constraints = extensions.find((extension) => extension.oid === '2.5.29.19');
   const pathLength = constraints ? basicConstraintsPathLength(constraints.value) : undefined;
+  const usage = keyUsage ? keyUsageBits(keyUsage.value) : undefined;
+  const anchorOnlyCa = constraints || (keyUsage && !usage?.includes('keyCertSign')) ? undefined : selfIssued && certificateVersion(raw) === 1 ? 'v1-root' : keyUsage ? 'key-usage-only' : undefined;
   return {
     ...(pathLength === undefined ? {} : { pathLength }),
-    keyUsage: keyUsage ? keyUsageBits(keyUsage.value) : undefined,
+    ...(anchorOnlyCa ? { anchorOnlyCa } : {}),
+    keyUsage: usage,
     unhandledCriticalExtensions: extensions.filter((extension) => extension.critical && !OPENSSL_HANDLED_EXTENSIONS.has(extension.oid)).map((extension) => extension.oid),
   };
 }
@@ -209,7 +218,7 @@ function readCertificate(cert: X509Certificate): CertificateInfo {
     isCa: field('basic constraints', () => cert.ca),
     selfIssued: subject === issuer,
     extendedKeyUsage: field('extended key usage', () => cert.keyUsage ?? []).map((usage) => EKU_NAMES[usage] ?? usage),
-    ...extensionFacts(cert.raw),
+    ...extensionFacts(cert.raw, subject === issuer),
     fingerprint256: cert.fingerprint256,
   };
 }

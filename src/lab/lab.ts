@@ -262,7 +262,7 @@ interface LabWriter {
 function writeUserSide(setup: CloudSetup, info: LabInfo, labCaPem: string, ids: LabIdentities, write: LabWriter): void {
   const user = setup.user ?? {};
   info.files.bridgeCa = join(info.dir, 'bridge_ca.crt');
-  write.file(info.files.bridgeCa, labCaPem);
+  write.file(info.files.bridgeCa, setup.bridgeCaPem ?? labCaPem);
   if (user.caDir) {
     info.files.ca = join(info.dir, 'ca_folder');
     writeCaFolder(info.files.ca, user.caPem ?? labCaPem, user.caDir.hashed, write);

@@ -2,7 +2,11 @@
 // reflect-metadata must be loaded before @peculiar/x509 (its DI container needs it).
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
+import { execFileSync } from 'node:child_process';
 import { webcrypto } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 const subtle = webcrypto.subtle;
@@ -127,6 +131,27 @@ export async function issue(options: IssueOptions): Promise<Issued> {
     extensions,
   });
   return { certPem: cert.toString('pem') + '\n', keyPem: await exportKeyPem(keys.privateKey), subject, keys, cert };
+}
+
+/**
+ * A self-signed version 1 root, no extensions, as old guides make a CA (`openssl x509 -req -signkey`):
+ * made by the openssl command itself, since the certificate library writes v3 only. Its key is used
+ * here to sign and lives in a private temporary folder only while openssl runs.
+ */
+export async function issueV1Root(commonName: string): Promise<Issued> {
+  const keys = await generateKeys({ kind: 'ec' }, 'SHA-256');
+  const keyPem = await exportKeyPem(keys.privateKey);
+  const dir = mkdtempSync(join(tmpdir(), 'lampi-v1-root-'));
+  try {
+    const keyFile = join(dir, 'root.key');
+    writeFileSync(keyFile, keyPem, { mode: 0o600 });
+    const request = execFileSync('openssl', ['req', '-new', '-key', keyFile, '-subj', `/CN=${commonName}/O=LAMPI lab`], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const certPem = execFileSync('openssl', ['x509', '-req', '-signkey', keyFile, '-days', '365', '-sha256'], { input: request, stdio: ['pipe', 'pipe', 'ignore'] }).toString();
+    const subject = `CN=${escapeDnValue(commonName)}, O=LAMPI lab`;
+    return { certPem, keyPem, subject, keys, cert: new x509.X509Certificate(certPem) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 export const days = (n: number): number => n * DAY_MS;

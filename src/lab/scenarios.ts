@@ -2,7 +2,7 @@
 // of it must show. Tests walk this table; `lampi-doctor lab scenarios` prints it.
 import type { Status } from '../engine/types.js';
 import type { ReferenceOutcome } from './oracle.js';
-import { days, issue, issueCrl, type Issued } from './pki.js';
+import { days, issue, issueCrl, issueV1Root, type Issued } from './pki.js';
 
 export const LAB_FQDN = 'cloud.lampi.test';
 /** Stands for the broker's public interface; plain MQTT stays on 127.0.0.1 as in the seed. */
@@ -44,6 +44,8 @@ export interface CloudSetup {
   lampDeviceId?: string;
   /** The lamp's bridge certificate, when not the good one. */
   bridgeIdentity?: Issued;
+  /** The lamp's bridge_cafile content, when not the lab CA (a scenario whose server chain leads elsewhere). */
+  bridgeCaPem?: string;
   /** A bridge_keyfile that does not belong to the bridge certificate. */
   bridgeKeyPem?: string;
   /** The TLS listener's `crlfile` content. */
@@ -377,6 +379,23 @@ export const ORACLE_SCENARIOS: Scenario[] = [
       const renewed = await issue({ commonName: 'LAMPI Signing CA', issuer: ids.ca, isCa: true, keys: expired.keys });
       const leaf = await serverCert(expired);
       return { ...(await healthy(ids, leaf)), certfilePem: leaf.certPem + expired.certPem, user: { caPem: ids.ca.certPem + renewed.certPem } };
+    },
+  },
+  {
+    name: 'v1-root',
+    description: 'the CA that issued the server certificate is a version 1 certificate with no extensions (`openssl x509 -req -signkey`, as old guides make one): OpenSSL accepts a self-signed v1 certificate as a trust anchor, though not as an intermediate',
+    reference: { sClient: 'ok', brokerView: 'ok', mqtt: 'delivered' },
+    expect: {},
+    build: async (ids) => {
+      // One CA for everything, as a class would have it: server, your client, the lamp's bridge.
+      const root = await issueV1Root('LAMPI v1 Root');
+      return {
+        ...(await healthy(ids, await serverCert(root))),
+        cafilePem: root.certPem,
+        bridgeCaPem: root.certPem,
+        bridgeIdentity: await issue({ commonName: `${LAB_DEVICE_ID}_broker`, issuer: root, usage: 'client' }),
+        user: { caPem: root.certPem, client: userClient(await clientOf(root)) },
+      };
     },
   },
   {

@@ -5,8 +5,12 @@ import { verifiedChainEntries } from '../../src/certs/chain-entries.js';
 import { describeCertificate } from '../../src/certs/describe.js';
 import { dnsNameMatches } from '../../src/certs/names.js';
 import { keyMatchesCertificate } from '../../src/certs/pem.js';
-import { issue } from '../../src/lab/pki.js';
+import { issue, issueV1Root } from '../../src/lab/pki.js';
 import { createPrivateKey } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const x509 = (pem: string) => new X509Certificate(pem);
 
@@ -41,6 +45,30 @@ describe('describeCertificate on generated certificates', () => {
     expect(describeCertificate(cert)).not.toHaveProperty('depth');
     expect(() => first.dnsNames.push('other.example.com')).toThrow(TypeError);
     expect(describeCertificate(cert).dnsNames).toEqual(['cloud.example.com']);
+  });
+
+  it('tells the CAs OpenSSL takes only as a trust anchor: a self-signed v1 root, a keyUsage-only one', async () => {
+    const v1 = await issueV1Root('Old Root');
+    expect(describeCertificate(x509(v1.certPem))).toMatchObject({ isCa: false, anchorOnlyCa: 'v1-root', selfIssued: true });
+    const ca = await issue({ commonName: 'Root', isCa: true });
+    expect(describeCertificate(x509(ca.certPem)).anchorOnlyCa).toBeUndefined();
+    // basicConstraints CA:FALSE says no, whatever else the certificate carries.
+    expect(describeCertificate(x509((await issue({ commonName: 'leaf', issuer: ca, keyUsage: ['keyCertSign'] })).certPem)).anchorOnlyCa).toBeUndefined();
+    // No basicConstraints, keyUsage keyCertSign: what `openssl x509 -req -extfile` makes from a keyUsage-only file.
+    const dir = mkdtempSync(join(tmpdir(), 'lampi-ku-'));
+    try {
+      writeFileSync(join(dir, 'k.pem'), v1.keyPem);
+      writeFileSync(join(dir, 'ku.ext'), 'keyUsage=critical,keyCertSign,cRLSign\n');
+      const request = execFileSync('openssl', ['req', '-new', '-key', join(dir, 'k.pem'), '-subj', '/CN=KU Root']);
+      const pem = execFileSync('openssl', ['x509', '-req', '-signkey', join(dir, 'k.pem'), '-days', '30', '-extfile', join(dir, 'ku.ext')], { input: request }).toString();
+      expect(describeCertificate(x509(pem))).toMatchObject({ isCa: false, anchorOnlyCa: 'key-usage-only' });
+      // keyUsage without keyCertSign: no CA at all.
+      writeFileSync(join(dir, 'ku.ext'), 'keyUsage=critical,digitalSignature\n');
+      const signing = execFileSync('openssl', ['x509', '-req', '-signkey', join(dir, 'k.pem'), '-days', '30', '-extfile', join(dir, 'ku.ext')], { input: request }).toString();
+      expect(describeCertificate(x509(signing)).anchorOnlyCa).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('sees an RSA 1024 key signed with SHA-1', async () => {

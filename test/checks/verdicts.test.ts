@@ -132,6 +132,19 @@ describe('tls.chain: each fault on its own', () => {
     expect(notCa.code).toBe('invalid-ca');
   });
 
+  it('a v1 or keyUsage-only CA passes at the top of the chain (OpenSSL takes it as the trust anchor) and fails below it', () => {
+    for (const anchorOnlyCa of ['v1-root', 'key-usage-only'] as const) {
+      const top = tlsChain.run(withFacts((f) => (f.serverChain.certificates[1] = caCert({ isCa: false, anchorOnlyCa }))), settings);
+      expect([top.status, top.code]).toEqual(['pass', 'ok']);
+      const below = tlsChain.run(
+        withFacts((f) => (f.serverChain.certificates = [cert(), cert({ depth: 1, subject: 'CN=Old CA', isCa: false, anchorOnlyCa }), caCert({ depth: 2 })])),
+        settings,
+      );
+      expect([below.status, below.code]).toEqual(['fail', 'invalid-ca']);
+      expect(below.summary).toContain('CN=Old CA signed the next certificate in the chain but is not a CA');
+    }
+  });
+
   it('an intermediate-only --ca says the trust file lacks the root, not "missing intermediate"', () => {
     const intermediate = caCert({ subject: 'CN=Signing CA', commonName: 'Signing CA', issuer: 'CN=LAMPI CA, O=LAMPI', selfIssued: false, inCaFile: true });
     const out = tlsChain.run(
