@@ -21,9 +21,10 @@ export function validityVerdict(serverChain: ServerChainFacts, now: Date, expiry
     const expired = findings.filter((finding) => finding.problem === 'expired');
     const early = findings.filter((finding) => finding.problem === 'not-yet-valid');
     if (expired.length > 0) {
+      const where = serverChain.caFile ? `--ca ${serverChain.caFile.path}` : '--ca';
       return fail(
-        expired.map(describeDateFinding).join('; '),
-        'Re-issue the expired certificate (openssl x509 -req ... -days 365), install it where `certfile` (or `cafile`) points, and restart mosquitto.',
+        expired.map((finding) => describeDateFinding(finding) + expiredWhere(finding, certs, where)).join('; '),
+        expiredHint(expired, certs, serverChain, where),
         { ...evidence, opensslVerifyCode: 10 },
         'expired',
       );
@@ -71,4 +72,40 @@ function servedOutOfDate(serverChain: ServerChainFacts, now: Date): { entry: Ser
     if (finding && finding.problem !== 'expires-soon') return { entry, finding };
   }
   return undefined;
+}
+
+type Entry = ServerChainFacts['certificates'][number];
+
+const entryOf = (finding: DateFinding, certs: Entry[]): Entry | undefined => certs.find((cert) => cert.subject === finding.subject && cert.notAfter === finding.date);
+
+/** Where an expired certificate of the verified chain comes from, when not from the server. */
+function expiredWhere(finding: DateFinding, certs: Entry[], where: string): string {
+  const entry = entryOf(finding, certs);
+  if (entry?.servedInstead) return ` (the copy in ${where}; the server sends one ${entry.servedDates ? `valid until ${isoDay(entry.servedDates.notAfter)}` : 'of its own'})`;
+  if (entry?.inCaFile) return ` (in ${where})`;
+  return '';
+}
+
+/**
+ * The fix for an expired certificate follows where it is. A copy in --ca that OpenSSL verifies through
+ * (it looks in its CA file first) while the server sends a valid one: the CA file is what to change. A
+ * root in --ca that issued the chain: the chain must come from the CA in use, or that root be renewed.
+ * Anything the server sends: re-issue it on the broker.
+ */
+function expiredHint(expired: DateFinding[], certs: Entry[], serverChain: ServerChainFacts, where: string): string {
+  const entries = expired.map((finding) => entryOf(finding, certs));
+  const servedValid = (entry: Entry | undefined) => entry?.servedInstead && (!entry.servedDates || Date.parse(entry.servedDates.notAfter) > Date.parse(entry.notAfter));
+  if (entries.length > 0 && entries.every(servedValid)) {
+    const subject = entries[0]!.subject;
+    return `Take the expired copy of ${subject} out of the CA file (${where}; the root alone is enough) or replace it with the one the server sends, in every client's CA file too; the broker needs no change. OpenSSL looks in its CA file first and uses the copy found there. \`openssl storeutl -noout -text -certs FILE | grep -E 'Subject:|Not After'\` shows which certificate it is.`;
+  }
+  const root = entries.find((entry) => entry?.inCaFile && entry.selfIssued && !entry.servedInstead);
+  if (root && entries.length === 1) {
+    const newer = serverChain.caFile?.certificates.find((ca) => ca.subject === root.subject && ca.fingerprint256 !== root.fingerprint256 && Date.parse(ca.notAfter) > Date.parse(root.notAfter));
+    if (newer) {
+      return `The chain was issued by the old ${root.subject}, which expired; ${where} also holds a newer CA of that name (until ${isoDay(newer.notAfter)}) that did not issue it. Issue the server certificate (and any intermediate) again from the new CA, point \`certfile\` at it and restart mosquitto; then the old root can leave the CA file.`;
+    }
+    return `The root CA in ${where} has expired, and every certificate it issued fails with it. Renew the root with its own key and name (\`openssl req -x509 -new -key lampi_ca.key -subj '/CN=…/O=…' -days 3650 -out lampi_ca.crt\`, the subject exactly as before: ${root.subject}), so the certificates it issued stay valid, and give the renewed root to every client: --ca, the lamp's bridge_cafile, browsers. The broker's certfile needs no change.`;
+  }
+  return 'Re-issue the expired certificate (openssl x509 -req ... -days 365), install it where `certfile` (or `cafile`) points, and restart mosquitto.';
 }

@@ -59,17 +59,20 @@ export function buildLocalChain(
  * sent). OpenSSL looks for each issuer among the trusted certificates first (X509_V_FLAG_TRUSTED_FIRST,
  * its default since 1.1.0), so where --ca holds another certificate with the same subject and issuer
  * that signed the one below it (an intermediate issued again: renewed dates, or re-signed with another
- * hash), that copy is what OpenSSL verifies and judges, not the one the server sent. `replaced`: the
- * depths where the --ca copy stands in.
+ * hash), that copy is what OpenSSL verifies and judges, not the one the server sent, even an expired
+ * one. Among several copies it takes, as X509_STORE_CTX_get1_issuer does, one within its dates at
+ * `now`, else the one that expired last. `replaced`: the depths where the --ca copy stands in.
  */
-export function preferTrusted(chain: readonly X509Certificate[], trusted: readonly X509Certificate[]): { chain: X509Certificate[]; replaced: number[] } {
+export function preferTrusted(chain: readonly X509Certificate[], trusted: readonly X509Certificate[], now = new Date()): { chain: X509Certificate[]; replaced: number[] } {
   const path = [...chain];
   const replaced: number[] = [];
+  const inDate = (cert: X509Certificate) => Date.parse(cert.validFrom) <= now.getTime() && now.getTime() <= Date.parse(cert.validTo);
   for (let depth = 1; depth < path.length; depth += 1) {
     const served = path[depth];
     if (trusted.some((cert) => cert.fingerprint256 === served.fingerprint256)) continue;
-    const copy = trusted.find((cert) => cert.subject === served.subject && cert.issuer === served.issuer && issuedBy(path[depth - 1], cert));
-    if (!copy) continue;
+    const copies = trusted.filter((cert) => cert.subject === served.subject && cert.issuer === served.issuer && issuedBy(path[depth - 1], cert));
+    if (copies.length === 0) continue;
+    const copy = copies.find(inDate) ?? copies.reduce((latest, cert) => (Date.parse(cert.validTo) > Date.parse(latest.validTo) ? cert : latest));
     path[depth] = copy;
     replaced.push(depth);
   }

@@ -382,6 +382,20 @@ export const ORACLE_SCENARIOS: Scenario[] = [
     },
   },
   {
+    name: 'ca-expired-intermediate-copy',
+    description: '--ca holds the root and an old, expired copy of the intermediate (same name, same key); the broker sends the renewed one. OpenSSL looks in --ca first and verifies through the expired copy: error 10, while the root alone verifies',
+    reference: { sClient: 'verify 10', brokerView: 'ok', mqtt: 'tls-error' },
+    expect: { 'tls.validity': 'fail', ...MQTT_REFUSED, ...WSS_FAILED },
+    code: 'tls.validity/expired',
+    says: /\(the copy in --ca .*; the server sends one valid until/,
+    build: async (ids) => {
+      const old = await issue({ commonName: 'LAMPI Signing CA', issuer: ids.ca, isCa: true, ...expiredDates() });
+      const renewed = await issue({ commonName: 'LAMPI Signing CA', issuer: ids.ca, isCa: true, keys: old.keys });
+      const leaf = await serverCert(renewed);
+      return { ...(await healthy(ids, leaf)), certfilePem: leaf.certPem + renewed.certPem, user: { caPem: ids.ca.certPem + old.certPem } };
+    },
+  },
+  {
     name: 'v1-root',
     description: 'the CA that issued the server certificate is a version 1 certificate with no extensions (`openssl x509 -req -signkey`, as old guides make one): OpenSSL accepts a self-signed v1 certificate as a trust anchor, though not as an intermediate',
     reference: { sClient: 'ok', brokerView: 'ok', mqtt: 'delivered' },

@@ -111,6 +111,20 @@ describe('local chain building', () => {
     expect(preferTrusted(read, [x509(ca.certPem), x509(otherKey.certPem)]).replaced).toEqual([]);
   });
 
+  it('among several copies in --ca takes one within its dates, else the one that expired last, as OpenSSL\'s issuer lookup does', async () => {
+    const ca = await issue({ commonName: 'Root', isCa: true });
+    const day = 86_400_000;
+    const sent = await issue({ commonName: 'Intermediate', issuer: ca, isCa: true });
+    const older = await issue({ commonName: 'Intermediate', issuer: ca, isCa: true, keys: sent.keys, notBefore: new Date(Date.now() - 400 * day), notAfter: new Date(Date.now() - 30 * day) });
+    const old = await issue({ commonName: 'Intermediate', issuer: ca, isCa: true, keys: sent.keys, notBefore: new Date(Date.now() - 300 * day), notAfter: new Date(Date.now() - 5 * day) });
+    const current = await issue({ commonName: 'Intermediate', issuer: ca, isCa: true, keys: sent.keys, notAfter: new Date(Date.now() + 100 * day) });
+    const read = [x509((await issue({ commonName: 'cloud.example.com', issuer: sent })).certPem), x509(sent.certPem)];
+    const chosen = (trusted: string[]) => preferTrusted(read, [x509(ca.certPem), ...trusted.map(x509)]).chain[1].fingerprint256;
+    expect(chosen([older.certPem, current.certPem, old.certPem])).toBe(x509(current.certPem).fingerprint256);
+    expect(chosen([older.certPem, old.certPem])).toBe(x509(old.certPem).fingerprint256);
+    expect(chosen([old.certPem, older.certPem])).toBe(x509(old.certPem).fingerprint256);
+  });
+
   it('keeps the served certificate\'s fingerprint and dates in the chain facts where --ca\'s copy stands in for it', async () => {
     const ca = await issue({ commonName: 'Root', isCa: true });
     const expired = await issue({ commonName: 'Intermediate', issuer: ca, isCa: true, notBefore: new Date('2025-01-01T00:00:00Z'), notAfter: new Date('2025-12-01T00:00:00Z') });

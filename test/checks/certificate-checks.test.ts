@@ -238,6 +238,31 @@ describe('tls.validity', () => {
     expect(tlsValidity.run(soon, { ...settings, expiryWarnDays: 10 }).status).toBe('pass');
   });
 
+  it('aims the fix at the CA file when the expired certificate is --ca\'s copy and the server sends a valid one', () => {
+    const out = tlsValidity.run(
+      facts((f) => (f.serverChain.certificates[1] = caCert({ inCaFile: true, notAfter: '2026-05-01T00:00:00.000Z', servedInstead: 'AB:CD', servedDates: { notBefore: '2026-01-01T00:00:00.000Z', notAfter: '2028-01-01T00:00:00.000Z' } }))),
+      settings,
+    );
+    expect([out.status, out.code]).toEqual(['fail', 'expired']);
+    expect(out.summary).toBe('CN=LAMPI CA, O=LAMPI expired on 2026-05-01 (31 days ago) (the copy in --ca lampi_ca.crt; the server sends one valid until 2028-01-01)');
+    expect(out.hint).toContain('Take the expired copy of CN=LAMPI CA, O=LAMPI out of the CA file (--ca lampi_ca.crt; the root alone is enough)');
+    expect(out.hint).toContain('the broker needs no change');
+  });
+
+  it('for an expired root in --ca: issue again from the newer CA of that name when --ca holds one, else renew the root with its key', () => {
+    const oldRoot = caCert({ inCaFile: true, notAfter: '2026-05-01T00:00:00.000Z' });
+    const newer = caCert({ notAfter: '2035-01-01T00:00:00.000Z', fingerprint256: 'NE:W0' });
+    const withNewer = tlsValidity.run(facts((f) => ((f.serverChain.certificates[1] = oldRoot), (f.serverChain.caFile = { path: 'lampi_ca.crt', certificates: [newer, oldRoot] }))), settings);
+    expect(withNewer.summary).toBe('CN=LAMPI CA, O=LAMPI expired on 2026-05-01 (31 days ago) (in --ca lampi_ca.crt)');
+    expect(withNewer.hint).toContain('also holds a newer CA of that name (until 2035-01-01) that did not issue it. Issue the server certificate (and any intermediate) again from the new CA');
+    const alone = tlsValidity.run(facts((f) => ((f.serverChain.certificates[1] = oldRoot), (f.serverChain.caFile = { path: 'lampi_ca.crt', certificates: [oldRoot] }))), settings);
+    expect(alone.hint).toContain('The root CA in --ca lampi_ca.crt has expired');
+    expect(alone.hint).toContain('`openssl req -x509 -new -key lampi_ca.key');
+    // A certificate the server sends: re-issue it on the broker, as before.
+    const leaf = tlsValidity.run(facts((f) => (f.serverChain.certificates[0] = cert({ notAfter: '2026-05-01T00:00:00.000Z' }))), settings);
+    expect(leaf.hint).toContain('Re-issue the expired certificate');
+  });
+
   // --ca's renewed copy of an intermediate stands in for the expired one the server still sends
   // (OpenSSL verifies trusted-first): you connect, clients with the root alone do not (lab scenario renewed-intermediate).
   const servedCopy = (notBefore: string, notAfter: string) =>

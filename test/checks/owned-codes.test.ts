@@ -84,7 +84,7 @@ describe('tls.validity', () => {
       f.serverChain.certificates[1] = caCert({ notAfter: '2026-05-01T00:00:00.000Z' });
     });
     expect([expiredAndSoon.status, expiredAndSoon.code]).toEqual(['fail', 'expired']);
-    expect(expiredAndSoon.summary).toBe('CN=LAMPI CA, O=LAMPI expired on 2026-05-01 (31 days ago)');
+    expect(expiredAndSoon.summary).toBe('CN=LAMPI CA, O=LAMPI expired on 2026-05-01 (31 days ago) (in --ca lampi_ca.crt)');
     expect(expiredAndSoon.evidence?.findings).toHaveLength(2);
     const early = outcome(tlsValidity, (f) => (f.serverChain.certificates[0] = cert({ notBefore: '2026-06-03T12:00:00.000Z', notAfter: '2026-06-10T12:00:00.000Z' })));
     expect([early.status, early.code]).toEqual(['fail', 'not-yet-valid']);

@@ -86,7 +86,7 @@ describe('tls.validity', () => {
 
   it('lists every expired certificate, and counts days as whole days past', () => {
     const out = validity([cert({ notAfter: '2026-05-31T13:00:00.000Z' }), caCert({ notAfter: '2026-05-01T12:00:00.000Z' })]);
-    expect(out.summary).toBe('CN=cloud.example.com, O=LAMPI expired on 2026-05-31 (0 days ago); CN=LAMPI CA, O=LAMPI expired on 2026-05-01 (31 days ago)');
+    expect(out.summary).toBe('CN=cloud.example.com, O=LAMPI expired on 2026-05-31 (0 days ago); CN=LAMPI CA, O=LAMPI expired on 2026-05-01 (31 days ago) (in --ca lampi_ca.crt)');
     expect(out.evidence?.opensslVerifyCode).toBe(10);
   });
 

@@ -116,6 +116,14 @@ describeWithBroker('bounds and hygiene', () => {
     expect(readFileSync(lab.files.lampLog, 'utf8')).toContain('certificate verify failed');
   });
 
+  it.runIf(referenceClients)('ca-expired-intermediate-copy: the fix the hint gives (the root alone in the CA file) makes s_client verify', async () => {
+    const { lab, report } = await diagnoseRunningLab('ca-expired-intermediate-copy');
+    expect(report.checks.find((c) => c.id === 'tls.validity')?.hint).toContain('the root alone is enough');
+    expect(await sClient(lab, lab.fqdn)).toBe('verify 10');
+    // The lamp's bridge_cafile holds the lab root alone.
+    expect(await sClient({ ...lab, files: { ...lab.files, ca: lab.files.bridgeCa! } }, lab.fqdn)).toBe('ok');
+  });
+
   it.runIf(referenceClients)('a late "0" on the mapped state copy does not make a connected bridge "disconnected": the bridge\'s own notification decides', async () => {
     // What a Mosquitto 2.0.11 lamp with cleansession false left on the cloud after its bridge failed a
     // while and then reconnected (queued notifications delivered out of order): mapped copy 0, the
