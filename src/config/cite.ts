@@ -48,7 +48,8 @@ function explain(result: CheckResult, ctx: JoinContext): Place | undefined {
     case 'tls.key':
       return findingIn(ctx, ctx.cloud, ['config.chain', 'config.certificates']) ?? place(tls, 'certfile');
     case 'tls.version':
-      return place(tls, 'tls_version');
+      // A TLS 1.2 refusal with no shared cipher comes from the `ciphers` line (the listener, when it has none).
+      return place(tls, result.code === 'tls.version/tls12-no-shared-cipher' ? 'ciphers' : 'tls_version');
     case 'tls.client-auth':
       return place(tls, 'require_certificate');
     case 'mqtt.connect':
