@@ -66,6 +66,14 @@ describeWithBroker('tls.version reads an alert after the server chose TLS 1.2 as
     expect(lineOf(lab, 'ciphers')).toBeGreaterThan(0);
   });
 
+  it('an EC server certificate without digitalSignature: alert 40 before the ServerHello, --config cites certfile', async () => {
+    const { lab, check, tls12 } = await tlsVersionOf('server-key-usage', true);
+    expect(sClientTls12(lab, true)).toEqual({ alert: 40, negotiated: false });
+    expect(tls12).toBe('refused');
+    expect(check.code).toBe('tls.version/leaf-key-usage');
+    expect(check).toMatchObject({ file: lab.files.cloudConfig, line: lineOf(lab, 'certfile') });
+  });
+
   it('tls_version tlsv1.3: alert 70, the version itself refused, the fix stays on tls_version', async () => {
     const { lab, check, tls12 } = await tlsVersionOf('tls13-only', true);
     expect(sClientTls12(lab, true)).toEqual({ alert: 70, negotiated: false });
