@@ -1,5 +1,5 @@
 import { tlsVersionMeaning } from '../src/config/mosquitto-versions.js';
-import { handshakeNotThrough, versionDetail } from './verdicts/tls-facts.js';
+import { acceptedThenEnded, handshakeNotThrough, refusedForCipher, versionDetail } from './verdicts/tls-facts.js';
 import { describeKeyUsage, keyUsageForbidsSigning } from './verdicts/purpose.js';
 import { diagnosisCheck, fail, pass, skip, versionLabel, warn } from './define.js';
 
@@ -14,6 +14,7 @@ export const tlsVersion = diagnosisCheck({
     ok: 'TLS 1.2 is accepted and no legacy version is',
     'tls12-refused': 'The server refuses TLS 1.2',
     'leaf-key-usage': 'TLS 1.2 is refused because the EC server certificate\'s keyUsage lacks digitalSignature',
+    'tls12-no-shared-cipher': 'TLS 1.2 is refused with no cipher suite in common (alert 40): the listener\'s `ciphers` line, not `tls_version`',
     'legacy-accepted': 'The server accepts TLS 1.0 or 1.1',
     'handshake-failed': 'Not tested: the TLS handshake did not get through',
   },
@@ -46,6 +47,19 @@ export const tlsVersion = diagnosisCheck({
         'leaf-key-usage',
       );
     }
+    if (refusedForCipher(tls12)) {
+      // Alert 40 before the server's hello: it has the version but no TLS 1.2 suite it may use with
+      // what the client offers. `ciphers` sets TLS 1.2 and older suites only, so TLS 1.3 still works.
+      const tls13 = protocolSupport.versions.find((probe) => probe.version === 'TLSv1.3');
+      const algorithm = leaf?.publicKey.algorithm;
+      const suites = algorithm === 'EC' ? 'ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384' : algorithm === 'RSA' ? 'ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384' : 'ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256';
+      return fail(
+        `the server refuses TLS 1.2 (${tail}) with alert 40 (handshake failure) before choosing a cipher: it allows no TLS 1.2 suite that standard clients offer${algorithm ? ` for its ${algorithm} key` : ''}, which the listener's \`ciphers\` line decides (\`tls_version\` is not the cause${tls13?.result === 'accepted' ? '; `ciphers` does not set TLS 1.3 suites, so TLS 1.3 works' : ''})`,
+        `Clients that speak at most TLS 1.2 cannot connect. Make the listener's \`ciphers\` line allow suites standard clients offer${algorithm ? ` for its ${algorithm} key` : ''}, e.g. \`ciphers ${suites}\`, or remove the line to get OpenSSL's defaults, then restart mosquitto. \`tls_version\` needs no change.`,
+        { ...evidence, tls12Alert: tls12?.alertNumber ?? null },
+        'tls12-no-shared-cipher',
+      );
+    }
     if (tls12?.result === 'refused') {
       return fail(
         `the server refuses TLS 1.2 (${tail})`,
@@ -63,6 +77,7 @@ export const tlsVersion = diagnosisCheck({
         'legacy-accepted',
       );
     }
-    return pass(`${negotiated}${tail}`, evidence, 'ok');
+    const ended = acceptedThenEnded(protocolSupport.versions, versionLabel);
+    return pass(`${negotiated}${tail}${ended ? ` (${ended})` : ''}`, evidence, 'ok');
   },
 });

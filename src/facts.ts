@@ -70,12 +70,21 @@ export type TlsVersionName = 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
 
 export interface VersionProbe {
   version: TlsVersionName;
+  /**
+   * accepted: the server negotiated this version (the handshake completed, or the server sent its
+   * hello and only then ended it: what followed was about the client's certificate); refused: the
+   * handshake ended before the server chose it; untested: no answer either way.
+   */
   result: 'accepted' | 'refused' | 'untested';
   outcome: TlsOutcome;
   handshakeCompleted: boolean;
   cipher?: string;
   /** The alert's name, when the server answered with one. */
   alert?: string;
+  /** The alert's number (70 protocol version, 40 handshake failure, 51 decrypt error...). */
+  alertNumber?: number;
+  /** The server sent its hello (chose this version and a cipher) before the handshake ended; undefined: not watched. */
+  serverHello?: boolean;
   message?: string;
   /** For outcome `timeout`: the limit it waited. */
   timeoutMs?: number;

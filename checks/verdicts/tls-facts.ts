@@ -79,6 +79,20 @@ export function versionDetail(probe: VersionProbe): string {
   return attemptMessage(probe) ?? probe.outcome;
 }
 
+/**
+ * The server refused this version with alert 40 (handshake failure) before sending its hello: it
+ * found no cipher suite to use with the client (alert 70 is the one that says "not this version").
+ */
+export function refusedForCipher(probe: VersionProbe | undefined): boolean {
+  return probe?.result === 'refused' && probe.alertNumber === 40 && probe.serverHello === false;
+}
+
+/** Versions the server negotiated and then ended with an alert, in words (tls.version's summary). */
+export function acceptedThenEnded(probes: VersionProbe[], label: (version: VersionProbe['version']) => string): string {
+  const ended = probes.filter((probe) => probe.result === 'accepted' && !probe.handshakeCompleted);
+  return ended.map((probe) => `${label(probe.version)}: negotiated, then the server ended the handshake${probe.alert ? ` with "${probe.alert}"` : ''}`).join('; ');
+}
+
 /** One client-certificate attempt, in words (tls.client-auth). */
 export function clientAuthDetail(attempt: ClientAuthAttempt): string {
   if (attempt.refusedAfterHandshake) return `refused after the handshake: ${attempt.alert ?? 'the server closed the session before CONNACK'}`;

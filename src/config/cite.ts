@@ -48,6 +48,10 @@ function explain(result: CheckResult, ctx: JoinContext): Place | undefined {
     case 'tls.key':
       return findingIn(ctx, ctx.cloud, ['config.chain', 'config.certificates']) ?? place(tls, 'certfile');
     case 'tls.version':
+      // A TLS 1.2 refusal with no shared cipher comes from the `ciphers` line (the listener, when it
+      // has none); one from the certificate's keyUsage from `certfile`; only the rest from `tls_version`.
+      if (result.code === 'tls.version/tls12-no-shared-cipher') return place(tls, 'ciphers');
+      if (result.code === 'tls.version/leaf-key-usage') return place(tls, 'certfile');
       return place(tls, 'tls_version');
     case 'tls.client-auth':
       return place(tls, 'require_certificate');

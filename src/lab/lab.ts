@@ -95,7 +95,7 @@ async function waitForBridge(info: LabInfo, lamp: StartedProcess, timeoutMs = 50
     })();
     // Failed once (the failure is the scenario's point; the bridge keeps retrying), or connected
     // and settled.
-    if (/OpenSSL Error|disconnected: /.test(log)) return;
+    if (/OpenSSL Error|disconnected: |Error creating bridge/.test(log)) return;
     if (bridgeSettled(log)) return;
     if (lamp.child.exitCode !== null) return;
     await new Promise((resolve) => setTimeout(resolve, 25));

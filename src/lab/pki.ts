@@ -161,6 +161,8 @@ export interface CrlOptions {
   revoked?: Issued[];
   thisUpdate?: Date;
   nextUpdate?: Date;
+  /** Sign with this CA's key while naming `issuer` (a CA re-made under the same name): a bad signature. */
+  signer?: Issued;
 }
 
 /** A certificate revocation list signed by `issuer` (what a listener's `crlfile` holds). */
@@ -170,8 +172,8 @@ export async function issueCrl(options: CrlOptions): Promise<string> {
     issuer: options.issuer.subject,
     thisUpdate: options.thisUpdate ?? new Date(now - DAY_MS),
     nextUpdate: options.nextUpdate ?? new Date(now + 30 * DAY_MS),
-    signingKey: options.issuer.keys.privateKey,
-    signingAlgorithm: signingAlgorithm(options.issuer.keys, 'SHA-256'),
+    signingKey: (options.signer ?? options.issuer).keys.privateKey,
+    signingAlgorithm: signingAlgorithm((options.signer ?? options.issuer).keys, 'SHA-256'),
     extensions: [await x509.AuthorityKeyIdentifierExtension.create(options.issuer.keys.publicKey)],
     entries: (options.revoked ?? []).map((cert) => ({ serialNumber: cert.cert.serialNumber, revocationDate: new Date(now - DAY_MS) })),
   });

@@ -750,6 +750,22 @@ export const SCENARIOS: Scenario[] = [
     // The lab's websockets listener repeats the TLS listener's lines, tls_version included, as the seed's port.conf does.
     build: async (ids) => ({ ...(await healthy(ids)), tlsVersion: 'tlsv1.3' }),
   },
+  {
+    name: 'crl-bad-signature',
+    description: 'the listener\'s `crlfile` names its CA but another key signed it (a root regenerated under the same name): OpenSSL refuses every client certificate with alert 51 after choosing the TLS version, so tls.version still passes',
+    reference: { sClient: 'alert 51', brokerView: 'error 8', mqtt: 'closed' },
+    expect: { ...CLIENT_REFUSED },
+    build: async (ids) => ({ ...(await healthy(ids)), crlPem: await issueCrl({ issuer: ids.ca, signer: await otherCa() }) }),
+  },
+  {
+    name: 'tls12-no-shared-cipher',
+    description: 'the listener\'s `ciphers` line allows only a TLS 1.2 suite standard clients do not offer: TLS 1.2 ends in alert 40 before the server\'s hello, TLS 1.3 works',
+    reference: { sClient: 'ok', brokerView: 'ok', mqtt: 'delivered' },
+    expect: { 'tls.version': 'fail' },
+    code: 'tls.version/tls12-no-shared-cipher',
+    says: /before choosing a cipher/,
+    build: async (ids) => ({ ...(await healthy(ids)), ciphers: 'ECDHE-ECDSA-CAMELLIA256-SHA384' }),
+  },
 ];
 
 export function findScenario(name: string): Scenario | undefined {

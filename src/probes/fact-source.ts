@@ -94,7 +94,7 @@ export interface DiagnosisFactSource extends FactSource<DiagnosisFacts> {
 
 /** The handshake got far enough that asking the same server more TLS questions makes sense. */
 const SPEAKS_TLS = new Set(['accepted', 'alert', 'unsupported']);
-const CERTIFICATE_ALERTS = new Set([42, 43, 44, 45, 46, 48, 49, 116]);
+const CERTIFICATE_ALERTS = new Set([42, 43, 44, 45, 46, 48, 49, 51, 116]);
 const VERSIONS: TlsVersionName[] = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
 const VERSION_ROLES: Record<TlsVersionName, SessionRole> = { TLSv1: 'tls1.0', 'TLSv1.1': 'tls1.1', 'TLSv1.2': 'tls1.2', 'TLSv1.3': 'tls1.3' };
 
@@ -245,6 +245,7 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
             cert: context.client?.cert.pem,
             key: context.client?.key.pem,
             peerChain: false,
+            watchServerHello: true,
           }, VERSION_ROLES[version]);
           return { version, ...versionVerdict(probe) };
         }),
@@ -455,10 +456,13 @@ function subjectLine(cert: X509Certificate): string {
 }
 
 function versionVerdict(probe: TlsAttempt): Omit<VersionProbe, 'version'> {
-  const facts = { outcome: probe.outcome, handshakeCompleted: probe.handshakeCompleted, cipher: probe.cipher, alert: probe.alert?.description, message: probe.message, timeoutMs: probe.timeoutMs, peerClosed: probe.peerClosed, errorCode: probe.errorCode };
+  const facts = { outcome: probe.outcome, handshakeCompleted: probe.handshakeCompleted, cipher: probe.cipher, alert: probe.alert?.description, alertNumber: probe.alert?.number, serverHello: probe.serverHello, message: probe.message, timeoutMs: probe.timeoutMs, peerClosed: probe.peerClosed, errorCode: probe.errorCode };
   if (probe.handshakeCompleted) return { result: 'accepted', ...facts };
-  // The server got as far as judging certificates, so it accepted the version.
-  if (probe.outcome === 'alert' && probe.alert?.number !== undefined && CERTIFICATE_ALERTS.has(probe.alert.number)) return { result: 'accepted', ...facts };
+  // The server chose this version before it ended the handshake (a TLS 1.2 client certificate it
+  // refused, or none sent: alert 40 after its hello; a crlfile it cannot verify: alert 51).
+  if (probe.serverHello) return { result: 'accepted', ...facts };
+  // Not watched: the server got as far as judging certificates, so it accepted the version.
+  if (probe.serverHello === undefined && probe.outcome === 'alert' && probe.alert?.number !== undefined && CERTIFICATE_ALERTS.has(probe.alert.number)) return { result: 'accepted', ...facts };
   if (probe.outcome === 'alert' || probe.outcome === 'closed' || probe.outcome === 'not-tls') return { result: 'refused', ...facts };
   return { result: 'untested', ...facts };
 }

@@ -47,6 +47,12 @@ export interface TlsAttempt {
   timeoutMs?: number;
   /** The peer closed the connection (after the handshake, or during it: outcome `closed`). */
   peerClosed?: boolean;
+  /**
+   * With `watchServerHello`: the server answered the ClientHello with its own hello, i.e. it chose a
+   * version and a cipher (the client derived key material from it). An alert that ends a handshake
+   * with this true came after the server had negotiated the version.
+   */
+  serverHello?: boolean;
   elapsedMs: number;
 }
 
@@ -68,6 +74,8 @@ export interface TlsAttemptOptions {
   goodbye?: GoodbyePlan;
   /** false: leave out peerChain (the attempt only asks whether the server accepts). */
   peerChain?: boolean;
+  /** Record whether the server sent its hello (TlsAttempt.serverHello), for a handshake that then fails. */
+  watchServerHello?: boolean;
   /**
    * Offered an accepted connection before it is ended: returning true takes it over (the attempt then
    * neither says goodbye nor closes it; `end` does that for whoever took it, should it go unused).
@@ -182,6 +190,15 @@ export function attemptTls(options: TlsAttemptOptions): Promise<TlsAttempt> {
       throw error;
     }
     socket.setNoDelay(true);
+    if (options.watchServerHello) {
+      // OpenSSL hands the client key material only once the server's hello has chosen a version and
+      // a cipher (TLS 1.2: after ServerHelloDone; TLS 1.3: right after ServerHello); an alert before
+      // that (70 protocol version, 40 with no shared cipher) derives none. The line itself is dropped.
+      partial.serverHello = false;
+      socket.once('keylog', () => {
+        partial.serverHello = true;
+      });
+    }
     // Nobody reads this connection's chain: Node's name check gets the leaf alone (leaf-identity.ts).
     if (options.peerChain === false) readLeafOnly(socket);
 
@@ -223,6 +240,7 @@ export function attemptTls(options: TlsAttemptOptions): Promise<TlsAttempt> {
     socket.once('secureConnect', () => {
       const cipher = socket.getCipher();
       partial = {
+        ...partial,
         handshakeCompleted: true,
         protocol: socket.getProtocol() ?? undefined,
         cipher: cipher?.standardName ?? cipher?.name,

@@ -65,6 +65,30 @@ describe('tls.version', () => {
     expect(version(ecLeaf(['keyAgreement'])).code).toBe('ok');
   });
 
+  it('blames the ciphers line, not tls_version, for alert 40 before the server\'s hello', () => {
+    const noCipher = (f: DiagnosisFacts) => (f.protocolSupport.versions[2] = { version: 'TLSv1.2', result: 'refused', outcome: 'alert', handshakeCompleted: false, alert: 'sslv3 alert handshake failure', alertNumber: 40, serverHello: false });
+    const out = version((f) => (noCipher(f), ecLeaf(['digitalSignature'])(f)));
+    expect(out.code).toBe('tls12-no-shared-cipher');
+    expect(out.summary).toBe(
+      'the server refuses TLS 1.2 (accepts TLS 1.3; refuses TLS 1.0, TLS 1.1, TLS 1.2) with alert 40 (handshake failure) before choosing a cipher: it allows no TLS 1.2 suite that standard clients offer for its EC key, which the listener\'s `ciphers` line decides (`tls_version` is not the cause; `ciphers` does not set TLS 1.3 suites, so TLS 1.3 works)',
+    );
+    expect(out.hint).toContain('e.g. `ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384`');
+    expect(out.hint).not.toContain('Set `tls_version');
+    expect(version((f) => (noCipher(f), (f.serverChain.certificates[0] = cert({ keyUsage: ['digitalSignature'] })))).hint).toContain('`ciphers ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384`');
+    // The EC key that may not sign gives alert 40 before the hello too: its own finding comes first.
+    expect(version((f) => (noCipher(f), ecLeaf(['keyAgreement'])(f))).code).toBe('leaf-key-usage');
+    // Alert 70 (protocol version) is the version itself; alert 40 with no watch on the hello stays as it was.
+    expect(version((f) => (f.protocolSupport.versions[2] = { version: 'TLSv1.2', result: 'refused', outcome: 'alert', handshakeCompleted: false, alert: 'tlsv1 alert protocol version', alertNumber: 70, serverHello: false })).code).toBe('tls12-refused');
+    expect(version((f) => (refuse12(f), (f.protocolSupport.versions[2].alertNumber = 40))).code).toBe('tls12-refused');
+  });
+
+  it('passes a version the server chose and then ended over the client certificate, saying so', () => {
+    const out = version((f) => (f.protocolSupport.versions[2] = { version: 'TLSv1.2', result: 'accepted', outcome: 'alert', handshakeCompleted: false, alert: 'tlsv1 alert decrypt error', alertNumber: 51, serverHello: true }));
+    expect(out.status).toBe('pass');
+    expect(out.summary).toBe('negotiated TLS 1.3; accepts TLS 1.2, TLS 1.3; refuses TLS 1.0, TLS 1.1 (TLS 1.2: negotiated, then the server ended the handshake with "tlsv1 alert decrypt error")');
+    expect((out.evidence?.versions as { detail: string }[])[2].detail).toBe('version accepted (then: tlsv1 alert decrypt error)');
+  });
+
   it('says what tls_version means on the broker\'s Mosquitto', () => {
     expect(version(refuse12).hint).toContain('(in Mosquitto 2.0.9+ the minimum version)');
     expect(version(refuse12, '2.0.11').hint).toContain('(Mosquitto 2.0.11 treats tls_version / bridge_tls_version as the minimum (since 2.0.9))');
