@@ -193,8 +193,8 @@ export const configChain = defineRule({
           ];
         }
         const rootFile = chain.missingIssuer && rootHolding(facts, chain.missingIssuer);
-        const caCertificates = capaths[ca]?.anchors ?? facts.files[ca]?.certificates ?? [];
-        const noRoot = caCertificates.length > 0 && !caCertificates.some((c) => c.subject === c.issuer);
+        const caCertificates = capaths[ca] ? capaths[ca].anchors.map((c) => ({ subject: c.subject, issuer: c.issuer, isCa: c.ca })) : facts.files[ca]?.certificates ?? [];
+        const noRoot = caCertificates.some((c) => c.isCa) && !caCertificates.some((c) => c.subject === c.issuer);
         // OpenSSL (Mosquitto sets no partial-chain flag) needs a self-signed root in the CA file: an
         // intermediate there anchors nothing (openssl verify: error 2, unable to get issuer certificate).
         if (noRoot && chain.problem !== 'bad-signature') {
