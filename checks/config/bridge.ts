@@ -35,10 +35,11 @@ export const configBridgeAddress = defineRule({
         // What the port is, from the broker's config linted alongside, else from a live run's ports.
         const dialled = remote ? undefined : listenerOnPort(facts, model, port);
         const tlsListener = remote?.listener ?? tlsMqttListeners(facts, model)[0];
-        const tlsPort = tlsListener?.port ?? settings.ports?.tls ?? 8883;
+        const tlsPort = tlsListener?.port ?? settings.live?.tls ?? 8883;
         const tlsCertPath = tlsListener && pathOf(last(tlsListener, 'certfile'));
-        const fixHost = isIP(host) ? (tlsCertPath && facts.files[tlsCertPath]?.certificates[0]?.dnsNames[0]) || '<cloud FQDN>' : host;
-        const websockets = dialled ? isWebsockets(dialled.listener) : !remote && settings.ports?.wss === port && settings.ports?.tls !== port;
+        const liveHost = settings.live?.host && !isIP(settings.live.host) ? settings.live.host : undefined;
+        const fixHost = isIP(host) ? (tlsCertPath && facts.files[tlsCertPath]?.certificates[0]?.dnsNames[0]) || liveHost || '<cloud FQDN>' : host;
+        const websockets = dialled ? isWebsockets(dialled.listener) : !remote && settings.live?.wss === port && settings.live?.tls !== port;
         if (websockets) {
           const known = dialled ? `${dialled.listener.file}:${dialled.listener.line}` : '--wss-port';
           return bad(
@@ -56,7 +57,7 @@ export const configBridgeAddress = defineRule({
         const certPath = remote && pathOf(last(remote.listener, 'certfile'));
         const leaf = certPath ? facts.files[certPath]?.certificates[0] : undefined;
         if (isIP(host) && (!leaf || hostMatches(leaf, host))) {
-          const fqdn = leaf?.dnsNames[0] ?? '<fqdn>';
+          const fqdn = leaf?.dnsNames[0] ?? liveHost ?? '<fqdn>';
           const why = leaf ? 'it works only because the certificate lists that IP, and breaks when the address changes' : 'certificates name the broker by its FQDN, so verification fails unless the certificate lists this IP';
           return doubt('ip-address', at(address), `the bridge dials the IP address ${host}: ${why}`, `Dial the FQDN the server certificate names: \`address ${fqdn}:${port}\` (the seed's note).`, { host, port });
         }

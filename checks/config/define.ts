@@ -18,8 +18,8 @@ export interface LintSettings {
   probePrefix: string;
   /** The Mosquitto version verdicts key on (--mosquitto-version, the local binary, or 2.0.11). */
   mosquitto: MosquittoVersion;
-  /** A live run's ports (--port, and --wss-port when given): what a bridge's port is, without the broker's config. */
-  ports?: { tls?: number; wss?: number };
+  /** A live run's target (its host, --port, and --wss-port when given): what a bridge dials, without the broker's config. */
+  live?: { host?: string; tls?: number; wss?: number };
 }
 
 export interface LintRule {

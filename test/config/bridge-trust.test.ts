@@ -164,9 +164,9 @@ describe('finding 8: the bridge dials the websockets listener', () => {
   });
 
   it('linted alone with the websockets port known (a live run\'s --wss-port)', () => {
-    const path = tree.write(`trust-wss/lamp.conf`, lamp({ address: `${FQDN}:9001` }));
+    const path = tree.write(`trust-wss/lamp.conf`, lamp({ address: '127.0.0.2:9001' }));
     const settings = { now: new Date(), expiryWarnDays: 30, probePrefix: 'lampi-doctor/', mosquitto: resolveMosquittoVersion('2.0.11') };
-    const [finding] = runLintRules(gatherLintFacts([path]), { ...settings, ports: { tls: 8883, wss: 9001 } }).filter((f) => f.id === 'config.bridge-address');
+    const [finding] = runLintRules(gatherLintFacts([path]), { ...settings, live: { host: FQDN, tls: 8883, wss: 9001 } }).filter((f) => f.id === 'config.bridge-address');
     expect(finding).toMatchObject({ status: 'fail', code: 'config.bridge-address/websockets-port' });
     expect(finding.hint).toContain(`address ${FQDN}:8883`);
   });
