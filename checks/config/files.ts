@@ -197,7 +197,8 @@ export const configChain = defineRule({
         const noRoot = caCertificates.some((c) => c.isCa) && !caCertificates.some((c) => c.subject === c.issuer);
         // OpenSSL (Mosquitto sets no partial-chain flag) needs a self-signed root in the CA file: an
         // intermediate there anchors nothing (openssl verify: error 2, unable to get issuer certificate).
-        if (noRoot && chain.problem !== 'bad-signature') {
+        // A chain that reaches the CA file at an intermediate needs the root above it there too.
+        if (chain.verified ? Boolean(chain.missingIssuer) : noRoot && chain.problem !== 'bad-signature') {
           const held = caCertificates.map((c) => oneLineName(c.subject)).join('; ');
           const root = chain.missingIssuer ?? oneLineName(caCertificates[0].issuer);
           const refused = kind === 'bridge' ? 'the bridge refuses every broker certificate' : 'the broker refuses every client certificate';
@@ -205,7 +206,7 @@ export const configChain = defineRule({
             bad(
               'cafile-without-root',
               at(caEntry),
-              `${caEntry.key} ${ca} holds only ${held}, not the root above it (${root}): OpenSSL needs the self-signed root in the CA file (error 2, unable to get issuer certificate), so ${refused}`,
+              `${caEntry.key} ${ca} holds ${held}, but not the root above ${chain.verified ? chain.path.at(-1) : 'it'} (${root}): OpenSSL needs the self-signed root in the CA file (error 2, unable to get issuer certificate), so ${refused}`,
               `Append the root to the CA file, keeping what is there: \`cat ${rootFile ?? `<the ${root} certificate>`} >> ${ca}\`, then restart mosquitto; \`openssl verify -CAfile ${ca} ${cert}\` must then print OK. The certificates need no re-issuing.`,
               evidence,
             ),

@@ -130,6 +130,11 @@ describe('finding 12: the issuer named, and a CA file without its root', () => {
     expect(findings(report, 'config.chain')[0]).toMatchObject({ status: 'fail', code: 'config.chain/cafile-without-root' });
     const complete = lintTexts(cloud(intermediateAndRoot).replace(`certfile ${pki.serverCert}\nkeyfile ${pki.serverKey}\ntls_version`, `certfile ${pki.chainCert}\nkeyfile ${pki.chainKey}\ntls_version`));
     expect(findings(complete, 'config.chain')[0]).toMatchObject({ status: 'pass' });
+    // Another root beside the intermediate does not complete its chain.
+    const mixed = tree.write('spare/intermediate_and_other_root.crt', readFileSync(intermediateOnly, 'latin1') + readFileSync(otherCa, 'latin1'));
+    const other = lintTexts(cloud(mixed).replace(`certfile ${pki.serverCert}\nkeyfile ${pki.serverKey}\ntls_version`, `certfile ${pki.chainCert}\nkeyfile ${pki.chainKey}\ntls_version`));
+    expect(findings(other, 'config.chain')[0]).toMatchObject({ status: 'fail', code: 'config.chain/cafile-without-root' });
+    expect(findings(other, 'config.chain')[0].summary).toContain('but not the root above CN=LAMPI Intermediate');
   });
 
   it('a bridge_cafile holding only an intermediate cannot verify the broker either', () => {
