@@ -15,7 +15,7 @@ export function joinConfig(results: CheckResult[], options: DiagnoseOptions, con
   // The client certificate of the run (--cert) is looked up in the config's CRLs too.
   const facts = gatherLintFacts(paths, { clientCertificates: options.cert ? [options.cert] : [] });
   const mosquitto = resolveMosquittoVersion(options.mosquittoVersion, () => undefined);
-  const findings = runLintRules(facts, { now: options.now ?? new Date(), expiryWarnDays: context.expiryWarnDays, probePrefix: context.mqtt.probePrefix, mosquitto }).filter(
+  const findings = runLintRules(facts, { now: options.now ?? new Date(), expiryWarnDays: context.expiryWarnDays, probePrefix: context.mqtt.probePrefix, mosquitto, live: { host: context.host, tls: context.port, wss: options.wssPort } }).filter(
     (finding) => finding.status !== 'pass',
   );
   const byPath = (path?: string) => facts.configs.find((model) => path && model.root === path);

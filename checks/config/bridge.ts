@@ -3,9 +3,9 @@
 import { isIP } from '../../src/ip-address.js';
 import { hostMatches } from '../../src/certs/names.js';
 import { chainKey } from '../../src/config/lint-facts.js';
-import { last, pathOf } from '../../src/config/model.js';
+import { isTls, isWebsockets, last, pathOf } from '../../src/config/model.js';
 import { tlsVersionIsExact, tlsVersionMeaning } from '../../src/config/mosquitto-versions.js';
-import { at, bad, defineRule, doubt, ok, remoteListener, type LintFinding } from './define.js';
+import { at, bad, defineRule, doubt, listenerOnPort, ok, remoteListener, tlsMqttListeners, type LintFinding } from './define.js';
 
 const VERSION_RANK: Record<string, number> = { tlsv1: 0, 'tlsv1.1': 1, 'tlsv1.2': 2, 'tlsv1.3': 3 };
 
@@ -18,8 +18,9 @@ export const configBridgeAddress = defineRule({
     'plain-port': 'The bridge dials the plain MQTT port',
     'ip-address': 'The bridge dials an IP address instead of the FQDN',
     'name-mismatch': 'The bridge dials a name the broker\'s certificate does not list',
+    'websockets-port': 'The bridge dials the broker\'s websockets listener instead of its TLS MQTT port',
   },
-  run(facts) {
+  run(facts, settings) {
     return facts.configs.flatMap((model) =>
       model.bridges.map((bridge): LintFinding => {
         const address = last(bridge, 'address') ?? last(bridge, 'addresses');
@@ -31,13 +32,32 @@ export const configBridgeAddress = defineRule({
         const host = match[1];
         const port = Number(match[2] ?? 1883);
         const remote = remoteListener(facts, model, address);
-        if (port === 1883 || !match[2]) {
-          return bad('plain-port', at(address), `the bridge dials ${host}:${port}, the plain MQTT port: no TLS there`, `Use the TLS port: \`address ${host}:8883\`.`, { host, port });
+        // What the port is, from the broker's config linted alongside, else from a live run's ports.
+        const dialled = remote ? undefined : listenerOnPort(facts, model, port);
+        const tlsListener = remote?.listener ?? tlsMqttListeners(facts, model)[0];
+        const tlsPort = tlsListener?.port ?? settings.live?.tls ?? 8883;
+        const tlsCertPath = tlsListener && pathOf(last(tlsListener, 'certfile'));
+        const liveHost = settings.live?.host && !isIP(settings.live.host) ? settings.live.host : undefined;
+        const fixHost = isIP(host) ? (tlsCertPath && facts.files[tlsCertPath]?.certificates[0]?.dnsNames[0]) || liveHost || '<cloud FQDN>' : host;
+        const websockets = dialled ? isWebsockets(dialled.listener) : !remote && settings.live?.wss === port && settings.live?.tls !== port;
+        if (websockets) {
+          const known = dialled ? `${dialled.listener.file}:${dialled.listener.line}` : '--wss-port';
+          return bad(
+            'websockets-port',
+            at(address),
+            `the bridge dials ${host}:${port}, the broker's websockets listener (${known}): a bridge speaks MQTT over TLS, not websockets, so the broker drops it (the lamp's log: "disconnected due to protocol error")`,
+            `Dial the broker's TLS MQTT port: \`address ${fixHost}:${tlsPort}\`, then restart mosquitto on the lamp.`,
+            { host, port, tlsPort },
+          );
+        }
+        if (port === 1883 || !match[2] || (dialled && !isTls(dialled.listener))) {
+          const where = dialled ? ` (${dialled.listener.file}:${dialled.listener.line})` : '';
+          return bad('plain-port', at(address), `the bridge dials ${host}:${port}, the plain MQTT port${where}: no TLS there`, `Use the TLS port: \`address ${host}:${tlsPort}\`.`, { host, port });
         }
         const certPath = remote && pathOf(last(remote.listener, 'certfile'));
         const leaf = certPath ? facts.files[certPath]?.certificates[0] : undefined;
         if (isIP(host) && (!leaf || hostMatches(leaf, host))) {
-          const fqdn = leaf?.dnsNames[0] ?? '<fqdn>';
+          const fqdn = leaf?.dnsNames[0] ?? liveHost ?? '<fqdn>';
           const why = leaf ? 'it works only because the certificate lists that IP, and breaks when the address changes' : 'certificates name the broker by its FQDN, so verification fails unless the certificate lists this IP';
           return doubt('ip-address', at(address), `the bridge dials the IP address ${host}: ${why}`, `Dial the FQDN the server certificate names: \`address ${fqdn}:${port}\` (the seed's note).`, { host, port });
         }

@@ -1,7 +1,7 @@
 // Config lint rules: like checks, they only decide; each finding points at a file and line.
 import type { ConfEntry } from '../../src/config/mosquitto-conf.js';
 import type { Block, ConfigModel, ListenerModel } from '../../src/config/model.js';
-import { isTls, last } from '../../src/config/model.js';
+import { isTls, isWebsockets, last } from '../../src/config/model.js';
 import type { LintFacts } from '../../src/config/lint-facts.js';
 import type { MosquittoVersion } from '../../src/config/mosquitto-versions.js';
 import { RUNNER_CODES, slugOf, type Evidence, type FindingCodes, type Outcome } from '../../src/engine/types.js';
@@ -18,6 +18,8 @@ export interface LintSettings {
   probePrefix: string;
   /** The Mosquitto version verdicts key on (--mosquitto-version, the local binary, or 2.0.11). */
   mosquitto: MosquittoVersion;
+  /** A live run's target (its host, --port, and --wss-port when given): what a bridge dials, without the broker's config. */
+  live?: { host?: string; tls?: number; wss?: number };
 }
 
 export interface LintRule {
@@ -63,10 +65,26 @@ export function remoteListener(facts: LintFacts, own: ConfigModel, address: Conf
   const port = Number(/:(\d+)$/.exec(target)?.[1] ?? 1883);
   for (const model of facts.configs) {
     if (model === own) continue;
-    const listener = model.listeners.find((l) => l.port === port && isTls(l));
+    // A bridge speaks MQTT: a websockets listener on the port is no remote it can reach.
+    const listener = model.listeners.find((l) => l.port === port && isTls(l) && !isWebsockets(l));
     if (listener) return { model, listener };
   }
   return undefined;
+}
+
+/** The listener (in another config) on the port a bridge dials, whatever it speaks. */
+export function listenerOnPort(facts: LintFacts, own: ConfigModel, port: number): { model: ConfigModel; listener: ListenerModel } | undefined {
+  for (const model of facts.configs) {
+    if (model === own) continue;
+    const listener = model.listeners.find((l) => l.port === port);
+    if (listener) return { model, listener };
+  }
+  return undefined;
+}
+
+/** The TLS MQTT listeners of the other configs (the broker's ports a bridge can dial). */
+export function tlsMqttListeners(facts: LintFacts, own: ConfigModel): ListenerModel[] {
+  return facts.configs.filter((model) => model !== own).flatMap((model) => model.listeners.filter((l) => isTls(l) && !isWebsockets(l)));
 }
 
 export { last };

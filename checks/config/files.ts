@@ -1,12 +1,13 @@
 // The files a configuration names: there and readable by the broker, certificates sound, keys
 // belonging to their certificates, chains reaching their CA.
-import { chainKey, FILE_OPTIONS, tlsMaterial } from '../../src/config/lint-facts.js';
-import { last, pathOf } from '../../src/config/model.js';
+import { oneLineName } from '../../src/certs/describe.js';
+import { chainKey, FILE_OPTIONS, tlsMaterial, type LintFacts } from '../../src/config/lint-facts.js';
+import { last, pathOf, type ListenerModel } from '../../src/config/model.js';
 import { describeDateFinding, dateFinding } from '../verdicts/dates.js';
 import { keyProblems } from '../verdicts/key-strength.js';
 import { KIND_OF_OPTION, type ContentFacts, type FileKind, type LineProblem } from '../../src/config/file-kinds.js';
 import { atLeast } from '../../src/config/mosquitto-versions.js';
-import { at, bad, defineRule, doubt, ok, type LintFinding } from './define.js';
+import { at, bad, defineRule, doubt, ok, remoteListener, type LintFinding } from './define.js';
 import { describeKeyUsage, keyUsageAllowsClient, keyUsageAllowsServer } from '../verdicts/purpose.js';
 
 const KEY_OPTIONS = new Set(['keyfile', 'bridge_keyfile']);
@@ -158,41 +159,104 @@ export const configChain = defineRule({
     'capath-not-hashed': 'The capath folder holds CA files but no hash links',
     'bad-signature': 'An issuer of that name is there, but its key did not sign the certificate',
     'unknown-issuer': 'The certificate\'s issuer is neither in the certfile nor in the CA file',
+    'cafile-without-root': 'The CA file holds an intermediate but not the root above it: OpenSSL verifies nothing against it',
+    'remote-untrusted': 'The bridge\'s bridge_cafile does not verify the broker\'s certificate: the bridge refuses the broker',
   },
-  run({ configs, chains, capaths }) {
+  run(facts) {
+    const { configs, chains, capaths } = facts;
     return configs.flatMap((model) =>
-      tlsMaterial(model).flatMap(({ block, kind, cert, ca: cafile, capath }): LintFinding[] => {
+      tlsMaterial(model).flatMap(({ block, kind, cert: own, ca: cafile, capath }): LintFinding[] => {
         const ca = cafile ?? capath;
-        if (!cert || !ca) return [];
+        const caEntry = ca && last(block, kind === 'bridge' ? (cafile ? 'bridge_cafile' : 'bridge_capath') : cafile ? 'cafile' : 'capath')!;
+        if (!ca || !caEntry) return [];
+        // A bridge's CA file verifies the broker it dials (the broker's own cafile verifies the bridge:
+        // config.bridge-tls), so it is judged on the broker's certificate when that config is linted alongside.
+        const remote = kind === 'bridge' ? remoteListener(facts, model, last(block, 'address') ?? last(block, 'addresses')) : undefined;
+        const remoteCertEntry = remote && last(remote.listener, 'certfile');
+        const cert = remoteCertEntry ? pathOf(remoteCertEntry)! : own;
+        if (!cert) return [];
         const chain = chains[chainKey(cert, ca)];
         if (!chain) return [];
-        const certEntry = last(block, kind === 'bridge' ? 'bridge_certfile' : 'certfile')!;
-        const caEntry = last(block, kind === 'bridge' ? (cafile ? 'bridge_cafile' : 'bridge_capath') : cafile ? 'cafile' : 'capath')!;
-        const evidence = { path: chain.path, trust: ca };
+        const certEntry = remoteCertEntry ?? last(block, kind === 'bridge' ? 'bridge_certfile' : 'certfile')!;
+        const subject = remoteCertEntry ? `the broker's certificate ${cert} (${remoteCertEntry.file}:${remoteCertEntry.line})` : `${certEntry.key} ${cert}`;
+        const evidence = { path: chain.path, trust: ca, ...(chain.missingIssuer ? { missingIssuer: chain.missingIssuer } : {}) };
         if (chain.verified && chain.pathLengthExceeded) {
-          const { subject, pathLength, depth } = chain.pathLengthExceeded;
+          const { subject: tooShort, pathLength, depth } = chain.pathLengthExceeded;
           return [
             bad(
               'path-length-exceeded',
               at(certEntry),
-              `${certEntry.key} ${cert} chains to ${caEntry.key} ${ca} (${chain.path.join(' <- ')}), but ${subject} (depth ${depth}) has pathlen:${pathLength} and has more CAs below it: OpenSSL refuses the chain (error 25, path length constraint exceeded)`,
-              `Re-issue ${subject} with a larger \`basicConstraints = critical, CA:TRUE, pathlen:N\` (or without pathlen), or issue the certificate from a CA nearer the top, so no CA has more intermediates below it than its pathlen; \`openssl verify -CAfile ${ca} -untrusted <intermediates> ${cert}\` must then print OK.`,
+              `${certEntry.key} ${cert} chains to ${caEntry.key} ${ca} (${chain.path.join(' <- ')}), but ${tooShort} (depth ${depth}) has pathlen:${pathLength} and has more CAs below it: OpenSSL refuses the chain (error 25, path length constraint exceeded)`,
+              `Re-issue ${tooShort} with a larger \`basicConstraints = critical, CA:TRUE, pathlen:N\` (or without pathlen), or issue the certificate from a CA nearer the top, so no CA has more intermediates below it than its pathlen; \`openssl verify -CAfile ${ca} -untrusted <intermediates> ${cert}\` must then print OK.`,
               evidence,
             ),
           ];
         }
-        if (chain.verified) return [ok('ok', at(certEntry), `${cert} chains to ${caEntry.key} ${ca}: ${chain.path.join(' <- ')}`, evidence)];
+        const rootFile = chain.missingIssuer && rootHolding(facts, chain.missingIssuer);
+        const caCertificates = capaths[ca] ? capaths[ca].anchors.map((c) => ({ subject: c.subject, issuer: c.issuer, isCa: c.ca })) : facts.files[ca]?.certificates ?? [];
+        const noRoot = caCertificates.some((c) => c.isCa) && !caCertificates.some((c) => c.subject === c.issuer);
+        // OpenSSL (Mosquitto sets no partial-chain flag) needs a self-signed root in the CA file: an
+        // intermediate there anchors nothing (openssl verify: error 2, unable to get issuer certificate).
+        // A chain that reaches the CA file at an intermediate needs the root above it there too.
+        if (chain.verified ? Boolean(chain.missingIssuer) : noRoot && chain.problem !== 'bad-signature') {
+          const held = caCertificates.map((c) => oneLineName(c.subject)).join('; ');
+          const root = chain.missingIssuer ?? oneLineName(caCertificates[0].issuer);
+          const refused = kind === 'bridge' ? 'the bridge refuses every broker certificate' : 'the broker refuses every client certificate';
+          return [
+            bad(
+              'cafile-without-root',
+              at(caEntry),
+              `${caEntry.key} ${ca} holds ${held}, but not the root above ${chain.verified ? chain.path.at(-1) : 'it'} (${root}): OpenSSL needs the self-signed root in the CA file (error 2, unable to get issuer certificate), so ${refused}`,
+              `Append the root to the CA file, keeping what is there: \`cat ${rootFile ?? `<the ${root} certificate>`} >> ${ca}\`, then restart mosquitto; \`openssl verify -CAfile ${ca} ${cert}\` must then print OK. The certificates need no re-issuing.`,
+              evidence,
+            ),
+          ];
+        }
+        if (chain.verified) {
+          const what = remoteCertEntry ? `${caEntry.key} ${ca} verifies ${subject}` : `${cert} chains to ${caEntry.key} ${ca}`;
+          return [ok('ok', at(remoteCertEntry ? caEntry : certEntry), `${what}: ${chain.path.join(' <- ')}`, evidence)];
+        }
         const folder = capaths[ca];
         if (folder && folder.anchors.length === 0 && folder.certificates.length > 0) {
-          return [bad('capath-not-hashed', at(caEntry), `${caEntry.key} ${ca} holds CA files but no <hash>.0 links, so OpenSSL finds no CA there and ${certEntry.key} ${cert} cannot be verified`, `Run \`openssl rehash ${ca}\` (or c_rehash), then restart mosquitto.`, evidence)];
+          return [bad('capath-not-hashed', at(caEntry), `${caEntry.key} ${ca} holds CA files but no <hash>.0 links, so OpenSSL finds no CA there and ${subject} cannot be verified`, `Run \`openssl rehash ${ca}\` (or c_rehash), then restart mosquitto.`, evidence)];
         }
-        const why = chain.problem === 'bad-signature' ? 'an issuer of that name is there, but its key did not sign it (CA regenerated?)' : `its issuer (${chain.path.at(-1)}) is neither in the certfile nor in ${caEntry.key}`;
+        const issuer = chain.missingIssuer ?? 'unknown';
+        const code = chain.problem === 'bad-signature' ? 'bad-signature' : 'unknown-issuer';
+        const why = code === 'bad-signature' ? `an issuer named ${issuer} is there, but its key did not sign it (CA regenerated?)` : `its issuer (${issuer}) is neither in ${remoteCertEntry ? 'the broker\'s certfile' : 'the certfile'} nor in ${caEntry.key}`;
+        const address = (last(block, 'address') ?? last(block, 'addresses'))?.args[0] ?? '<cloud FQDN>:8883';
+        if (remoteCertEntry) {
+          const right = verifyingCaFile(facts, cert, remote!.listener);
+          return [
+            bad(
+              'remote-untrusted',
+              at(caEntry),
+              `${caEntry.key} ${ca} does not verify ${subject}: ${why}, so the bridge refuses the broker (the lamp's log: "certificate verify failed")`,
+              `Point ${caEntry.key} at the CA that issued the broker's certificate (${issuer})${right ? `: ${right} holds it (copy it to the lamp)` : ''}, then restart mosquitto on the lamp; \`openssl s_client -connect ${address} -CAfile ${right ?? '<that file>'}\` must print "Verify return code: 0 (ok)".`,
+              evidence,
+            ),
+          ];
+        }
+        if (kind === 'bridge') {
+          // Without the broker's config the two files cannot be judged apart: bridge_cafile need not have
+          // issued the bridge's certificate, though in the LAMPI setup one CA signs both.
+          return [
+            doubt(
+              code,
+              at(caEntry),
+              `${certEntry.key} ${cert} does not chain to ${caEntry.key} ${ca}: ${why}`,
+              `bridge_cafile verifies the broker's certificate, not the bridge's (the broker's cafile verifies that one); in the LAMPI setup one CA signs both, so one of them may be wrong. Check the broker: \`openssl s_client -connect ${address} -CAfile ${ca}\` must print "Verify return code: 0 (ok)" (if not, point ${caEntry.key} at the CA that issued the broker's certificate); or lint the broker's config alongside: \`lampi-doctor lint <cloud mosquitto.conf> ${model.root}\`.`,
+              evidence,
+            ),
+          ];
+        }
         return [
-          (kind === 'listener' ? doubt : bad)(
-            chain.problem === 'bad-signature' ? 'bad-signature' : 'unknown-issuer',
+          doubt(
+            code,
             at(certEntry),
             `${certEntry.key} ${cert} does not chain to ${caEntry.key} ${ca}: ${why}`,
-            'In the LAMPI setup one CA signs everything: re-issue the certificate from lampi_ca.crt, and if an intermediate signed it, put it in the certfile after the leaf.',
+            code === 'bad-signature'
+              ? `The CA in ${caEntry.key} has the issuer's name but another key: put the CA that signed the certificate in ${caEntry.key} (clients must hold that one too), or re-issue the certificate from the CA now in ${caEntry.key}.`
+              : `In the LAMPI setup one CA signs everything, but ${caEntry.key} (which verifies clients) does not hold ${issuer}: if ${issuer} is an intermediate, put it in the certfile after the leaf and keep its root in ${caEntry.key}; if your clients' certificates come from ${issuer} too, point ${caEntry.key} at it; re-issue the certificate from the CA in ${caEntry.key} only if it alone is foreign.`,
             evidence,
           ),
         ];
@@ -200,6 +264,18 @@ export const configChain = defineRule({
     );
   },
 });
+
+/** A certificate file named by any linted config that holds the self-signed root `name`. */
+function rootHolding(facts: LintFacts, name: string): string | undefined {
+  return Object.entries(facts.files).find(([, file]) => file.certificates.some((c) => c.subject === name && c.issuer === name))?.[0];
+}
+
+/** A CA file (the broker's own cafile first) that verifies the certificate up to a root. */
+function verifyingCaFile(facts: LintFacts, cert: string, listener: ListenerModel): string | undefined {
+  const own = pathOf(last(listener, 'cafile'));
+  const candidates = [...new Set([own, ...Object.keys(facts.chains).filter((key) => key.startsWith(`${cert}|`)).map((key) => key.slice(cert.length + 1))])];
+  return candidates.find((ca) => ca && facts.chains[chainKey(cert, ca)]?.verified && !facts.chains[chainKey(cert, ca)]?.missingIssuer);
+}
 
 export const configCertificates = defineRule({
   id: 'config.certificates',

@@ -3,6 +3,7 @@
 import { X509Certificate } from 'node:crypto';
 import { buildLocalChain } from '../certs/chain.js';
 import { pathLengthViolation } from '../certs/der.js';
+import { oneLineName } from '../certs/describe.js';
 import { certificateBlocks } from '../certs/pem.js';
 import { readInputText } from '../read-input.js';
 import { gatherCapath, type CapathFacts } from './capath.js';
@@ -15,6 +16,12 @@ export interface ChainFacts {
   verified: boolean;
   problem?: string;
   path: string[];
+  /**
+   * The issuer OpenSSL still looks for above the top of `path`: the missing issuer of a chain that
+   * does not verify, or, for one that ends at a CA-file certificate that is not self-signed (an
+   * intermediate), the root above it that the CA file lacks (without it OpenSSL fails, error 2).
+   */
+  missingIssuer?: string;
   /** A CA whose pathLenConstraint the chain exceeds (openssl verify: error 25). */
   pathLengthExceeded?: { depth: number; subject: string; pathLength: number };
 }
@@ -52,6 +59,20 @@ function certificatesOf(path: string): X509Certificate[] {
   } catch {
     return [];
   }
+}
+
+const oneLine = oneLineName;
+
+/** A verified chain continued through the CA file's own certificates up to a self-signed root, as OpenSSL goes on. */
+function upToRoot(path: X509Certificate[], anchors: readonly X509Certificate[]): X509Certificate[] {
+  const full = [...path];
+  for (let current = full.at(-1)!; current.subject !== current.issuer && full.length < 10; ) {
+    const above = anchors.find((anchor) => !full.includes(anchor) && buildLocalChain(current, [], [anchor]).ok && anchor.fingerprint256 !== current.fingerprint256);
+    if (!above) break;
+    full.push(above);
+    current = above;
+  }
+  return full;
 }
 
 export function chainKey(cert: string, ca: string): string {
@@ -95,7 +116,10 @@ export function gatherLintFacts(paths: readonly string[], inputs: LintInputs = {
         // An empty capath still decides: nothing there can anchor the chain.
         if (anchors.length === 0 && !capaths[ca]) continue;
         const built = buildLocalChain(leaf, intermediates, anchors);
-        chains[chainKey(cert, ca)] = { verified: built.ok, problem: built.problem, path: built.path.map((c) => c.subject.split('\n').join(', ')), pathLengthExceeded: built.ok ? pathLengthViolation(built.path) : undefined };
+        const path = built.ok ? upToRoot(built.path, anchors) : built.path;
+        const top = path.at(-1)!;
+        const missingIssuer = top.subject === top.issuer ? undefined : oneLine(top.issuer);
+        chains[chainKey(cert, ca)] = { verified: built.ok, problem: built.problem, path: path.map((c) => oneLine(c.subject)), missingIssuer, pathLengthExceeded: built.ok ? pathLengthViolation(built.path) : undefined };
       }
     }
   }

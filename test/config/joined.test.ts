@@ -1,4 +1,5 @@
 // A live diagnosis joined with the setup's own files: results cite the config line that explains them.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, expect, it } from 'vitest';
 import { diagnose } from '../../src/diagnose.js';
 import { startLab, type Lab } from '../../src/lab/lab.js';
@@ -51,5 +52,24 @@ describeWithBroker('live diagnosis joined with --config and --bridge-config', ()
     expect(run.code).toBe(1);
     expect(run.stdout).toContain(`at ${lab.files.lampConfig}:13`);
     expect(run.stdout).toContain('✗ fail  config.keypair');
+  });
+  // Hunt findings 3 and 8: the lamp's config as given (a copy beside the running lab's) is judged with
+  // the cloud's config, or with the run's own --wss-port when the cloud's config is not given.
+  it('judges bridge_cafile on the broker\'s certificate, and names the TLS port for a bridge on the websockets port', async () => {
+    const lab = await startLab({ scenario: 'healthy' });
+    labs.push(lab);
+    const lamp = readFileSync(lab.files.lampConfig, 'utf8');
+    const wrongCa = `${lab.dir}/lamp-wrong-ca.conf`;
+    writeFileSync(wrongCa, lamp.replace(/^bridge_cafile .*$/m, `bridge_cafile ${lab.files.clientCert}`));
+    const cafile = await diagnose({ ...lab.diagnoseInput(), timeoutMs: 1000, samples: 2, config: lab.files.cloudConfig, bridgeConfig: wrongCa });
+    const chain = cafile.checks.find((c) => c.id === 'config.chain' && c.status !== 'pass')!;
+    expect(chain).toMatchObject({ code: 'config.chain/remote-untrusted', file: wrongCa, line: 12 });
+    expect(chain.hint).toContain(`Point bridge_cafile at`);
+    const onWss = `${lab.dir}/lamp-wss.conf`;
+    writeFileSync(onWss, lamp.replace(/^address .*$/m, `address ${lab.fqdn}:${lab.ports.wss}`));
+    const wss = await diagnose({ ...lab.diagnoseInput(), timeoutMs: 1000, samples: 2, bridgeConfig: onWss });
+    const address = wss.checks.find((c) => c.id === 'config.bridge-address')!;
+    expect(address).toMatchObject({ status: 'fail', code: 'config.bridge-address/websockets-port', file: onWss });
+    expect(address.hint).toContain(`address ${lab.fqdn}:${lab.ports.tls}`);
   });
 });
