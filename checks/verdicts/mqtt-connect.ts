@@ -18,7 +18,7 @@ export const CONNECT_FAILURE_CODES = {
   'not-authorised': 'Not authorised (CONNACK 5): the broker takes the client as anonymous',
   banned: 'The broker bans this client (reason 0x8A)',
   refused: 'The broker refused the CONNECT with another code',
-  'tls-refused': 'A verifying MQTT client refused the server\'s certificate (OpenSSL\'s security level)',
+  'tls-refused': 'A verifying MQTT client refused the server\'s certificate that the chain and name checks pass (its dates, OpenSSL\'s security level, or another verify error)',
   closed: 'The broker closed the connection before answering the CONNECT',
   timeout: 'The broker sent no CONNACK in time',
   'not-mqtt': 'The answer to the CONNECT is not valid MQTT',
@@ -97,6 +97,29 @@ export function connectEvidence(connect: MqttConnectFacts) {
   };
 }
 
+const CONFIRM_SERVER = 'Confirm with `openssl s_client -connect HOST:PORT -verify_return_error -verify_hostname HOST -CAfile lampi_ca.crt </dev/null` (it prints "verify error:num=N" and the depth).';
+const DATE_ERRORS: Record<string, string> = { CERT_HAS_EXPIRED: 'expired', CERT_NOT_YET_VALID: 'not valid yet' };
+/** OpenSSL's security-level refusals, by Node's code (when it has one) or OpenSSL's words (Node says UNSPECIFIED). */
+const SECURITY_LEVEL_CODES = new Set(['EE_KEY_TOO_SMALL', 'CA_KEY_TOO_SMALL', 'CA_MD_TOO_WEAK']);
+const SECURITY_LEVEL_WORDS = /key too (small|weak)|digest algorithm too weak|md too weak/i;
+
+/**
+ * The fix for a server certificate a verifying client refused although tls.chain and tls.hostname
+ * passed, from the error the client got: only its dates (tls.chain passes a chain whose dates fail),
+ * OpenSSL's security level, or a cause lampi-doctor does not know.
+ */
+export function serverCertificateRefusal(errorCode: string | undefined, message: string | undefined): string {
+  const said = [message, errorCode].filter(Boolean).join(', ') || 'no error given';
+  const dates = (errorCode && DATE_ERRORS[errorCode]) ?? (/has expired/i.test(message ?? '') ? 'expired' : /not yet valid/i.test(message ?? '') ? 'not valid yet' : undefined);
+  if (dates) {
+    return `A certificate in the server's chain (as the server sends it, or the CA from --ca it ends at) is ${dates} (${said}): the chain and the name are fine, the dates are not; see tls.validity, which names the certificate and its fix. ${CONFIRM_SERVER}`;
+  }
+  if ((errorCode && SECURITY_LEVEL_CODES.has(errorCode)) || SECURITY_LEVEL_WORDS.test(message ?? '')) {
+    return `OpenSSL's security level refused a key or signature in the server's chain (${said}): OpenSSL 3 refuses SHA-1 signatures at its default level, and RSA keys under 2048 bits at level 2 (Debian's default, so mosquitto_pub and the lamp's bridge); see tls.key and tls.chain, and re-issue with a 2048-bit key and -sha256. ${CONFIRM_SERVER}`;
+  }
+  return `The verifying client's error was ${said}, and lampi-doctor cannot tell the cause from here: the chain and name checks before this one accept the chain and the name. See tls.chain and tls.key for what they show of the chain. ${CONFIRM_SERVER}`;
+}
+
 export function connectFailure(connect: MqttConnectFacts, username: string, where: string, client: LocalClientView = {}, now = new Date()): Outcome {
   const evidence = connectEvidence(connect);
   switch (connect.outcome) {
@@ -108,13 +131,10 @@ export function connectFailure(connect: MqttConnectFacts, username: string, wher
       const told = alertVerdict(connect.alert ?? { description: 'unknown', code: 'UNKNOWN' }, true, client, now, evidence);
       return { ...told, summary: `${where} refused the TLS session before CONNACK: ${told.summary}` };
     }
-    case 'tls-error':
-      return fail(
-        `${where}: a verifying MQTT client refused the server's certificate: ${connect.message}`,
-        'The chain and name checks accept this certificate, so the client\'s own policy refused it: OpenSSL\'s default security level refuses SHA-1 signatures and RSA keys under 2048 bits (see tls.key and tls.chain). Confirm with `openssl s_client -connect HOST:PORT -verify_return_error -verify_hostname HOST -CAfile lampi_ca.crt </dev/null`.',
-        evidence,
-        'tls-refused',
-      );
+    case 'tls-error': {
+      const refusal = serverCertificateRefusal(connect.errorCode, connect.message);
+      return fail(`${where}: a verifying MQTT client refused the server's certificate: ${connect.message}`, refusal, evidence, 'tls-refused');
+    }
     case 'closed':
       return fail(
         `${where} closed the connection before answering the CONNECT`,

@@ -463,6 +463,30 @@ export const ORACLE_SCENARIOS: Scenario[] = [
       return { ...(await healthy(ids)), tlsPort: 'nothing', broker: 'aedes', bridgeIdentity: await issue({ commonName: `${LAB_DEVICE_ID}_broker`, issuer: other, usage: 'client' }) };
     },
   },
+  {
+    name: 'crl-not-yet-valid',
+    description: 'the listener\'s `crlfile` has its lastUpdate two days ahead (a CA clock ahead): OpenSSL refuses every client certificate (alert 42) though yours verifies',
+    reference: { sClient: 'alert 42', brokerView: 'error 11', mqtt: 'closed' },
+    expect: { ...CLIENT_REFUSED },
+    code: 'tls.handshake/client-certificate-rejected',
+    says: /although it chains to --ca here/,
+    build: async (ids) => ({
+      ...(await healthy(ids)),
+      crlPem: await issueCrl({ issuer: ids.ca, thisUpdate: new Date(Date.now() + days(2)), nextUpdate: new Date(Date.now() + days(30)) }),
+    }),
+  },
+  {
+    name: 'client-intermediate-not-sent',
+    description: 'your client certificate comes from an intermediate CA, and --cert holds the leaf without it; the listener\'s cafile and --ca hold only the root (alert 48)',
+    reference: { sClient: 'alert 48', brokerView: 'error 20', mqtt: 'closed' },
+    expect: { ...CLIENT_REFUSED, 'tls.client-auth': 'fail' },
+    code: 'tls.handshake/client-ca-mismatch',
+    says: /an intermediate CA that the client must send/,
+    build: async (ids) => {
+      const intermediate = await issue({ commonName: 'LAMPI Client CA', issuer: ids.ca, isCa: true });
+      return { ...(await healthy(ids)), user: { client: userClient(await clientOf(intermediate)) } };
+    },
+  },
 ];
 
 export const SCENARIOS: Scenario[] = [

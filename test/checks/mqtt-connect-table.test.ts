@@ -99,6 +99,46 @@ describe('mqtt.connect: other endings', () => {
     expect([out.status, out.code, out.summary]).toEqual(['fail', code, summary]);
   });
 
+  // A verifying client's refusal names its cause only from the error it got (lab scenarios expired,
+  // not-yet-valid: tls.chain and tls.hostname pass, tls.validity fails).
+  describe('a verifying client refused the server certificate: the hint follows the error', () => {
+    const SECURITY_LEVEL = /security level/;
+    it.each([
+      ['CERT_HAS_EXPIRED', 'certificate has expired'],
+      ['CERT_NOT_YET_VALID', 'certificate is not yet valid'],
+    ])('%s: the dates, see tls.validity; no security-level cause', (errorCode, message) => {
+      const out = connect({ outcome: 'tls-error', errorCode, message });
+      expect([out.code, out.summary]).toEqual(['tls-refused', `the broker: a verifying MQTT client refused the server's certificate: ${message}`]);
+      expect(out.hint).toContain('see tls.validity');
+      expect(out.hint).toContain(message === 'certificate has expired' ? 'expired' : 'not valid yet');
+      expect(out.hint).not.toMatch(SECURITY_LEVEL);
+      expect(out.hint).not.toContain('The chain and name checks accept this certificate');
+    });
+
+    it.each([
+      ['UNSPECIFIED', 'CA signature digest algorithm too weak'],
+      ['UNSPECIFIED', 'EE certificate key too weak'],
+      ['UNSPECIFIED', 'CA certificate key too weak'],
+      ['CA_MD_TOO_WEAK', 'ca md too weak'],
+      ['EE_KEY_TOO_SMALL', 'ee key too small'],
+    ])('%s (%s): the security level, see tls.key', (errorCode, message) => {
+      const out = connect({ outcome: 'tls-error', errorCode, message });
+      expect(out.code).toBe('tls-refused');
+      expect(out.hint).toMatch(SECURITY_LEVEL);
+      expect(out.hint).toContain('tls.key');
+      expect(out.hint).toContain(message);
+    });
+
+    it('anything else: names the error and claims no cause', () => {
+      const out = connect({ outcome: 'tls-error', errorCode: 'CERT_REVOKED', message: 'certificate revoked' });
+      expect(out.code).toBe('tls-refused');
+      expect(out.hint).toContain('certificate revoked, CERT_REVOKED');
+      expect(out.hint).toContain('cannot tell');
+      expect(out.hint).not.toMatch(SECURITY_LEVEL);
+      expect(out.hint).not.toContain('tls.validity');
+    });
+  });
+
   it('keeps the CONNECT transcript and error code as evidence', () => {
     const out = connect({ outcome: 'error', errorCode: 'ECONNRESET', transcript: ['-> CONNECT', '<- RST'] });
     expect(out.evidence).toMatchObject({ outcome: 'error', errorCode: 'ECONNRESET', transcript: ['-> CONNECT', '<- RST'], alert: undefined });

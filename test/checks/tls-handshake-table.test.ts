@@ -107,6 +107,77 @@ describe('tls.handshake: whom each alert blames', () => {
   });
 });
 
+describe('tls.handshake: a client certificate that is sound here', () => {
+  // Lab-less reproduction of a listener whose crlfile has its lastUpdate in the future: Mosquitto
+  // answers alert 42, `openssl verify -crl_check` says error 11 (CRL is not yet valid), and the
+  // --cert leaf chains to --ca, is in date and allows client use.
+  it.each([42, 43, 46])('alert %i: says the certificate verifies here and sends the user to the broker side, not to re-issuing it', (number) => {
+    const out = refused(number);
+    expect(out.code).toBe('client-certificate-rejected');
+    expect(out.summary).toContain('although it chains to --ca here, is within its dates (until 2027-01-01) and allows client use');
+    expect(out.hint).not.toMatch(/must chain to the listener's `cafile`, be within its dates/);
+    expect(out.hint).toContain('Do not re-issue the client certificate');
+    expect(out.hint).toContain('lampi-doctor lint');
+  });
+
+  it('alert 42: names the crlfile not valid yet and the broker\'s clock', () => {
+    const out = refused(42);
+    expect(out.hint).toContain('lastUpdate in the future');
+    expect(out.hint).toContain("the broker's clock");
+    expect(out.hint).toContain('-crl_check');
+  });
+
+  it('alert 42: leads with a key or signature below the security level when the certificate has one', () => {
+    const out = refused(42, (c) => (c.certificate = { ...c.certificate!, publicKey: { algorithm: 'RSA', bits: 1024 } }));
+    expect(out.code).toBe('client-certificate-rejected');
+    expect(out.summary).toContain('RSA key of 1024 bits');
+    expect(out.hint).toContain('2048');
+  });
+
+  it('keeps the requirements list when the certificate could not be checked here', () => {
+    for (const client of [noCa, noCert, otherCa, expiredLeaf]) {
+      const out = refused(42, client);
+      expect(out.code).toBe('client-certificate-rejected');
+      expect(out.hint).toContain('see tls.client-auth below');
+      expect(out.hint).not.toContain('Do not re-issue');
+    }
+  });
+});
+
+describe('tls.handshake: alert 48 for a leaf whose intermediate is not sent', () => {
+  // The hunter's B-client-int-leafonly: the client certificate comes from an intermediate, --cert
+  // holds the leaf alone, the listener's cafile and --ca hold only the root: alert 48.
+  const leafOnly = (c: ClientCertificateFacts) => {
+    c.certificate = { ...c.certificate!, issuer: 'CN=LAMPI Client Intermediate CA, O=LAMPI' };
+    c.intermediates = 0;
+    c.chain = { verified: false, problem: 'no-issuer', path: ['CN=b827eb74663e_broker, O=LAMPI'], caHasRoot: true };
+  };
+
+  it('leads with sending the intermediate after the leaf', () => {
+    const out = refused(48, leafOnly);
+    expect(out.code).toBe('client-ca-mismatch');
+    expect(out.summary).toContain('CN=LAMPI Client Intermediate CA, O=LAMPI');
+    expect(out.summary).toContain('--cert holds the certificate alone');
+    expect(out.hint!.startsWith('If CN=LAMPI Client Intermediate CA, O=LAMPI is an intermediate CA')).toBe(true);
+    expect(out.hint).toContain('cat client.crt intermediate.crt > client-chain.crt');
+    expect(out.hint).toContain('bridge_certfile');
+    expect(out.hint!.indexOf('append')).toBeLessThan(out.hint!.indexOf('Otherwise'));
+  });
+
+  it('keeps "issued by another CA" when --cert already sends intermediates, or the leaf is self-signed', () => {
+    const withIntermediate = refused(48, (c) => {
+      leafOnly(c);
+      c.intermediates = 1;
+    });
+    expect(withIntermediate.hint!.startsWith('Issue the client certificate from the CA named by the listener')).toBe(true);
+    const selfSigned = refused(48, (c) => {
+      leafOnly(c);
+      c.certificate = { ...c.certificate!, issuer: c.certificate!.subject, selfIssued: true };
+    });
+    expect(selfSigned.hint!.startsWith('Issue the client certificate from the CA named by the listener')).toBe(true);
+  });
+});
+
 describe('tls.handshake: no TLS answer', () => {
   it('names plain MQTT on the TLS port only when it answered a CONNECT', () => {
     const plain = handshake({ outcome: 'closed', plainMqtt: { speaksMqtt: true, answer: 'connack', returnCode: 0 } });

@@ -16,6 +16,7 @@ function checkForVerifyError(code: number): string {
 /** `openssl verify -purpose sslclient` as the broker (error N) -> the finding code tls.handshake must carry. */
 const BROKER_VIEW_CODES: Record<string, string[]> = {
   'error 10': ['tls.handshake/client-expired'],
+  'error 11': ['tls.handshake/client-certificate-rejected'],
   'error 12': ['tls.handshake/crl-expired'],
   'error 3': ['tls.handshake/broker-lacks-client-issuer'],
   'error 20': ['tls.handshake/broker-lacks-client-issuer', 'tls.handshake/client-ca-mismatch'],
