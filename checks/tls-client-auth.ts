@@ -83,7 +83,14 @@ function clientCertificateFindings(client: ClientCertificateFacts, now: Date, wa
         ? { summary: 'your client certificate could not be checked against a CA (no --ca given)', hint: 'Pass the CA as --ca lampi_ca.crt.', code: 'no-ca' }
         : client.chain.problem === 'bad-signature'
           ? { summary: `your client certificate names ${cert.issuer} as issuer, but that CA's key did not sign it (CA regenerated?)`, hint: 'Re-issue the client certificate from the current CA key.', code: 'client-bad-signature' }
-          : { summary: `your client certificate is not issued by ${caPath ? `--ca ${caPath}` : 'the CA'} (issuer: ${cert.issuer})`, hint: 'Issue the client certificate from the CA the broker\'s `cafile` names, or include its intermediate in the --cert file after the leaf.', code: 'client-not-from-ca' };
+          : {
+              summary: `your client certificate is not issued by ${caPath ? `--ca ${caPath}` : 'the CA'} (issuer: ${cert.issuer})`,
+              // Its issuer may be an intermediate under that CA that --cert does not carry: sending it is the smaller fix.
+              hint: cert.selfIssued
+                ? 'Issue the client certificate from the CA the broker\'s `cafile` names.'
+                : `If ${cert.issuer} is an intermediate CA under the CA the broker's \`cafile\` names, send it: append it to --cert after the leaf (\`cat client.crt intermediate.crt > client-chain.crt\`), as the lamp's bridge_certfile. Otherwise issue the client certificate from the CA the broker's \`cafile\` names.`,
+              code: 'client-not-from-ca',
+            };
     findings.push({ status: client.chain.problem === 'no-ca' ? 'warn' : 'fail', ...why });
   }
   return findings;

@@ -128,7 +128,16 @@ export const configBridgeTls = defineRule({
           const remoteCa = pathOf(last(remote.listener, 'cafile'));
           const chain = remoteCa ? facts.chains[chainKey(cert, remoteCa)] : undefined;
           if (chain && !chain.verified) {
-            findings.push(bad('foreign-certificate', at(last(bridge, 'bridge_certfile')!), `bridge_certfile ${cert} is not issued by the CA the broker trusts (its cafile ${remoteCa})`, 'Issue the lamp\'s certificate from the cloud\'s CA (lampi_ca.crt).'));
+            // Either side may be the wrong one: the lamp's certificate from another CA, or the cloud's cafile not the class CA.
+            const issuer = chain.missingIssuer ?? chain.path.at(-1);
+            findings.push(
+              bad(
+                'foreign-certificate',
+                at(last(bridge, 'bridge_certfile')!),
+                `bridge_certfile ${cert} is not issued by the CA the broker trusts (its cafile ${remoteCa})${issuer ? `: it chains to ${issuer}` : ''}`,
+                `Make the two agree: issue the lamp's certificate from the CA in ${remoteCa}, or, if ${issuer ?? 'its issuer'} is the CA your class uses (the one that issued the other client certificates), point the cloud listener's \`cafile\` at that CA and restart mosquitto there. \`openssl verify -purpose sslclient -CAfile ${remoteCa} ${cert}\` prints OK once they agree.`,
+              ),
+            );
           }
         }
         return findings;

@@ -56,6 +56,8 @@ describe('tls.client-auth: the --cert leaf', () => {
     expect(out.summary).toBe('your client certificate could not be checked: --ca holds no root CA, only intermediates (issuer of yours: CN=LAMPI CA, O=LAMPI)');
     expect(clientAuth(chain({ problem: 'no-issuer', caHasRoot: true })).code).toBe('client-not-from-ca');
     expect(clientAuth(chain({ problem: 'no-issuer' })).code).toBe('client-not-from-ca');
+    // An issuer that is not a root may be an intermediate --cert does not carry: sending it comes first.
+    expect(clientAuth(chain({ problem: 'no-issuer', caHasRoot: true })).hint).toMatch(/^If CN=LAMPI CA, O=LAMPI is an intermediate CA under the CA the broker's `cafile` names, send it: append it to --cert after the leaf/);
     expect(clientAuth(chain({ problem: 'bad-signature', caHasRoot: false })).code).toBe('client-bad-signature');
     expect(clientAuth(chain({ verified: true, problem: 'no-issuer', caHasRoot: false })).code).toBe('ok');
   });

@@ -90,6 +90,10 @@ describe('finding 3: bridge_cafile verifies the broker, not the bridge', () => {
     const report = lintTexts(cloud(), lamp({ cert: pki.foreignCert }));
     // (its key is not spare/foreign.crt's: config.keypair says so, beside the point here)
     expect(notPassing(report).map((f) => f.code).filter((code) => code !== 'config.keypair/key-mismatch')).toEqual(['config.bridge-tls/foreign-certificate']);
+    // Either side may be wrong: the hint names both, and the command that shows when they agree.
+    const foreign = notPassing(report).find((f) => f.code === 'config.bridge-tls/foreign-certificate')!;
+    expect(foreign.hint).toMatch(/^Make the two agree: issue the lamp's certificate from the CA in .*, or, if .* is the CA your class uses/);
+    expect(foreign.hint).toContain('openssl verify -purpose sslclient -CAfile');
   });
 
   it('linted alone, a bridge_cafile that did not issue the bridge certificate is only a doubt, sending the user to check the broker', () => {
