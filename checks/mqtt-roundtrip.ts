@@ -33,6 +33,15 @@ export const mqttRoundtrip = diagnosisCheck({
     };
     const aclHint = `Grant ${username} access in the broker's \`acl_file\`, e.g. \`user ${username}\` then \`topic readwrite ${roundtrip.topic.replace(/roundtrip\/.*$/, '#')}\` (with use_identity_as_username the CN is the user).`;
     if (roundtrip.granted === 128) return fail(`the broker refused the SUBSCRIBE to ${roundtrip.topic} (SUBACK 0x80): an ACL denies reading it`, aclHint, evidence, 'subscribe-refused');
+    if (roundtrip.error && roundtrip.errorKind === 'closed') {
+      // A longer wait cannot help a session the broker ended: its log says why.
+      return fail(
+        `the round trip broke off: the broker closed the session (${roundtrip.error})`,
+        'The broker ended this session after accepting it, so a longer --timeout will not help: its log says why (`sudo tail /var/log/mosquitto/mosquitto.log`), e.g. another client connecting with the same client id, a packet over `max_packet_size` or `message_size_limit`, a restart, or a proxy in front of it that drops the connection.',
+        evidence,
+        'no-answer',
+      );
+    }
     if (roundtrip.error) return fail(`the round trip broke off: ${roundtrip.error}`, 'Re-run with a longer --timeout; the broker log tells why it dropped the session.', evidence, 'no-answer');
     // Untimed warm-up messages count as messages: one that came back shows the path works.
     const warmup = roundtrip.warmup ?? { sent: 0, received: 0 };

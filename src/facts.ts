@@ -206,6 +206,8 @@ export interface RoundtripFacts extends LatencyFacts {
   /** The broker acknowledged publishes (QoS > 0) that never came back. */
   acknowledgedButLost: boolean;
   error?: string;
+  /** How the round trip broke off: our step limit ran out, the broker closed the session, or something else. */
+  errorKind?: 'timeout' | 'closed' | 'other';
   transcript: string[];
 }
 

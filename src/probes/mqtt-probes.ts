@@ -199,7 +199,9 @@ export async function probeRoundtrip(ctx: MqttProbeContext, handed?: OpenCloudSe
       clean = delivery.lost === 0;
       return { ...base, ...delivery, granted, acknowledgedButLost: delivery.lost > 0 && ctx.qos > 0 };
     } catch (error) {
-      return { ...base, error: (error as Error).message };
+      // Our own limit ran out (TIMEOUT), or the session was gone under the step (the broker closed it).
+      const ended = (error as { code?: string }).code === 'TIMEOUT' ? 'timeout' : session.usable ? 'other' : 'closed';
+      return { ...base, error: (error as Error).message, errorKind: ended };
     } finally {
       if (passOn && clean && session.usable) pass({ session, facts: { ...connect, transcript: connecting } });
       else await session.close();

@@ -137,7 +137,8 @@ export async function tlsPeer(pki: Pki, onSecure: (socket: tls.TLSSocket) => voi
 export interface MqttBehaviour {
   /** What answers CONNECT: a normal CONNACK, nothing, raw bytes, or a 1 byte/s drip of a CONNACK. */
   connect: 'connack' | 'silent' | 'drip' | Buffer;
-  subscribe?: 'suback' | 'silent';
+  /** 'close': the connection is ended (FIN) at the first SUBSCRIBE, as a broker that drops the session. */
+  subscribe?: 'suback' | 'silent' | 'close';
   /** With 'suback': only the first N SUBSCRIBEs of a connection are answered, later ones never. */
   answerSubscribes?: number;
   /** 'wedge': the connection answers nothing at all after its first PUBLISH (a black-holed link). */
@@ -245,6 +246,10 @@ function speakMqtt(socket: net.Socket, behaviour: MqttBehaviour, timers: Set<Nod
         return;
       case 8: {
         // SUBSCRIBE
+        if (behaviour.subscribe === 'close') {
+          socket.end();
+          return;
+        }
         if (behaviour.subscribe === 'silent' || subscribes++ >= (behaviour.answerSubscribes ?? Infinity)) return;
         const id = body.subarray(0, 2);
         const granted: number[] = [];

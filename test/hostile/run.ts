@@ -21,7 +21,7 @@ export interface TimedRun {
   wallMs: number;
   /** From the last byte on stdout (the report) to the process's exit, in ms. */
   afterReportMs: number;
-  report?: { checks: { id: string; status: string; code: string; summary: string; evidence?: { eventLoopLagMs?: number } }[]; durationMs: number };
+  report?: { checks: { id: string; status: string; code: string; summary: string; hint?: string; evidence?: { eventLoopLagMs?: number } }[]; durationMs: number };
 }
 
 export function runTimed(args: string[], options: { prefix?: string[]; killAfterMs?: number } = {}): Promise<TimedRun> {
