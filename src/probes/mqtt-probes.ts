@@ -199,8 +199,9 @@ export async function probeRoundtrip(ctx: MqttProbeContext, handed?: OpenCloudSe
       clean = delivery.lost === 0;
       return { ...base, ...delivery, granted, acknowledgedButLost: delivery.lost > 0 && ctx.qos > 0 };
     } catch (error) {
-      // Our own limit ran out (TIMEOUT), or the session was gone under the step (the broker closed it).
-      const ended = (error as { code?: string }).code === 'TIMEOUT' ? 'timeout' : session.usable ? 'other' : 'closed';
+      // The session gone under the step (the broker closed it, or restarted: then the PUBLISH waits out
+      // our limit, as mqtt.js keeps it for a resend), else our own limit ran out (TIMEOUT), else other.
+      const ended = !session.usable ? 'closed' : (error as { code?: string }).code === 'TIMEOUT' ? 'timeout' : 'other';
       return { ...base, error: (error as Error).message, errorKind: ended };
     } finally {
       if (passOn && clean && session.usable) pass({ session, facts: { ...connect, transcript: connecting } });
