@@ -2,6 +2,8 @@
 // to the Mosquitto version that reads it?
 import { ALIASES, deprecationOf, introducedIn, knownIn, vocabulary } from '../../src/config/mosquitto-versions.js';
 import { BRIDGE_EQUIVALENT, nearestOption } from '../../src/config/options.js';
+import { basename } from 'node:path';
+import { SECURITY_OPTIONS, type ConfigModel } from '../../src/config/model.js';
 import { at, bad, defineRule, doubt, ok, type LintFinding } from './define.js';
 
 const NO_VALUE_OK = new Set<string>([]);
@@ -9,6 +11,47 @@ const NO_VALUE_OK = new Set<string>([]);
 /** A word as a summary quotes it: long ones cut, so a 1 MB line does not become a 1 MB report. */
 export function quoted(word: string): string {
   return word.length > 60 ? `${word.slice(0, 40)}... (${word.length} characters)` : word;
+}
+
+const WILDCARD = new Set([undefined, '', '0.0.0.0', '::']);
+const place = (entry: { file: string; line: number }) => `${basename(entry.file)}:${entry.line}`;
+
+/**
+ * What makes Mosquitto refuse to start although every line is right on its own, in the order it reads
+ * them (include_dir files in their sorted place): `per_listener_settings true` after a security option
+ * (exit 3), and two listeners on one port whose addresses overlap ("Address already in use", exit 1).
+ * Both measured with Mosquitto 2.0.11's own `mosquitto -c`.
+ */
+function startUpOrder(model: ConfigModel, version: string): LintFinding[] {
+  const findings: LintFinding[] = [];
+  const perListener = model.entries.find((entry) => entry.key === 'per_listener_settings' && entry.args[0] === 'true');
+  const earlier = perListener && model.entries.slice(0, model.entries.indexOf(perListener)).find((entry) => SECURITY_OPTIONS.has(entry.key));
+  if (perListener && earlier) {
+    findings.push(
+      bad(
+        'per-listener-settings-late',
+        at(perListener),
+        `\`per_listener_settings true\` comes after \`${earlier.key}\` (${place(earlier)}): Mosquitto ${version} refuses to start ("per_listener_settings must be set before any other security settings")`,
+        'Move `per_listener_settings true` to the top of the main mosquitto.conf, before any include_dir line and any allow_anonymous, password_file, acl_file or psk_file line (files in include_dir are read in name order where the include_dir line is).',
+        { before: { option: earlier.key, file: earlier.file, line: earlier.line } },
+      ),
+    );
+  }
+  const listeners = model.listeners.filter((listener) => !listener.implicit && Number.isInteger(listener.port) && listener.port > 0);
+  listeners.forEach((listener, index) => {
+    const clash = listeners.slice(0, index).find((other) => other.port === listener.port && (other.address === listener.address || WILDCARD.has(other.address) || WILDCARD.has(listener.address)));
+    if (!clash) return;
+    findings.push(
+      bad(
+        'listener-conflict',
+        at(listener),
+        `listener ${listener.port}${listener.address ? ` ${listener.address}` : ''} takes the port of the listener at ${place(clash)} (${clash.port}${clash.address ? ` ${clash.address}` : ', every address'}): Mosquitto ${version} refuses to start ("Address already in use")`,
+        'Keep one listener per port and address: merge the two blocks, or give one another port (an address-less listener takes the port on every address).',
+        { other: { file: clash.file, line: clash.line } },
+      ),
+    );
+  });
+  return findings;
 }
 
 export const configLoad = defineRule({
@@ -62,6 +105,8 @@ export const configOption = defineRule({
     'ignored-option': 'An option this Mosquitto ignores',
     'no-value': 'An option without a value',
     repeated: 'An option set twice in one block: the last one wins',
+    'per-listener-settings-late': '`per_listener_settings true` after a security option (Mosquitto refuses to start)',
+    'listener-conflict': 'Two listeners on one port whose addresses overlap (Mosquitto refuses to start: address already in use)',
   },
   run({ configs }, { mosquitto }) {
     const words = vocabulary(mosquitto);
@@ -141,6 +186,7 @@ export const configOption = defineRule({
           seen.set(key, entry.line);
         }
       }
+      findings.push(...startUpOrder(model, mosquitto.text));
       if (!findings.some((finding) => finding.status !== 'pass')) {
         findings.push(ok('ok', { file: model.root, line: 0 }, `${model.entries.length} options, all known to Mosquitto ${mosquitto.text} and where they belong`, { mosquittoVersion: mosquitto.text }));
       }

@@ -44,7 +44,7 @@ export interface ConfigModel {
 }
 
 /** Options that belong to a listener when per_listener_settings is true, and are global otherwise. */
-const SECURITY_OPTIONS = new Set(['allow_anonymous', 'acl_file', 'password_file', 'psk_file', 'auth_plugin', 'plugin', 'allow_zero_length_clientid', 'auto_id_prefix', 'auth_plugin_deny_special_chars']);
+export const SECURITY_OPTIONS: ReadonlySet<string> = new Set(['allow_anonymous', 'acl_file', 'password_file', 'psk_file', 'auth_plugin', 'plugin', 'allow_zero_length_clientid', 'auto_id_prefix', 'auth_plugin_deny_special_chars']);
 
 export function last(block: Block | undefined, key: string): ConfEntry | undefined {
   return block?.entries.filter((entry) => entry.key === key).at(-1);
