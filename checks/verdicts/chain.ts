@@ -7,6 +7,7 @@ import { chainUnavailableReason } from './tls-facts.js';
 import type { ChainEntry, ServerChainFacts } from '../../src/facts.js';
 import { fail, pass, skip } from '../define.js';
 import { describeKeyUsage, keyUsageAllowsServer, keyUsageForbidsSigning, usableAsServer } from './purpose.js';
+import { nameConstraintViolation } from './name-constraints.js';
 
 /** Every finding code chainVerdict gives, with its title (tls.chain declares these). */
 export const CHAIN_CODES = {
@@ -19,6 +20,7 @@ export const CHAIN_CODES = {
   'path-length-exceeded': 'A CA in the chain has more CAs below it than its pathlen allows',
   'unhandled-critical-extension': 'A certificate in the chain has a critical extension OpenSSL does not handle',
   'invalid-ca': 'A certificate that issues another in the chain is not a CA to OpenSSL',
+  'name-constraints': 'The server\'s name is outside the name constraints of a CA in the chain',
   unspecified: 'OpenSSL refused the chain for a reason Node does not name',
   'ca-lacks-root': '--ca holds an intermediate but not the root that issued it',
   'missing-intermediate': 'The server does not send the intermediate CA that issued its certificate',
@@ -147,6 +149,20 @@ function chainFault(facts: ServerChainFacts, trust: string, noCaHint: string): F
         code: 'unhandled-critical-extension',
         openssl: 34,
       };
+    }
+    if (error === 'UNSPECIFIED' || error === 'PERMITTED_SUBTREE_VIOLATION' || error === 'EXCLUDED_SUBTREE_VIOLATION') {
+      // Node does not name OpenSSL's errors 47 and 48: the CAs' name constraints show them.
+      const issuers = [...certs.slice(1), ...(facts.caFile?.certificates.filter((ca) => certs.some((cert) => cert.issuer === ca.subject)) ?? [])];
+      const outside = nameConstraintViolation(leaf, issuers);
+      if (outside) {
+        const allowed = outside.ca.nameConstraints!.permitted.filter((subtree) => subtree !== 'other').join(', ');
+        return {
+          summary: `the server's name ${outside.name} is ${outside.rule === 'excluded' ? 'excluded by' : 'outside'} the name constraints of ${outside.ca.subject}${allowed ? ` (it permits ${allowed})` : ''}: OpenSSL refuses the chain (${outside.rule === 'excluded' ? 'excluded subtree violation' : 'permitted subtree violation'})`,
+          hint: `A name-constrained CA vouches only for the names it permits, and the server certificate names ${outside.names.join(', ')} outside them: issue it from a CA without such constraints, or re-issue ${outside.ca.commonName ?? 'that CA'} so that its constraints cover every name the certificate carries (\`nameConstraints = critical, ${outside.names.map((name) => `permitted;${name.startsWith('IP:') ? `${name}/255.255.255.255` : name}`).join(', ')}\` beside its other subtrees, in its extension file). \`openssl verify -CAfile lampi_ca.crt lampi_server.crt\` prints error ${outside.rule === 'excluded' ? 48 : 47}.`,
+          code: 'name-constraints',
+          openssl: outside.rule === 'excluded' ? 48 : 47,
+        };
+      }
     }
     if (error === 'UNSPECIFIED') {
       // Node names only some of OpenSSL's verify errors; the rest arrive as UNSPECIFIED, with only the

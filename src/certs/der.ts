@@ -145,6 +145,42 @@ export function keyUsageBits(value: Uint8Array): string[] | undefined {
   }
 }
 
+export interface NameConstraints {
+  /** Subtrees as OpenSSL prints them: `DNS:.example.com`, `IP:10.0.0.0/255.0.0.0`, or `other` for kinds not read here. */
+  permitted: string[];
+  excluded: string[];
+}
+
+/** A nameConstraints extension's subtrees (RFC 5280 4.2.1.10), or undefined when it is not DER. */
+export function nameConstraintSubtrees(value: Uint8Array): NameConstraints | undefined {
+  try {
+    const sequence = readTlv(value, 0);
+    if (sequence.tag !== 0x30) return undefined;
+    const result: NameConstraints = { permitted: [], excluded: [] };
+    let at = sequence.start;
+    while (at < sequence.end) {
+      const subtrees = readTlv(value, at, sequence.end);
+      at = subtrees.end;
+      const into = subtrees.tag === 0xa0 ? result.permitted : subtrees.tag === 0xa1 ? result.excluded : undefined;
+      if (!into) continue;
+      let inner = subtrees.start;
+      while (inner < subtrees.end) {
+        const subtree = readTlv(value, inner, subtrees.end);
+        inner = subtree.end;
+        const base = readTlv(value, subtree.start, subtree.end);
+        const bytes = value.subarray(base.start, base.end);
+        if (base.tag === 0x82) into.push(`DNS:${Buffer.from(bytes).toString('latin1')}`);
+        else if (base.tag === 0x87 && bytes.length === 8) into.push(`IP:${[...bytes.subarray(0, 4)].join('.')}/${[...bytes.subarray(4)].join('.')}`);
+        else into.push('other');
+      }
+    }
+    return result;
+  } catch (error) {
+    if (error instanceof DerError) return undefined;
+    throw error;
+  }
+}
+
 /** basicConstraints' pathLenConstraint (undefined when absent or not DER): SEQUENCE { cA BOOLEAN, pathLen INTEGER }. */
 export function basicConstraintsPathLength(value: Uint8Array): number | undefined {
   try {

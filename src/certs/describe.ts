@@ -1,6 +1,6 @@
 // Certificate facts as plain, JSON-safe data. Certificates are public; nothing here touches keys.
 import { X509Certificate } from 'node:crypto';
-import { basicConstraintsPathLength, certificateExtensions, certificateVersion, keyUsageBits, signatureAlgorithmOid } from './der.js';
+import { basicConstraintsPathLength, certificateExtensions, certificateVersion, keyUsageBits, nameConstraintSubtrees, signatureAlgorithmOid, type NameConstraints } from './der.js';
 
 export interface PublicKeyInfo {
   /** 'RSA', 'EC', 'Ed25519', 'DSA', ... */
@@ -42,6 +42,8 @@ export interface CertificateInfo {
    * v1 certificate, or a certificate whose keyUsage allows keyCertSign.
    */
   anchorOnlyCa?: 'v1-root' | 'key-usage-only';
+  /** A CA's nameConstraints: the names it may vouch for (OpenSSL error 47/48 when the leaf's are outside). */
+  nameConstraints?: NameConstraints;
   fingerprint256: string;
 }
 
@@ -62,7 +64,7 @@ const OPENSSL_HANDLED_EXTENSIONS = new Set([
   '2.5.29.54', // inhibitAnyPolicy
 ]);
 
-function extensionFacts(raw: Uint8Array, selfIssued: boolean): Pick<CertificateInfo, 'keyUsage' | 'unhandledCriticalExtensions' | 'pathLength' | 'anchorOnlyCa'> {
+function extensionFacts(raw: Uint8Array, selfIssued: boolean): Pick<CertificateInfo, 'keyUsage' | 'unhandledCriticalExtensions' | 'pathLength' | 'anchorOnlyCa' | 'nameConstraints'> {
   const extensions = certificateExtensions(raw);
   if (!extensions) return {};
   const keyUsage = extensions.find((extension) => extension.oid === '2.5.29.15');
@@ -70,9 +72,12 @@ function extensionFacts(raw: Uint8Array, selfIssued: boolean): Pick<CertificateI
   const pathLength = constraints ? basicConstraintsPathLength(constraints.value) : undefined;
   const usage = keyUsage ? keyUsageBits(keyUsage.value) : undefined;
   const anchorOnlyCa = constraints || (keyUsage && !usage?.includes('keyCertSign')) ? undefined : selfIssued && certificateVersion(raw) === 1 ? 'v1-root' : keyUsage ? 'key-usage-only' : undefined;
+  const nameExtension = extensions.find((extension) => extension.oid === '2.5.29.30');
+  const nameConstraints = nameExtension ? nameConstraintSubtrees(nameExtension.value) : undefined;
   return {
     ...(pathLength === undefined ? {} : { pathLength }),
     ...(anchorOnlyCa ? { anchorOnlyCa } : {}),
+    ...(nameConstraints ? { nameConstraints } : {}),
     keyUsage: usage,
     unhandledCriticalExtensions: extensions.filter((extension) => extension.critical && !OPENSSL_HANDLED_EXTENSIONS.has(extension.oid)).map((extension) => extension.oid),
   };

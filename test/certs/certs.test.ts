@@ -71,6 +71,21 @@ describe('describeCertificate on generated certificates', () => {
     }
   });
 
+  it('reads a CA\'s name constraints as OpenSSL prints them', async () => {
+    const v1 = await issueV1Root('NC Root');
+    const dir = mkdtempSync(join(tmpdir(), 'lampi-nc-'));
+    try {
+      writeFileSync(join(dir, 'k.pem'), v1.keyPem);
+      writeFileSync(join(dir, 'nc.ext'), 'basicConstraints=critical,CA:TRUE\nnameConstraints=critical,permitted;DNS:.example.com,permitted;IP:10.0.0.0/255.0.0.0,excluded;DNS:bad.example.com\n');
+      const request = execFileSync('openssl', ['req', '-new', '-key', join(dir, 'k.pem'), '-subj', '/CN=NC Root']);
+      const pem = execFileSync('openssl', ['x509', '-req', '-signkey', join(dir, 'k.pem'), '-days', '30', '-extfile', join(dir, 'nc.ext')], { input: request }).toString();
+      expect(describeCertificate(x509(pem)).nameConstraints).toEqual({ permitted: ['DNS:.example.com', 'IP:10.0.0.0/255.0.0.0'], excluded: ['DNS:bad.example.com'] });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(describeCertificate(x509(v1.certPem)).nameConstraints).toBeUndefined();
+  });
+
   it('sees an RSA 1024 key signed with SHA-1', async () => {
     const weak = await issue({ commonName: 'weak', key: { kind: 'rsa', bits: 1024 }, hash: 'SHA-1', usage: 'client' });
     expect(describeCertificate(x509(weak.certPem))).toMatchObject({

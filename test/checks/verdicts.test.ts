@@ -132,6 +132,27 @@ describe('tls.chain: each fault on its own', () => {
     expect(notCa.code).toBe('invalid-ca');
   });
 
+  it('names the CA whose name constraints leave out the server\'s names (Node says UNSPECIFIED for OpenSSL\'s error 47)', () => {
+    const constrained = caCert({ nameConstraints: { permitted: ['DNS:.example.org', 'IP:10.0.0.0/255.0.0.0'], excluded: [] } });
+    const out = tlsChain.run(
+      withFacts((f) => {
+        f.serverChain.certificates = [cert({ ipAddresses: ['203.0.113.7'] }), constrained];
+        f.serverChain.verifyError = 'UNSPECIFIED';
+      }),
+      settings,
+    );
+    expect([out.status, out.code]).toEqual(['fail', 'name-constraints']);
+    expect(out.summary).toBe("the server's name DNS:cloud.example.com is outside the name constraints of CN=LAMPI CA, O=LAMPI (it permits DNS:.example.org, IP:10.0.0.0/255.0.0.0): OpenSSL refuses the chain (permitted subtree violation)");
+    expect(out.hint).toContain('names DNS:cloud.example.com, IP:203.0.113.7 outside them');
+    // Names within the constraints (a subdomain of a leading-dot subtree, an address inside the mask), or an excluded one.
+    const inside = caCert({ nameConstraints: { permitted: ['DNS:.example.com', 'IP:203.0.113.0/255.255.255.0'], excluded: [] } });
+    const fine = tlsChain.run(withFacts((f) => ((f.serverChain.certificates = [cert({ ipAddresses: ['203.0.113.7'] }), inside]), (f.serverChain.verifyError = 'UNSPECIFIED'))), settings);
+    expect(fine.code).toBe('unspecified');
+    const excluded = caCert({ nameConstraints: { permitted: [], excluded: ['DNS:cloud.example.com'] } });
+    const no = tlsChain.run(withFacts((f) => ((f.serverChain.certificates = [cert(), excluded]), (f.serverChain.verifyError = 'UNSPECIFIED'))), settings);
+    expect([no.code, no.summary]).toEqual(['name-constraints', "the server's name DNS:cloud.example.com is excluded by the name constraints of CN=LAMPI CA, O=LAMPI: OpenSSL refuses the chain (excluded subtree violation)"]);
+  });
+
   it('a v1 or keyUsage-only CA passes at the top of the chain (OpenSSL takes it as the trust anchor) and fails below it', () => {
     for (const anchorOnlyCa of ['v1-root', 'key-usage-only'] as const) {
       const top = tlsChain.run(withFacts((f) => (f.serverChain.certificates[1] = caCert({ isCa: false, anchorOnlyCa }))), settings);
