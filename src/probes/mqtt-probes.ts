@@ -151,7 +151,8 @@ async function measureDelivery(
         // was taken in onMessage, so a message already there (the usual case: Mosquitto writes it
         // before the PUBACK) is not timed through this limit.
         delivered = timeLimit(timeoutMs, 'delivery', receiver.signal);
-        const at = (await delivered.within(arrived).catch(() => undefined))?.at;
+        // A connection gone on either side ends the wait: nothing can arrive any more.
+        const at = (await delivered.within(Promise.race([arrived, receiver.ended, sender.ended])).catch(() => undefined))?.at;
         if (at === undefined) break;
         if (i > 0) samplesMs.push(Math.round((at - began) * 100) / 100);
         else warmupReceived += 1;
@@ -195,6 +196,8 @@ export async function probeRoundtrip(ctx: MqttProbeContext, handed?: OpenCloudSe
       if (granted === 128) return { ...base, granted };
       const delivery = await measureDelivery(session, topic, session, topic, ctx.samples, ctx.qos, ctx.timeoutMs, Math.max(0, ROUNDTRIP_WARMUP - warmRoundTrips));
       warmRoundTrips += delivery.samplesMs.length + (delivery.warmup?.received ?? 0);
+      // A message that did not arrive because the broker closed the session was not dropped by an ACL.
+      if (delivery.lost > 0 && !session.usable) return { ...base, ...delivery, granted, acknowledgedButLost: false, error: 'connection closed', errorKind: 'closed' };
       await session.unsubscribe(topic);
       clean = delivery.lost === 0;
       return { ...base, ...delivery, granted, acknowledgedButLost: delivery.lost > 0 && ctx.qos > 0 };

@@ -97,11 +97,18 @@ export class MqttSession {
   /** Where packet lines go; a probe that takes over an open session points it at its own transcript. */
   transcript: string[];
   private closing: Promise<void> | undefined;
+  /**
+   * Rejects (code CLOSED) once the connection is gone: a step raced against it ends then, instead of
+   * waiting out its limit for an answer that cannot come (mqtt.js keeps a QoS 1 PUBLISH for a resend).
+   */
+  readonly ended: Promise<never>;
   private constructor(
     readonly client: MqttClient,
     readonly options: SessionOptions,
   ) {
     this.transcript = options.transcript ?? [];
+    this.ended = new Promise<never>((_, reject) => client.once('close', () => reject(Object.assign(new Error('connection closed'), { code: 'CLOSED' }))));
+    this.ended.catch(() => undefined);
   }
 
   /** The signal this session's steps run under: its opener's, or its taker's once taken over. */
@@ -221,7 +228,7 @@ export class MqttSession {
 
   /** Returns the QoS granted to the first filter; 128 means refused. */
   async subscribe(topic: string | string[], qos: 0 | 1 | 2): Promise<number> {
-    const grants = await withTimeout(this.client.subscribeAsync(topic, { qos }), this.options.timeoutMs, `SUBSCRIBE ${topic}`, this.signal);
+    const grants = await withTimeout(Promise.race([this.client.subscribeAsync(topic, { qos }), this.ended]), this.options.timeoutMs, `SUBSCRIBE ${topic}`, this.signal);
     return grants[0]?.qos ?? 128;
   }
 
@@ -236,7 +243,7 @@ export class MqttSession {
 
   /** Never retained: diagnostics must leave nothing behind on the broker. `limit`: made by publishLimit (the caller disposes it). */
   async publish(topic: string, payload: string, qos: 0 | 1 | 2, limit?: TimeLimit): Promise<void> {
-    const sending = this.client.publishAsync(topic, payload, { qos, retain: false });
+    const sending = Promise.race([this.client.publishAsync(topic, payload, { qos, retain: false }), this.ended]);
     await (limit ? limit.within(sending) : withTimeout(sending, this.options.timeoutMs, `PUBLISH ${topic}`, this.signal));
   }
 

@@ -53,6 +53,7 @@ const cases: Case[] = [
   { name: 'sends a malformed remaining length', peer: () => mqttPeer({ connect: RAW.malformedRemainingLength }, tls()), id: 'mqtt.connect', status: 'fail', code: 'mqtt.connect/not-mqtt', waits: 0 },
   { name: 'sends no SUBACK', peer: () => mqttPeer({ connect: 'connack', subscribe: 'silent' }, tls()), id: 'mqtt.roundtrip', status: 'fail', code: 'mqtt.roundtrip/no-answer', waits: 1 },
   { name: 'closes the session at the SUBSCRIBE', peer: () => mqttPeer({ connect: 'connack', subscribe: 'close' }, tls()), id: 'mqtt.roundtrip', status: 'fail', code: 'mqtt.roundtrip/no-answer', waits: 0 },
+  { name: 'closes the session at the first PUBLISH (max_packet_size)', peer: () => mqttPeer({ connect: 'connack', subscribe: 'suback', publish: 'close' }, tls()), id: 'mqtt.roundtrip', status: 'fail', code: 'mqtt.roundtrip/no-answer', waits: 0 },
   { name: 'sends no PUBACK', peer: () => mqttPeer({ connect: 'connack', subscribe: 'suback', publish: 'silent' }, tls()), id: 'mqtt.roundtrip', status: 'fail', code: 'mqtt.roundtrip/no-answer', waits: 1 },
   {
     name: 'is deaf after CONNACK (not even PINGRESP)',

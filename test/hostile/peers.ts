@@ -142,7 +142,8 @@ export interface MqttBehaviour {
   /** With 'suback': only the first N SUBSCRIBEs of a connection are answered, later ones never. */
   answerSubscribes?: number;
   /** 'wedge': the connection answers nothing at all after its first PUBLISH (a black-holed link). */
-  publish?: 'ack-and-deliver' | 'ack-only' | 'silent' | 'wedge';
+  /** 'close': the connection is ended (FIN) at the first PUBLISH, as Mosquitto does for one over max_packet_size. */
+  publish?: 'ack-and-deliver' | 'ack-only' | 'silent' | 'wedge' | 'close';
   /** With 'ack-and-deliver': only the first N PUBLISHes are delivered, later ones only acknowledged. */
   deliverFirst?: number;
   ping?: 'pingresp' | 'silent';
@@ -229,6 +230,10 @@ function speakMqtt(socket: net.Socket, behaviour: MqttBehaviour, timers: Set<Nod
         const topic = body.subarray(2, 2 + topicLength).toString();
         const id = qos > 0 ? body.subarray(2 + topicLength, 4 + topicLength) : undefined;
         if (behaviour.publish === 'silent') return;
+        if (behaviour.publish === 'close') {
+          socket.end();
+          return;
+        }
         if (behaviour.publish === 'wedge') {
           wedged = true;
           return;
