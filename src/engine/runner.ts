@@ -17,8 +17,10 @@ export interface RunHooks {
 export interface RunOptions<F, S> {
   checks: readonly Check<F, S, keyof F>[];
   /**
-   * Ids among `checks` run only as prerequisites of selected checks (--only): not reported, but a
-   * dependent decides on their outcome. A prerequisite absent from `checks` was left out (--skip).
+   * Ids among `checks` run only as prerequisites of selected checks (--only): a dependent decides on
+   * their outcome, and they are reported only when they failed or errored, so what blocked the
+   * selection fails the run (exit code, probe_success) and is named. A prerequisite absent from
+   * `checks` was left out (--skip).
    */
   hidden?: ReadonlySet<string>;
   facts: FactSource<F>;
@@ -33,6 +35,8 @@ export interface RunOptions<F, S> {
 }
 
 const OK_FOR_DEPENDENTS = new Set(['pass', 'warn']);
+/** A hidden prerequisite that ended so is reported: the run failed, whatever --only said. */
+const FAILED = new Set(['fail', 'error']);
 
 export async function runChecks<F, S>(options: RunOptions<F, S>): Promise<CheckResult[]> {
   const { checks, facts, settings, deadlineMs, hooks, signal } = options;
@@ -90,7 +94,7 @@ export async function runChecks<F, S>(options: RunOptions<F, S>): Promise<CheckR
   };
 
   const results = await Promise.all(checks.map(start));
-  return results.filter((result) => !hidden.has(result.id));
+  return results.filter((result) => !hidden.has(result.id) || FAILED.has(result.status));
 }
 
 interface Blocked {
