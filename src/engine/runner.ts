@@ -105,7 +105,8 @@ interface Blocked {
 }
 
 function blockedBy(blocker: CheckResult, isHidden: boolean): Blocked {
-  // A hidden prerequisite's result is not shown: say what it found.
+  // A hidden prerequisite's result is shown only when it failed or errored: say what it found, so the
+  // skip stands on its own (a grade's column, a metric).
   const what = blocker.status === 'skip' ? `was skipped (${blocker.summary})` : isHidden ? `did not pass (${blocker.status}: ${blocker.summary})` : `did not pass (${blocker.status})`;
   // A prerequisite that could not test passes its reason on: the dependent cannot test for the same one.
   const kind = blocker.status === 'skip' ? (blocker.skipKind ?? 'prerequisite-failed') : 'prerequisite-failed';
