@@ -17,8 +17,10 @@ export interface RunHooks {
 export interface RunOptions<F, S> {
   checks: readonly Check<F, S, keyof F>[];
   /**
-   * Ids among `checks` run only as prerequisites of selected checks (--only): not reported, but a
-   * dependent decides on their outcome. A prerequisite absent from `checks` was left out (--skip).
+   * Ids among `checks` run only as prerequisites of selected checks (--only): a dependent decides on
+   * their outcome, and they are reported only when they failed or errored, so what blocked the
+   * selection fails the run (exit code, probe_success) and is named. A prerequisite absent from
+   * `checks` was left out (--skip).
    */
   hidden?: ReadonlySet<string>;
   facts: FactSource<F>;
@@ -33,6 +35,8 @@ export interface RunOptions<F, S> {
 }
 
 const OK_FOR_DEPENDENTS = new Set(['pass', 'warn']);
+/** A hidden prerequisite that ended so is reported: the run failed, whatever --only said. */
+const FAILED = new Set(['fail', 'error']);
 
 export async function runChecks<F, S>(options: RunOptions<F, S>): Promise<CheckResult[]> {
   const { checks, facts, settings, deadlineMs, hooks, signal } = options;
@@ -90,7 +94,7 @@ export async function runChecks<F, S>(options: RunOptions<F, S>): Promise<CheckR
   };
 
   const results = await Promise.all(checks.map(start));
-  return results.filter((result) => !hidden.has(result.id));
+  return results.filter((result) => !hidden.has(result.id) || FAILED.has(result.status));
 }
 
 interface Blocked {
@@ -101,7 +105,8 @@ interface Blocked {
 }
 
 function blockedBy(blocker: CheckResult, isHidden: boolean): Blocked {
-  // A hidden prerequisite's result is not shown: say what it found.
+  // A hidden prerequisite's result is shown only when it failed or errored: say what it found, so the
+  // skip stands on its own (a grade's column, a metric).
   const what = blocker.status === 'skip' ? `was skipped (${blocker.summary})` : isHidden ? `did not pass (${blocker.status}: ${blocker.summary})` : `did not pass (${blocker.status})`;
   // A prerequisite that could not test passes its reason on: the dependent cannot test for the same one.
   const kind = blocker.status === 'skip' ? (blocker.skipKind ?? 'prerequisite-failed') : 'prerequisite-failed';

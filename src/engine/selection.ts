@@ -54,3 +54,22 @@ export function planChecks<T extends { id: string; dependsOn: readonly string[] 
   }
   return { checks: checks.filter((check) => needed.has(check.id)), hidden };
 }
+
+/**
+ * Every check the given ones need, transitively, that is not among them: the checks a run of `ids`
+ * runs hidden, and reports when they fail or error (a grade report's students may carry them).
+ */
+export function prerequisitesOf<T extends { id: string; dependsOn: readonly string[] }>(checks: readonly T[], ids: readonly string[]): Set<string> {
+  const byId = new Map(checks.map((check) => [check.id, check]));
+  const selected = new Set(ids);
+  const found = new Set<string>();
+  const pending = [...ids];
+  for (let id = pending.pop(); id !== undefined; id = pending.pop()) {
+    for (const prerequisite of byId.get(id)?.dependsOn ?? []) {
+      if (selected.has(prerequisite) || found.has(prerequisite)) continue;
+      found.add(prerequisite);
+      pending.push(prerequisite);
+    }
+  }
+  return found;
+}

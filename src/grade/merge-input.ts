@@ -2,6 +2,8 @@
 // under the size cap, JSON, conform to schema/grade.schema.json, and make sense as a shard (each
 // roster line once, a shard index within its count, numbers a report can hold). Anything else is a
 // UsageError naming the file and the first problem: exit 2, never a crash further down.
+import { diagnosisChecks } from '../../checks/index.js';
+import { prerequisitesOf } from '../engine/selection.js';
 import { UsageError } from '../engine/types.js';
 import { schemaProblem } from '../json-schema.js';
 import { readInputText } from '../read-input.js';
@@ -55,6 +57,7 @@ function semanticProblem(report: GradeReport): string | undefined {
   }
   const ids = new Set(report.checkIds);
   if (ids.size !== report.checkIds.length) return 'checkIds: a check id appears twice';
+  const prerequisites = prerequisitesOf(diagnosisChecks, report.checkIds);
   const lines = new Map<number, number>();
   for (const [index, student] of report.students.entries()) {
     const where = `students[${index}]`;
@@ -69,7 +72,8 @@ function semanticProblem(report: GradeReport): string | undefined {
     const first = lines.get(student.line);
     if (first !== undefined) return `${where}: roster line ${student.line} appears twice (also students[${first}])`;
     lines.set(student.line, index);
-    const unknown = student.checks.find((check) => !ids.has(check.id));
+    // A prerequisite of the selection that failed or errored is reported beside it (src/engine/runner.ts).
+    const unknown = student.checks.find((check) => !ids.has(check.id) && !(prerequisites.has(check.id) && (check.status === 'fail' || check.status === 'error')));
     if (unknown) return `${where}: check ${unknown.id} is not among the report's checkIds`;
   }
   return undefined;

@@ -4,6 +4,7 @@ import { setMaxListeners } from 'node:events';
 import { diagnose } from '../diagnose.js';
 import { countStatuses, type CheckResult, type Counts } from '../engine/types.js';
 import type { DiagnoseInput } from '../inputs.js';
+import { studentClientIdPrefix } from '../probes/client-ids.js';
 import type { LoadMonitor } from '../probes/load.js';
 import type { RosterRow } from './roster.js';
 import { score, type Rubric } from './rubric.js';
@@ -59,6 +60,8 @@ export async function gradeStudent(row: RosterRow, plan: StudentPlan, monitor: L
         ...plan.defaults,
         ...row.input,
         target: row.input.target!,
+        // Unique per student: students sharing a broker never take over each other's sessions.
+        clientId: studentClientIdPrefix(row.input.clientId ?? plan.defaults.clientId, row.line),
         only: plan.only,
         skip: plan.skip,
         signal: signal ? AbortSignal.any([student.signal, signal]) : student.signal,

@@ -20,6 +20,15 @@ export function sessionClientId(prefix: string | undefined, role: SessionRole): 
   return prefix ? `${prefix}-${role}` : `lampi-doctor-${randomBytes(6).toString('hex')}`;
 }
 
+/**
+ * A grade student's --client-id prefix: the grader's, extended by the student's roster line, so two
+ * students on one broker never share a session id (the broker would close one student's session to
+ * let the other's in). Without a prefix every session draws a random id already.
+ */
+export function studentClientIdPrefix(prefix: string | undefined, line: number): string | undefined {
+  return prefix === undefined ? undefined : `${prefix}-line${line}`;
+}
+
 /** The bridge identities this run can see: from flags and config up front, from the cloud's state topics as they arrive. */
 export class BridgeIdentities {
   private readonly ids = new Set<string>();

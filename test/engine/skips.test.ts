@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { runChecks, type FactSource } from '../../src/engine/runner.js';
 import { planChecks, selectChecks } from '../../src/engine/selection.js';
+import { exitCodeFor } from '../../src/engine/exit-code.js';
 import type { Check, Outcome } from '../../src/engine/types.js';
 
 type Facts = { value: number; slow: number };
@@ -56,13 +57,31 @@ describe('skip kinds', () => {
     expect(results[4]).toMatchObject({ summary: 'not run: broken did not pass (error)', evidence: { prerequisite: 'broken/internal-error' } });
   });
 
-  it('names what a hidden prerequisite found, since its result is not shown', async () => {
+  it('reports a hidden prerequisite that failed, so the run fails, and names what it found in the skip', async () => {
     const results = await run(
       [check('root', [], { status: 'fail', summary: 'no such host', hint: 'h', code: 'gone' }), check('leaf', ['root'], { status: 'pass', summary: 'ok' })],
       new Set(['root']),
     );
-    expect(results).toHaveLength(1);
-    expect(results[0]).toMatchObject({ summary: 'not run: root did not pass (fail: no such host)', skipKind: 'prerequisite-failed', evidence: { prerequisite: 'root/gone' } });
+    expect(results.map((r) => `${r.code} ${r.status}`)).toEqual(['root/gone fail', 'leaf/prerequisite-not-met skip']);
+    expect(results[1]).toMatchObject({ summary: 'not run: root did not pass (fail: no such host)', skipKind: 'prerequisite-failed', evidence: { prerequisite: 'root/gone' } });
+    expect(exitCodeFor(results)).toBe(1);
+  });
+
+  it('reports only the hidden prerequisite that failed or errored, not the hidden ones between it and the selection', async () => {
+    const results = await run(
+      [
+        check('fine', [], { status: 'pass', summary: 'ok' }),
+        check('meh', ['fine'], { status: 'warn', summary: 'meh', hint: 'h' }),
+        check('lonely', [], { status: 'skip', summary: 'no bridge given' }),
+        check('broken', ['meh'], { status: 'error', summary: 'boom', hint: 'h' }),
+        check('middle', ['broken'], { status: 'pass', summary: 'ok' }),
+        check('leaf', ['middle', 'lonely'], { status: 'pass', summary: 'ok' }),
+      ],
+      new Set(['fine', 'meh', 'lonely', 'broken', 'middle']),
+    );
+    expect(results.map((r) => r.code)).toEqual(['broken/internal-error', 'leaf/prerequisite-not-met']);
+    expect(results[1].summary).toBe('not run: broken did not pass (error: boom)');
+    expect(exitCodeFor(results)).toBe(1);
   });
 
   it('waits for a hidden prerequisite that passes, then runs', async () => {
