@@ -46,7 +46,7 @@ export const DIAGNOSIS_OPTIONS: readonly OptionSpec[] = [
   { key: 'username', alias: 'u', type: 'string', describe: 'MQTT user name, for listeners with a password_file (e.g. websockets for browsers)', group: 'MQTT:' },
   { key: 'password', alias: 'P', type: 'string', describe: `MQTT password (visible in \`ps\`: prefer --password-file or ${PASSWORD_ENV})`, group: 'MQTT:' },
   { key: 'password-file', type: 'string', describe: 'File whose first line is the MQTT password', group: 'MQTT:' },
-  { key: 'client-id', type: 'string', describe: 'Client id to use (default: a unique lampi-doctor-<random>); never the bridge\'s', group: 'MQTT:' },
+  { key: 'client-id', type: 'string', describe: 'Client id prefix each session extends (default: a unique lampi-doctor-<random>; grade adds each student\'s roster line); never the bridge\'s', group: 'MQTT:' },
   { key: 'samples', type: 'number', default: DEFAULT_SAMPLES, describe: 'Messages per round trip, for latency figures', group: 'MQTT:' },
   { key: 'qos', type: 'number', choices: [0, 1, 2], default: 1, describe: 'QoS of the probe messages (never retained)', group: 'MQTT:' },
   { key: 'wss-port', type: 'number', default: DEFAULT_WSS_PORT, describe: 'Secure websockets port', group: 'MQTT:' },
