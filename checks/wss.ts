@@ -6,7 +6,7 @@ import { hostnameVerdict } from './verdicts/hostname.js';
 import { CONNECT_FAILURE_CODES, connectEvidence, connectFailure } from './verdicts/mqtt-connect.js';
 import { validityVerdict } from './verdicts/validity.js';
 import { attemptMessage } from './verdicts/tls-facts.js';
-import { certificateRefusedBeforeUpgrade, upgradeDetail, wssNotTriedReason } from './verdicts/wss-upgrade.js';
+import { certificateRefusedBeforeUpgrade, clientCertificateRequired, upgradeDetail, wssNotTriedReason } from './verdicts/wss-upgrade.js';
 
 export const wssHandshake = diagnosisCheck({
   id: 'wss.handshake',
@@ -24,6 +24,7 @@ export const wssHandshake = diagnosisCheck({
     'upgrade-refused': 'The listener speaks HTTP but refused the websocket upgrade (path or subprotocol)',
     'not-websockets': 'The port speaks TLS but not websockets',
     'certificate-refused': 'A standard TLS client refused the websockets listener\'s certificate before the upgrade',
+    'client-certificate-required': 'The websockets listener requires a client certificate (TLS alert 116), which browsers cannot send',
   },
   run({ wss }, settings) {
     const port = wss.port;
@@ -41,7 +42,17 @@ export const wssHandshake = diagnosisCheck({
     const listenerHint = `Add \`listener ${port} 0.0.0.0\` with \`protocol websockets\` and its cafile/certfile/keyfile lines, as the seed's port.conf does, and restart mosquitto.`;
     if (wss.tcp.outcome === 'refused') return fail(`nothing listens on websockets port ${port} (connection refused)`, listenerHint, evidence, 'no-listener');
     if (wss.tcp.outcome !== 'connected') return fail(`port ${port} is not reachable (${wss.tcp.outcome})`, `Allow inbound TCP ${port} in the security group and firewall. ${listenerHint}`, evidence, 'unreachable');
-    if (!wss.chain.available) return fail(`port ${port} accepts TCP but the TLS handshake did not complete (${wss.chain.unavailable?.alert ?? (wss.chain.unavailable && attemptMessage(wss.chain.unavailable)) ?? wss.chain.unavailable?.cause})`, `The websockets listener needs cafile, certfile and keyfile lines (options apply to the listener above them). ${listenerHint}`, evidence, 'no-tls');
+    const certificateRequired = (how: string) =>
+      fail(
+        `port ${port} ends the TLS session because no client certificate came (${how}): the websockets listener requires one, and browsers cannot send one`,
+        `Remove \`require_certificate true\` (and \`use_identity_as_username true\`) from under \`listener ${port}\` (the one with \`protocol websockets\`), and let web clients log in with \`allow_anonymous true\` (with \`per_listener_settings true\`) or a \`password_file\` entry (keep client certificates on the MQTT listener), and restart mosquitto. The certificate itself is not the cause.`,
+        evidence,
+        'client-certificate-required',
+      );
+    if (!wss.chain.available) {
+      if (clientCertificateRequired(undefined, wss.chain.unavailable?.alert)) return certificateRequired(`TLS alert ${wss.chain.unavailable?.alert}`);
+      return fail(`port ${port} accepts TCP but the TLS handshake did not complete (${wss.chain.unavailable?.alert ?? (wss.chain.unavailable && attemptMessage(wss.chain.unavailable)) ?? wss.chain.unavailable?.cause})`, `The websockets listener needs cafile, certfile and keyfile lines (options apply to the listener above them). ${listenerHint}`, evidence, 'no-tls');
+    }
 
     // The same TLS verdicts as for the MQTT port.
     const verdicts: [string, Outcome][] = [
@@ -61,6 +72,7 @@ export const wssHandshake = diagnosisCheck({
         'upgrade-refused',
       );
     }
+    if (wss.upgradeStatus === undefined && clientCertificateRequired(wss.upgrade)) return certificateRequired('TLS alert 116, certificate required');
     if (wss.upgradeStatus !== 101) {
       const refusedCertificate = wss.upgradeStatus === undefined && certificateRefusedBeforeUpgrade(wss.upgrade);
       return fail(
