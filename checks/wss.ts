@@ -51,7 +51,23 @@ export const wssHandshake = diagnosisCheck({
       );
     if (!wss.chain.available) {
       if (clientCertificateRequired(undefined, wss.chain.unavailable?.alert)) return certificateRequired(`TLS alert ${wss.chain.unavailable?.alert}`);
-      return fail(`port ${port} accepts TCP but the TLS handshake did not complete (${wss.chain.unavailable?.alert ?? (wss.chain.unavailable && attemptMessage(wss.chain.unavailable)) ?? wss.chain.unavailable?.cause})`, `The websockets listener needs cafile, certfile and keyfile lines (options apply to the listener above them). ${listenerHint}`, evidence, 'no-tls');
+      // Something listens on the port: a second `listener ${port}` line would stop Mosquitto from starting.
+      const underIt = `Add \`cafile\`, \`certfile\` and \`keyfile\` lines under the existing \`listener ${port}\` (the one with \`protocol websockets\`; options apply to the listener above them), as the seed's port.conf does, and restart mosquitto. Do not add a second \`listener ${port}\` line: Mosquitto cannot open one port twice and would not start.`;
+      if (wss.chain.unavailable?.cause === 'not-tls') {
+        // OpenSSL's "wrong version number": the answer is not TLS (curl: the same; ws:// to the port upgrades).
+        return fail(
+          `port ${port} answers, but not with TLS (${wss.chain.unavailable.errorCode ?? 'not a TLS record'}): the websockets listener serves plain ws://, or another service holds the port`,
+          `${underIt} If \`sudo ss -ltnp\` shows another program on port ${port}, point --wss-port at the websockets listener instead.`,
+          evidence,
+          'no-tls',
+        );
+      }
+      return fail(
+        `port ${port} accepts TCP but the TLS handshake did not complete (${wss.chain.unavailable?.alert ?? (wss.chain.unavailable && attemptMessage(wss.chain.unavailable)) ?? wss.chain.unavailable?.cause})`,
+        `${underIt} If it has them, the broker's log says why the handshake failed (sudo tail /var/log/mosquitto/mosquitto.log).`,
+        evidence,
+        'no-tls',
+      );
     }
 
     // The same TLS verdicts as for the MQTT port.

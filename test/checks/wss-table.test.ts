@@ -28,6 +28,18 @@ describe('wss.handshake: reaching the listener', () => {
   });
 });
 
+describe('wss.handshake: a port that answers without TLS (finding 13)', () => {
+  it('asks for the three TLS lines under the existing listener, never for a second listener line on the port', () => {
+    const message = 'C0:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../ssl3_record.c:350:\n';
+    const out = wss((w) => (w.chain = { available: false, unavailable: { cause: 'not-tls', errorCode: 'ERR_SSL_WRONG_VERSION_NUMBER', message }, certificates: [], trustStore: 'ca-file' }));
+    expect([out.code, out.summary]).toEqual(['no-tls', 'port 50002 answers, but not with TLS (ERR_SSL_WRONG_VERSION_NUMBER): the websockets listener serves plain ws://, or another service holds the port']);
+    expect(out.hint).toContain('Add `cafile`, `certfile` and `keyfile` lines under the existing `listener 50002`');
+    expect(out.hint).not.toContain('Add `listener 50002');
+    const alert = wss((w) => (w.chain = { available: false, unavailable: { cause: 'alert', alert: 'internal error' }, certificates: [], trustStore: 'ca-file' }));
+    expect(alert.hint).not.toContain('Add `listener 50002');
+  });
+});
+
 describe('wss.handshake: the certificate verdicts of the MQTT port', () => {
   it('fails with the chain\'s own words and names the finding it stands for', () => {
     const out = wss((w) => {
