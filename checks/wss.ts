@@ -140,10 +140,13 @@ export const wssConnect = diagnosisCheck({
       return pass(`MQTT over wss:// accepted without a client certificate, as a browser connects (CONNACK 0, ${connect.elapsedMs} ms)`, connectEvidence(connect), 'ok');
     }
     const outcome = connectFailure(connect, 'the web client', 'the websockets listener');
-    if (connect.outcome === 'refused' && [4, 5, 0x86, 0x87].includes(connect.returnCode ?? -1)) {
+    if (connect.outcome === 'refused' && [4, 5, 0x86, 0x87].includes(connect.returnCode ?? -1) && !connect.withUsername) {
+      const prefixes = [5, 0x87].includes(connect.returnCode ?? -1)
+        ? ` Or \`clientid_prefixes\` in mosquitto.conf refuses the client id ${connect.clientId}: remove the line, or pass a --client-id that starts with the prefix. --config names the lines in force.`
+        : '';
       return {
         ...outcome,
-        hint: 'Browsers send no client certificate, so web clients need `allow_anonymous true` on this listener (with `per_listener_settings true`) or a `password_file` entry they log in with.',
+        hint: `Browsers send no client certificate, so web clients need \`allow_anonymous true\` on this listener (with \`per_listener_settings true\`) or a \`password_file\` entry they log in with.${prefixes}`,
       };
     }
     return outcome;

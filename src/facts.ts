@@ -195,6 +195,8 @@ export interface MqttConnectFacts {
   transcript: string[];
   /** 'main-handshake': the session rode on the main handshake's connection (elapsedMs is then CONNECT to CONNACK alone). */
   connection?: 'main-handshake';
+  /** The CONNECT carried a username (-u) and password: the transcript shows only that one was sent. */
+  withUsername?: boolean;
 }
 
 export interface RoundtripFacts extends LatencyFacts {

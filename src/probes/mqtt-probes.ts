@@ -33,8 +33,8 @@ export interface MqttProbeContext {
 
 const runId = () => randomBytes(4).toString('hex');
 
-function connectFacts(result: ConnectResult, clientId: string, version: 4 | 5, transcript: string[]): MqttConnectFacts {
-  return { ...result, clientId, protocolVersion: version, transcript };
+function connectFacts(result: ConnectResult, clientId: string, version: 4 | 5, transcript: string[], withUsername: boolean): MqttConnectFacts {
+  return { ...result, clientId, protocolVersion: version, transcript, ...(withUsername ? { withUsername } : {}) };
 }
 
 /** `socket`: a verified TLS connection to the cloud to run the session on instead of dialling (carry-main.ts). */
@@ -42,7 +42,7 @@ export async function openCloud(ctx: MqttProbeContext, role: SessionRole, record
   const transcript = record.transcript ?? [];
   const clientId = sessionClientId(ctx.clientId, role);
   const { session, result, carried } = await MqttSession.open({ url: ctx.cloudUrl, clientId, protocolVersion: ctx.version, timeoutMs: ctx.timeoutMs, tls: ctx.tls, credentials: ctx.credentials, transcript, label: record.label, signal: ctx.signal, bridges: ctx.bridges, socket });
-  const facts = connectFacts(result, clientId, ctx.version, transcript);
+  const facts = connectFacts(result, clientId, ctx.version, transcript, Boolean(ctx.credentials));
   return { session, facts: carried ? { ...facts, connection: 'main-handshake' as const } : facts };
 }
 

@@ -25,7 +25,7 @@ describe('mqtt.connect', () => {
     expect(out.summary).toContain('its username is b827eb74663e_broker');
   });
 
-  it('explains "not authorised" as Mosquitto 2 does: an anonymous client, never the ACL', () => {
+  it('explains "not authorised" as Mosquitto 2 does: an anonymous client or a refused client id, never the ACL', () => {
     const out = mqttConnect.run(facts((f) => (f.mqttConnect = connected({ outcome: 'refused', returnCode: 5 }))), settings);
     expect(out.status).toBe('fail');
     expect(out.code).toBe('not-authorised');
