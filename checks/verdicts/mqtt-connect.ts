@@ -112,6 +112,7 @@ export function connectEvidence(connect: MqttConnectFacts) {
     elapsedMs: connect.elapsedMs,
     connection: connect.connection,
     transcript: connect.transcript,
+    withUsername: connect.withUsername,
   };
 }
 
