@@ -65,6 +65,36 @@ function notAuthorised(result: CheckResult, ctx: JoinContext, listener: Listener
   return undefined;
 }
 
+/**
+ * A PUBLISH acknowledged and never delivered: Mosquitto does that for a `message_size_limit` below
+ * the payload (its log: "Dropped too large PUBLISH") and for an ACL that denies the topic. The config
+ * names which: the limit when the probe's payload is over it, else the acl_file in force.
+ */
+function droppedPublish(result: CheckResult, ctx: JoinContext, listener: ListenerModel | undefined): Place | undefined {
+  if (!ctx.cloud || !['mqtt.roundtrip/acknowledged-not-delivered', 'mqtt.roundtrip/nothing-came-back'].includes(result.code)) return undefined;
+  const payloadBytes = (result.evidence as { payloadBytes?: number } | undefined)?.payloadBytes;
+  const limit = ctx.cloud.global.filter((entry) => entry.key === 'message_size_limit').at(-1);
+  const bytes = Number(limit?.args[0]);
+  if (limit && payloadBytes !== undefined && bytes > 0 && bytes < payloadBytes) {
+    return {
+      file: limit.file,
+      line: limit.line,
+      hint: `\`message_size_limit ${bytes}\` drops every PUBLISH whose payload is over ${bytes} bytes, and the probe's are ${payloadBytes}: Mosquitto still acknowledges them (QoS 1) and logs "Dropped too large PUBLISH". Raise it above the largest message your clients send (lamp state and config messages too), or remove it, and restart mosquitto.`,
+    };
+  }
+  const acl = listener ? securityOption(ctx.cloud, listener, 'acl_file') : undefined;
+  if (acl) {
+    const topic = (result.evidence as { topic?: string } | undefined)?.topic?.replace(/roundtrip\/.*$/, '#') ?? 'lampi-doctor/#';
+    const size = payloadBytes !== undefined ? `; no \`message_size_limit\` is below the probe's ${payloadBytes}-byte payload` : '';
+    return {
+      file: acl.file,
+      line: acl.line,
+      hint: `\`acl_file ${acl.args[0]}\` is in force for this listener${size}: grant the client's username there (under use_identity_as_username, its certificate's CN), e.g. \`user <CN>\` then \`topic readwrite ${topic}\`, and restart mosquitto. Mosquitto logs the denial ("Denied PUBLISH") with log_type all.`,
+    };
+  }
+  return undefined;
+}
+
 function explain(result: CheckResult, ctx: JoinContext): Place | undefined {
   const tls = listenerOn(ctx.cloud, ctx.port, (l) => isTls(l) && !isWebsockets(l));
   const bridge = ctx.lamp?.bridges[0];
@@ -88,7 +118,7 @@ function explain(result: CheckResult, ctx: JoinContext): Place | undefined {
       return place(tls, 'require_certificate');
     case 'mqtt.connect':
     case 'mqtt.roundtrip':
-      return notAuthorised(result, ctx, tls) ?? place(tls, 'use_identity_as_username');
+      return notAuthorised(result, ctx, tls) ?? droppedPublish(result, ctx, tls) ?? place(tls, 'use_identity_as_username');
     case 'bridge.status':
     case 'bridge.inbound':
     case 'bridge.outbound':

@@ -73,6 +73,8 @@ export async function probeMqttConnect(ctx: MqttProbeContext, handOver?: (open: 
 
 interface Delivery extends LatencyFacts {
   arrivedElsewhere?: string;
+  /** Bytes in the first PUBLISH's payload (the others differ by a digit or two). */
+  payloadBytes?: number;
 }
 
 /**
@@ -118,6 +120,7 @@ async function measureDelivery(
   };
   receiver.client.on('message', onMessage);
   const samplesMs: number[] = [];
+  let payloadBytes: number | undefined;
   let sent = 0;
   let warmupSent = 0;
   let warmupReceived = 0;
@@ -136,6 +139,7 @@ async function measureDelivery(
     for (let i = 1 - warmup; i <= samples; i += 1) {
       if (i === 1) await endWarmup(true);
       const key = `lampi-doctor ${id} ${i}`;
+      payloadBytes ??= Buffer.byteLength(key);
       const arrived = new Promise<{ at: number }>((resolve) => waiting.set(key, resolve));
       // The PUBLISH's limit (timer, abort link) is made before the clock starts: a sample times the
       // path through the broker, from handing the message to the MQTT client until it arrives, as a
@@ -166,7 +170,7 @@ async function measureDelivery(
     await endWarmup(false);
   }
   const lost = sent + warmupSent - samplesMs.length - warmupReceived;
-  return { samplesMs, sent, lost, ...(warmup > 0 ? { warmup: { sent: warmupSent, received: warmupReceived } } : {}), arrivedElsewhere };
+  return { samplesMs, sent, lost, ...(warmup > 0 ? { warmup: { sent: warmupSent, received: warmupReceived } } : {}), arrivedElsewhere, payloadBytes };
 }
 
 /**
@@ -342,7 +346,9 @@ export async function probeBridgeFlow(ctx: MqttProbeContext, direction: 'inbound
       const delivery = await measureDelivery(sender, senderTopic, receiver, receiverTopic, Math.max(1, ctx.samples), ctx.qos, ctx.timeoutMs);
       step = receiver;
       for (const filter of filters) await receiver.unsubscribe(filter);
-      return { ...flow, ...delivery };
+      // The payload size is the cloud round trip's fact (message_size_limit); the bridge flows keep theirs as before.
+      const { payloadBytes: _payloadBytes, ...measured } = delivery;
+      return { ...flow, ...measured };
     } catch (error) {
       const broker = brokerOf(step);
       return { ...flow, failure: { broker, stage: 'exchange', url: broker === 'lamp' ? ctx.localUrl : undefined, detail: (error as Error).message } };
