@@ -11,7 +11,7 @@ export const mqttRoundtrip = diagnosisCheck({
     'connect-failed': 'The round trip\'s own connection failed',
     'subscribe-refused': 'The broker refused the SUBSCRIBE (an ACL denies reading)',
     'no-answer': 'The broker stopped answering during the round trip',
-    'acknowledged-not-delivered': 'The broker acknowledged the PUBLISH but never delivered it (an ACL drops it)',
+    'acknowledged-not-delivered': 'The broker acknowledged the PUBLISH but never delivered it (an ACL or a message_size_limit drops it)',
     'nothing-came-back': 'A QoS 0 PUBLISH never came back',
     'message-lost': 'Some messages came back, then one was lost',
   },
@@ -27,6 +27,7 @@ export const mqttRoundtrip = diagnosisCheck({
       sent: roundtrip.sent,
       received: roundtrip.samplesMs.length,
       ...(roundtrip.warmup ? { warmup: roundtrip.warmup } : {}),
+      ...(roundtrip.payloadBytes !== undefined ? { payloadBytes: roundtrip.payloadBytes } : {}),
       samplesMs: roundtrip.samplesMs,
       latency: stats ? { ...stats } : undefined,
       transcript: roundtrip.transcript,
@@ -47,8 +48,19 @@ export const mqttRoundtrip = diagnosisCheck({
     const warmup = roundtrip.warmup ?? { sent: 0, received: 0 };
     if (roundtrip.samplesMs.length + warmup.received === 0) {
       return roundtrip.acknowledgedButLost
-        ? fail(`the broker acknowledged the PUBLISH to ${roundtrip.topic} (QoS ${roundtrip.qos}) but never delivered it: an ACL silently drops it`, aclHint, evidence, 'acknowledged-not-delivered')
-        : fail(`a QoS 0 PUBLISH to ${roundtrip.topic} never came back (QoS 0 gets no acknowledgement; an ACL may drop it)`, `${aclHint} Re-run with --qos 1 to see whether the broker accepts it.`, evidence, 'nothing-came-back');
+        ? fail(
+            `the broker acknowledged the PUBLISH to ${roundtrip.topic} (QoS ${roundtrip.qos}) but never delivered it: an ACL or a \`message_size_limit\` drops it silently`,
+            // Mosquitto 2.0.11 acknowledges both and delivers neither; only its log tells them apart.
+            `lampi-doctor cannot tell from here which drops it: (1) an ACL: ${aclHint} (2) \`message_size_limit\` below the probe's ${roundtrip.payloadBytes ?? 'about 25'}-byte payload (the broker's log says "Dropped too large PUBLISH"): raise it above your clients' largest message, or remove it. --config names the line in force.`,
+            evidence,
+            'acknowledged-not-delivered',
+          )
+        : fail(
+            `a QoS 0 PUBLISH to ${roundtrip.topic} never came back (QoS 0 gets no acknowledgement; an ACL or a \`message_size_limit\` may drop it)`,
+            `${aclHint} Or \`message_size_limit\` is below the probe's ${roundtrip.payloadBytes ?? 'about 25'}-byte payload (the broker's log says "Dropped too large PUBLISH"). Re-run with --qos 1 to see whether the broker accepts it.`,
+            evidence,
+            'nothing-came-back',
+          );
     }
     const count = `${roundtrip.samplesMs.length}/${roundtrip.sent}`;
     if (roundtrip.lost > 0) {

@@ -6,7 +6,7 @@ import { hostnameVerdict } from './verdicts/hostname.js';
 import { CONNECT_FAILURE_CODES, connectEvidence, connectFailure } from './verdicts/mqtt-connect.js';
 import { validityVerdict } from './verdicts/validity.js';
 import { attemptMessage } from './verdicts/tls-facts.js';
-import { certificateRefusedBeforeUpgrade, upgradeDetail, wssNotTriedReason } from './verdicts/wss-upgrade.js';
+import { certificateRefusedBeforeUpgrade, clientCertificateRequired, upgradeDetail, wssNotTriedReason } from './verdicts/wss-upgrade.js';
 
 export const wssHandshake = diagnosisCheck({
   id: 'wss.handshake',
@@ -24,6 +24,7 @@ export const wssHandshake = diagnosisCheck({
     'upgrade-refused': 'The listener speaks HTTP but refused the websocket upgrade (path or subprotocol)',
     'not-websockets': 'The port speaks TLS but not websockets',
     'certificate-refused': 'A standard TLS client refused the websockets listener\'s certificate before the upgrade',
+    'client-certificate-required': 'The websockets listener requires a client certificate (TLS alert 116), which browsers cannot send',
   },
   run({ wss }, settings) {
     const port = wss.port;
@@ -41,7 +42,33 @@ export const wssHandshake = diagnosisCheck({
     const listenerHint = `Add \`listener ${port} 0.0.0.0\` with \`protocol websockets\` and its cafile/certfile/keyfile lines, as the seed's port.conf does, and restart mosquitto.`;
     if (wss.tcp.outcome === 'refused') return fail(`nothing listens on websockets port ${port} (connection refused)`, listenerHint, evidence, 'no-listener');
     if (wss.tcp.outcome !== 'connected') return fail(`port ${port} is not reachable (${wss.tcp.outcome})`, `Allow inbound TCP ${port} in the security group and firewall. ${listenerHint}`, evidence, 'unreachable');
-    if (!wss.chain.available) return fail(`port ${port} accepts TCP but the TLS handshake did not complete (${wss.chain.unavailable?.alert ?? (wss.chain.unavailable && attemptMessage(wss.chain.unavailable)) ?? wss.chain.unavailable?.cause})`, `The websockets listener needs cafile, certfile and keyfile lines (options apply to the listener above them). ${listenerHint}`, evidence, 'no-tls');
+    const certificateRequired = (how: string) =>
+      fail(
+        `port ${port} ends the TLS session because no client certificate came (${how}): the websockets listener requires one, and browsers cannot send one`,
+        `Remove \`require_certificate true\` (and \`use_identity_as_username true\`) from under \`listener ${port}\` (the one with \`protocol websockets\`), and let web clients log in with \`allow_anonymous true\` (with \`per_listener_settings true\`) or a \`password_file\` entry (keep client certificates on the MQTT listener), and restart mosquitto. The certificate itself is not the cause.`,
+        evidence,
+        'client-certificate-required',
+      );
+    if (!wss.chain.available) {
+      if (clientCertificateRequired(undefined, wss.chain.unavailable?.alert)) return certificateRequired(`TLS alert ${wss.chain.unavailable?.alert}`);
+      // Something listens on the port: a second `listener ${port}` line would stop Mosquitto from starting.
+      const underIt = `Add \`cafile\`, \`certfile\` and \`keyfile\` lines under the existing \`listener ${port}\` (the one with \`protocol websockets\`; options apply to the listener above them), as the seed's port.conf does, and restart mosquitto. Do not add a second \`listener ${port}\` line: Mosquitto cannot open one port twice and would not start.`;
+      if (wss.chain.unavailable?.cause === 'not-tls') {
+        // OpenSSL's "wrong version number": the answer is not TLS (curl: the same; ws:// to the port upgrades).
+        return fail(
+          `port ${port} answers, but not with TLS (${wss.chain.unavailable.errorCode ?? 'not a TLS record'}): the websockets listener serves plain ws://, or another service holds the port`,
+          `${underIt} If \`sudo ss -ltnp\` shows another program on port ${port}, point --wss-port at the websockets listener instead.`,
+          evidence,
+          'no-tls',
+        );
+      }
+      return fail(
+        `port ${port} accepts TCP but the TLS handshake did not complete (${wss.chain.unavailable?.alert ?? (wss.chain.unavailable && attemptMessage(wss.chain.unavailable)) ?? wss.chain.unavailable?.cause})`,
+        `${underIt} If it has them, the broker's log says why the handshake failed (sudo tail /var/log/mosquitto/mosquitto.log).`,
+        evidence,
+        'no-tls',
+      );
+    }
 
     // The same TLS verdicts as for the MQTT port.
     const verdicts: [string, Outcome][] = [
@@ -61,6 +88,7 @@ export const wssHandshake = diagnosisCheck({
         'upgrade-refused',
       );
     }
+    if (wss.upgradeStatus === undefined && clientCertificateRequired(wss.upgrade)) return certificateRequired('TLS alert 116, certificate required');
     if (wss.upgradeStatus !== 101) {
       const refusedCertificate = wss.upgradeStatus === undefined && certificateRefusedBeforeUpgrade(wss.upgrade);
       return fail(
@@ -112,10 +140,13 @@ export const wssConnect = diagnosisCheck({
       return pass(`MQTT over wss:// accepted without a client certificate, as a browser connects (CONNACK 0, ${connect.elapsedMs} ms)`, connectEvidence(connect), 'ok');
     }
     const outcome = connectFailure(connect, 'the web client', 'the websockets listener');
-    if (connect.outcome === 'refused' && [4, 5, 0x86, 0x87].includes(connect.returnCode ?? -1)) {
+    if (connect.outcome === 'refused' && [4, 5, 0x86, 0x87].includes(connect.returnCode ?? -1) && !connect.withUsername) {
+      const prefixes = [5, 0x87].includes(connect.returnCode ?? -1)
+        ? ` Or \`clientid_prefixes\` in mosquitto.conf refuses the client id ${connect.clientId}: remove the line, or pass a --client-id that starts with the prefix. --config names the lines in force.`
+        : '';
       return {
         ...outcome,
-        hint: 'Browsers send no client certificate, so web clients need `allow_anonymous true` on this listener (with `per_listener_settings true`) or a `password_file` entry they log in with.',
+        hint: `Browsers send no client certificate, so web clients need \`allow_anonymous true\` on this listener (with \`per_listener_settings true\`) or a \`password_file\` entry they log in with.${prefixes}`,
       };
     }
     return outcome;

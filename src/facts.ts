@@ -195,6 +195,8 @@ export interface MqttConnectFacts {
   transcript: string[];
   /** 'main-handshake': the session rode on the main handshake's connection (elapsedMs is then CONNECT to CONNACK alone). */
   connection?: 'main-handshake';
+  /** The CONNECT carried a username (-u) and password: the transcript shows only that one was sent. */
+  withUsername?: boolean;
 }
 
 export interface RoundtripFacts extends LatencyFacts {
@@ -205,6 +207,8 @@ export interface RoundtripFacts extends LatencyFacts {
   granted?: number;
   /** The broker acknowledged publishes (QoS > 0) that never came back. */
   acknowledgedButLost: boolean;
+  /** Bytes in the first PUBLISH's payload: a `message_size_limit` below it drops them all, acknowledged. */
+  payloadBytes?: number;
   error?: string;
   /** How the round trip broke off: our step limit ran out, the broker closed the session, or something else. */
   errorKind?: 'timeout' | 'closed' | 'other';

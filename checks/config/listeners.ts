@@ -134,6 +134,7 @@ export const configWebsockets = defineRule({
     'no-tls': 'The websockets listener has no certfile and keyfile (plain ws://)',
     'browsers-cannot-log-in': 'Browsers send no certificate and have no other way to log in',
     'tls-option-ignored': 'Mosquitto before 2.1 ignores tls_version, crlfile and capath on a websockets listener',
+    'requires-client-certificate': 'The websockets listener requires a client certificate, which browsers cannot send',
   },
   run({ configs }, { mosquitto }) {
     return configs.flatMap((model) =>
@@ -143,7 +144,20 @@ export const configWebsockets = defineRule({
           return [bad('no-tls', at(listener), `${name} serves websockets without certfile and keyfile: plain ws://, which pages served over https cannot use`, 'Add cafile, certfile and keyfile under it, as the seed\'s port.conf does.')];
         }
         const ignored = ignoredTlsOptions(listener, mosquitto);
-        if (last(listener, 'require_certificate')?.args[0] !== 'true' && !anonymousAllowed(model, listener) && !securityOption(model, listener, 'password_file')) {
+        const requires = last(listener, 'require_certificate');
+        if (requires && isTrue(listener, 'require_certificate')) {
+          // Measured on 2.0.11: the TLS 1.3 handshake without a certificate ends in alert 116 (certificate required).
+          return [
+            doubt(
+              'requires-client-certificate',
+              at(requires),
+              `${name} requires a client certificate (\`require_certificate true\`): browsers cannot send one, so web pages cannot connect (TLS alert 116, certificate required)`,
+              'Remove `require_certificate true` (and `use_identity_as_username true`) from this websockets listener, and let web clients log in with `allow_anonymous true` (with `per_listener_settings true`) or a `password_file` entry; keep client certificates on the MQTT listener.',
+            ),
+            ...ignored,
+          ];
+        }
+        if (!anonymousAllowed(model, listener) && !securityOption(model, listener, 'password_file')) {
           return [
             doubt(
               'browsers-cannot-log-in',

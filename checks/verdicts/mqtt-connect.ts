@@ -15,7 +15,7 @@ export const CONNECT_FAILURE_CODES = {
   'client-id-rejected': 'The broker rejected the client identifier (CONNACK 2)',
   'server-unavailable': 'The broker is up but not accepting clients (CONNACK 3)',
   'no-certificate-identity': 'Bad user name or password (CONNACK 4): no certificate the broker can take the username from reached it',
-  'not-authorised': 'Not authorised (CONNACK 5): the broker takes the client as anonymous',
+  'not-authorised': 'Not authorised (CONNACK 5): an anonymous client, a refused username/password, or a client id outside clientid_prefixes',
   banned: 'The broker bans this client (reason 0x8A)',
   refused: 'The broker refused the CONNECT with another code',
   'tls-refused': 'A verifying MQTT client refused the server\'s certificate that the chain and name checks pass (its dates, OpenSSL\'s security level, or another verify error)',
@@ -33,8 +33,18 @@ interface Refusal {
 
 const ACL_NEVER = 'An `acl_file` is not the cause: in Mosquitto 2 ACLs filter topics and never refuse a CONNECT.';
 
+/** What the CONNECT carried: a username (-u) or not, and its client id. */
+export interface SentLogin {
+  withUsername?: boolean;
+  clientId?: string;
+}
+
+/** `clientid_prefixes` refuses a client id with CONNACK 5 as well (Mosquitto 2.0.11: "not authorised"). */
+const prefixCandidate = (clientId?: string) =>
+  `\`clientid_prefixes\` in mosquitto.conf, which the client id${clientId ? ` ${clientId}` : ''} does not start with: remove the line, or pass a --client-id that starts with the prefix (each session adds its own suffix)`;
+
 /** CONNACK codes of MQTT 3.1.1 and reason codes of MQTT 5, in words with their fix. */
-export function connackRefusal(code: number, username: string, client: LocalClientView = {}): Refusal {
+export function connackRefusal(code: number, username: string, client: LocalClientView = {}, sent: SentLogin = {}): Refusal {
   switch (code) {
     case 1:
     case 0x84:
@@ -62,9 +72,17 @@ export function connackRefusal(code: number, username: string, client: LocalClie
       };
     case 5:
     case 0x87:
+      if (sent.withUsername) {
+        // A username was sent: the broker did not take this client as anonymous.
+        return {
+          words: `not authorised: the broker refused the username and password sent with -u/-P${sent.clientId ? `, or the client id ${sent.clientId}` : ''}`,
+          hint: `lampi-doctor cannot tell from here which refused it: (1) the password does not match the username's entry in the listener's \`password_file\`, or the username has no entry: set it with \`sudo mosquitto_passwd <the password_file> <username>\` (or log in with the password it holds), and restart mosquitto; (2) ${prefixCandidate(sent.clientId)}; (3) an auth plugin. --config names the lines in force. ${ACL_NEVER}`,
+          code: 'not-authorised',
+        };
+      }
       return {
-        words: 'not authorised: the broker takes this client as anonymous',
-        hint: `Mosquitto 2 refuses clients without a username unless \`allow_anonymous true\` (its default is false). With client certificates, add \`use_identity_as_username true\` (and \`require_certificate true\`) under the TLS listener, so the certificate's CN (${username}) becomes the username; restart mosquitto. ${ACL_NEVER}`,
+        words: `not authorised: no username was sent, so the broker took this client as anonymous${sent.clientId ? ` or refused its client id ${sent.clientId}` : ''}`,
+        hint: `lampi-doctor cannot tell from here which refused it: (1) no username: Mosquitto 2 refuses clients without one unless \`allow_anonymous true\` (its default is false); with client certificates, \`use_identity_as_username true\` (and \`require_certificate true\`) under the TLS listener, so the certificate's CN (${username}) becomes the username; (2) ${prefixCandidate(sent.clientId)}; (3) an auth plugin. --config names the lines in force. Restart mosquitto after a change. ${ACL_NEVER}`,
         code: 'not-authorised',
       };
     case 0x8a:
@@ -94,6 +112,7 @@ export function connectEvidence(connect: MqttConnectFacts) {
     elapsedMs: connect.elapsedMs,
     connection: connect.connection,
     transcript: connect.transcript,
+    withUsername: connect.withUsername,
   };
 }
 
@@ -124,7 +143,7 @@ export function connectFailure(connect: MqttConnectFacts, username: string, wher
   const evidence = connectEvidence(connect);
   switch (connect.outcome) {
     case 'refused': {
-      const refusal = connackRefusal(connect.returnCode ?? -1, username, client);
+      const refusal = connackRefusal(connect.returnCode ?? -1, username, client, { withUsername: connect.withUsername, clientId: connect.clientId });
       return fail(`${where} refused the MQTT CONNECT: ${refusal.words} (CONNACK ${connect.returnCode})`, refusal.hint, evidence, refusal.code);
     }
     case 'tls-alert': {

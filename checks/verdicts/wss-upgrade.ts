@@ -19,9 +19,20 @@ export function upgradeDetail(upgrade: WssUpgrade | undefined): string | undefin
   }
 }
 
+/**
+ * The listener ended the TLS session because no client certificate came (TLS 1.3 alert 116,
+ * "certificate required"): `require_certificate true` under it. Browsers cannot send one.
+ */
+export function clientCertificateRequired(upgrade: WssUpgrade | undefined, alert?: string): boolean {
+  if (alert && /certificate required/i.test(alert)) return true;
+  return upgrade?.outcome === 'error' && (upgrade.errorCode === 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED' || /alert certificate required|alert number 116\b/i.test(upgrade.message));
+}
+
 /** A standard TLS client (Node's, as a browser's) refused the certificate before the upgrade. */
 export function certificateRefusedBeforeUpgrade(upgrade: WssUpgrade | undefined): boolean {
   if (upgrade?.outcome === 'not-sent') return true;
+  // The server's alert over a missing client certificate is not a refusal of the server's certificate.
+  if (clientCertificateRequired(upgrade)) return false;
   return upgrade?.outcome === 'error' && /certificate|signature|digest|key too small|verify|weak/i.test(`${upgrade.errorCode ?? ''} ${upgrade.message}`);
 }
 

@@ -1,7 +1,7 @@
 // Joins a live diagnosis with the setup's own files: each live result that is not a pass points at
 // the config line that explains it, preferring a lint finding that names the cause.
 import type { CheckResult } from '../engine/types.js';
-import { isTls, isWebsockets, last, type Block, type ConfigModel, type ListenerModel } from './model.js';
+import { isTls, isWebsockets, last, securityOption, type Block, type ConfigModel, type ListenerModel } from './model.js';
 
 export interface JoinContext {
   /** The cloud broker's config (--config), if given. */
@@ -15,7 +15,8 @@ export interface JoinContext {
   plainPort: number;
 }
 
-type Place = { file: string; line: number; why?: string };
+/** `hint`: replaces the result's hint, when the config names the one cause of several it listed. */
+type Place = { file: string; line: number; why?: string; hint?: string };
 
 const place = (block: Block | undefined, key?: string): Place | undefined => {
   const entry = key ? last(block, key) : undefined;
@@ -32,6 +33,66 @@ function findingIn(ctx: JoinContext, model: ConfigModel | undefined, ids?: strin
   if (!model) return undefined;
   const finding = ctx.findings.find((f) => f.file && model.files.includes(f.file) && (!ids || ids.includes(f.id)) && f.status !== 'warn');
   return finding && { file: finding.file!, line: finding.line!, why: finding.summary };
+}
+
+const ACL_NEVER = 'An `acl_file` is not the cause: in Mosquitto 2 ACLs filter topics and never refuse a CONNECT.';
+
+/**
+ * CONNACK 5 ("not authorised") has several causes the broker does not tell apart; the config names
+ * the one in force: `clientid_prefixes` the client id misses, else the `password_file` a login (-u/-P)
+ * was refused by. Undefined when neither applies (the check's hint lists the candidates).
+ */
+function notAuthorised(result: CheckResult, ctx: JoinContext, listener: ListenerModel | undefined): Place | undefined {
+  const evidence = result.evidence as { outcome?: string; returnCode?: number; clientId?: string; withUsername?: boolean } | undefined;
+  if (!ctx.cloud || evidence?.outcome !== 'refused' || ![5, 0x87].includes(evidence.returnCode ?? -1)) return undefined;
+  const prefixes = ctx.cloud.global.filter((entry) => entry.key === 'clientid_prefixes').at(-1);
+  const prefix = prefixes?.args[0];
+  if (prefixes && prefix && evidence.clientId && !evidence.clientId.startsWith(prefix)) {
+    return {
+      file: prefixes.file,
+      line: prefixes.line,
+      hint: `\`clientid_prefixes ${prefix}\` refuses every client whose id does not start with ${prefix}, and ${evidence.clientId} does not: remove the line and restart mosquitto (the lamp's bridge is refused too unless its remote_clientid starts with ${prefix}), or pass --client-id ${prefix}doctor (each session adds its own suffix). ${ACL_NEVER}`,
+    };
+  }
+  const passwords = evidence.withUsername && listener ? securityOption(ctx.cloud, listener, 'password_file') : undefined;
+  if (passwords) {
+    return {
+      file: passwords.file,
+      line: passwords.line,
+      hint: `The broker refused the username and password sent with -u/-P: the password does not match the username's entry in \`password_file ${passwords.args[0]}\`, or the username has none. Set it with \`sudo mosquitto_passwd ${passwords.args[0]} <username>\` (or log in with the password it holds), and restart mosquitto. ${ACL_NEVER}`,
+    };
+  }
+  return undefined;
+}
+
+/**
+ * A PUBLISH acknowledged and never delivered: Mosquitto does that for a `message_size_limit` below
+ * the payload (its log: "Dropped too large PUBLISH") and for an ACL that denies the topic. The config
+ * names which: the limit when the probe's payload is over it, else the acl_file in force.
+ */
+function droppedPublish(result: CheckResult, ctx: JoinContext, listener: ListenerModel | undefined): Place | undefined {
+  if (!ctx.cloud || !['mqtt.roundtrip/acknowledged-not-delivered', 'mqtt.roundtrip/nothing-came-back'].includes(result.code)) return undefined;
+  const payloadBytes = (result.evidence as { payloadBytes?: number } | undefined)?.payloadBytes;
+  const limit = ctx.cloud.global.filter((entry) => entry.key === 'message_size_limit').at(-1);
+  const bytes = Number(limit?.args[0]);
+  if (limit && payloadBytes !== undefined && bytes > 0 && bytes < payloadBytes) {
+    return {
+      file: limit.file,
+      line: limit.line,
+      hint: `\`message_size_limit ${bytes}\` drops every PUBLISH whose payload is over ${bytes} bytes, and the probe's are ${payloadBytes}: Mosquitto still acknowledges them (QoS 1) and logs "Dropped too large PUBLISH". Raise it above the largest message your clients send (lamp state and config messages too), or remove it, and restart mosquitto.`,
+    };
+  }
+  const acl = listener ? securityOption(ctx.cloud, listener, 'acl_file') : undefined;
+  if (acl) {
+    const topic = (result.evidence as { topic?: string } | undefined)?.topic?.replace(/roundtrip\/.*$/, '#') ?? 'lampi-doctor/#';
+    const size = payloadBytes !== undefined ? `; no \`message_size_limit\` is below the probe's ${payloadBytes}-byte payload` : '';
+    return {
+      file: acl.file,
+      line: acl.line,
+      hint: `\`acl_file ${acl.args[0]}\` is in force for this listener${size}: grant the client's username there (under use_identity_as_username, its certificate's CN), e.g. \`user <CN>\` then \`topic readwrite ${topic}\`, and restart mosquitto. Mosquitto logs the denial ("Denied PUBLISH") with log_type all.`,
+    };
+  }
+  return undefined;
 }
 
 function explain(result: CheckResult, ctx: JoinContext): Place | undefined {
@@ -57,7 +118,7 @@ function explain(result: CheckResult, ctx: JoinContext): Place | undefined {
       return place(tls, 'require_certificate');
     case 'mqtt.connect':
     case 'mqtt.roundtrip':
-      return place(tls, 'use_identity_as_username');
+      return notAuthorised(result, ctx, tls) ?? droppedPublish(result, ctx, tls) ?? place(tls, 'use_identity_as_username');
     case 'bridge.status':
     case 'bridge.inbound':
     case 'bridge.outbound':
@@ -66,8 +127,9 @@ function explain(result: CheckResult, ctx: JoinContext): Place | undefined {
         (result.status === 'skip' || /prefix/.test(result.summary) ? place(bridge, 'topic') : place(bridge))
       );
     case 'wss.handshake':
-    case 'wss.connect':
       return place(listenerOn(ctx.cloud, ctx.wssPort, isWebsockets));
+    case 'wss.connect':
+      return notAuthorised(result, ctx, listenerOn(ctx.cloud, ctx.wssPort, isWebsockets)) ?? place(listenerOn(ctx.cloud, ctx.wssPort, isWebsockets));
     case 'plain.exposure':
       return place(listenerOn(ctx.cloud, ctx.plainPort, (l) => !isTls(l) && !isWebsockets(l)));
     default:
@@ -81,6 +143,7 @@ export function citeConfig(results: CheckResult[], ctx: JoinContext): CheckResul
     const cited = explain(result, ctx);
     if (!cited) return result;
     const because = cited.why ? ` Config: ${cited.why} (${cited.file}:${cited.line}).` : '';
+    if (cited.hint) return { ...result, file: cited.file, line: cited.line, hint: cited.hint };
     return { ...result, file: cited.file, line: cited.line, hint: `${result.hint ?? ''}${because}`.trim() || undefined };
   });
 }

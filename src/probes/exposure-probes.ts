@@ -147,7 +147,7 @@ export async function probeWssConnect(ctx: EndpointContext, port: number, versio
     bridges,
   });
   await session?.close();
-  return { tried: true, connect: { ...result, clientId, protocolVersion: version, transcript } };
+  return { tried: true, connect: { ...result, clientId, protocolVersion: version, transcript, ...(ctx.credentials ? { withUsername: true } : {}) } };
 }
 
 export async function probePlainExposure(address: string | undefined, port: number, timeoutMs: number, signal?: AbortSignal): Promise<PlainExposureFacts> {

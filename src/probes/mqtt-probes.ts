@@ -33,8 +33,8 @@ export interface MqttProbeContext {
 
 const runId = () => randomBytes(4).toString('hex');
 
-function connectFacts(result: ConnectResult, clientId: string, version: 4 | 5, transcript: string[]): MqttConnectFacts {
-  return { ...result, clientId, protocolVersion: version, transcript };
+function connectFacts(result: ConnectResult, clientId: string, version: 4 | 5, transcript: string[], withUsername: boolean): MqttConnectFacts {
+  return { ...result, clientId, protocolVersion: version, transcript, ...(withUsername ? { withUsername } : {}) };
 }
 
 /** `socket`: a verified TLS connection to the cloud to run the session on instead of dialling (carry-main.ts). */
@@ -42,7 +42,7 @@ export async function openCloud(ctx: MqttProbeContext, role: SessionRole, record
   const transcript = record.transcript ?? [];
   const clientId = sessionClientId(ctx.clientId, role);
   const { session, result, carried } = await MqttSession.open({ url: ctx.cloudUrl, clientId, protocolVersion: ctx.version, timeoutMs: ctx.timeoutMs, tls: ctx.tls, credentials: ctx.credentials, transcript, label: record.label, signal: ctx.signal, bridges: ctx.bridges, socket });
-  const facts = connectFacts(result, clientId, ctx.version, transcript);
+  const facts = connectFacts(result, clientId, ctx.version, transcript, Boolean(ctx.credentials));
   return { session, facts: carried ? { ...facts, connection: 'main-handshake' as const } : facts };
 }
 
@@ -73,6 +73,8 @@ export async function probeMqttConnect(ctx: MqttProbeContext, handOver?: (open: 
 
 interface Delivery extends LatencyFacts {
   arrivedElsewhere?: string;
+  /** Bytes in the first PUBLISH's payload (the others differ by a digit or two). */
+  payloadBytes?: number;
 }
 
 /**
@@ -118,6 +120,7 @@ async function measureDelivery(
   };
   receiver.client.on('message', onMessage);
   const samplesMs: number[] = [];
+  let payloadBytes: number | undefined;
   let sent = 0;
   let warmupSent = 0;
   let warmupReceived = 0;
@@ -136,6 +139,7 @@ async function measureDelivery(
     for (let i = 1 - warmup; i <= samples; i += 1) {
       if (i === 1) await endWarmup(true);
       const key = `lampi-doctor ${id} ${i}`;
+      payloadBytes ??= Buffer.byteLength(key);
       const arrived = new Promise<{ at: number }>((resolve) => waiting.set(key, resolve));
       // The PUBLISH's limit (timer, abort link) is made before the clock starts: a sample times the
       // path through the broker, from handing the message to the MQTT client until it arrives, as a
@@ -167,7 +171,7 @@ async function measureDelivery(
     await endWarmup(false);
   }
   const lost = sent + warmupSent - samplesMs.length - warmupReceived;
-  return { samplesMs, sent, lost, ...(warmup > 0 ? { warmup: { sent: warmupSent, received: warmupReceived } } : {}), arrivedElsewhere };
+  return { samplesMs, sent, lost, ...(warmup > 0 ? { warmup: { sent: warmupSent, received: warmupReceived } } : {}), arrivedElsewhere, payloadBytes };
 }
 
 /**
@@ -345,7 +349,9 @@ export async function probeBridgeFlow(ctx: MqttProbeContext, direction: 'inbound
       const delivery = await measureDelivery(sender, senderTopic, receiver, receiverTopic, Math.max(1, ctx.samples), ctx.qos, ctx.timeoutMs);
       step = receiver;
       for (const filter of filters) await receiver.unsubscribe(filter);
-      return { ...flow, ...delivery };
+      // The payload size is the cloud round trip's fact (message_size_limit); the bridge flows keep theirs as before.
+      const { payloadBytes: _payloadBytes, ...measured } = delivery;
+      return { ...flow, ...measured };
     } catch (error) {
       const broker = brokerOf(step);
       return { ...flow, failure: { broker, stage: 'exchange', url: broker === 'lamp' ? ctx.localUrl : undefined, detail: (error as Error).message } };

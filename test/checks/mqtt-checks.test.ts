@@ -25,7 +25,7 @@ describe('mqtt.connect', () => {
     expect(out.summary).toContain('its username is b827eb74663e_broker');
   });
 
-  it('explains "not authorised" as Mosquitto 2 does: an anonymous client, never the ACL', () => {
+  it('explains "not authorised" as Mosquitto 2 does: an anonymous client or a refused client id, never the ACL', () => {
     const out = mqttConnect.run(facts((f) => (f.mqttConnect = connected({ outcome: 'refused', returnCode: 5 }))), settings);
     expect(out.status).toBe('fail');
     expect(out.code).toBe('not-authorised');
@@ -75,12 +75,15 @@ describe('mqtt.roundtrip', () => {
     expect(out.evidence?.latency).toEqual({ samples: 10, p50: 2, p95: 9, max: 9 });
   });
 
-  it('fails a message that is acknowledged but never delivered, naming the ACL', () => {
-    const out = mqttRoundtrip.run(facts((f) => Object.assign(f.roundtrip, { samplesMs: [], sent: 1, lost: 1, acknowledgedButLost: true })), settings);
+  it('fails a message that is acknowledged but never delivered, naming both causes Mosquitto hides: an ACL or message_size_limit (finding 4)', () => {
+    const out = mqttRoundtrip.run(facts((f) => Object.assign(f.roundtrip, { samplesMs: [], sent: 1, lost: 1, acknowledgedButLost: true, payloadBytes: 25 })), settings);
     expect(out.status).toBe('fail');
     expect(out.summary).toContain('acknowledged the PUBLISH');
-    expect(out.summary).toContain('an ACL silently drops it');
+    expect(out.summary).toContain('an ACL or a `message_size_limit` drops it silently');
+    expect(out.summary).not.toContain('an ACL silently drops it');
     expect(out.hint).toContain('topic readwrite lampi-doctor/#');
+    expect(out.hint).toContain("`message_size_limit` below the probe's 25-byte payload");
+    expect(out.evidence?.payloadBytes).toBe(25);
   });
 
   it('fails a refused SUBSCRIBE', () => {

@@ -33,8 +33,8 @@ describe('mqtt.connect: CONNACK codes', () => {
     [0x89, 'server-unavailable', 'server unavailable'],
     [4, 'no-certificate-identity', 'bad user name or password: lampi-doctor sends no username'],
     [0x86, 'no-certificate-identity', 'bad user name or password: lampi-doctor sends no username'],
-    [5, 'not-authorised', 'not authorised: the broker takes this client as anonymous'],
-    [0x87, 'not-authorised', 'not authorised: the broker takes this client as anonymous'],
+    [5, 'not-authorised', 'not authorised: no username was sent, so the broker took this client as anonymous or refused its client id lampi-doctor-0123456789ab'],
+    [0x87, 'not-authorised', 'not authorised: no username was sent, so the broker took this client as anonymous or refused its client id lampi-doctor-0123456789ab'],
     [0x8a, 'banned', 'banned'],
     [0x97, 'refused', 'refused with code 151'],
   ] as const)('CONNACK %i is %s', (returnCode, code, words) => {
@@ -48,6 +48,23 @@ describe('mqtt.connect: CONNACK codes', () => {
   it('names the CN the certificate gives as the username in the fix for "not authorised"', () => {
     expect(refusedWith(5).hint).toContain("so the certificate's CN (b827eb74663e_broker) becomes the username");
     expect(refusedWith(5, noCert).hint).toContain("so the certificate's CN ((no client certificate)) becomes the username");
+  });
+
+  it('with -u/-P, "not authorised" is a refused login, not an anonymous client (lab, finding 6)', () => {
+    // Mosquitto 2.0.11, a password_file listener and a wrong -P: mosquitto_pub gets CONNACK 5 too.
+    const out = connect({ outcome: 'refused', returnCode: 5, withUsername: true });
+    expect(out.code).toBe('not-authorised');
+    expect(out.summary).toBe('the broker refused the MQTT CONNECT: not authorised: the broker refused the username and password sent with -u/-P, or the client id lampi-doctor-0123456789ab (CONNACK 5)');
+    expect(out.hint).toContain("the password does not match the username's entry in the listener's `password_file`");
+    expect(out.hint).toContain('mosquitto_passwd');
+    expect(out.summary + out.hint).not.toMatch(/anonymous|use_identity_as_username/);
+  });
+
+  it('without a username, lists the candidates instead of claiming use_identity_as_username is missing (lab, finding 5)', () => {
+    const out = refusedWith(5);
+    expect(out.hint).toContain('cannot tell from here which refused it');
+    expect(out.hint).toContain('(2) `clientid_prefixes` in mosquitto.conf, which the client id lampi-doctor-0123456789ab does not start with');
+    expect(out.hint).not.toMatch(/^Mosquitto 2 refuses|add `use_identity_as_username/);
   });
 
   it('blames a client certificate without a CN for "bad user name or password"', () => {
@@ -69,6 +86,8 @@ describe('mqtt.connect: other endings', () => {
     expect(connect({}, noCert).summary).toBe('MQTT 3.1.1 CONNECT accepted for client id lampi-doctor-0123456789ab (CONNACK 0, 12 ms)');
     expect(connect({ protocolVersion: 5 }).evidence).toMatchObject({ protocolVersion: '5', clientId: 'lampi-doctor-0123456789ab', elapsedMs: 12 });
     expect(connect({}).evidence).toMatchObject({ protocolVersion: '3.1.1' });
+    // With -u, the username is the one given, not the certificate's CN (finding 6's lab: -u doctor with doctor_client.crt).
+    expect(connect({ withUsername: true }).summary).toBe('MQTT 3.1.1 CONNECT accepted for client id lampi-doctor-0123456789ab (CONNACK 0, 12 ms); logged in with the username given (-u)');
   });
 
   it('prefixes the alert verdict for a TLS session refused before CONNACK, counting the certificate as sent', () => {
@@ -187,5 +206,13 @@ describe('wss.connect', () => {
     const closed = wss({ outcome: 'closed', returnCode: 5 });
     expect(closed.hint).not.toContain('Browsers');
     expect(wss({ outcome: 'refused', returnCode: 4 }).summary).toContain('a CN it cannot use as the web client');
+  });
+
+  it('names clientid_prefixes beside the browser fix for "not authorised", and a refused login when -u was given (findings 5, 6)', () => {
+    expect(wss({ outcome: 'refused', returnCode: 5 }).hint).toContain('Or `clientid_prefixes` in mosquitto.conf refuses the client id lampi-doctor-0123456789ab');
+    expect(wss({ outcome: 'refused', returnCode: 4 }).hint).not.toContain('clientid_prefixes');
+    const login = wss({ outcome: 'refused', returnCode: 5, withUsername: true });
+    expect(login.hint).not.toContain('Browsers send no client certificate');
+    expect(login.hint).toContain('`password_file`');
   });
 });

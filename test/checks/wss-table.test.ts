@@ -28,6 +28,18 @@ describe('wss.handshake: reaching the listener', () => {
   });
 });
 
+describe('wss.handshake: a port that answers without TLS (finding 13)', () => {
+  it('asks for the three TLS lines under the existing listener, never for a second listener line on the port', () => {
+    const message = 'C0:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../ssl3_record.c:350:\n';
+    const out = wss((w) => (w.chain = { available: false, unavailable: { cause: 'not-tls', errorCode: 'ERR_SSL_WRONG_VERSION_NUMBER', message }, certificates: [], trustStore: 'ca-file' }));
+    expect([out.code, out.summary]).toEqual(['no-tls', 'port 50002 answers, but not with TLS (ERR_SSL_WRONG_VERSION_NUMBER): the websockets listener serves plain ws://, or another service holds the port']);
+    expect(out.hint).toContain('Add `cafile`, `certfile` and `keyfile` lines under the existing `listener 50002`');
+    expect(out.hint).not.toContain('Add `listener 50002');
+    const alert = wss((w) => (w.chain = { available: false, unavailable: { cause: 'alert', alert: 'internal error' }, certificates: [], trustStore: 'ca-file' }));
+    expect(alert.hint).not.toContain('Add `listener 50002');
+  });
+});
+
 describe('wss.handshake: the certificate verdicts of the MQTT port', () => {
   it('fails with the chain\'s own words and names the finding it stands for', () => {
     const out = wss((w) => {
@@ -88,6 +100,19 @@ describe('wss.handshake: the websocket upgrade', () => {
     expect(plain.code).toBe('not-websockets');
     expect(plain.hint).toContain('Add `protocol websockets` under `listener 50002`');
     expect(wss((w) => Object.assign(w, { upgradeStatus: undefined, upgrade: undefined })).code).toBe('not-websockets');
+  });
+
+  it('names a listener that requires a client certificate (alert 116 after a TLS 1.3 handshake), not the certificate (lab, finding 7)', () => {
+    // Mosquitto 2.0.11 with `require_certificate true` under the websockets listener, as Node's https saw it.
+    const message = 'C0:error:0A00045C:SSL routines:ssl3_read_bytes:tlsv13 alert certificate required:../deps/openssl/openssl/ssl/record/rec_layer_s3.c:1601:SSL alert number 116';
+    const out = wss((w) => Object.assign(w, { handshakeOutcome: 'alert', upgradeStatus: undefined, upgrade: { outcome: 'error', errorCode: 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED', message } }));
+    expect([out.status, out.code]).toEqual(['fail', 'client-certificate-required']);
+    expect(out.summary).toBe('port 50002 ends the TLS session because no client certificate came (TLS alert 116, certificate required): the websockets listener requires one, and browsers cannot send one');
+    expect(out.hint).toContain('Remove `require_certificate true` (and `use_identity_as_username true`) from under `listener 50002`');
+    expect(out.hint).not.toContain('tls.key');
+    // The same alert during the handshake itself (a client that saw no certificate) says the same.
+    const early = wss((w) => (w.chain = { available: false, unavailable: { cause: 'alert', alert: 'certificate required' }, certificates: [], trustStore: 'ca-file' }));
+    expect([early.code, early.summary]).toEqual(['client-certificate-required', 'port 50002 ends the TLS session because no client certificate came (TLS alert certificate required): the websockets listener requires one, and browsers cannot send one']);
   });
 
   it('passes with the version, the comparison and the upgrade', () => {

@@ -1,7 +1,7 @@
 // -u/-P for listeners with a password_file (MQTT over TLS and websockets, as the seed's websockets
 // listener needs under Mosquitto 2), and --servername when the address dialled is not the name.
 // Against a real Mosquitto whose password file mosquitto_passwd wrote.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -70,10 +70,19 @@ describeWithBroker('MQTT login and --servername against a password_file broker',
   });
 
   it('a wrong password is refused by the broker, and not shown', async () => {
+    // The reference client with the same login: CONNACK 5, "not authorised".
+    const reference = spawnSync('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(tlsPort), '--cafile', f('ca.crt'), '--insecure', '-t', 'lampi-doctor/test', '-m', 'x', '-u', 'alice', '-P', 'wrong staple'], { encoding: 'utf8' });
+    expect(reference.stderr).toContain('Connection Refused: not authorised');
     const run = await runCli([...base(), '-u', 'alice', '-P', 'wrong staple', '--verbose']);
-    const checks = statuses(run.stdout);
+    const checks = statuses(run.stdout) as Record<string, { status: string; summary: string; hint?: string }>;
     expect(checks['mqtt.connect'].status).toBe('fail');
     expect(run.stdout + run.stderr).not.toContain('wrong staple');
+    // A username went out: the hint is the password_file entry, never an anonymous client (finding 6).
+    expect(checks['mqtt.connect'].summary).toContain('the broker refused the username and password sent with -u/-P');
+    expect(checks['mqtt.connect'].hint).toContain('mosquitto_passwd');
+    expect(checks['mqtt.connect'].summary + checks['mqtt.connect'].hint).not.toMatch(/anonymous|use_identity_as_username/);
+    expect(checks['wss.connect'].hint).toContain('`password_file`');
+    expect(checks['wss.connect'].hint).not.toContain('Browsers send no client certificate');
   });
 
   it('--servername: dial the address, verify (and send SNI) as the name', async () => {

@@ -9,7 +9,10 @@ import { issue, issueCrl } from '../../src/lab/pki.js';
 import { lint, type LintReport } from '../../src/lint.js';
 import { describeWithBroker } from '../helpers/broker.js';
 import { makeTree, type Tree } from '../helpers/config-tree.js';
-import { freePorts, withBroker } from '../helpers/reference-broker.js';
+import { freePorts, startsWith, withBroker } from '../helpers/reference-broker.js';
+import { wssHandshake } from '../../checks/wss.js';
+import { probeWss } from '../../src/probes/exposure-probes.js';
+import { settings, withFacts } from '../helpers/facts.js';
 
 let tree: Tree;
 let files: Record<'CA' | 'CERT' | 'KEY' | 'CRL' | 'CAPATH' | 'CLIENT_CERT' | 'CLIENT_KEY', string>;
@@ -92,6 +95,15 @@ describe('lint: websockets listeners and the TLS options Mosquitto 2.0 ignores t
     expect(websocketFindings(lint({ paths: [plain], mosquittoVersion: '2.0.11' })).map((f) => f.code)).toEqual(['config.websockets/no-tls']);
   });
 
+  it('require_certificate true on the websockets listener: a warning at its line, since browsers cannot send one (finding 7)', () => {
+    const path = place('crlfile.conf');
+    const [finding] = websocketFindings(lint({ paths: [path], mosquittoVersion: '2.0.11' })).filter((f) => f.code === 'config.websockets/requires-client-certificate');
+    expect(finding).toMatchObject({ status: 'warn', file: path, line: wssLine('crlfile.conf', 'require_certificate') });
+    expect(finding.summary).toContain('browsers cannot send one');
+    expect(finding.hint).toContain('Remove `require_certificate true`');
+    expect(websocketFindings(lint({ paths: [place('valid.conf')], mosquittoVersion: '2.0.11' })).map((f) => f.code)).toEqual(['config.websockets/ok']);
+  });
+
   it('Mosquitto 1.6 ignores them too; 2.1, whose own websockets share the MQTT listener\'s TLS settings, does not', () => {
     for (const name of ['tls-version-1.3.conf', 'crlfile.conf', 'capath.conf']) {
       expect(ignored(lint({ paths: [place(name)], mosquittoVersion: '1.6.12' }))).toHaveLength(1);
@@ -137,4 +149,40 @@ describeWithBroker('Mosquitto 2.0.11 agrees: the websockets port ignores the lin
       }
     });
   }
+});
+
+describeWithBroker('Mosquitto 2.0.11: a websockets listener with require_certificate true ends a browser\'s TLS session (finding 7)', () => {
+  it('curl gets alert 116 (certificate required); wss.handshake names the listener\'s require_certificate, not the certificate', async () => {
+    const [mqtt, wss] = await freePorts(['127.0.0.1', '127.0.0.1']);
+    const { result } = await withBroker(place('crlfile.conf', { mqtt, wss }), async () => {
+      const curl = spawnSync('curl', ['-sS', '--max-time', '10', '--cacert', files.CA, `https://127.0.0.1:${wss}/mqtt`], { encoding: 'utf8', timeout: 20_000 });
+      const facts = await probeWss({ address: '127.0.0.1', servername: 'localhost', ca: readFileSync(files.CA, 'utf8'), timeoutMs: 8000 }, wss);
+      return { curl: `${curl.stdout}${curl.stderr}`, facts };
+    });
+    expect(result.curl).toMatch(/alert certificate required/);
+    const out = wssHandshake.run(withFacts((f) => (f.wss = result.facts)), { ...settings, host: 'localhost', now: new Date(), wssPort: wss });
+    expect([out.status, out.code]).toEqual(['fail', 'client-certificate-required']);
+    expect(out.hint).toContain(`Remove \`require_certificate true\` (and \`use_identity_as_username true\`) from under \`listener ${wss}\``);
+  });
+});
+
+describeWithBroker('Mosquitto 2.0.11: a websockets listener without its TLS lines serves plain ws:// (finding 13)', () => {
+  it('curl over https gets "wrong version number"; wss.handshake asks for the TLS lines under the existing listener, not a second listener line (which stops Mosquitto)', async () => {
+    const [mqtt, wss] = await freePorts(['127.0.0.1', '127.0.0.1']);
+    const plain = tree.write(`ws-plain-${wss}/mosquitto.conf`, `per_listener_settings true\nlistener ${mqtt} 127.0.0.1\nallow_anonymous true\nlistener ${wss} 127.0.0.1\nprotocol websockets\nallow_anonymous true\n`);
+    const { result } = await withBroker(plain, async () => {
+      const curl = spawnSync('curl', ['-sS', '--max-time', '10', '--cacert', files.CA, `https://127.0.0.1:${wss}/mqtt`], { encoding: 'utf8', timeout: 20_000 });
+      const facts = await probeWss({ address: '127.0.0.1', servername: 'localhost', ca: readFileSync(files.CA, 'utf8'), timeoutMs: 8000 }, wss);
+      return { curl: `${curl.stdout}${curl.stderr}`, facts };
+    });
+    expect(result.curl).toMatch(/wrong version number/);
+    const out = wssHandshake.run(withFacts((f) => (f.wss = result.facts)), { ...settings, host: 'localhost', now: new Date(), wssPort: wss });
+    expect([out.status, out.code]).toEqual(['fail', 'no-tls']);
+    expect(out.summary).toContain(`port ${wss} answers, but not with TLS`);
+    expect(out.hint).toContain(`lines under the existing \`listener ${wss}\``);
+    // The old hint's fix, done literally: a second listener on the port, and Mosquitto does not start.
+    const doubled = tree.write(`ws-doubled-${wss}/mosquitto.conf`, `${readFileSync(plain, 'utf8')}listener ${wss} 0.0.0.0\nprotocol websockets\ncafile ${files.CA}\ncertfile ${files.CERT}\nkeyfile ${files.KEY}\n`);
+    expect((await startsWith(doubled)).started).toBe(false);
+    expect(out.hint).not.toMatch(new RegExp(`Add \`listener ${wss} `));
+  });
 });
