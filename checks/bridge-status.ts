@@ -2,7 +2,7 @@ import type { BridgeStateFacts, ServerChainFacts } from '../src/facts.js';
 import { missingInputReason } from './verdicts/missing-input.js';
 import { hostnameVerdict } from './verdicts/hostname.js';
 import { validityVerdict } from './verdicts/validity.js';
-import { readBridgeState } from './verdicts/bridge-state.js';
+import { liveBridge, readBridgeState } from './verdicts/bridge-state.js';
 import { sessionEndWords } from './verdicts/mqtt-connect.js';
 import { diagnosisCheck, fail, pass, skip, warn } from './define.js';
 
@@ -41,7 +41,8 @@ export const bridgeStatus = diagnosisCheck({
   id: 'bridge.status',
   title: 'The lamp\'s bridge is connected',
   dependsOn: ['mqtt.connect'],
-  needs: ['bridgeState', 'serverChain'],
+  // The bridge flows (with --local) are live evidence: probes that crossed outweigh a retained state.
+  needs: ['bridgeState', 'serverChain', 'bridgeInbound', 'bridgeOutbound'],
   codes: {
     connected: 'The lamp\'s bridge reports connected (its retained state is 1)',
     disconnected: 'The lamp\'s bridge reports disconnected (its retained state is 0)',
@@ -52,10 +53,15 @@ export const bridgeStatus = diagnosisCheck({
     'read-cut-short': 'Could not tell: the broker stopped answering while the bridge state was read',
     'not-mosquitto': 'Could not tell: the broker has no Mosquitto $SYS tree and no bridge state',
     'not-configured': 'Not checked: no bridge to look for (no --device-id or --bridge-client-id)',
+    'state-stale': 'Probes crossed the bridge in this run, but its retained state still says 0 (notifications off, or a stale value)',
+    'state-missing': 'Probes crossed the bridge in this run, but it leaves no retained state (notifications off)',
+    'lamp-not-answering': 'The bridge is not connected, and the lamp broker (--local) does not answer: its mosquitto is not running there',
   },
-  run({ bridgeState, serverChain }, { host, now, expiryWarnDays }) {
+  run({ bridgeState, serverChain, bridgeInbound, bridgeOutbound }, { host, port, now, expiryWarnDays, caPath, certPath }) {
     if (!bridgeState.configured) return skip(`not checked: ${missingInputReason(bridgeState.missing, 'lamp')}`, undefined, undefined, 'not-configured');
     const reading = readBridgeState(bridgeState);
+    // The bridge's own notification decided; the lamp's mapped copy, when it says otherwise, is older.
+    const stale = reading.staleCopy ? `; the lamp's mapped copy ${reading.staleCopy.topic} still says ${reading.staleCopy.value}, an older notification` : '';
     const evidence = {
       state: reading.state,
       topic: reading.topic,
@@ -67,6 +73,28 @@ export const bridgeStatus = diagnosisCheck({
       transcript: bridgeState.transcript,
     };
     if (bridgeState.connectFailure) return fail(`could not read the bridge state: ${bridgeState.connectEnd ? sessionEndWords(bridgeState.connectEnd) : bridgeState.connectFailure}`, 'See mqtt.connect.', evidence, 'unreadable');
+    // Live evidence beats retained state: probes that crossed the bridge in this run (either way) say
+    // it is up, whatever an old notification left behind (a clean shutdown's 0, notifications off).
+    const live = liveBridge([bridgeInbound, bridgeOutbound]);
+    if (live.crossed.length > 0 && reading.state !== 'connected' && !reading.otherPrefix) {
+      const crossed = `probes crossed the bridge in this run (${live.crossed.join(', ')})`;
+      const liveEvidence = { ...evidence, liveState: 'connected', crossed: live.crossed };
+      if (bridgeState.readCutShort) return pass(`connected: ${crossed}; its retained state could not be read in full (${bridgeState.readCutShort})`, liveEvidence, 'connected');
+      if (reading.state === 'disconnected') {
+        return warn(
+          `connected: ${crossed}, but its retained state ${reading.topic} = 0 is stale`,
+          `The bridge works but its state notification is not kept current. If lampi_bridge.conf says \`notifications false\`, remove that line (notifications are on by default) and restart mosquitto on the lamp; if its \`notification_topic\` names another topic, this 0 is a leftover. Otherwise clear the stale value on the cloud: \`mosquitto_pub -h ${host} -p ${port} --cafile ${caPath ?? 'lampi_ca.crt'} --cert ${certPath ?? 'client.crt'} --key <its key> -r -n -t ${reading.topic}\` (a lamp that shut down cleanly with notifications on leaves its 0 behind until the bridge reconnects).`,
+          liveEvidence,
+          'state-stale',
+        );
+      }
+      return warn(
+        `connected: ${crossed}, but it leaves no retained state at ${bridgeState.expectedFilter}${bridgeState.sysTree === false ? ' (this broker has no Mosquitto $SYS tree)' : ''}`,
+        `The bridge works but does not report its state: if lampi_bridge.conf says \`notifications false\`, remove that line and restart mosquitto on the lamp; it also needs \`notification_topic lamp/connection/${bridgeState.bridgeClientId ?? '<remote_clientid>'}/state\` and \`topic lamp/connection/+/state out 2 "" devices/${bridgeState.deviceId}/\` for the lamp's copy.`,
+        liveEvidence,
+        'state-missing',
+      );
+    }
     // Cut short, the states that arrived may be a misleading subset (another bridge's, a stale one):
     // only this bridge's own state, on its exact topic, still decides.
     const ownTopic = bridgeState.bridgeClientId ? bridgeState.expectedFilter?.replace('+', bridgeState.bridgeClientId) : undefined;
@@ -89,9 +117,18 @@ export const bridgeStatus = diagnosisCheck({
         'other-prefix',
       );
     }
-    // The bridge's own notification decided; the lamp's mapped copy, when it says otherwise, is older.
-    const stale = reading.staleCopy ? `; the lamp's mapped copy ${reading.staleCopy.topic} still says ${reading.staleCopy.value}, an older notification` : '';
     if (reading.state === 'connected') return pass(`connected: ${reading.topic} = 1 (retained by the bridge, read without publishing)${stale}`, evidence, 'connected');
+    if (live.lampSilent) {
+      const lamp = `--local ${live.lampSilent.url ?? ''}`.trim();
+      const said = reading.state === 'disconnected' ? `disconnected: ${reading.topic} = 0` : `unknown: no retained bridge state at ${bridgeState.expectedFilter}`;
+      const why = live.lampSilent.timedOut ? `the lamp broker did not answer at ${lamp} (${live.lampSilent.words})` : `nothing answers at ${lamp} (${live.lampSilent.words})`;
+      return fail(
+        `${said}, and ${why}: the lamp's mosquitto is not running, or not listening there${stale}`,
+        `On the lamp: \`sudo systemctl status mosquitto\` says whether it runs; start it with \`sudo systemctl restart mosquitto\`, and \`sudo tail /var/log/mosquitto/mosquitto.log\` says why it stopped (or will not start). If it runs, make --local its listener (the seed keeps \`listener 1883 127.0.0.1\`).`,
+        { ...evidence, lamp: { url: live.lampSilent.url, said: live.lampSilent.words } },
+        'lamp-not-answering',
+      );
+    }
     const suspect = certificateSuspect(serverChain, host, now, expiryWarnDays);
     if (reading.state === 'disconnected') {
       if (suspect) {

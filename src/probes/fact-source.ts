@@ -351,7 +351,8 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
     if (!ctx.localUrl || !ctx.remotePrefix) return;
     const localUrl = ctx.localUrl;
     for (const [direction, fact] of [['inbound', 'bridgeInbound'], ['outbound', 'bridgeOutbound']] as const) {
-      if (wants(fact) && !openedAhead.has(direction)) openedAhead.set(direction, openBridgeSessions(inScopeOf(fact, ctx), localUrl, direction));
+      // Not for a direction already probing (bridge.status asks for the flows too): it opened its own sessions.
+      if (wants(fact) && !openedAhead.has(direction) && !memo.has(fact)) openedAhead.set(direction, openBridgeSessions(inScopeOf(fact, ctx), localUrl, direction));
     }
   };
   const takeAhead = (direction: 'inbound' | 'outbound') => {

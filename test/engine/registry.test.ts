@@ -22,7 +22,7 @@ const WIRING: Record<string, { dependsOn: string[]; needs: (keyof DiagnosisFacts
   'tls.client-auth': { dependsOn: ['tcp.connect'], needs: ['clientAuth', 'clientCertificate'] },
   'mqtt.connect': { dependsOn: ['tls.chain', 'tls.hostname'], needs: ['mqttConnect', 'clientCertificate'] },
   'mqtt.roundtrip': { dependsOn: ['mqtt.connect'], needs: ['roundtrip', 'clientCertificate'] },
-  'bridge.status': { dependsOn: ['mqtt.connect'], needs: ['bridgeState', 'serverChain'] },
+  'bridge.status': { dependsOn: ['mqtt.connect'], needs: ['bridgeState', 'serverChain', 'bridgeInbound', 'bridgeOutbound'] },
   'bridge.inbound': { dependsOn: ['mqtt.roundtrip'], needs: ['bridgeInbound', 'bridgeState'] },
   'bridge.outbound': { dependsOn: ['mqtt.roundtrip'], needs: ['bridgeOutbound', 'bridgeState'] },
   'wss.handshake': { dependsOn: ['dns.resolve'], needs: ['wss'] },

@@ -1,0 +1,55 @@
+// bridge.status with --local: what crossed the bridge in this run outweighs the retained state on the
+// cloud (hunt 2, findings 2 and 12), judged by the reference clients against real Mosquitto.
+import { spawnSync } from 'node:child_process';
+import { afterEach, expect, it } from 'vitest';
+import { diagnose } from '../../src/diagnose.js';
+import { startLab, type Lab } from '../../src/lab/lab.js';
+import { describeWithBroker } from '../helpers/broker.js';
+
+const labs: Lab[] = [];
+afterEach(async () => {
+  await Promise.all(labs.splice(0).map((lab) => lab.stop()));
+});
+const referenceClients = ['mosquitto_pub', 'mosquitto_sub'].every((tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0);
+const cloudTls = (lab: Lab) => ['-h', lab.publicAddress, '-p', String(lab.ports.tls), '--cafile', lab.files.ca, '--cert', lab.files.clientCert, '--key', lab.files.clientKey, '--insecure'];
+
+describeWithBroker('bridge.status against live evidence', () => {
+  it.runIf(referenceClients)('a stale retained 0 (notifications off, an old clean shutdown) on a bridge that carries messages is stale, not "disconnected"', async () => {
+    const lab = await startLab({ scenario: 'healthy' });
+    labs.push(lab);
+    const raw = `lamp/connection/${lab.bridgeClientId}/state`;
+    // What a lamp with `notifications false` leaves: the 0 of an old clean shutdown, never overwritten.
+    expect(spawnSync('mosquitto_pub', [...cloudTls(lab), '-i', 'lampi-test-stale', '-t', raw, '-m', '0', '-r', '-q', '1']).status).toBe(0);
+    const seen = spawnSync('mosquitto_sub', [...cloudTls(lab), '-i', 'lampi-test-read', '-t', raw, '-v', '-W', '2'], { encoding: 'utf8' }).stdout;
+    expect(seen).toContain(`${raw} 0`);
+    // The reference: a message published on the lamp crosses to the cloud.
+    const remote = `devices/${lab.deviceId}/lampi-doctor/hand/out`;
+    const sub = spawnSync('sh', ['-c', `mosquitto_sub ${cloudTls(lab).join(' ')} -i lampi-test-cross -t ${remote} -C 1 -W 4 & sleep 1; mosquitto_pub -h 127.0.0.1 -p ${lab.ports.lampPlain} -t lampi-doctor/hand/out -m crossed -q 1; wait`], { encoding: 'utf8' });
+    expect(sub.stdout).toContain('crossed');
+
+    const report = await diagnose({ ...lab.diagnoseInput(), only: ['bridge'] });
+    const byId = Object.fromEntries(report.checks.map((check) => [check.id, check]));
+    expect(byId['bridge.inbound'].status).toBe('pass');
+    expect(byId['bridge.outbound'].status).toBe('pass');
+    expect(byId['bridge.status']).toMatchObject({ status: 'warn', code: 'bridge.status/state-stale' });
+    expect(byId['bridge.status'].summary).toContain(`but its retained state ${raw} = 0 is stale`);
+    expect(byId['bridge.status'].hint).toContain(`-r -n -t ${raw}`);
+    expect(byId['bridge.status'].hint).not.toContain('bridge_certfile');
+  });
+
+  it.runIf(referenceClients)('a killed lamp broker is named as such, not blamed on certificates', async () => {
+    const lab = await startLab({ scenario: 'healthy' });
+    labs.push(lab);
+    await lab.stopLamp();
+    // The reference: nothing answers at the lamp's port.
+    const lamp = spawnSync('mosquitto_sub', ['-h', '127.0.0.1', '-p', String(lab.ports.lampPlain), '-t', 'x', '-C', '1', '-W', '2'], { encoding: 'utf8' });
+    expect(lamp.status).not.toBe(0);
+    expect(lamp.stderr).toMatch(/Connection refused/i);
+
+    const report = await diagnose({ ...lab.diagnoseInput(), only: ['bridge'] });
+    const status = report.checks.find((check) => check.id === 'bridge.status')!;
+    expect([status.status, status.code]).toEqual(['fail', 'bridge.status/lamp-not-answering']);
+    expect(status.summary).toMatch(/nothing answers at --local mqtt:\/\/127\.0\.0\.1:\d+ \(connect ECONNREFUSED [\d.:]+\): the lamp's mosquitto is not running/);
+    expect(status.hint).not.toContain('bridge_certfile');
+  });
+});
