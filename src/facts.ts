@@ -248,8 +248,18 @@ export interface BridgeFlowFacts extends LatencyFacts {
   arrivedElsewhere?: string;
   /** The bridge line that carries the probes, to suggest when it is missing. */
   mappingLine?: string;
+  /** That line as --bridge-config has it (where it has one): the mapping is there, so its absence explains nothing. */
+  mappingInConfig?: ProbeMapping;
   failure?: BridgeFlowFailure;
   transcript: string[];
+}
+
+/** The --bridge-config `topic` line that maps the probe prefix: where it is, and what it maps. */
+export interface ProbeMapping {
+  file: string;
+  line: number;
+  direction: 'in' | 'out' | 'both';
+  remotePrefix: string;
 }
 
 /** Why a flow could not be measured: which broker, at which step, and what it did. */

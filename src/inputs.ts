@@ -113,7 +113,7 @@ function positive(value: number | undefined, fallback: number, flag: string, min
 }
 
 /** What the bridge config (or the LAMPI naming convention) says about the lamp's bridge. */
-function bridgeFacts(input: DiagnoseInput): Pick<MqttOptions, 'deviceId' | 'bridgeClientId' | 'remotePrefix' | 'probePrefix'> {
+function bridgeFacts(input: DiagnoseInput): Pick<MqttOptions, 'deviceId' | 'bridgeClientId' | 'remotePrefix' | 'probePrefix' | 'probeMapping'> {
   let probePrefix = input.probePrefix ?? DEFAULT_PROBE_PREFIX;
   if (/[#+]/.test(probePrefix)) throw new UsageError(`--probe-prefix ${probePrefix}: a topic prefix, without wildcards`);
   if (!probePrefix.endsWith('/')) probePrefix += '/';
@@ -133,6 +133,7 @@ function bridgeFacts(input: DiagnoseInput): Pick<MqttOptions, 'deviceId' | 'brid
     bridgeClientId: bridge.remoteClientId ?? fromDevice.bridgeClientId,
     remotePrefix,
     probePrefix,
+    ...(probe ? { probeMapping: { file: probe.file, line: probe.line, direction: probe.direction, remotePrefix: probe.remotePrefix } } : {}),
   };
 }
 

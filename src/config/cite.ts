@@ -34,6 +34,14 @@ function findingIn(ctx: JoinContext, model: ConfigModel | undefined, ids?: strin
   return finding && { file: finding.file!, line: finding.line!, why: finding.summary };
 }
 
+/** The remote prefix a bridge flow tested (devices/<id>/), from its evidence. */
+const devicesOf = (result: CheckResult) => /devices\/[^/\s]+\//.exec(`${result.evidence?.from ?? ''} ${result.evidence?.to ?? ''}`)?.[0];
+
+/** The acl_file the TLS listener uses: its own (per_listener_settings true), else the global one. */
+function aclFile(model: ConfigModel | undefined, tls: ListenerModel | undefined) {
+  return last(tls, 'acl_file') ?? model?.global.filter((entry) => entry.key === 'acl_file').at(-1);
+}
+
 function explain(result: CheckResult, ctx: JoinContext): Place | undefined {
   const tls = listenerOn(ctx.cloud, ctx.port, (l) => isTls(l) && !isWebsockets(l));
   const bridge = ctx.lamp?.bridges[0];
@@ -58,9 +66,14 @@ function explain(result: CheckResult, ctx: JoinContext): Place | undefined {
     case 'mqtt.connect':
     case 'mqtt.roundtrip':
       return place(tls, 'use_identity_as_username');
-    case 'bridge.status':
     case 'bridge.inbound':
-    case 'bridge.outbound':
+    case 'bridge.outbound': {
+      // Nothing crossed a bridge that maps the probes: the cloud's acl_file is the first suspect.
+      const acl = result.evidence?.mappingInConfig && /\/(mapping-blocked|bridge-state-unknown|bridge-disconnected)$/.test(result.code ?? '') ? aclFile(ctx.cloud, tls) : undefined;
+      if (acl) return { file: acl.file, line: acl.line, why: `the cloud's acl_file ${acl.args[0] ?? ''} must let the bridge's user read and write ${devicesOf(result) ?? 'devices/<id>/'}#`.replace('  ', ' ') };
+    }
+    // falls through
+    case 'bridge.status':
       return (
         findingIn(ctx, ctx.lamp, ['config.keypair', 'config.files', 'config.bridge-tls', 'config.bridge-address', 'config.chain', 'config.certificates', 'config.bridge-identity']) ??
         (result.status === 'skip' || /prefix/.test(result.summary) ? place(bridge, 'topic') : place(bridge))

@@ -17,6 +17,7 @@ import type {
   DiagnosisFacts,
   HandshakeFacts,
   LiteralTargetFacts,
+  ProbeMapping,
   ProtocolSupportFacts,
   ServerChainFacts,
   TlsVersionName,
@@ -54,6 +55,8 @@ export interface MqttOptions {
   bridgeClientId?: string;
   remotePrefix?: string;
   probePrefix: string;
+  /** The --bridge-config line that maps the probe prefix, where it has one. */
+  probeMapping?: ProbeMapping;
   wssPort: number;
   /** --wss-path: the websockets path (default /mqtt). */
   wssPath?: string;

@@ -2,7 +2,7 @@
 // Each probe opens its own session(s) with a unique client id and closes them with DISCONNECT.
 import { randomBytes } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
-import type { BridgeFlowFacts, BridgeStateFacts, LatencyFacts, MqttConnectFacts, RoundtripFacts } from '../facts.js';
+import type { BridgeFlowFacts, BridgeStateFacts, LatencyFacts, MqttConnectFacts, ProbeMapping, RoundtripFacts } from '../facts.js';
 import { MqttSession, timeLimit, type ConnectResult, type TimeLimit } from './mqtt-session.js';
 import { BridgeIdentities, sessionClientId, type SessionRole } from './client-ids.js';
 
@@ -24,6 +24,8 @@ export interface MqttProbeContext {
   remotePrefix?: string;
   /** Local topic prefix of the diagnostic mapping, e.g. lampi-doctor/. */
   probePrefix: string;
+  /** The --bridge-config line that maps the probe prefix, where it has one. */
+  probeMapping?: ProbeMapping;
   credentials?: { username: string; password?: string };
   /** The run's cancellation, handed to every session. */
   signal?: AbortSignal;
@@ -311,7 +313,7 @@ export async function openBridgeSessions(ctx: MqttProbeContext, localUrl: string
 
 export async function probeBridgeFlow(ctx: MqttProbeContext, direction: 'inbound' | 'outbound', opening?: Promise<BridgeSessions>): Promise<BridgeFlowFacts> {
   const mappingLine = ctx.remotePrefix ? `topic ${ctx.probePrefix}# both 1 "" ${ctx.remotePrefix}` : undefined;
-  const base: BridgeFlowFacts = { direction, configured: false, samplesMs: [], sent: 0, lost: 0, mappingLine, transcript: [] };
+  const base: BridgeFlowFacts = { direction, configured: false, samplesMs: [], sent: 0, lost: 0, mappingLine, ...(ctx.probeMapping ? { mappingInConfig: { ...ctx.probeMapping } } : {}), transcript: [] };
   if (!ctx.localUrl) return { ...base, missing: 'local' };
   if (!ctx.remotePrefix) return { ...base, missing: 'device-id' };
 

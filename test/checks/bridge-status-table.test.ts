@@ -239,6 +239,31 @@ describe('bridge flows', () => {
     expect(out.summary).toBe("not checked: give --device-id (or --bridge-config lampi_bridge.conf) to know the bridge's topic prefix");
   });
 
+  it('does not ask for a mapping line that --bridge-config shows: nothing crossed though it is there (an ACL, a takeover)', () => {
+    const mappingInConfig = { file: '/etc/mosquitto/conf.d/lampi_bridge.conf', line: 22, direction: 'both' as const, remotePrefix: 'devices/b827eb74663e/' };
+    const run = (patch: (f: DiagnosisFacts) => void) => bridgeInbound.run(withFacts(patch), settings);
+    const blocked = run((f) => (f.bridgeInbound = flow('inbound', { samplesMs: [], lost: 1, mappingInConfig })));
+    expect([blocked.status, blocked.code]).toEqual(['fail', 'mapping-blocked']);
+    expect(blocked.summary).toBe(
+      'nothing crossed the bridge (cloud -> lamp), though it reports connected and lampi_bridge.conf maps the probes (/etc/mosquitto/conf.d/lampi_bridge.conf:22: topic lampi-doctor/# both 1 "" devices/b827eb74663e/)',
+    );
+    expect(blocked.hint).not.toContain('Add this line');
+    expect(blocked.hint).toContain('`Denied PUBLISH from b827eb74663e_broker` means the cloud\'s acl_file denies the bridge\'s user');
+    expect(blocked.hint).toContain('`topic readwrite devices/b827eb74663e/#`');
+    expect(blocked.hint).toContain('give each lamp its own remote_clientid');
+    expect(blocked.evidence?.mappingInConfig).toEqual(mappingInConfig);
+    const unknown = run((f) => {
+      f.bridgeInbound = flow('inbound', { samplesMs: [], lost: 1, mappingInConfig });
+      f.bridgeState.states = [];
+    });
+    expect([unknown.code, unknown.hint?.includes('probes need the line')]).toEqual(['bridge-state-unknown', false]);
+    expect(unknown.hint).toContain('Denied PUBLISH from b827eb74663e_broker');
+    // Without --bridge-config, or a line for another prefix or direction: the mapping may be missing.
+    expect(run((f) => (f.bridgeInbound = flow('inbound', { samplesMs: [], lost: 1 }))).code).toBe('mapping-missing');
+    expect(run((f) => (f.bridgeInbound = flow('inbound', { samplesMs: [], lost: 1, mappingInConfig: { ...mappingInConfig, remotePrefix: 'devices/0000deadbeef/' } }))).code).toBe('mapping-missing');
+    expect(run((f) => (f.bridgeInbound = flow('inbound', { samplesMs: [], lost: 1, mappingInConfig: { ...mappingInConfig, direction: 'out' } }))).code).toBe('mapping-missing');
+  });
+
   it('names a state under another prefix in the outbound direction', () => {
     const out = bridgeOutbound.run(
       withFacts((f) => {

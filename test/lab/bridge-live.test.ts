@@ -1,6 +1,7 @@
 // bridge.status with --local: what crossed the bridge in this run outweighs the retained state on the
 // cloud (hunt 2, findings 2 and 12), judged by the reference clients against real Mosquitto.
 import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, expect, it } from 'vitest';
 import { diagnose } from '../../src/diagnose.js';
 import { startLab, type Lab } from '../../src/lab/lab.js';
@@ -51,5 +52,31 @@ describeWithBroker('bridge.status against live evidence', () => {
     expect([status.status, status.code]).toEqual(['fail', 'bridge.status/lamp-not-answering']);
     expect(status.summary).toMatch(/nothing answers at --local mqtt:\/\/127\.0\.0\.1:\d+ \(connect ECONNREFUSED [\d.:]+\): the lamp's mosquitto is not running/);
     expect(status.hint).not.toContain('bridge_certfile');
+  });
+
+  it.runIf(referenceClients)('an acl_file that denies the bridge\'s user: nothing crossed though --bridge-config maps the probes, and --config cites the acl_file', async () => {
+    const lab = await startLab({ scenario: 'healthy' });
+    labs.push(lab);
+    // Hunt 2 finding 3: doctor_client may do everything, the bridge gets `pattern … devices/%u/#`
+    // (its CN, not the device id). Mosquitto reloads acl_file on SIGHUP; the bridge stays connected.
+    const acl = `${lab.dir}/acl`;
+    writeFileSync(acl, ['user doctor_client', 'topic readwrite lampi-doctor/#', 'topic readwrite devices/#', 'topic readwrite lamp/#', 'topic read $SYS/#', '', 'pattern readwrite devices/%u/#', ''].join('\n'));
+    const conf = readFileSync(lab.files.cloudConfig, 'utf8');
+    writeFileSync(lab.files.cloudConfig, conf.replace(/^allow_anonymous false$/m, `allow_anonymous false\nacl_file ${acl}`));
+    const aclLine = readFileSync(lab.files.cloudConfig, 'utf8').split('\n').indexOf(`acl_file ${acl}`) + 1;
+    process.kill(lab.pids[0], 'SIGHUP');
+    // The reference: a message published on the lamp never reaches the cloud, and the cloud says why.
+    const remote = `devices/${lab.deviceId}/lampi-doctor/hand/out`;
+    const cross = spawnSync('sh', ['-c', `mosquitto_sub ${cloudTls(lab).join(' ')} -i lampi-test-cross -t ${remote} -C 1 -W 3 & sleep 1; mosquitto_pub -h 127.0.0.1 -p ${lab.ports.lampPlain} -t lampi-doctor/hand/out -m crossed -q 1; wait`], { encoding: 'utf8' });
+    expect(cross.stdout).not.toContain('crossed');
+    expect(readFileSync(lab.files.cloudLog, 'utf8')).toContain(`Denied PUBLISH from ${lab.bridgeClientId}`);
+
+    const report = await diagnose({ ...lab.diagnoseInput(), only: ['bridge'], samples: 2, config: lab.files.cloudConfig, bridgeConfig: lab.files.lampConfig });
+    const outbound = report.checks.find((check) => check.id === 'bridge.outbound')!;
+    expect([outbound.status, outbound.code]).toEqual(['fail', 'bridge.outbound/mapping-blocked']);
+    expect(outbound.summary).toContain(`lampi_bridge.conf maps the probes (${lab.files.lampConfig}:`);
+    expect(outbound.hint).not.toContain('Add this line');
+    expect(outbound).toMatchObject({ file: lab.files.cloudConfig, line: aclLine });
+    expect(outbound.hint).toContain(`the cloud's acl_file ${acl} must let the bridge's user read and write devices/${lab.deviceId}/#`);
   });
 });
