@@ -60,6 +60,8 @@ export const bridgeStatus = diagnosisCheck({
   run({ bridgeState, serverChain, bridgeInbound, bridgeOutbound }, { host, port, now, expiryWarnDays, caPath, certPath }) {
     if (!bridgeState.configured) return skip(`not checked: ${missingInputReason(bridgeState.missing, 'lamp')}`, undefined, undefined, 'not-configured');
     const reading = readBridgeState(bridgeState);
+    // Where the states were looked for: the seed's mapped topic, and the bridge's own notification_topic (--bridge-config).
+    const where = `${bridgeState.expectedFilter}${bridgeState.notificationTopic ? ` or ${bridgeState.notificationTopic}` : ''}`;
     // The bridge's own notification decided; the lamp's mapped copy, when it says otherwise, is older.
     const stale = reading.staleCopy ? `; the lamp's mapped copy ${reading.staleCopy.topic} still says ${reading.staleCopy.value}, an older notification` : '';
     const evidence = {
@@ -89,8 +91,8 @@ export const bridgeStatus = diagnosisCheck({
         );
       }
       return warn(
-        `connected: ${crossed}, but it leaves no retained state at ${bridgeState.expectedFilter}${bridgeState.sysTree === false ? ' (this broker has no Mosquitto $SYS tree)' : ''}`,
-        `The bridge works but does not report its state: if lampi_bridge.conf says \`notifications false\`, remove that line and restart mosquitto on the lamp; it also needs \`notification_topic lamp/connection/${bridgeState.bridgeClientId ?? '<remote_clientid>'}/state\` and \`topic lamp/connection/+/state out 2 "" devices/${bridgeState.deviceId}/\` for the lamp's copy.`,
+        `connected: ${crossed}, but it leaves no retained state at ${where}${bridgeState.sysTree === false ? ' (this broker has no Mosquitto $SYS tree)' : ''}`,
+        `The bridge works but does not report its state: if lampi_bridge.conf says \`notifications false\`, remove that line and restart mosquitto on the lamp; it also needs \`notification_topic lamp/connection/${bridgeState.bridgeClientId ?? '<remote_clientid>'}/state\` and \`topic lamp/connection/+/state out 2 "" devices/${bridgeState.deviceId}/\` for the lamp's copy.${bridgeState.notificationTopic ? '' : ' If it reports on a `notification_topic` of its own, give --bridge-config lampi_bridge.conf so that topic is read.'}`,
         liveEvidence,
         'state-missing',
       );
@@ -99,7 +101,9 @@ export const bridgeStatus = diagnosisCheck({
     // only this bridge's own state, on its exact topic, still decides.
     const ownTopic = bridgeState.bridgeClientId ? bridgeState.expectedFilter?.replace('+', bridgeState.bridgeClientId) : undefined;
     // The bridge's own notification (outside devices/, naming its client id) is its own exact topic too.
-    const ownRaw = Boolean(bridgeState.bridgeClientId && reading.topic && !reading.topic.startsWith('devices/') && reading.topic.includes(`/${bridgeState.bridgeClientId}/`));
+    const ownRaw =
+      Boolean(bridgeState.bridgeClientId && reading.topic && !reading.topic.startsWith('devices/') && reading.topic.includes(`/${bridgeState.bridgeClientId}/`)) ||
+      Boolean(bridgeState.notificationTopic && reading.topic === bridgeState.notificationTopic);
     if (bridgeState.readCutShort && !(((ownTopic && reading.topic === ownTopic) || ownRaw) && reading.state !== 'unknown')) {
       return skip(
         `could not tell: the broker stopped answering while its retained bridge states were read (${bridgeState.readCutShort}), and no state for ${ownTopic ?? bridgeState.expectedFilter} had arrived by then`,
@@ -120,7 +124,7 @@ export const bridgeStatus = diagnosisCheck({
     if (reading.state === 'connected') return pass(`connected: ${reading.topic} = 1 (retained by the bridge, read without publishing)${stale}`, evidence, 'connected');
     if (live.lampSilent) {
       const lamp = `--local ${live.lampSilent.url ?? ''}`.trim();
-      const said = reading.state === 'disconnected' ? `disconnected: ${reading.topic} = 0` : `unknown: no retained bridge state at ${bridgeState.expectedFilter}`;
+      const said = reading.state === 'disconnected' ? `disconnected: ${reading.topic} = 0` : `unknown: no retained bridge state at ${where}`;
       const why = live.lampSilent.timedOut ? `the lamp broker did not answer at ${lamp} (${live.lampSilent.words})` : `nothing answers at ${lamp} (${live.lampSilent.words})`;
       return fail(
         `${said}, and ${why}: the lamp's mosquitto is not running, or not listening there${stale}`,
@@ -144,7 +148,7 @@ export const bridgeStatus = diagnosisCheck({
     if (bridgeState.sysTree === false) {
       // Not Mosquitto: without its $SYS tree nothing here says whether a bridge ever connected.
       return skip(
-        `could not tell: no retained bridge state at ${bridgeState.expectedFilter}, and this broker has no Mosquitto $SYS tree ($SYS/broker/version unanswered), so it is not Mosquitto or hides $SYS; tested: the state topics the lamp's bridge would retain`,
+        `could not tell: no retained bridge state at ${where}, and this broker has no Mosquitto $SYS tree ($SYS/broker/version unanswered), so it is not Mosquitto or hides $SYS; tested: the state topics the lamp's bridge would retain`,
         evidence,
         'On the lamp, `sudo tail /var/log/mosquitto/mosquitto.log` says whether its bridge connects; bridge.inbound and bridge.outbound (with --local) test the path itself.',
         'not-mosquitto',
@@ -152,14 +156,14 @@ export const bridgeStatus = diagnosisCheck({
     }
     if (suspect) {
       return warn(
-        `unknown: no retained bridge state at ${bridgeState.expectedFilter} on the cloud, so the bridge has likely never connected; ${suspect.finding}`,
+        `unknown: no retained bridge state at ${where} on the cloud, so the bridge has likely never connected; ${suspect.finding}`,
         suspect.hint,
         { ...evidence, certificateFinding: suspect.finding },
         'never-connected-certificate',
       );
     }
     return warn(
-      `unknown: no retained bridge state at ${bridgeState.expectedFilter} on the cloud`,
+      `unknown: no retained bridge state at ${where} on the cloud`,
       `The bridge has never connected, or does not report: lampi_bridge.conf needs \`topic lamp/connection/+/state out 2 "" devices/${bridgeState.deviceId}/\` and the lamp must publish that state (e.g. \`notification_topic lamp/connection/${bridgeState.bridgeClientId}/state\`).`,
       evidence,
       'unknown',

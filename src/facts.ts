@@ -222,6 +222,8 @@ export interface BridgeStateFacts {
   bridgeClientId?: string;
   /** The retained state topic we expect, as the seed's mapping puts it on the cloud. */
   expectedFilter?: string;
+  /** The bridge's own `notification_topic` when --bridge-config names one (read besides the seed's topics). */
+  notificationTopic?: string;
   /** Retained state notifications seen on the cloud: topic -> payload. */
   states: { topic: string; value: string }[];
   /** The session could not be opened: the library's words, or the outcome's name. */

@@ -30,7 +30,10 @@ export function readBridgeState(facts: BridgeStateFacts): StateReading {
   const asState = (value: string): BridgeState => (value === '1' ? 'connected' : value === '0' ? 'disconnected' : 'unknown');
 
   const mapped = pick(facts.states.filter((s) => s.topic.startsWith(expectedPrefix)));
-  const raw = facts.bridgeClientId ? facts.states.find((s) => !s.topic.startsWith('devices/') && mine(s.topic)) : undefined;
+  // The bridge's own notification: on its configured notification_topic (--bridge-config), else the seed's.
+  const raw =
+    facts.states.find((s) => facts.notificationTopic !== undefined && s.topic === facts.notificationTopic) ??
+    (facts.bridgeClientId ? facts.states.find((s) => !s.topic.startsWith('devices/') && mine(s.topic)) : undefined);
   if (!mapped) {
     // A state under another devices/<id>/ prefix means the bridge's topic lines map elsewhere.
     const elsewhere = pick(facts.states.filter((s) => s.topic.startsWith('devices/')));

@@ -73,11 +73,15 @@ function explain(result: CheckResult, ctx: JoinContext): Place | undefined {
       if (acl) return { file: acl.file, line: acl.line, why: `the cloud's acl_file ${acl.args[0] ?? ''} must let the bridge's user read and write ${devicesOf(result) ?? 'devices/<id>/'}#`.replace('  ', ' ') };
     }
     // falls through
-    case 'bridge.status':
+    case 'bridge.status': {
+      // No $SYS and no state where the cloud has an acl_file: the ACL hides them from this client.
+      const hidden = result.code === 'bridge.status/not-mosquitto' ? aclFile(ctx.cloud, tls) : undefined;
+      if (hidden) return { file: hidden.file, line: hidden.line, why: `the cloud's acl_file ${hidden.args[0] ?? ''} may hide $SYS and the bridge's state from this client: grant its user \`topic read $SYS/#\`, \`topic read lamp/connection/#\` and \`topic read devices/+/lamp/connection/#\``.replace('  ', ' ') };
       return (
         findingIn(ctx, ctx.lamp, ['config.keypair', 'config.files', 'config.bridge-tls', 'config.bridge-address', 'config.chain', 'config.certificates', 'config.bridge-identity']) ??
         (result.status === 'skip' || /prefix/.test(result.summary) ? place(bridge, 'topic') : place(bridge))
       );
+    }
     case 'wss.handshake':
     case 'wss.connect':
       return place(listenerOn(ctx.cloud, ctx.wssPort, isWebsockets));

@@ -57,6 +57,8 @@ export interface MqttOptions {
   probePrefix: string;
   /** The --bridge-config line that maps the probe prefix, where it has one. */
   probeMapping?: ProbeMapping;
+  /** The bridge's `notification_topic` in --bridge-config, where it names one. */
+  notificationTopic?: string;
   wssPort: number;
   /** --wss-path: the websockets path (default /mqtt). */
   wssPath?: string;

@@ -26,6 +26,8 @@ export interface MqttProbeContext {
   probePrefix: string;
   /** The --bridge-config line that maps the probe prefix, where it has one. */
   probeMapping?: ProbeMapping;
+  /** The bridge's `notification_topic` in --bridge-config, where it names one. */
+  notificationTopic?: string;
   credentials?: { username: string; password?: string };
   /** The run's cancellation, handed to every session. */
   signal?: AbortSignal;
@@ -247,6 +249,7 @@ export async function probeBridgeState(ctx: MqttProbeContext, carried?: OpenClou
     deviceId: ctx.deviceId,
     bridgeClientId: ctx.bridgeClientId,
     expectedFilter,
+    ...(ctx.notificationTopic ? { notificationTopic: ctx.notificationTopic } : {}),
     states: [],
     transcript: connect.transcript,
   };
@@ -267,11 +270,13 @@ export async function probeBridgeState(ctx: MqttProbeContext, carried?: OpenClou
   // second SUBSCRIBE (to a topic nobody uses) is acknowledged, every retained state has arrived.
   const sentinel = `${ctx.probePrefix}${runId()}/sync`;
   let readCutShort: string | undefined;
+  // A `notification_topic` of the bridge's own (--bridge-config) is where it reports, besides the seed's topics.
+  const filters = [...STATE_FILTERS, ...(ctx.notificationTopic && !STATE_FILTERS.includes(ctx.notificationTopic) ? [ctx.notificationTopic] : []), SYS_VERSION];
   try {
-    await session.subscribe([...STATE_FILTERS, SYS_VERSION], 0).catch(() => 128);
+    await session.subscribe(filters, 0).catch(() => 128);
     // Unanswered, the states seen so far may be all there are, or not: the check says which it can tell.
     await session.subscribe(sentinel, 0).catch((error: Error) => (readCutShort = error.message));
-    if (!readCutShort) await session.unsubscribe([...STATE_FILTERS, SYS_VERSION, sentinel]).catch(() => undefined);
+    if (!readCutShort) await session.unsubscribe([...filters, sentinel]).catch(() => undefined);
   } finally {
     await session.close();
   }

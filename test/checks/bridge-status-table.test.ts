@@ -213,6 +213,15 @@ describe('bridge.status with --local: probes that crossed outweigh the retained 
   });
 });
 
+describe('bridge.status with a notification_topic of its own (--bridge-config)', () => {
+  it('reads the bridge\'s own topic first, and names it where nothing is retained', () => {
+    const own = status(state({ notificationTopic: 'lampi/bridge/status', states: [{ topic: 'lamp/connection/b827eb74663e_broker/state', value: '0' }, { topic: 'lampi/bridge/status', value: '1' }] }));
+    expect([own.status, own.summary]).toEqual(['pass', 'connected: lampi/bridge/status = 1 (retained by the bridge, read without publishing)']);
+    const none = status(state({ notificationTopic: 'lampi/bridge/status', states: [] }));
+    expect(none.summary).toBe('unknown: no retained bridge state at devices/b827eb74663e/lamp/connection/+/state or lampi/bridge/status on the cloud');
+  });
+});
+
 describe('bridge flows', () => {
   it('names the reason of a cloud connection that failed, or "no reason given"', () => {
     const out = bridgeOutbound.run(withFacts((f) => (f.bridgeOutbound = flow('outbound', { failure: { broker: 'cloud', stage: 'connect', outcome: 'timeout' } }))), settings);

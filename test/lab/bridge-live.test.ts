@@ -14,7 +14,7 @@ afterEach(async () => {
 const referenceClients = ['mosquitto_pub', 'mosquitto_sub'].every((tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0);
 const cloudTls = (lab: Lab) => ['-h', lab.publicAddress, '-p', String(lab.ports.tls), '--cafile', lab.files.ca, '--cert', lab.files.clientCert, '--key', lab.files.clientKey, '--insecure'];
 
-describeWithBroker('bridge.status against live evidence', () => {
+describeWithBroker('the bridge checks against real Mosquitto and the reference clients (hunt 2)', () => {
   it.runIf(referenceClients)('a stale retained 0 (notifications off, an old clean shutdown) on a bridge that carries messages is stale, not "disconnected"', async () => {
     const lab = await startLab({ scenario: 'healthy' });
     labs.push(lab);
@@ -78,5 +78,43 @@ describeWithBroker('bridge.status against live evidence', () => {
     expect(outbound.hint).not.toContain('Add this line');
     expect(outbound).toMatchObject({ file: lab.files.cloudConfig, line: aclLine });
     expect(outbound.hint).toContain(`the cloud's acl_file ${acl} must let the bridge's user read and write devices/${lab.deviceId}/#`);
+  });
+
+  it.runIf(referenceClients)('reads the notification_topic that --bridge-config names (hunt 2 finding 15)', async () => {
+    const lab = await startLab({ scenario: 'healthy' });
+    labs.push(lab);
+    // A lamp whose bridge says `notification_topic lampi/bridge/status`: its state is retained there.
+    const lamp = `${lab.dir}/lamp-own-topic.conf`;
+    writeFileSync(lamp, readFileSync(lab.files.lampConfig, 'utf8').replace(/^notification_topic .*$/m, 'notification_topic lampi/bridge/status'));
+    // ...and nothing on the seed's topics (this lab's bridge reported there: cleared by hand).
+    for (const topic of [`lamp/connection/${lab.bridgeClientId}/state`, `devices/${lab.deviceId}/lamp/connection/${lab.bridgeClientId}/state`]) {
+      expect(spawnSync('mosquitto_pub', [...cloudTls(lab), '-i', 'lampi-test-clear', '-t', topic, '-r', '-n', '-q', '1']).status).toBe(0);
+    }
+    expect(spawnSync('mosquitto_pub', [...cloudTls(lab), '-i', 'lampi-test-own', '-t', 'lampi/bridge/status', '-m', '1', '-r', '-q', '1']).status).toBe(0);
+    const seen = spawnSync('mosquitto_sub', [...cloudTls(lab), '-i', 'lampi-test-read', '-t', 'lampi/bridge/status', '-t', 'lamp/connection/+/state', '-t', 'devices/+/lamp/connection/+/state', '-v', '-W', '2'], { encoding: 'utf8' }).stdout;
+    expect(seen.trim()).toBe('lampi/bridge/status 1');
+
+    const report = await diagnose({ ...lab.diagnoseInput(), local: undefined, only: ['bridge.status'], bridgeConfig: lamp });
+    const status = report.checks.find((check) => check.id === 'bridge.status')!;
+    expect([status.status, status.summary]).toEqual(['pass', 'connected: lampi/bridge/status = 1 (retained by the bridge, read without publishing)']);
+    expect(status.evidence?.retainedStates).toContainEqual({ topic: 'lampi/bridge/status', value: '1' });
+  });
+
+  it.runIf(referenceClients)('an acl_file that hides $SYS and the state from the client: --config cites it (hunt 2 finding 14)', async () => {
+    const lab = await startLab({ scenario: 'healthy' });
+    labs.push(lab);
+    const acl = `${lab.dir}/acl`;
+    writeFileSync(acl, ['user doctor_client', 'topic write lampi-doctor/#', '', `user ${lab.bridgeClientId}`, `topic readwrite devices/${lab.deviceId}/#`, 'topic readwrite lamp/#', ''].join('\n'));
+    writeFileSync(lab.files.cloudConfig, readFileSync(lab.files.cloudConfig, 'utf8').replace(/^allow_anonymous false$/m, `allow_anonymous false\nacl_file ${acl}`));
+    const aclLine = readFileSync(lab.files.cloudConfig, 'utf8').split('\n').indexOf(`acl_file ${acl}`) + 1;
+    process.kill(lab.pids[0], 'SIGHUP');
+    // The reference: the client reads neither $SYS nor the retained state the bridge left.
+    const seen = spawnSync('mosquitto_sub', [...cloudTls(lab), '-i', 'lampi-test-read', '-t', '$SYS/broker/version', '-t', 'lamp/connection/+/state', '-v', '-W', '2'], { encoding: 'utf8' });
+    expect(seen.stdout).toBe('');
+
+    const report = await diagnose({ ...lab.diagnoseInput(), local: undefined, only: ['bridge.status'], config: lab.files.cloudConfig });
+    const status = report.checks.find((check) => check.id === 'bridge.status')!;
+    expect(status).toMatchObject({ status: 'skip', code: 'bridge.status/not-mosquitto', file: lab.files.cloudConfig, line: aclLine });
+    expect(status.hint).toContain(`the cloud's acl_file ${acl} may hide $SYS and the bridge's state from this client`);
   });
 });
