@@ -41,8 +41,10 @@ export const bridgeStatus = diagnosisCheck({
   id: 'bridge.status',
   title: 'The lamp\'s bridge is connected',
   dependsOn: ['mqtt.connect'],
+  needs: ['bridgeState', 'serverChain'],
   // The bridge flows (with --local) are live evidence: probes that crossed outweigh a retained state.
-  needs: ['bridgeState', 'serverChain', 'bridgeInbound', 'bridgeOutbound'],
+  // Read when bridge.inbound/outbound run; never probed for bridge.status alone.
+  reads: ['bridgeInbound', 'bridgeOutbound'],
   codes: {
     connected: 'The lamp\'s bridge reports connected (its retained state is 1)',
     disconnected: 'The lamp\'s bridge reports disconnected (its retained state is 0)',
@@ -77,7 +79,7 @@ export const bridgeStatus = diagnosisCheck({
     if (bridgeState.connectFailure) return fail(`could not read the bridge state: ${bridgeState.connectEnd ? sessionEndWords(bridgeState.connectEnd) : bridgeState.connectFailure}`, 'See mqtt.connect.', evidence, 'unreadable');
     // Live evidence beats retained state: probes that crossed the bridge in this run (either way) say
     // it is up, whatever an old notification left behind (a clean shutdown's 0, notifications off).
-    const live = liveBridge([bridgeInbound, bridgeOutbound]);
+    const live = liveBridge([bridgeInbound, bridgeOutbound].filter((flow) => flow !== undefined));
     if (live.crossed.length > 0 && reading.state !== 'connected' && !reading.otherPrefix) {
       const crossed = `probes crossed the bridge in this run (${live.crossed.join(', ')})`;
       const liveEvidence = { ...evidence, liveState: 'connected', crossed: live.crossed };

@@ -452,6 +452,7 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
   return {
     get: (key) => getters[key](),
     peek: async (key) => (memo.has(key) ? getters[key]() : undefined),
+    gathers: (key) => wants(key),
     starved: (key) => starvedLag.get(key),
     dispose,
   };

@@ -22,7 +22,7 @@ const WIRING: Record<string, { dependsOn: string[]; needs: (keyof DiagnosisFacts
   'tls.client-auth': { dependsOn: ['tcp.connect'], needs: ['clientAuth', 'clientCertificate'] },
   'mqtt.connect': { dependsOn: ['tls.chain', 'tls.hostname'], needs: ['mqttConnect', 'clientCertificate'] },
   'mqtt.roundtrip': { dependsOn: ['mqtt.connect'], needs: ['roundtrip', 'clientCertificate'] },
-  'bridge.status': { dependsOn: ['mqtt.connect'], needs: ['bridgeState', 'serverChain', 'bridgeInbound', 'bridgeOutbound'] },
+  'bridge.status': { dependsOn: ['mqtt.connect'], needs: ['bridgeState', 'serverChain'] },
   'bridge.inbound': { dependsOn: ['mqtt.roundtrip'], needs: ['bridgeInbound', 'bridgeState'] },
   'bridge.outbound': { dependsOn: ['mqtt.roundtrip'], needs: ['bridgeOutbound', 'bridgeState'] },
   'wss.handshake': { dependsOn: ['dns.resolve'], needs: ['wss'] },
@@ -66,6 +66,11 @@ describe('the check registry', () => {
     for (const check of diagnosisChecks) {
       expect({ id: check.id, dependsOn: check.dependsOn, needs: check.needs }).toEqual({ id: check.id, ...WIRING[check.id] });
     }
+  });
+
+  it('lets bridge.status read the bridge flows only where their checks gather them (live evidence, never probed for it alone)', () => {
+    const readers = diagnosisChecks.filter((check) => check.reads?.length).map((check) => [check.id, check.reads]);
+    expect(readers).toEqual([['bridge.status', ['bridgeInbound', 'bridgeOutbound']]]);
   });
 
   it('passes every check of a healthy setup, each reading the facts it declares', async () => {
