@@ -17,6 +17,7 @@ const FLOW_CODES = {
   'lamp-no-answer': 'The lamp broker (--local) stopped answering during the test',
   'wrong-remote-prefix': 'The bridge maps another remote prefix than the device id',
   'mapping-missing': 'The bridge is connected but lacks the diagnostic mapping',
+  'mapping-blocked': 'Nothing crossed, though the bridge reports connected and --bridge-config maps the probes (an ACL, or a client-id takeover)',
   'bridge-disconnected': 'Nothing crossed: the bridge is disconnected',
   'bridge-state-unknown': 'Nothing crossed, and the bridge state is unknown',
   'message-lost': 'Some probes crossed, then one was lost',
@@ -33,6 +34,24 @@ function flowFailure(failure: BridgeFlowFailure, evidence: Outcome['evidence']):
   return fail(`${broker} stopped answering during the test: ${why}`, failure.broker === 'lamp' ? LAMP_HINT : 'See mqtt.roundtrip.', evidence, `${failure.broker}-no-answer`);
 }
 
+/** The probe mapping as --bridge-config has it, when it carries this direction under the prefix tested. */
+function mappedInConfig(flow: BridgeFlowFacts): string | undefined {
+  const mapping = flow.mappingInConfig;
+  if (!mapping || !flow.mappingLine?.endsWith(` ${mapping.remotePrefix}`)) return undefined;
+  if (mapping.direction !== 'both' && mapping.direction !== (flow.direction === 'inbound' ? 'in' : 'out')) return undefined;
+  return `${mapping.file}:${mapping.line}`;
+}
+
+/** Why probes do not cross a bridge that is up and maps them: what the cloud's log shows for each. */
+function blockedCauses(state: BridgeStateFacts): string {
+  const bridge = state.bridgeClientId ?? '<remote_clientid>';
+  const prefix = state.deviceId ? `devices/${state.deviceId}/#` : 'devices/<id>/#';
+  return (
+    `Look in the cloud's log (sudo grep ${bridge} /var/log/mosquitto/mosquitto.log): \`Denied PUBLISH from ${bridge}\` means the cloud's acl_file denies the bridge's user (the CN of its certificate with use_identity_as_username; a \`pattern … devices/%u/#\` line expands to devices/${bridge}/#): grant it \`user ${bridge}\` with \`topic readwrite ${prefix}\` and restart or signal mosquitto (kill -HUP); ` +
+    `\`Client ${bridge} already connected, closing old connection\` means another client (a second lamp) takes over the bridge's client id: give each lamp its own remote_clientid.`
+  );
+}
+
 function decide(flow: BridgeFlowFacts, state: BridgeStateFacts): Outcome {
   const arrow = flow.direction === 'inbound' ? 'cloud -> lamp' : 'lamp -> cloud';
   if (!flow.configured) return skip(`not checked: ${missingInputReason(flow.missing, 'prefix')}`, undefined, undefined, 'not-configured');
@@ -46,6 +65,7 @@ function decide(flow: BridgeFlowFacts, state: BridgeStateFacts): Outcome {
     samplesMs: flow.samplesMs,
     latency: stats ? { ...stats } : undefined,
     arrivedElsewhere: flow.arrivedElsewhere,
+    ...(flow.mappingInConfig ? { mappingInConfig: { ...flow.mappingInConfig } } : {}),
     transcript: flow.transcript,
   };
   if (flow.failure) return flowFailure(flow.failure, evidence);
@@ -68,6 +88,24 @@ function decide(flow: BridgeFlowFacts, state: BridgeStateFacts): Outcome {
       );
     }
     const bridge = reading.state;
+    const mapped = mappedInConfig(flow);
+    if (mapped) {
+      // --bridge-config shows the line: telling the user to add it would be wrong.
+      if (bridge === 'connected') {
+        return fail(
+          `nothing crossed the bridge (${arrow}), though it reports connected and lampi_bridge.conf maps the probes (${mapped}: ${flow.mappingLine})`,
+          `${blockedCauses(state)} If neither shows, the "connected" state is stale (a lamp that shut down cleanly leaves it behind): see the lamp's log.`,
+          evidence,
+          'mapping-blocked',
+        );
+      }
+      return fail(
+        bridge === 'disconnected' ? `nothing crossed the bridge (${arrow}): it is disconnected (lampi_bridge.conf maps the probes, ${mapped})` : `nothing crossed the bridge (${arrow}), and its state is unknown (lampi_bridge.conf maps the probes, ${mapped})`,
+        `See bridge.status. If the cloud's log shows \`New bridge connected … as ${state.bridgeClientId ?? '<remote_clientid>'}\`, the bridge is up and something stops its messages. ${blockedCauses(state)}`,
+        evidence,
+        bridge === 'disconnected' ? 'bridge-disconnected' : 'bridge-state-unknown',
+      );
+    }
     if (bridge === 'connected') {
       return skip(
         `the bridge reports connected but does not carry the diagnostic mapping (${arrow} saw nothing)`,

@@ -2,7 +2,7 @@ import type { BridgeStateFacts, ServerChainFacts } from '../src/facts.js';
 import { missingInputReason } from './verdicts/missing-input.js';
 import { hostnameVerdict } from './verdicts/hostname.js';
 import { validityVerdict } from './verdicts/validity.js';
-import { readBridgeState } from './verdicts/bridge-state.js';
+import { liveBridge, readBridgeState } from './verdicts/bridge-state.js';
 import { sessionEndWords } from './verdicts/mqtt-connect.js';
 import { diagnosisCheck, fail, pass, skip, warn } from './define.js';
 
@@ -42,6 +42,9 @@ export const bridgeStatus = diagnosisCheck({
   title: 'The lamp\'s bridge is connected',
   dependsOn: ['mqtt.connect'],
   needs: ['bridgeState', 'serverChain'],
+  // The bridge flows (with --local) are live evidence: probes that crossed outweigh a retained state.
+  // Read when bridge.inbound/outbound run; never probed for bridge.status alone.
+  reads: ['bridgeInbound', 'bridgeOutbound'],
   codes: {
     connected: 'The lamp\'s bridge reports connected (its retained state is 1)',
     disconnected: 'The lamp\'s bridge reports disconnected (its retained state is 0)',
@@ -52,10 +55,17 @@ export const bridgeStatus = diagnosisCheck({
     'read-cut-short': 'Could not tell: the broker stopped answering while the bridge state was read',
     'not-mosquitto': 'Could not tell: the broker has no Mosquitto $SYS tree and no bridge state',
     'not-configured': 'Not checked: no bridge to look for (no --device-id or --bridge-client-id)',
+    'state-stale': 'Probes crossed the bridge in this run, but its retained state still says 0 (notifications off, or a stale value)',
+    'state-missing': 'Probes crossed the bridge in this run, but it leaves no retained state (notifications off)',
+    'lamp-not-answering': 'The bridge is not connected, and the lamp broker (--local) does not answer: its mosquitto is not running there',
   },
-  run({ bridgeState, serverChain }, { host, now, expiryWarnDays }) {
+  run({ bridgeState, serverChain, bridgeInbound, bridgeOutbound }, { host, port, now, expiryWarnDays, caPath, certPath }) {
     if (!bridgeState.configured) return skip(`not checked: ${missingInputReason(bridgeState.missing, 'lamp')}`, undefined, undefined, 'not-configured');
     const reading = readBridgeState(bridgeState);
+    // Where the states were looked for: the seed's mapped topic, and the bridge's own notification_topic (--bridge-config).
+    const where = `${bridgeState.expectedFilter}${bridgeState.notificationTopic ? ` or ${bridgeState.notificationTopic}` : ''}`;
+    // The bridge's own notification decided; the lamp's mapped copy, when it says otherwise, is older.
+    const stale = reading.staleCopy ? `; the lamp's mapped copy ${reading.staleCopy.topic} still says ${reading.staleCopy.value}, an older notification` : '';
     const evidence = {
       state: reading.state,
       topic: reading.topic,
@@ -67,11 +77,35 @@ export const bridgeStatus = diagnosisCheck({
       transcript: bridgeState.transcript,
     };
     if (bridgeState.connectFailure) return fail(`could not read the bridge state: ${bridgeState.connectEnd ? sessionEndWords(bridgeState.connectEnd) : bridgeState.connectFailure}`, 'See mqtt.connect.', evidence, 'unreadable');
+    // Live evidence beats retained state: probes that crossed the bridge in this run (either way) say
+    // it is up, whatever an old notification left behind (a clean shutdown's 0, notifications off).
+    const live = liveBridge([bridgeInbound, bridgeOutbound].filter((flow) => flow !== undefined));
+    if (live.crossed.length > 0 && reading.state !== 'connected' && !reading.otherPrefix) {
+      const crossed = `probes crossed the bridge in this run (${live.crossed.join(', ')})`;
+      const liveEvidence = { ...evidence, liveState: 'connected', crossed: live.crossed };
+      if (bridgeState.readCutShort) return pass(`connected: ${crossed}; its retained state could not be read in full (${bridgeState.readCutShort})`, liveEvidence, 'connected');
+      if (reading.state === 'disconnected') {
+        return warn(
+          `connected: ${crossed}, but its retained state ${reading.topic} = 0 is stale`,
+          `The bridge works but its state notification is not kept current. If lampi_bridge.conf says \`notifications false\`, remove that line (notifications are on by default) and restart mosquitto on the lamp; if its \`notification_topic\` names another topic, this 0 is a leftover. Otherwise clear the stale value on the cloud: \`mosquitto_pub -h ${host} -p ${port} --cafile ${caPath ?? 'lampi_ca.crt'} --cert ${certPath ?? 'client.crt'} --key <its key> -r -n -t ${reading.topic}\` (a lamp that shut down cleanly with notifications on leaves its 0 behind until the bridge reconnects).`,
+          liveEvidence,
+          'state-stale',
+        );
+      }
+      return warn(
+        `connected: ${crossed}, but it leaves no retained state at ${where}${bridgeState.sysTree === false ? ' (this broker has no Mosquitto $SYS tree)' : ''}`,
+        `The bridge works but does not report its state: if lampi_bridge.conf says \`notifications false\`, remove that line and restart mosquitto on the lamp; it also needs \`notification_topic lamp/connection/${bridgeState.bridgeClientId ?? '<remote_clientid>'}/state\` and \`topic lamp/connection/+/state out 2 "" devices/${bridgeState.deviceId}/\` for the lamp's copy.${bridgeState.notificationTopic ? '' : ' If it reports on a `notification_topic` of its own, give --bridge-config lampi_bridge.conf so that topic is read.'}`,
+        liveEvidence,
+        'state-missing',
+      );
+    }
     // Cut short, the states that arrived may be a misleading subset (another bridge's, a stale one):
     // only this bridge's own state, on its exact topic, still decides.
     const ownTopic = bridgeState.bridgeClientId ? bridgeState.expectedFilter?.replace('+', bridgeState.bridgeClientId) : undefined;
     // The bridge's own notification (outside devices/, naming its client id) is its own exact topic too.
-    const ownRaw = Boolean(bridgeState.bridgeClientId && reading.topic && !reading.topic.startsWith('devices/') && reading.topic.includes(`/${bridgeState.bridgeClientId}/`));
+    const ownRaw =
+      Boolean(bridgeState.bridgeClientId && reading.topic && !reading.topic.startsWith('devices/') && reading.topic.includes(`/${bridgeState.bridgeClientId}/`)) ||
+      Boolean(bridgeState.notificationTopic && reading.topic === bridgeState.notificationTopic);
     if (bridgeState.readCutShort && !(((ownTopic && reading.topic === ownTopic) || ownRaw) && reading.state !== 'unknown')) {
       return skip(
         `could not tell: the broker stopped answering while its retained bridge states were read (${bridgeState.readCutShort}), and no state for ${ownTopic ?? bridgeState.expectedFilter} had arrived by then`,
@@ -89,9 +123,18 @@ export const bridgeStatus = diagnosisCheck({
         'other-prefix',
       );
     }
-    // The bridge's own notification decided; the lamp's mapped copy, when it says otherwise, is older.
-    const stale = reading.staleCopy ? `; the lamp's mapped copy ${reading.staleCopy.topic} still says ${reading.staleCopy.value}, an older notification` : '';
     if (reading.state === 'connected') return pass(`connected: ${reading.topic} = 1 (retained by the bridge, read without publishing)${stale}`, evidence, 'connected');
+    if (live.lampSilent) {
+      const lamp = `--local ${live.lampSilent.url ?? ''}`.trim();
+      const said = reading.state === 'disconnected' ? `disconnected: ${reading.topic} = 0` : `unknown: no retained bridge state at ${where}`;
+      const why = live.lampSilent.timedOut ? `the lamp broker did not answer at ${lamp} (${live.lampSilent.words})` : `nothing answers at ${lamp} (${live.lampSilent.words})`;
+      return fail(
+        `${said}, and ${why}: the lamp's mosquitto is not running, or not listening there${stale}`,
+        `On the lamp: \`sudo systemctl status mosquitto\` says whether it runs; start it with \`sudo systemctl restart mosquitto\`, and \`sudo tail /var/log/mosquitto/mosquitto.log\` says why it stopped (or will not start). If it runs, make --local its listener (the seed keeps \`listener 1883 127.0.0.1\`).`,
+        { ...evidence, lamp: { url: live.lampSilent.url, said: live.lampSilent.words } },
+        'lamp-not-answering',
+      );
+    }
     const suspect = certificateSuspect(serverChain, host, now, expiryWarnDays);
     if (reading.state === 'disconnected') {
       if (suspect) {
@@ -107,7 +150,7 @@ export const bridgeStatus = diagnosisCheck({
     if (bridgeState.sysTree === false) {
       // Not Mosquitto: without its $SYS tree nothing here says whether a bridge ever connected.
       return skip(
-        `could not tell: no retained bridge state at ${bridgeState.expectedFilter}, and this broker has no Mosquitto $SYS tree ($SYS/broker/version unanswered), so it is not Mosquitto or hides $SYS; tested: the state topics the lamp's bridge would retain`,
+        `could not tell: no retained bridge state at ${where}, and this broker has no Mosquitto $SYS tree ($SYS/broker/version unanswered), so it is not Mosquitto or hides $SYS; tested: the state topics the lamp's bridge would retain`,
         evidence,
         'On the lamp, `sudo tail /var/log/mosquitto/mosquitto.log` says whether its bridge connects; bridge.inbound and bridge.outbound (with --local) test the path itself.',
         'not-mosquitto',
@@ -115,14 +158,14 @@ export const bridgeStatus = diagnosisCheck({
     }
     if (suspect) {
       return warn(
-        `unknown: no retained bridge state at ${bridgeState.expectedFilter} on the cloud, so the bridge has likely never connected; ${suspect.finding}`,
+        `unknown: no retained bridge state at ${where} on the cloud, so the bridge has likely never connected; ${suspect.finding}`,
         suspect.hint,
         { ...evidence, certificateFinding: suspect.finding },
         'never-connected-certificate',
       );
     }
     return warn(
-      `unknown: no retained bridge state at ${bridgeState.expectedFilter} on the cloud`,
+      `unknown: no retained bridge state at ${where} on the cloud`,
       `The bridge has never connected, or does not report: lampi_bridge.conf needs \`topic lamp/connection/+/state out 2 "" devices/${bridgeState.deviceId}/\` and the lamp must publish that state (e.g. \`notification_topic lamp/connection/${bridgeState.bridgeClientId}/state\`).`,
       evidence,
       'unknown',

@@ -226,6 +226,8 @@ export interface BridgeStateFacts {
   bridgeClientId?: string;
   /** The retained state topic we expect, as the seed's mapping puts it on the cloud. */
   expectedFilter?: string;
+  /** The bridge's own `notification_topic` when --bridge-config names one (read besides the seed's topics). */
+  notificationTopic?: string;
   /** Retained state notifications seen on the cloud: topic -> payload. */
   states: { topic: string; value: string }[];
   /** The session could not be opened: the library's words, or the outcome's name. */
@@ -252,8 +254,18 @@ export interface BridgeFlowFacts extends LatencyFacts {
   arrivedElsewhere?: string;
   /** The bridge line that carries the probes, to suggest when it is missing. */
   mappingLine?: string;
+  /** That line as --bridge-config has it (where it has one): the mapping is there, so its absence explains nothing. */
+  mappingInConfig?: ProbeMapping;
   failure?: BridgeFlowFailure;
   transcript: string[];
+}
+
+/** The --bridge-config `topic` line that maps the probe prefix: where it is, and what it maps. */
+export interface ProbeMapping {
+  file: string;
+  line: number;
+  direction: 'in' | 'out' | 'both';
+  remotePrefix: string;
 }
 
 /** Why a flow could not be measured: which broker, at which step, and what it did. */

@@ -113,7 +113,7 @@ function positive(value: number | undefined, fallback: number, flag: string, min
 }
 
 /** What the bridge config (or the LAMPI naming convention) says about the lamp's bridge. */
-function bridgeFacts(input: DiagnoseInput): Pick<MqttOptions, 'deviceId' | 'bridgeClientId' | 'remotePrefix' | 'probePrefix'> {
+function bridgeFacts(input: DiagnoseInput): Pick<MqttOptions, 'deviceId' | 'bridgeClientId' | 'remotePrefix' | 'probePrefix' | 'probeMapping' | 'notificationTopic'> {
   let probePrefix = input.probePrefix ?? DEFAULT_PROBE_PREFIX;
   if (/[#+]/.test(probePrefix)) throw new UsageError(`--probe-prefix ${probePrefix}: a topic prefix, without wildcards`);
   if (!probePrefix.endsWith('/')) probePrefix += '/';
@@ -127,12 +127,15 @@ function bridgeFacts(input: DiagnoseInput): Pick<MqttOptions, 'deviceId' | 'brid
   if (!bridge) throw new UsageError(`--bridge-config ${input.bridgeConfig} has no \`connection\` block: is it the lamp's lampi_bridge.conf?`);
   const probe = bridge.topics.find((topic) => `${topic.localPrefix}${topic.pattern}` === `${probePrefix}#`);
   const state = bridge.topics.find((topic) => topic.pattern.startsWith('lamp/connection/'));
+  const notificationTopic = bridge.options.filter((entry) => entry.key === 'notification_topic').at(-1)?.args[0];
   const remotePrefix = input.deviceId ? fromDevice.remotePrefix : (probe ?? state ?? bridge.topics[0])?.remotePrefix;
   return {
     deviceId: deviceId ?? /devices\/([^/]+)\//.exec(remotePrefix ?? '')?.[1],
     bridgeClientId: bridge.remoteClientId ?? fromDevice.bridgeClientId,
     remotePrefix,
     probePrefix,
+    ...(probe ? { probeMapping: { file: probe.file, line: probe.line, direction: probe.direction, remotePrefix: probe.remotePrefix } } : {}),
+    ...(notificationTopic && !/[#+]/.test(notificationTopic) ? { notificationTopic } : {}),
   };
 }
 

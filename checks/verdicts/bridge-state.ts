@@ -1,6 +1,6 @@
 // Reading the bridge's connection state from the retained notifications the cloud holds: shared by
 // bridge.status and the bridge flow checks (no check imports another check).
-import type { BridgeStateFacts } from '../../src/facts.js';
+import type { BridgeFlowFacts, BridgeStateFacts } from '../../src/facts.js';
 
 export type BridgeState = 'connected' | 'disconnected' | 'unknown';
 
@@ -30,7 +30,10 @@ export function readBridgeState(facts: BridgeStateFacts): StateReading {
   const asState = (value: string): BridgeState => (value === '1' ? 'connected' : value === '0' ? 'disconnected' : 'unknown');
 
   const mapped = pick(facts.states.filter((s) => s.topic.startsWith(expectedPrefix)));
-  const raw = facts.bridgeClientId ? facts.states.find((s) => !s.topic.startsWith('devices/') && mine(s.topic)) : undefined;
+  // The bridge's own notification: on its configured notification_topic (--bridge-config), else the seed's.
+  const raw =
+    facts.states.find((s) => facts.notificationTopic !== undefined && s.topic === facts.notificationTopic) ??
+    (facts.bridgeClientId ? facts.states.find((s) => !s.topic.startsWith('devices/') && mine(s.topic)) : undefined);
   if (!mapped) {
     // A state under another devices/<id>/ prefix means the bridge's topic lines map elsewhere.
     const elsewhere = pick(facts.states.filter((s) => s.topic.startsWith('devices/')));
@@ -42,4 +45,23 @@ export function readBridgeState(facts: BridgeStateFacts): StateReading {
   const reading: StateReading = { state: asState(decisive.value), topic: decisive.topic };
   if (decisive === raw && mapped && mapped.value !== raw.value) reading.staleCopy = { topic: mapped.topic, value: mapped.value };
   return reading;
+}
+
+/** What the bridge flows of this run (with --local) say about the bridge, whatever its retained state says. */
+export interface LiveBridge {
+  /** The directions whose probes crossed the bridge in this run ("cloud -> lamp 10/10"): the bridge is up. */
+  crossed: string[];
+  /** The lamp broker did not answer at --local (nothing listening, or silent): its mosquitto is not running there. */
+  lampSilent?: { url?: string; words: string; timedOut: boolean };
+}
+
+export function liveBridge(flows: readonly BridgeFlowFacts[]): LiveBridge {
+  const crossed = flows
+    .filter((flow) => flow.configured && (flow.samplesMs.length > 0 || flow.arrivedElsewhere))
+    .map((flow) => `${flow.direction === 'inbound' ? 'cloud -> lamp' : 'lamp -> cloud'} ${flow.samplesMs.length > 0 ? `${flow.samplesMs.length}/${flow.sent}` : `on ${flow.arrivedElsewhere}`}`);
+  const failure = flows.map((flow) => flow.failure).find((f) => f?.broker === 'lamp' && f.stage === 'connect' && (f.outcome === 'timeout' || f.errorCode === 'ECONNREFUSED'));
+  if (!failure) return { crossed };
+  const timedOut = failure.outcome === 'timeout';
+  const words = failure.detail ?? (timedOut ? (failure.timeoutMs !== undefined ? `no CONNACK within ${failure.timeoutMs} ms` : 'no CONNACK in time') : (failure.errorCode ?? 'refused'));
+  return { crossed, lampSilent: { url: failure.url, words, timedOut } };
 }

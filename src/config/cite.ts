@@ -93,6 +93,12 @@ function droppedPublish(result: CheckResult, ctx: JoinContext, listener: Listene
     };
   }
   return undefined;
+/** The remote prefix a bridge flow tested (devices/<id>/), from its evidence. */
+const devicesOf = (result: CheckResult) => /devices\/[^/\s]+\//.exec(`${result.evidence?.from ?? ''} ${result.evidence?.to ?? ''}`)?.[0];
+
+/** The acl_file in force for the TLS listener: its own under per_listener_settings true, else the global one. */
+function aclFile(model: ConfigModel | undefined, tls: ListenerModel | undefined) {
+  return model && tls ? securityOption(model, tls, 'acl_file') : undefined;
 }
 
 function explain(result: CheckResult, ctx: JoinContext): Place | undefined {
@@ -119,13 +125,22 @@ function explain(result: CheckResult, ctx: JoinContext): Place | undefined {
     case 'mqtt.connect':
     case 'mqtt.roundtrip':
       return notAuthorised(result, ctx, tls) ?? droppedPublish(result, ctx, tls) ?? place(tls, 'use_identity_as_username');
-    case 'bridge.status':
     case 'bridge.inbound':
-    case 'bridge.outbound':
+    case 'bridge.outbound': {
+      // Nothing crossed a bridge that maps the probes: the cloud's acl_file is the first suspect.
+      const acl = result.evidence?.mappingInConfig && /\/(mapping-blocked|bridge-state-unknown|bridge-disconnected)$/.test(result.code ?? '') ? aclFile(ctx.cloud, tls) : undefined;
+      if (acl) return { file: acl.file, line: acl.line, why: `the cloud's acl_file ${acl.args[0] ?? ''} must let the bridge's user read and write ${devicesOf(result) ?? 'devices/<id>/'}#`.replace('  ', ' ') };
+    }
+    // falls through
+    case 'bridge.status': {
+      // No $SYS and no state where the cloud has an acl_file: the ACL hides them from this client.
+      const hidden = result.code === 'bridge.status/not-mosquitto' ? aclFile(ctx.cloud, tls) : undefined;
+      if (hidden) return { file: hidden.file, line: hidden.line, why: `the cloud's acl_file ${hidden.args[0] ?? ''} may hide $SYS and the bridge's state from this client: grant its user \`topic read $SYS/#\`, \`topic read lamp/connection/#\` and \`topic read devices/+/lamp/connection/#\``.replace('  ', ' ') };
       return (
         findingIn(ctx, ctx.lamp, ['config.keypair', 'config.files', 'config.bridge-tls', 'config.bridge-address', 'config.chain', 'config.certificates', 'config.bridge-identity']) ??
         (result.status === 'skip' || /prefix/.test(result.summary) ? place(bridge, 'topic') : place(bridge))
       );
+    }
     case 'wss.handshake':
       return place(listenerOn(ctx.cloud, ctx.wssPort, isWebsockets));
     case 'wss.connect':

@@ -7,6 +7,8 @@ export interface FactSource<F> {
   get<K extends keyof F>(key: K): Promise<F[K]>;
   /** Event-loop time lost while a step behind this fact timed out (ms), if it did: our starvation, not the peer's fault. */
   starved?(key: keyof F): number | undefined;
+  /** Whether the run gathers this fact for one of its checks (a check's `reads` are read only then). */
+  gathers?(key: keyof F): boolean;
 }
 
 export interface RunHooks {
@@ -119,8 +121,9 @@ function notSelected(id: string): Blocked {
 
 async function decide<F, S>(check: Check<F, S, keyof F>, facts: FactSource<F>, settings: S): Promise<Outcome> {
   try {
-    const values = await Promise.all(check.needs.map((key) => facts.get(key)));
-    const gathered = Object.fromEntries(check.needs.map((key, index) => [key, values[index]])) as Pick<F, keyof F>;
+    const keys: (keyof F)[] = [...check.needs, ...(check.reads ?? []).filter((key) => !check.needs.includes(key) && facts.gathers?.(key))];
+    const values = await Promise.all(keys.map((key) => facts.get(key)));
+    const gathered = Object.fromEntries(keys.map((key, index) => [key, values[index]])) as Pick<F, keyof F>;
     return check.run(gathered, settings);
   } catch (error) {
     return {

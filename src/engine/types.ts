@@ -74,9 +74,14 @@ export interface Check<F, S, K extends keyof F = keyof F> {
   title: string;
   dependsOn: string[];
   needs: K[];
+  /**
+   * Facts it also reads when the run gathers them for another check; never gathered for it alone (so
+   * they add no probe to a run that leaves their checks out), and absent from `run`'s facts then.
+   */
+  reads?: (keyof F)[];
   /** Every slug `run` can return, with its title: the finding-code catalog is built from these. */
   codes: FindingCodes;
-  run(facts: Pick<F, K>, settings: S): Outcome;
+  run(facts: Pick<F, K> & Partial<F>, settings: S): Outcome;
 }
 
 /** The slug an outcome reports: its own, or the default for its status. */

@@ -17,6 +17,7 @@ import type {
   DiagnosisFacts,
   HandshakeFacts,
   LiteralTargetFacts,
+  ProbeMapping,
   ProtocolSupportFacts,
   ServerChainFacts,
   TlsVersionName,
@@ -54,6 +55,10 @@ export interface MqttOptions {
   bridgeClientId?: string;
   remotePrefix?: string;
   probePrefix: string;
+  /** The --bridge-config line that maps the probe prefix, where it has one. */
+  probeMapping?: ProbeMapping;
+  /** The bridge's `notification_topic` in --bridge-config, where it names one. */
+  notificationTopic?: string;
   wssPort: number;
   /** --wss-path: the websockets path (default /mqtt). */
   wssPath?: string;
@@ -351,7 +356,8 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
     if (!ctx.localUrl || !ctx.remotePrefix) return;
     const localUrl = ctx.localUrl;
     for (const [direction, fact] of [['inbound', 'bridgeInbound'], ['outbound', 'bridgeOutbound']] as const) {
-      if (wants(fact) && !openedAhead.has(direction)) openedAhead.set(direction, openBridgeSessions(inScopeOf(fact, ctx), localUrl, direction));
+      // Not for a direction already probing (bridge.status asks for the flows too): it opened its own sessions.
+      if (wants(fact) && !openedAhead.has(direction) && !memo.has(fact)) openedAhead.set(direction, openBridgeSessions(inScopeOf(fact, ctx), localUrl, direction));
     }
   };
   const takeAhead = (direction: 'inbound' | 'outbound') => {
@@ -446,6 +452,7 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
   return {
     get: (key) => getters[key](),
     peek: async (key) => (memo.has(key) ? getters[key]() : undefined),
+    gathers: (key) => wants(key),
     starved: (key) => starvedLag.get(key),
     dispose,
   };

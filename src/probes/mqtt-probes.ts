@@ -2,7 +2,7 @@
 // Each probe opens its own session(s) with a unique client id and closes them with DISCONNECT.
 import { randomBytes } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
-import type { BridgeFlowFacts, BridgeStateFacts, LatencyFacts, MqttConnectFacts, RoundtripFacts } from '../facts.js';
+import type { BridgeFlowFacts, BridgeStateFacts, LatencyFacts, MqttConnectFacts, ProbeMapping, RoundtripFacts } from '../facts.js';
 import { MqttSession, timeLimit, type ConnectResult, type TimeLimit } from './mqtt-session.js';
 import { BridgeIdentities, sessionClientId, type SessionRole } from './client-ids.js';
 
@@ -24,6 +24,10 @@ export interface MqttProbeContext {
   remotePrefix?: string;
   /** Local topic prefix of the diagnostic mapping, e.g. lampi-doctor/. */
   probePrefix: string;
+  /** The --bridge-config line that maps the probe prefix, where it has one. */
+  probeMapping?: ProbeMapping;
+  /** The bridge's `notification_topic` in --bridge-config, where it names one. */
+  notificationTopic?: string;
   credentials?: { username: string; password?: string };
   /** The run's cancellation, handed to every session. */
   signal?: AbortSignal;
@@ -252,6 +256,7 @@ export async function probeBridgeState(ctx: MqttProbeContext, carried?: OpenClou
     deviceId: ctx.deviceId,
     bridgeClientId: ctx.bridgeClientId,
     expectedFilter,
+    ...(ctx.notificationTopic ? { notificationTopic: ctx.notificationTopic } : {}),
     states: [],
     transcript: connect.transcript,
   };
@@ -272,11 +277,13 @@ export async function probeBridgeState(ctx: MqttProbeContext, carried?: OpenClou
   // second SUBSCRIBE (to a topic nobody uses) is acknowledged, every retained state has arrived.
   const sentinel = `${ctx.probePrefix}${runId()}/sync`;
   let readCutShort: string | undefined;
+  // A `notification_topic` of the bridge's own (--bridge-config) is where it reports, besides the seed's topics.
+  const filters = [...STATE_FILTERS, ...(ctx.notificationTopic && !STATE_FILTERS.includes(ctx.notificationTopic) ? [ctx.notificationTopic] : []), SYS_VERSION];
   try {
-    await session.subscribe([...STATE_FILTERS, SYS_VERSION], 0).catch(() => 128);
+    await session.subscribe(filters, 0).catch(() => 128);
     // Unanswered, the states seen so far may be all there are, or not: the check says which it can tell.
     await session.subscribe(sentinel, 0).catch((error: Error) => (readCutShort = error.message));
-    if (!readCutShort) await session.unsubscribe([...STATE_FILTERS, SYS_VERSION, sentinel]).catch(() => undefined);
+    if (!readCutShort) await session.unsubscribe([...filters, sentinel]).catch(() => undefined);
   } finally {
     await session.close();
   }
@@ -318,7 +325,7 @@ export async function openBridgeSessions(ctx: MqttProbeContext, localUrl: string
 
 export async function probeBridgeFlow(ctx: MqttProbeContext, direction: 'inbound' | 'outbound', opening?: Promise<BridgeSessions>): Promise<BridgeFlowFacts> {
   const mappingLine = ctx.remotePrefix ? `topic ${ctx.probePrefix}# both 1 "" ${ctx.remotePrefix}` : undefined;
-  const base: BridgeFlowFacts = { direction, configured: false, samplesMs: [], sent: 0, lost: 0, mappingLine, transcript: [] };
+  const base: BridgeFlowFacts = { direction, configured: false, samplesMs: [], sent: 0, lost: 0, mappingLine, ...(ctx.probeMapping ? { mappingInConfig: { ...ctx.probeMapping } } : {}), transcript: [] };
   if (!ctx.localUrl) return { ...base, missing: 'local' };
   if (!ctx.remotePrefix) return { ...base, missing: 'device-id' };
 

@@ -97,7 +97,8 @@ export function probeMetrics(report: Report, extras: ProbeExtras = {}): MetricFa
   const bridgeEvidence = bridgeResult?.evidence;
   if (bridgeResult && bridgeEvidence && typeof bridgeEvidence.state === 'string') {
     const device = /devices\/([^/]+)\//.exec(String(bridgeEvidence.expected ?? ''))?.[1] ?? '';
-    bridge.samples.push({ labels: { device }, value: bridgeResult.status === 'pass' ? 1 : 0 });
+    // Probes that crossed in this run (bridge.status's liveState) say connected over a stale retained state.
+    bridge.samples.push({ labels: { device }, value: bridgeResult.status === 'pass' || bridgeEvidence.liveState === 'connected' ? 1 : 0 });
   }
 
   return [

@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { bridgeInbound, bridgeOutbound } from '../../checks/bridge-flow.js';
 import { bridgeStatus } from '../../checks/bridge-status.js';
 import type { BridgeStateFacts, DiagnosisFacts } from '../../src/facts.js';
-import { caCert, cert, flow, settings, withFacts } from '../helpers/facts.js';
+import { caCert, cert, flow, settings, withFacts, withoutLocal } from '../helpers/facts.js';
 
-const status = (patch: (f: DiagnosisFacts) => void) => bridgeStatus.run(withFacts(patch), settings);
+const status = (patch: (f: DiagnosisFacts) => void) => bridgeStatus.run(withoutLocal(withFacts(patch)), settings);
 const state = (patch: Partial<BridgeStateFacts>) => (f: DiagnosisFacts) => Object.assign(f.bridgeState, patch);
 const mapped = (value: string) => [{ topic: 'devices/b827eb74663e/lamp/connection/b827eb74663e_broker/state', value }];
 const cnOnly = (f: DiagnosisFacts) => (f.serverChain.certificates[0] = cert({ dnsNames: [] }));
@@ -137,6 +137,91 @@ describe('bridge.status', () => {
   });
 });
 
+describe('bridge.status with --local: probes that crossed outweigh the retained state', () => {
+  const live = (patch: (f: DiagnosisFacts) => void) => bridgeStatus.run(withFacts(patch), settings);
+  const rawZero = [{ topic: 'devices/b827eb74663e/lamp/connection/b827eb74663e_broker/state', value: '1' }, { topic: 'lamp/connection/b827eb74663e_broker/state', value: '0' }];
+  const refused = (f: DiagnosisFacts) => {
+    for (const direction of ['inbound', 'outbound'] as const) {
+      const failure = { broker: 'lamp' as const, stage: 'connect' as const, outcome: 'error' as const, errorCode: 'ECONNREFUSED', url: 'mqtt://127.0.0.1:1883', detail: 'connect ECONNREFUSED 127.0.0.1:1883' };
+      f[direction === 'inbound' ? 'bridgeInbound' : 'bridgeOutbound'] = flow(direction, { samplesMs: [], failure });
+    }
+  };
+
+  it('warns that a 0 left behind (notifications false) is stale when probes crossed both ways, with the fix, not certificate causes', () => {
+    const out = live((f) => {
+      f.bridgeState.states = rawZero;
+      otherName(f);
+    });
+    expect([out.status, out.code]).toEqual(['warn', 'state-stale']);
+    expect(out.summary).toBe('connected: probes crossed the bridge in this run (cloud -> lamp 10/10, lamp -> cloud 10/10), but its retained state lamp/connection/b827eb74663e_broker/state = 0 is stale');
+    expect(out.hint).toContain('`notifications false`, remove that line');
+    expect(out.hint).toContain('-r -n -t lamp/connection/b827eb74663e_broker/state`');
+    expect(out.hint).not.toContain('bridge_certfile');
+    expect(out.evidence).toMatchObject({ liveState: 'connected', state: 'disconnected', crossed: ['cloud -> lamp 10/10', 'lamp -> cloud 10/10'] });
+  });
+
+  it('one direction crossing is enough; no retained state at all is "state-missing"', () => {
+    const out = live((f) => {
+      f.bridgeState.states = [];
+      f.bridgeInbound = flow('inbound', { samplesMs: [], lost: 1 });
+    });
+    expect([out.status, out.code]).toEqual(['warn', 'state-missing']);
+    expect(out.summary).toBe('connected: probes crossed the bridge in this run (lamp -> cloud 10/10), but it leaves no retained state at devices/b827eb74663e/lamp/connection/+/state');
+    expect(out.hint).toContain('`notifications false`');
+  });
+
+  it('keeps the retained verdict when nothing crossed, and the plain pass when the state says 1', () => {
+    const none = live((f) => {
+      f.bridgeState.states = rawZero;
+      f.bridgeInbound = flow('inbound', { samplesMs: [], lost: 1 });
+      f.bridgeOutbound = flow('outbound', { samplesMs: [], lost: 1 });
+    });
+    expect([none.status, none.code]).toEqual(['fail', 'disconnected']);
+    expect(live(() => undefined).summary).toBe('connected: devices/b827eb74663e/lamp/connection/b827eb74663e_broker/state = 1 (retained by the bridge, read without publishing)');
+  });
+
+  it('names a lamp broker that refuses --local instead of certificate causes', () => {
+    const out = live((f) => {
+      f.bridgeState.states = rawZero;
+      refused(f);
+      otherName(f);
+    });
+    expect([out.status, out.code]).toEqual(['fail', 'lamp-not-answering']);
+    expect(out.summary).toBe(
+      "disconnected: lamp/connection/b827eb74663e_broker/state = 0, and nothing answers at --local mqtt://127.0.0.1:1883 (connect ECONNREFUSED 127.0.0.1:1883): the lamp's mosquitto is not running, or not listening there; the lamp's mapped copy devices/b827eb74663e/lamp/connection/b827eb74663e_broker/state still says 1, an older notification",
+    );
+    expect(out.hint).toContain('sudo systemctl status mosquitto');
+    expect(out.hint).not.toContain('bridge_certfile');
+    const silent = live((f) => {
+      f.bridgeState.states = [];
+      f.bridgeInbound = flow('inbound', { samplesMs: [], failure: { broker: 'lamp', stage: 'connect', outcome: 'timeout', timeoutMs: 3000, url: 'mqtt://10.0.0.9:1883' } });
+      f.bridgeOutbound = flow('outbound', { samplesMs: [], failure: { broker: 'lamp', stage: 'connect', outcome: 'timeout', timeoutMs: 3000, url: 'mqtt://10.0.0.9:1883' } });
+    });
+    expect([silent.code, silent.summary]).toEqual([
+      'lamp-not-answering',
+      "unknown: no retained bridge state at devices/b827eb74663e/lamp/connection/+/state, and the lamp broker did not answer at --local mqtt://10.0.0.9:1883 (no CONNACK within 3000 ms): the lamp's mosquitto is not running, or not listening there",
+    ]);
+  });
+
+  it('does not blame the lamp for a CONNACK it refused (it answered)', () => {
+    const out = live((f) => {
+      f.bridgeState.states = rawZero;
+      f.bridgeInbound = flow('inbound', { samplesMs: [], failure: { broker: 'lamp', stage: 'connect', outcome: 'refused', detail: 'Connection refused: Not authorized' } });
+      f.bridgeOutbound = flow('outbound', { samplesMs: [], failure: { broker: 'lamp', stage: 'connect', outcome: 'refused', detail: 'Connection refused: Not authorized' } });
+    });
+    expect(out.code).toBe('disconnected');
+  });
+});
+
+describe('bridge.status with a notification_topic of its own (--bridge-config)', () => {
+  it('reads the bridge\'s own topic first, and names it where nothing is retained', () => {
+    const own = status(state({ notificationTopic: 'lampi/bridge/status', states: [{ topic: 'lamp/connection/b827eb74663e_broker/state', value: '0' }, { topic: 'lampi/bridge/status', value: '1' }] }));
+    expect([own.status, own.summary]).toEqual(['pass', 'connected: lampi/bridge/status = 1 (retained by the bridge, read without publishing)']);
+    const none = status(state({ notificationTopic: 'lampi/bridge/status', states: [] }));
+    expect(none.summary).toBe('unknown: no retained bridge state at devices/b827eb74663e/lamp/connection/+/state or lampi/bridge/status on the cloud');
+  });
+});
+
 describe('bridge flows', () => {
   it('names the reason of a cloud connection that failed, or "no reason given"', () => {
     const out = bridgeOutbound.run(withFacts((f) => (f.bridgeOutbound = flow('outbound', { failure: { broker: 'cloud', stage: 'connect', outcome: 'timeout' } }))), settings);
@@ -161,6 +246,31 @@ describe('bridge flows', () => {
   it('says what to give when it does not know the prefix', () => {
     const out = bridgeOutbound.run(withFacts((f) => (f.bridgeOutbound = flow('outbound', { configured: false, missing: 'device-id' }))), settings);
     expect(out.summary).toBe("not checked: give --device-id (or --bridge-config lampi_bridge.conf) to know the bridge's topic prefix");
+  });
+
+  it('does not ask for a mapping line that --bridge-config shows: nothing crossed though it is there (an ACL, a takeover)', () => {
+    const mappingInConfig = { file: '/etc/mosquitto/conf.d/lampi_bridge.conf', line: 22, direction: 'both' as const, remotePrefix: 'devices/b827eb74663e/' };
+    const run = (patch: (f: DiagnosisFacts) => void) => bridgeInbound.run(withFacts(patch), settings);
+    const blocked = run((f) => (f.bridgeInbound = flow('inbound', { samplesMs: [], lost: 1, mappingInConfig })));
+    expect([blocked.status, blocked.code]).toEqual(['fail', 'mapping-blocked']);
+    expect(blocked.summary).toBe(
+      'nothing crossed the bridge (cloud -> lamp), though it reports connected and lampi_bridge.conf maps the probes (/etc/mosquitto/conf.d/lampi_bridge.conf:22: topic lampi-doctor/# both 1 "" devices/b827eb74663e/)',
+    );
+    expect(blocked.hint).not.toContain('Add this line');
+    expect(blocked.hint).toContain('`Denied PUBLISH from b827eb74663e_broker` means the cloud\'s acl_file denies the bridge\'s user');
+    expect(blocked.hint).toContain('`topic readwrite devices/b827eb74663e/#`');
+    expect(blocked.hint).toContain('give each lamp its own remote_clientid');
+    expect(blocked.evidence?.mappingInConfig).toEqual(mappingInConfig);
+    const unknown = run((f) => {
+      f.bridgeInbound = flow('inbound', { samplesMs: [], lost: 1, mappingInConfig });
+      f.bridgeState.states = [];
+    });
+    expect([unknown.code, unknown.hint?.includes('probes need the line')]).toEqual(['bridge-state-unknown', false]);
+    expect(unknown.hint).toContain('Denied PUBLISH from b827eb74663e_broker');
+    // Without --bridge-config, or a line for another prefix or direction: the mapping may be missing.
+    expect(run((f) => (f.bridgeInbound = flow('inbound', { samplesMs: [], lost: 1 }))).code).toBe('mapping-missing');
+    expect(run((f) => (f.bridgeInbound = flow('inbound', { samplesMs: [], lost: 1, mappingInConfig: { ...mappingInConfig, remotePrefix: 'devices/0000deadbeef/' } }))).code).toBe('mapping-missing');
+    expect(run((f) => (f.bridgeInbound = flow('inbound', { samplesMs: [], lost: 1, mappingInConfig: { ...mappingInConfig, direction: 'out' } }))).code).toBe('mapping-missing');
   });
 
   it('names a state under another prefix in the outbound direction', () => {

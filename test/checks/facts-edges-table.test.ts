@@ -11,8 +11,11 @@ import { tlsVersion } from '../../checks/tls-version.js';
 import { wssHandshake } from '../../checks/wss.js';
 import { readBridgeState } from '../../checks/verdicts/bridge-state.js';
 import { selectChecks } from '../../src/engine/selection.js';
-import type { BridgeStateFacts, ServerChainFacts } from '../../src/facts.js';
-import { caCert, cert, flow, settings, withFacts } from '../helpers/facts.js';
+import type { BridgeStateFacts, DiagnosisFacts, ServerChainFacts } from '../../src/facts.js';
+import { caCert, cert, flow, settings, withFacts, withoutLocal } from '../helpers/facts.js';
+
+// bridge.status without --local: only the retained state speaks.
+const retainedOnly = (facts: DiagnosisFacts, s: typeof settings) => bridgeStatus.run(withoutLocal(facts), s);
 
 describe('tls.chain: a trust folder without hash links, by what it held', () => {
   const unhashed = (patch: Partial<ServerChainFacts>) =>
@@ -96,7 +99,7 @@ describe('bridge facts', () => {
   });
 
   it('keeps the suspect certificate finding as evidence when the bridge never connected', () => {
-    const out = bridgeStatus.run(
+    const out = retainedOnly(
       withFacts((f) => {
         Object.assign(f.bridgeState, { states: [], sysTree: true });
         f.serverChain.certificates[0] = cert({ dnsNames: [] });

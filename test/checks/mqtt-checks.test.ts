@@ -6,7 +6,11 @@ import { mqttConnect } from '../../checks/mqtt-connect.js';
 import { mqttRoundtrip } from '../../checks/mqtt-roundtrip.js';
 import { plainExposure } from '../../checks/plain-exposure.js';
 import { wssConnect, wssHandshake } from '../../checks/wss.js';
-import { cert, connected, flow, healthyFacts, settings, withFacts } from '../helpers/facts.js';
+import type { DiagnosisFacts } from '../../src/facts.js';
+import { cert, connected, flow, healthyFacts, settings, withFacts, withoutLocal } from '../helpers/facts.js';
+
+// bridge.status without --local: only the retained state speaks.
+const retainedOnly = (facts: DiagnosisFacts, s: typeof settings) => bridgeStatus.run(withoutLocal(facts), s);
 
 const facts = withFacts;
 
@@ -94,20 +98,20 @@ describe('mqtt.roundtrip', () => {
 
 describe('bridge.status', () => {
   it('reads connected / disconnected / unknown from the retained state, preferring the mapped topic', () => {
-    expect(bridgeStatus.run(healthyFacts(), settings).summary).toContain('connected: devices/b827eb74663e/lamp/connection/b827eb74663e_broker/state = 1');
-    const down = bridgeStatus.run(facts((f) => f.bridgeState.states.forEach((state) => (state.value = '0'))), settings);
+    expect(retainedOnly(healthyFacts(), settings).summary).toContain('connected: devices/b827eb74663e/lamp/connection/b827eb74663e_broker/state = 1');
+    const down = retainedOnly(facts((f) => f.bridgeState.states.forEach((state) => (state.value = '0'))), settings);
     expect(down.status).toBe('fail');
     expect(down.summary).toContain('disconnected: devices/b827eb74663e/lamp/connection/b827eb74663e_broker/state = 0');
     // The mapped copy alone says 0 while the bridge's own notification says 1: a late notification, not a disconnect.
-    const late = bridgeStatus.run(facts((f) => (f.bridgeState.states[0].value = '0')), settings);
+    const late = retainedOnly(facts((f) => (f.bridgeState.states[0].value = '0')), settings);
     expect([late.status, late.code]).toEqual(['pass', 'connected']);
-    const unknown = bridgeStatus.run(facts((f) => (f.bridgeState.states = [])), settings);
+    const unknown = retainedOnly(facts((f) => (f.bridgeState.states = [])), settings);
     expect(unknown.status).toBe('warn');
     expect(unknown.summary).toContain('unknown');
   });
 
   it('names a bridge that maps another prefix', () => {
-    const out = bridgeStatus.run(
+    const out = retainedOnly(
       facts(
         (f) =>
           (f.bridgeState.states = [
@@ -122,21 +126,21 @@ describe('bridge.status', () => {
   });
 
   it('skips without a device id', () => {
-    expect(bridgeStatus.run(facts((f) => (f.bridgeState = { configured: false, missing: 'device-id', states: [], transcript: [] })), settings).status).toBe('skip');
+    expect(retainedOnly(facts((f) => (f.bridgeState = { configured: false, missing: 'device-id', states: [], transcript: [] })), settings).status).toBe('skip');
   });
 
   it('a read cut short concludes only from the states that had arrived', () => {
     const cut = 'no answer to SUBSCRIBE lampi-doctor/x/sync within 3000 ms';
-    const connected = bridgeStatus.run(facts((f) => (f.bridgeState.readCutShort = cut)), settings);
+    const connected = retainedOnly(facts((f) => (f.bridgeState.readCutShort = cut)), settings);
     expect([connected.status, connected.code]).toEqual(['pass', 'connected']);
-    const down = bridgeStatus.run(facts((f) => Object.assign(f.bridgeState, { readCutShort: cut, states: [{ ...f.bridgeState.states[0], value: '0' }] })), settings);
+    const down = retainedOnly(facts((f) => Object.assign(f.bridgeState, { readCutShort: cut, states: [{ ...f.bridgeState.states[0], value: '0' }] })), settings);
     expect([down.status, down.code]).toEqual(['fail', 'disconnected']);
-    const none = bridgeStatus.run(facts((f) => Object.assign(f.bridgeState, { readCutShort: cut, states: [], sysTree: undefined })), settings);
+    const none = retainedOnly(facts((f) => Object.assign(f.bridgeState, { readCutShort: cut, states: [], sysTree: undefined })), settings);
     expect([none.status, none.code, none.skipKind]).toEqual(['skip', 'read-cut-short', 'inconclusive']);
     // Only another bridge's (or a stale) state had arrived: a subset that could mislead decides nothing.
-    const stale = bridgeStatus.run(facts((f) => Object.assign(f.bridgeState, { readCutShort: cut, states: [{ topic: 'devices/b827eb74663e/lamp/connection/old_broker/state', value: '0' }] })), settings);
+    const stale = retainedOnly(facts((f) => Object.assign(f.bridgeState, { readCutShort: cut, states: [{ topic: 'devices/b827eb74663e/lamp/connection/old_broker/state', value: '0' }] })), settings);
     expect([stale.status, stale.code]).toEqual(['skip', 'read-cut-short']);
-    const elsewhere = bridgeStatus.run(facts((f) => Object.assign(f.bridgeState, { readCutShort: cut, states: [{ topic: 'devices/0000deadbeef/lamp/connection/b827eb74663e_broker/state', value: '1' }] })), settings);
+    const elsewhere = retainedOnly(facts((f) => Object.assign(f.bridgeState, { readCutShort: cut, states: [{ topic: 'devices/0000deadbeef/lamp/connection/b827eb74663e_broker/state', value: '1' }] })), settings);
     expect([elsewhere.status, elsewhere.code]).toEqual(['skip', 'read-cut-short']);
   });
 });
@@ -246,7 +250,7 @@ describe('plain.exposure', () => {
 
 describe('bridge.status after the lamp died', () => {
   it('trusts the raw last will ("0") over the stale mapped copy ("1")', () => {
-    const out = bridgeStatus.run(
+    const out = retainedOnly(
       facts(
         (f) =>
           (f.bridgeState.states = [

@@ -7,7 +7,10 @@ import { tlsHandshake } from '../../checks/tls-handshake.js';
 import { tlsHostname } from '../../checks/tls-hostname.js';
 import { bridgeStatus } from '../../checks/bridge-status.js';
 import type { DiagnosisFacts } from '../../src/facts.js';
-import { caCert, cert, settings, withFacts } from '../helpers/facts.js';
+import { caCert, cert, settings, withFacts, withoutLocal } from '../helpers/facts.js';
+
+// bridge.status without --local: only the retained state speaks.
+const retainedOnly = (facts: DiagnosisFacts, s: typeof settings) => bridgeStatus.run(withoutLocal(facts), s);
 
 const alert = (number: number, description: string) => (f: DiagnosisFacts) => {
   Object.assign(f.handshake, { outcome: 'alert', handshakeCompleted: false, alert: { number, description, code: 'X' } });
@@ -208,14 +211,14 @@ describe('tls.hostname: fixes that work with openssl x509 -req -extfile', () => 
 
 describe('bridge.status on a broker without Mosquitto\'s $SYS tree', () => {
   it('skips with the reason instead of "never connected"', () => {
-    const out = bridgeStatus.run(withFacts((f) => Object.assign(f.bridgeState, { states: [], sysTree: false })), settings);
+    const out = retainedOnly(withFacts((f) => Object.assign(f.bridgeState, { states: [], sysTree: false })), settings);
     expect(out.status).toBe('skip');
     expect(out.code).toBe('not-mosquitto');
     expect(out.summary).not.toMatch(/never connected/);
   });
 
   it('keeps the Mosquitto wording where $SYS answers', () => {
-    const out = bridgeStatus.run(withFacts((f) => Object.assign(f.bridgeState, { states: [], sysTree: true })), settings);
+    const out = retainedOnly(withFacts((f) => Object.assign(f.bridgeState, { states: [], sysTree: true })), settings);
     expect(out.status).toBe('warn');
     expect(out.code).toBe('unknown');
   });
@@ -225,7 +228,7 @@ describe('bridge.status on a broker without Mosquitto\'s $SYS tree', () => {
 // CN-only certificate; the hint must point at the certificate, not at topic/notification lines.
 describe('bridge.status when the server certificate\'s name is suspect', () => {
   it('cites tls.hostname instead of the topic mapping when no state was ever retained', () => {
-    const out = bridgeStatus.run(
+    const out = retainedOnly(
       withFacts((f) => {
         Object.assign(f.bridgeState, { states: [], sysTree: true });
         if (f.serverChain.available) f.serverChain.certificates[0] = cert({ dnsNames: [] });
@@ -242,7 +245,7 @@ describe('bridge.status when the server certificate\'s name is suspect', () => {
   });
 
   it('keeps the mapping hint when the certificate names the host', () => {
-    const out = bridgeStatus.run(withFacts((f) => Object.assign(f.bridgeState, { states: [], sysTree: true })), settings);
+    const out = retainedOnly(withFacts((f) => Object.assign(f.bridgeState, { states: [], sysTree: true })), settings);
     expect(out.hint).toContain('topic lamp/connection/+/state');
   });
 });

@@ -68,6 +68,11 @@ describe('the check registry', () => {
     }
   });
 
+  it('lets bridge.status read the bridge flows only where their checks gather them (live evidence, never probed for it alone)', () => {
+    const readers = diagnosisChecks.filter((check) => check.reads?.length).map((check) => [check.id, check.reads]);
+    expect(readers).toEqual([['bridge.status', ['bridgeInbound', 'bridgeOutbound']]]);
+  });
+
   it('passes every check of a healthy setup, each reading the facts it declares', async () => {
     const results = await run(diagnosisChecks, healthyFacts());
     const okCode = (id: string) => (id === 'bridge.status' ? `${id}/connected` : `${id}/ok`);

@@ -34,6 +34,18 @@ const check = (id: string, dependsOn: string[], needs: (keyof Facts)[], outcome:
 const passing: Outcome = { status: 'pass', summary: 'ok' };
 
 describe('runChecks', () => {
+  it('gives a check the facts it `reads` only where the run gathers them, and never asks for them otherwise', async () => {
+    const asked: string[] = [];
+    const seen: string[][] = [];
+    const reader: C = { id: 'r', title: 'r', dependsOn: [], needs: ['fast'], reads: ['slow'], codes: {}, run: (facts) => (seen.push(Object.keys(facts)), passing) };
+    const run = (gathers: boolean) =>
+      runChecks({ checks: [reader], facts: { get: async (key) => (asked.push(key), 1 as never), gathers: (key) => gathers && key === 'slow' }, settings: {}, deadlineMs: 1000 });
+    await run(false);
+    await run(true);
+    expect(seen).toEqual([['fast'], ['fast', 'slow']]);
+    expect(asked).toEqual(['fast', 'fast', 'slow']);
+  });
+
   it('skips dependents of a failed check and says which prerequisite failed', async () => {
     const results = await runChecks({
       checks: [check('a', [], [], { status: 'fail', summary: 'no' }), check('b', ['a'], [], passing), check('c', ['b'], [], passing)],

@@ -175,3 +175,12 @@ export function withFacts(patch: (facts: DiagnosisFacts) => void): DiagnosisFact
   patch(facts);
   return facts;
 }
+
+/** The facts of a run without --local: the bridge flows were not tested, so only the retained state speaks. */
+export function withoutLocal<F extends Pick<DiagnosisFacts, 'bridgeInbound' | 'bridgeOutbound'>>(facts: F): F {
+  for (const direction of ['inbound', 'outbound'] as const) {
+    const key = direction === 'inbound' ? 'bridgeInbound' : 'bridgeOutbound';
+    facts[key] = flow(direction, { configured: false, missing: 'local', from: undefined, to: undefined, samplesMs: [], sent: 0 });
+  }
+  return facts;
+}
