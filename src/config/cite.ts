@@ -93,6 +93,8 @@ function droppedPublish(result: CheckResult, ctx: JoinContext, listener: Listene
     };
   }
   return undefined;
+}
+
 /** The remote prefix a bridge flow tested (devices/<id>/), from its evidence. */
 const devicesOf = (result: CheckResult) => /devices\/[^/\s]+\//.exec(`${result.evidence?.from ?? ''} ${result.evidence?.to ?? ''}`)?.[0];
 
