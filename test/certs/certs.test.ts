@@ -14,6 +14,19 @@ import { join } from 'node:path';
 
 const x509 = (pem: string) => new X509Certificate(pem);
 
+/** A self-signed certificate made by the openssl command itself with these extension lines (the certificate library writes none without basicConstraints). */
+function opensslSelfSigned(keyPem: string, commonName: string, extensions: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'lampi-openssl-'));
+  try {
+    writeFileSync(join(dir, 'k.pem'), keyPem, { mode: 0o600 });
+    writeFileSync(join(dir, 'x.ext'), `${extensions}\n`);
+    const request = execFileSync('openssl', ['req', '-new', '-key', join(dir, 'k.pem'), '-subj', `/CN=${commonName}`]);
+    return execFileSync('openssl', ['x509', '-req', '-signkey', join(dir, 'k.pem'), '-days', '30', '-extfile', join(dir, 'x.ext')], { input: request }).toString();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe('describeCertificate on generated certificates', () => {
   it('reads names, usages, key and signature', async () => {
     const ca = await issue({ commonName: 'Test CA', isCa: true });
@@ -55,34 +68,15 @@ describe('describeCertificate on generated certificates', () => {
     // basicConstraints CA:FALSE says no, whatever else the certificate carries.
     expect(describeCertificate(x509((await issue({ commonName: 'leaf', issuer: ca, keyUsage: ['keyCertSign'] })).certPem)).anchorOnlyCa).toBeUndefined();
     // No basicConstraints, keyUsage keyCertSign: what `openssl x509 -req -extfile` makes from a keyUsage-only file.
-    const dir = mkdtempSync(join(tmpdir(), 'lampi-ku-'));
-    try {
-      writeFileSync(join(dir, 'k.pem'), v1.keyPem);
-      writeFileSync(join(dir, 'ku.ext'), 'keyUsage=critical,keyCertSign,cRLSign\n');
-      const request = execFileSync('openssl', ['req', '-new', '-key', join(dir, 'k.pem'), '-subj', '/CN=KU Root']);
-      const pem = execFileSync('openssl', ['x509', '-req', '-signkey', join(dir, 'k.pem'), '-days', '30', '-extfile', join(dir, 'ku.ext')], { input: request }).toString();
-      expect(describeCertificate(x509(pem))).toMatchObject({ isCa: false, anchorOnlyCa: 'key-usage-only' });
-      // keyUsage without keyCertSign: no CA at all.
-      writeFileSync(join(dir, 'ku.ext'), 'keyUsage=critical,digitalSignature\n');
-      const signing = execFileSync('openssl', ['x509', '-req', '-signkey', join(dir, 'k.pem'), '-days', '30', '-extfile', join(dir, 'ku.ext')], { input: request }).toString();
-      expect(describeCertificate(x509(signing)).anchorOnlyCa).toBeUndefined();
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    expect(describeCertificate(x509(opensslSelfSigned(v1.keyPem, 'KU Root', 'keyUsage=critical,keyCertSign,cRLSign')))).toMatchObject({ isCa: false, anchorOnlyCa: 'key-usage-only' });
+    // keyUsage without keyCertSign: no CA at all.
+    expect(describeCertificate(x509(opensslSelfSigned(v1.keyPem, 'Signing', 'keyUsage=critical,digitalSignature'))).anchorOnlyCa).toBeUndefined();
   });
 
   it('reads a CA\'s name constraints as OpenSSL prints them', async () => {
     const v1 = await issueV1Root('NC Root');
-    const dir = mkdtempSync(join(tmpdir(), 'lampi-nc-'));
-    try {
-      writeFileSync(join(dir, 'k.pem'), v1.keyPem);
-      writeFileSync(join(dir, 'nc.ext'), 'basicConstraints=critical,CA:TRUE\nnameConstraints=critical,permitted;DNS:.example.com,permitted;IP:10.0.0.0/255.0.0.0,excluded;DNS:bad.example.com\n');
-      const request = execFileSync('openssl', ['req', '-new', '-key', join(dir, 'k.pem'), '-subj', '/CN=NC Root']);
-      const pem = execFileSync('openssl', ['x509', '-req', '-signkey', join(dir, 'k.pem'), '-days', '30', '-extfile', join(dir, 'nc.ext')], { input: request }).toString();
-      expect(describeCertificate(x509(pem)).nameConstraints).toEqual({ permitted: ['DNS:.example.com', 'IP:10.0.0.0/255.0.0.0'], excluded: ['DNS:bad.example.com'] });
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const pem = opensslSelfSigned(v1.keyPem, 'NC Root', 'basicConstraints=critical,CA:TRUE\nnameConstraints=critical,permitted;DNS:.example.com,permitted;IP:10.0.0.0/255.0.0.0,excluded;DNS:bad.example.com');
+    expect(describeCertificate(x509(pem)).nameConstraints).toEqual({ permitted: ['DNS:.example.com', 'IP:10.0.0.0/255.0.0.0'], excluded: ['DNS:bad.example.com'] });
     expect(describeCertificate(x509(v1.certPem)).nameConstraints).toBeUndefined();
   });
 
