@@ -18,10 +18,11 @@ export function validityVerdict(serverChain: ServerChainFacts, now: Date, expiry
       certificates: certs.map((cert) => ({ subject: cert.subject, notBefore: cert.notBefore, notAfter: cert.notAfter })),
       findings: findings.map((finding) => ({ ...finding })),
     };
+    // How the summaries and fixes name --ca, the file a copy or root out of its dates sits in.
+    const where = serverChain.caFile ? `--ca ${serverChain.caFile.path}` : '--ca';
     const expired = findings.filter((finding) => finding.problem === 'expired');
     const early = findings.filter((finding) => finding.problem === 'not-yet-valid');
     if (expired.length > 0) {
-      const where = serverChain.caFile ? `--ca ${serverChain.caFile.path}` : '--ca';
       return fail(
         expired.map((finding) => describeDateFinding(finding) + expiredWhere(finding, certs, where)).join('; '),
         expiredHint(expired, certs, serverChain, where),
@@ -40,7 +41,6 @@ export function validityVerdict(serverChain: ServerChainFacts, now: Date, expiry
     const stale = servedOutOfDate(serverChain, now);
     if (stale) {
       const { entry, finding } = stale;
-      const where = serverChain.caFile ? `--ca ${serverChain.caFile.path}` : '--ca';
       return warn(
         `the server sends ${describeDateFinding(finding)}; ${where} holds a copy with the same name and key, valid until ${isoDay(entry.notAfter)}, which OpenSSL verifies through instead: you connect, but clients that trust only the root refuse the broker (${OPENSSL_REFUSAL[finding.problem]})`,
         `Send the renewed certificate: in the file \`certfile\` names, replace the ${entry.subject} block after the server certificate with the copy from ${where} (e.g. \`cat server.crt renewed-intermediate.crt > certfile\`), and restart mosquitto. Until then only clients whose CA file holds the renewal connect: a lamp whose bridge_cafile holds the root alone does not.`,
