@@ -3,6 +3,7 @@
 import { X509Certificate } from 'node:crypto';
 import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { describeCertificate } from '../certs/describe.js';
 import { certificateBlocks } from '../certs/pem.js';
 import { subjectHash } from './x509-name.js';
 
@@ -27,6 +28,16 @@ export interface CapathFacts {
 const HASH_NAME = /^([0-9a-f]{8})\.(\d+)$/;
 const MAX_FILES = 2000;
 const MAX_FILE_BYTES = 1 << 20;
+
+/** A CA flag, or what OpenSSL also takes as a trust anchor: a self-signed v1 root, a keyUsage-only one. */
+function canAnchor(cert: X509Certificate): boolean {
+  if (cert.ca) return true;
+  try {
+    return Boolean(describeCertificate(cert).anchorOnlyCa);
+  } catch {
+    return false;
+  }
+}
 
 function certificatesIn(path: string): X509Certificate[] {
   try {
@@ -92,7 +103,7 @@ export function gatherCapath(path: string): CapathFacts {
   for (const name of names) {
     if (HASH_NAME.test(name)) continue;
     const full = join(path, name);
-    for (const cert of certificatesIn(full).filter((c) => c.ca)) {
+    for (const cert of certificatesIn(full).filter(canAnchor)) {
       const hash = safeHash(cert);
       const linked = linkedHashes.has(`${hash}|${cert.fingerprint256}`) || linkedTargets.has(realpathSync(full));
       facts.certificates.push({ file: name, subject: cert.subject.split('\n').join(', '), hash, linked });

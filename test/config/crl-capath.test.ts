@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, symlinkSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { subjectHash } from '../../src/config/x509-name.js';
-import { days, issue, type Issued } from '../../src/lab/pki.js';
+import { days, issue, issueV1Root, type Issued } from '../../src/lab/pki.js';
 import { lint, type LintReport } from '../../src/lint.js';
 import { describeWithBroker } from '../helpers/broker.js';
 import { FQDN, makeTree, type Tree } from '../helpers/config-tree.js';
@@ -149,6 +149,25 @@ use_identity_as_username true
     expect(capath.summary).toContain(`${hashOf(files.ca)}.0`);
     expect(capath.hint).toContain(`openssl rehash ${dir}`);
     expect(report.checks.find((c) => c.id === 'config.chain')).toMatchObject({ status: 'fail', code: 'config.chain/capath-not-hashed' });
+  });
+
+  it('counts a v1 root (no extensions) as a CA: a forgotten rehash, not an empty folder, as openssl verify -CApath says', async () => {
+    const root = await issueV1Root('LAMPI v1 Root');
+    const leaf = await issue({ commonName: 'localhost', issuer: root, dnsNames: ['localhost'], usage: 'server' });
+    const dir = tree.path(`capath-${++counter}`);
+    tree.write(`capath-${counter}/lampi_ca.crt`, root.certPem);
+    const leafFile = tree.write(`capath-${counter}-leaf.crt`, leaf.certPem);
+    const verify = () => spawnSync('openssl', ['verify', '-CApath', dir, '-purpose', 'sslserver', leafFile], { encoding: 'utf8' });
+    expect(verify().status).not.toBe(0);
+    const before = lint({ paths: [tree.write(`capath-${counter}.conf`, capathListener(dir))], mosquittoVersion: '2.0.11' });
+    const capath = before.checks.find((c) => c.id === 'config.capath')!;
+    expect(capath).toMatchObject({ status: 'fail', code: 'config.capath/not-hashed' });
+    expect(capath.summary).toContain('LAMPI v1 Root');
+    expect(capath.hint).toContain(`openssl rehash ${dir}`);
+    spawnSync('openssl', ['rehash', dir]);
+    expect(verify().status).toBe(0);
+    const after = lint({ paths: [tree.write(`capath-${counter}b.conf`, capathListener(dir))], mosquittoVersion: '2.0.11' });
+    expect(after.checks.find((c) => c.id === 'config.capath')).toMatchObject({ status: 'pass', code: 'config.capath/ok' });
   });
 
   it('fails a stale link (the CA changed since the rehash) and a dangling one', () => {
