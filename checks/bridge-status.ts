@@ -166,7 +166,7 @@ export const bridgeStatus = diagnosisCheck({
     }
     return warn(
       `unknown: no retained bridge state at ${where} on the cloud`,
-      `The bridge has never connected, or does not report: lampi_bridge.conf needs \`topic lamp/connection/+/state out 2 "" devices/${bridgeState.deviceId}/\` and the lamp must publish that state (e.g. \`notification_topic lamp/connection/${bridgeState.bridgeClientId}/state\`).`,
+      `The bridge has never connected, or does not report its state. On the lamp, \`sudo grep -i -E 'bridge|refused|openssl' /var/log/mosquitto/mosquitto.log | tail\` says which: "Connection Refused: not authorised" means the cloud refuses the bridge's client id (a \`clientid_prefixes\` it misses; --config names the line); "Error creating bridge", an OpenSSL error or a bridge_keyfile error means its TLS or its files fail (bridge_cafile, bridge_certfile/bridge_keyfile, \`address\`); if it connects, lampi_bridge.conf needs \`topic lamp/connection/+/state out 2 "" devices/${bridgeState.deviceId}/\` and the lamp must publish that state (\`notification_topic lamp/connection/${bridgeState.bridgeClientId}/state\`).`,
       evidence,
       'unknown',
     );

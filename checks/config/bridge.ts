@@ -152,22 +152,44 @@ export const configBridgeIdentity = defineRule({
   codes: {
     ok: 'The bridge certificate\'s CN is its remote_clientid',
     'cn-differs': 'The bridge certificate\'s CN differs from remote_clientid',
+    'clientid-prefix': 'The cloud\'s clientid_prefixes refuses the bridge\'s client id',
   },
   run(facts) {
     return facts.configs.flatMap((model) =>
       model.bridges.flatMap((bridge): LintFinding[] => {
         const certEntry = last(bridge, 'bridge_certfile');
-        const clientId = (last(bridge, 'remote_clientid') ?? last(bridge, 'clientid'))?.args[0];
-        const leaf = certEntry ? facts.files[pathOf(certEntry)!]?.certificates[0] : undefined;
-        if (!certEntry || !leaf || !clientId) return [];
+        const idEntry = last(bridge, 'remote_clientid') ?? last(bridge, 'clientid');
+        const clientId = idEntry?.args[0];
         const remote = remoteListener(facts, model, last(bridge, 'address'));
+        // Mosquitto refuses a CONNECT whose client id misses the prefix (CONNACK 5), the bridge's too:
+        // the lamp logs "Connection Refused: not authorised" and retries for ever.
+        const prefixes = remote?.model.global.filter((entry) => entry.key === 'clientid_prefixes').at(-1);
+        const prefix = prefixes?.args[0];
+        const findings: LintFinding[] = [];
+        if (prefixes && prefix && idEntry && clientId && !clientId.startsWith(prefix)) {
+          findings.push(
+            bad(
+              'clientid-prefix',
+              at(idEntry),
+              `bridge ${bridge.name}: ${idEntry.key} "${clientId}" does not start with "${prefix}", and the cloud's \`clientid_prefixes ${prefix}\` (${prefixes.file}:${prefixes.line}) refuses every other client id: the bridge is refused (CONNACK 5; the lamp logs "Connection Refused: not authorised")`,
+              `Remove \`clientid_prefixes ${prefix}\` from the cloud's config (deprecated since Mosquitto 2.0; an acl_file restricts clients instead) and restart mosquitto there; or give the bridge a client id that starts with ${prefix} (\`${idEntry.key} ${prefix}${clientId}\`, and, to keep the seed's convention, a certificate with that CN).`,
+            ),
+          );
+        }
+        const leaf = certEntry ? facts.files[pathOf(certEntry)!]?.certificates[0] : undefined;
+        if (!certEntry || !leaf || !clientId) return findings;
         const identity = remote && last(remote.listener, 'use_identity_as_username')?.args[0] === 'true';
-        if (leaf.commonName === clientId) return [ok('ok', at(certEntry), `the bridge certificate's CN is ${clientId}, its remote_clientid`)];
+        if (leaf.commonName === clientId) return [...findings, ok('ok', at(certEntry), `the bridge certificate's CN is ${clientId}, its remote_clientid`)];
         const why = identity
           ? `the broker (use_identity_as_username) will know the lamp as "${leaf.commonName}", not "${clientId}"`
           : `the LAMPI convention makes the CN the client id and, under use_identity_as_username, the username`;
         const finding = identity ? bad : doubt;
-        return [finding('cn-differs', at(certEntry), `bridge certificate CN "${leaf.commonName}" differs from remote_clientid "${clientId}": ${why}`, `Make them equal: re-issue the certificate with CN=${clientId}, or set \`remote_clientid ${leaf.commonName}\`.`)];
+        // A client id the cloud's clientid_prefixes refuses is no fix.
+        const cnRefused = prefix !== undefined && !(leaf.commonName ?? '').startsWith(prefix);
+        const fix = cnRefused
+          ? `Make them equal: re-issue the certificate with CN=${clientId} (\`remote_clientid ${leaf.commonName}\` would not do: the cloud's clientid_prefixes ${prefix} refuses it).`
+          : `Make them equal: re-issue the certificate with CN=${clientId}, or set \`remote_clientid ${leaf.commonName}\`.`;
+        return [...findings, finding('cn-differs', at(certEntry), `bridge certificate CN "${leaf.commonName}" differs from remote_clientid "${clientId}": ${why}`, fix)];
       }),
     );
   },

@@ -95,6 +95,26 @@ function droppedPublish(result: CheckResult, ctx: JoinContext, listener: Listene
   return undefined;
 }
 
+/**
+ * A bridge that never connected (or lost its connection) where the cloud's `clientid_prefixes` refuses
+ * its client id: Mosquitto answers its CONNECT with CONNACK 5, as for any other client. The id is the
+ * lamp config's remote_clientid, else the one the run assumed (the seed's <device id>_broker).
+ */
+function bridgePrefixRefused(result: CheckResult, ctx: JoinContext, bridge: Block | undefined): Place | undefined {
+  if (!/^bridge\.status\/(unknown|never-connected-certificate|disconnected)$/.test(result.code ?? '')) return undefined;
+  const prefixes = ctx.cloud?.global.filter((entry) => entry.key === 'clientid_prefixes').at(-1);
+  const prefix = prefixes?.args[0];
+  const idEntry = last(bridge, 'remote_clientid') ?? last(bridge, 'clientid');
+  const clientId = idEntry?.args[0] ?? (result.evidence as { bridgeClientId?: string } | undefined)?.bridgeClientId;
+  if (!prefixes || !prefix || !clientId || clientId.startsWith(prefix)) return undefined;
+  const named = idEntry ? `its ${idEntry.key} ${clientId}` : `its client id ${clientId} (the seed's remote_clientid; --bridge-config reads the real one)`;
+  return {
+    file: prefixes.file,
+    line: prefixes.line,
+    hint: `\`clientid_prefixes ${prefix}\` refuses every client whose id does not start with ${prefix}, the lamp's bridge too: ${named} does not, so the cloud answers its CONNECT with CONNACK 5 (the lamp's log: "Connection Refused: not authorised"). Remove the line (deprecated since Mosquitto 2.0; an acl_file restricts clients instead) and restart mosquitto on the cloud; or give the bridge a remote_clientid that starts with ${prefix}.`,
+  };
+}
+
 /** The remote prefix a bridge flow tested (devices/<id>/), from its evidence. */
 const devicesOf = (result: CheckResult) => /devices\/[^/\s]+\//.exec(`${result.evidence?.from ?? ''} ${result.evidence?.to ?? ''}`)?.[0];
 
@@ -135,6 +155,8 @@ function explain(result: CheckResult, ctx: JoinContext): Place | undefined {
     }
     // falls through
     case 'bridge.status': {
+      const refused = bridgePrefixRefused(result, ctx, bridge);
+      if (refused) return refused;
       // No $SYS and no state where the cloud has an acl_file: the ACL hides them from this client.
       const hidden = result.code === 'bridge.status/not-mosquitto' ? aclFile(ctx.cloud, tls) : undefined;
       if (hidden) return { file: hidden.file, line: hidden.line, why: `the cloud's acl_file ${hidden.args[0] ?? ''} may hide $SYS and the bridge's state from this client: grant its user \`topic read $SYS/#\`, \`topic read lamp/connection/#\` and \`topic read devices/+/lamp/connection/#\``.replace('  ', ' ') };

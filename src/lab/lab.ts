@@ -72,7 +72,8 @@ export function bridgeSettled(lampLog: string): boolean {
   const count = (pattern: RegExp) => (since.match(pattern) ?? []).length;
   const requests = count(/ sending (?:UN)?SUBSCRIBE \(Mid: /g);
   const acks = count(/ Received (?:UN)?SUBACK from /g);
-  if (acks < requests) return false;
+  // Read between the CONNACK line and the first SUBSCRIBE line, the log shows nothing to wait for yet.
+  if (acks === 0 || acks < requests) return false;
   for (const publish of since.matchAll(/Sending PUBLISH to (\S+) \(d\d, q1, r\d, m(\d+),/g)) {
     if (!since.includes(`Received PUBACK from ${publish[1]} (Mid: ${publish[2]},`)) return false;
   }

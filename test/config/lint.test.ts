@@ -243,6 +243,19 @@ describe('bridge', () => {
     expect(only(lintTexts(renamed(lamp())), 'config.bridge-identity', 'warn')).toHaveLength(1);
   });
 
+  it('fails a remote_clientid the cloud\'s clientid_prefixes refuses, and never offers a refused id as the cn-differs fix', () => {
+    const prefixed = (text: string) => `clientid_prefixes lamp-\n${text}`;
+    const refused = only(lintTexts(prefixed(cloud()), lamp()), 'config.bridge-identity', 'fail');
+    expect(refused.map((f) => f.code)).toEqual(['config.bridge-identity/clientid-prefix']);
+    expect(refused[0].summary).toContain('remote_clientid "b827eb74663e_broker" does not start with "lamp-"');
+    expect(refused[0].hint).toContain('`remote_clientid lamp-b827eb74663e_broker`');
+    const renamed = lintTexts(prefixed(cloud()), lamp().replace('remote_clientid b827eb74663e_broker', 'remote_clientid lamp-42'));
+    const differs = only(renamed, 'config.bridge-identity', 'fail');
+    expect(differs.map((f) => f.code)).toEqual(['config.bridge-identity/cn-differs']);
+    expect(differs[0].hint).toContain('re-issue the certificate with CN=lamp-42');
+    expect(differs[0].hint).toContain('would not do');
+  });
+
   it('fails a bridge certificate the broker\'s CA did not issue', () => {
     const report = lintTexts(cloud(), lamp().replace(pki.bridgeCert, pki.foreignCert));
     expect(only(report, 'config.bridge-tls', 'fail')[0].summary).toContain('is not issued by the CA the broker trusts');

@@ -1,11 +1,11 @@
 // bridge.status with --local: what crossed the bridge in this run outweighs the retained state on the
 // cloud (hunt 2, findings 2 and 12), judged by the reference clients against real Mosquitto.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, expect, it } from 'vitest';
 import { diagnose } from '../../src/diagnose.js';
-import { startLab, type Lab } from '../../src/lab/lab.js';
-import { describeWithBroker } from '../helpers/broker.js';
+import { bridgeSettled, startLab, type Lab } from '../../src/lab/lab.js';
+import { describeWithBroker, mosquittoPath } from '../helpers/broker.js';
 
 const labs: Lab[] = [];
 afterEach(async () => {
@@ -116,5 +116,56 @@ describeWithBroker('the bridge checks against real Mosquitto and the reference c
     const status = report.checks.find((check) => check.id === 'bridge.status')!;
     expect(status).toMatchObject({ status: 'skip', code: 'bridge.status/not-mosquitto', file: lab.files.cloudConfig, line: aclLine });
     expect(status.hint).toContain(`the cloud's acl_file ${acl} may hide $SYS and the bridge's state from this client`);
+  });
+
+  it.runIf(referenceClients)('clientid_prefixes on the cloud refuses the bridge too: lint and --config name the line, not the topic lines', async () => {
+    const lab = await startLab({ scenario: 'healthy' });
+    labs.push(lab);
+    writeFileSync(lab.files.cloudConfig, readFileSync(lab.files.cloudConfig, 'utf8').replace(/^per_listener_settings true$/m, 'per_listener_settings true\nclientid_prefixes lamp-'));
+    const prefixLine = readFileSync(lab.files.cloudConfig, 'utf8').split('\n').indexOf('clientid_prefixes lamp-') + 1;
+    // Both brokers restarted on the edited configs for each stage: a restarted cloud (persistence off)
+    // holds no retained state, and a fresh lamp dials at once instead of after its back-off.
+    process.kill(lab.pids[0], 'SIGTERM');
+    await lab.stopLamp();
+    const logFrom = (path: string) => {
+      const since = readFileSync(path, 'utf8').length;
+      return () => readFileSync(path, 'utf8').slice(since);
+    };
+    const until = async (ready: () => boolean) => {
+      for (let i = 0; i < 150 && !ready(); i += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+    };
+    const run = async (ready: (lampLog: string) => boolean) => {
+      const cloudLog = logFrom(lab.files.cloudLog);
+      const lampLog = logFrom(lab.files.lampLog);
+      const brokers = [spawn(mosquittoPath!, ['-c', lab.files.cloudConfig], { stdio: 'ignore' })];
+      try {
+        await until(() => cloudLog().includes(' running'));
+        brokers.push(spawn(mosquittoPath!, ['-c', lab.files.lampConfig], { stdio: 'ignore' }));
+        await until(() => ready(lampLog()));
+        const report = await diagnose({ ...lab.diagnoseInput(), clientId: 'lamp-doctor', only: ['bridge.status'], config: lab.files.cloudConfig, bridgeConfig: lab.files.lampConfig });
+        return { lampLog: lampLog(), report };
+      } finally {
+        for (const broker of brokers.reverse()) {
+          broker.kill('SIGTERM');
+          await new Promise((resolve) => broker.once('close', resolve));
+        }
+      }
+    };
+    const refused = await run((log) => log.includes('Connection Refused: not authorised'));
+    // The reference: the lamp's log says the cloud refused its bridge.
+    expect(refused.lampLog).toContain('Connection Refused: not authorised');
+    const status = refused.report.checks.find((check) => check.id === 'bridge.status')!;
+    expect(status).toMatchObject({ status: 'warn', code: 'bridge.status/unknown', file: lab.files.cloudConfig, line: prefixLine });
+    expect(status.hint).toMatch(/^`clientid_prefixes lamp-` refuses every client whose id does not start with lamp-, the lamp's bridge too: its remote_clientid b827eb74663e_broker does not/);
+    expect(status.hint).not.toContain('topic lamp/connection');
+    const lint = refused.report.checks.find((check) => check.code === 'config.bridge-identity/clientid-prefix')!;
+    expect(lint).toMatchObject({ status: 'fail', file: lab.files.lampConfig });
+    expect(lint.summary).toContain(`the cloud's \`clientid_prefixes lamp-\` (${lab.files.cloudConfig}:${prefixLine})`);
+
+    // The fix followed: without the line the bridge connects and reports.
+    writeFileSync(lab.files.cloudConfig, readFileSync(lab.files.cloudConfig, 'utf8').replace('clientid_prefixes lamp-\n', ''));
+    const fixed = await run(bridgeSettled);
+    expect(fixed.report.checks.find((check) => check.id === 'bridge.status')).toMatchObject({ status: 'pass', code: 'bridge.status/connected' });
+    expect(fixed.report.checks.some((check) => check.code === 'config.bridge-identity/clientid-prefix')).toBe(false);
   });
 });

@@ -24,6 +24,10 @@ describe('the lab hands over a bridge once it has settled', () => {
     expect(bridgeSettled(CONNECTED + SUBACK + UNSUBACK + PUBACK)).toBe(true);
   });
 
+  it('is not settled when read between the CONNACK line and the first SUBSCRIBE line', () => {
+    expect(bridgeSettled(CONNECTED.split('\n').slice(0, 2).join('\n') + '\n')).toBe(false);
+  });
+
   it('counts only what follows the latest CONNACK (a reconnect starts over)', () => {
     const settled = CONNECTED + SUBACK + UNSUBACK + PUBACK;
     expect(bridgeSettled(settled + settled.replace('m7,', 'm9,'))).toBe(false);
