@@ -87,14 +87,14 @@ export const bridgeStatus = diagnosisCheck({
       if (reading.state === 'disconnected') {
         return warn(
           `connected: ${crossed}, but its retained state ${reading.topic} = 0 is stale`,
-          `The bridge works but its state notification is not kept current. If lampi_bridge.conf says \`notifications false\`, remove that line (notifications are on by default) and restart mosquitto on the lamp; if its \`notification_topic\` names another topic, this 0 is a leftover. Otherwise clear the stale value on the cloud: \`mosquitto_pub -h ${host} -p ${port} --cafile ${caPath ?? 'lampi_ca.crt'} --cert ${certPath ?? 'client.crt'} --key <its key> -r -n -t ${reading.topic}\` (a lamp that shut down cleanly with notifications on leaves its 0 behind until the bridge reconnects).`,
+          `The bridge works but its state notification is not kept current (unless the bridge connected during this run, after its state was read: run again). If lampi_bridge.conf says \`notifications false\`, remove that line (notifications are on by default) and restart mosquitto on the lamp; if its \`notification_topic\` names another topic, this 0 is a leftover. Otherwise clear the stale value on the cloud: \`mosquitto_pub -h ${host} -p ${port} --cafile ${caPath ?? 'lampi_ca.crt'} --cert ${certPath ?? 'client.crt'} --key <its key> -r -n -t ${reading.topic}\` (a lamp that shut down cleanly with notifications on leaves its 0 behind until the bridge reconnects).`,
           liveEvidence,
           'state-stale',
         );
       }
       return warn(
         `connected: ${crossed}, but it leaves no retained state at ${where}${bridgeState.sysTree === false ? ' (this broker has no Mosquitto $SYS tree)' : ''}`,
-        `The bridge works but does not report its state: if lampi_bridge.conf says \`notifications false\`, remove that line and restart mosquitto on the lamp; it also needs \`notification_topic lamp/connection/${bridgeState.bridgeClientId ?? '<remote_clientid>'}/state\` and \`topic lamp/connection/+/state out 2 "" devices/${bridgeState.deviceId}/\` for the lamp's copy.${bridgeState.notificationTopic ? '' : ' If it reports on a `notification_topic` of its own, give --bridge-config lampi_bridge.conf so that topic is read.'}`,
+        `The bridge works but does not report its state (unless it connected during this run, after its state was read: run again): if lampi_bridge.conf says \`notifications false\`, remove that line and restart mosquitto on the lamp; it also needs \`notification_topic lamp/connection/${bridgeState.bridgeClientId ?? '<remote_clientid>'}/state\` and \`topic lamp/connection/+/state out 2 "" devices/${bridgeState.deviceId}/\` for the lamp's copy.${bridgeState.notificationTopic ? '' : ' If it reports on a `notification_topic` of its own, give --bridge-config lampi_bridge.conf so that topic is read.'}`,
         liveEvidence,
         'state-missing',
       );
