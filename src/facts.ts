@@ -58,7 +58,8 @@ export interface ServerChainFacts {
   /** OpenSSL's verification error against the trust store, undefined when the chain verified. */
   verifyError?: string;
   trustStore: 'ca-file' | 'system';
-  caFile?: { path: string; certificates: CertificateInfo[]; unhashedFiles?: string[] };
+  /** unhashedFiles (a --ca folder): certificate files no hash link reaches; unhashedSubjects: the subjects they hold. */
+  caFile?: { path: string; certificates: CertificateInfo[]; unhashedFiles?: string[]; unhashedSubjects?: string[] };
   /**
    * The chain walked by signatures from the leaf, through what the server sent, to a --ca certificate,
    * dates aside (Node's one verifyError can hide an unknown CA behind an expired leaf). Absent without --ca.

@@ -25,6 +25,7 @@ export const CHAIN_CODES = {
   'ca-lacks-root': '--ca holds an intermediate but not the root that issued it',
   'missing-intermediate': 'The server does not send the intermediate CA that issued its certificate',
   'unknown-ca': 'The chain leads to a CA that --ca does not hold',
+  'ca-file-not-ca': '--ca holds only non-CA certificates (a server or client certificate given as the CA)',
   'weak-signature': 'A certificate in the chain is signed with a hash OpenSSL 3 refuses (SHA-1, MD5)',
   'not-verified': 'The chain does not verify for another reason',
 } as const;
@@ -107,12 +108,26 @@ function chainFault(facts: ServerChainFacts, trust: string, noCaHint: string): F
   const refused = facts.localAnchor?.ok === false || Boolean(error && !DATES_ONLY.has(error));
 
   const unhashed = facts.caFile?.unhashedFiles ?? [];
-  if (refused && unhashed.length > 0 && !facts.caFile?.certificates.some((ca) => ca.subject === top.issuer)) {
+  // The rehash is the fix only when an unlinked file holds the CA the chain misses (when the facts say
+  // what they hold); a folder of other CAs is an unknown CA, rehashed or not.
+  const issuerUnlinked = facts.caFile?.unhashedSubjects ? facts.caFile.unhashedSubjects.includes(top.issuer) : true;
+  if (refused && unhashed.length > 0 && issuerUnlinked && !facts.caFile?.certificates.some((ca) => ca.subject === top.issuer)) {
     return {
       summary: `--ca ${facts.caFile?.path} is a folder whose certificate files (${unhashed.slice(0, 3).join(', ')}${unhashed.length > 3 ? ', ...' : ''}) have no hash links: OpenSSL (and mosquitto_pub --capath) find no CA there, so the chain does not verify`,
       hint: `Run \`openssl rehash ${facts.caFile?.path}\` (or \`c_rehash\`) after adding CA files to the folder; on a broker, the same holds for a listener's \`capath\`.`,
       code: 'capath-unhashed',
       // Mosquitto sends its cafile's root along (OpenSSL's auto-chain), which s_client then reports as 19.
+      openssl: top.selfIssued && top.depth > 0 ? 19 : 20,
+    };
+  }
+  // --ca holding only leaf certificates (the server's own, a client's): no CA to verify anything with.
+  const trusted = facts.trustStore === 'ca-file' ? (facts.caFile?.certificates ?? []) : [];
+  if (refused && trusted.length > 0 && trusted.every((ca) => !ca.isCa && !ca.anchorOnlyCa && !(ca.selfIssued && ca.subject === leaf.subject))) {
+    const held = trusted.slice(0, 2).map((ca) => ca.subject).join('; ');
+    return {
+      summary: `--ca ${facts.caFile?.path} holds no CA certificate, only ${held}${trusted.length > 2 ? ', ...' : ''} (basicConstraints CA:FALSE: a server or client certificate), so nothing there can verify the server's chain`,
+      hint: `Pass the CA that issued the server certificate as --ca (the seed's lampi_ca.crt; the server's chain names it: ${top.issuer}). The server needs no change for this: a leaf certificate is no trust anchor.`,
+      code: 'ca-file-not-ca',
       openssl: top.selfIssued && top.depth > 0 ? 19 : 20,
     };
   }

@@ -1,6 +1,7 @@
 // --ca as a folder, read as OpenSSL's -CApath (mosquitto_pub --capath) reads one: only files named
 // by subject hash (<8 hex>.<n>, the links `openssl rehash` makes) are found. Other certificate files
 // are listed, so a forgotten rehash can be named instead of blamed on a certificate.
+import type { X509Certificate } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../engine/types.js';
@@ -8,7 +9,11 @@ import { describeFsError } from '../fs-errors.js';
 import { readCertificateFile, type CertificateFile } from './pem.js';
 
 export interface CaFolder extends CertificateFile {
-  folder: { hashed: string[]; unhashed: string[] };
+  /**
+   * unhashed: certificate files no hash link reaches (a file `openssl rehash` linked is reached through
+   * its link); unhashedCertificates: what they hold, so a verdict can tell whether the CA it misses is there.
+   */
+  folder: { hashed: string[]; unhashed: string[]; unhashedCertificates: X509Certificate[] };
 }
 
 const HASH_NAME = /^[0-9a-f]{8}\.\d+$/;
@@ -29,8 +34,8 @@ export function readCaFolder(path: string, flag: string): CaFolder {
     throw new UsageError(`cannot read ${flag} ${path}: ${describeFsError(error)}`);
   }
   const hashed: string[] = [];
-  const unhashed: string[] = [];
   const files: CertificateFile[] = [];
+  const others: { name: string; read: CertificateFile }[] = [];
   for (const name of names) {
     const file = join(path, name);
     // Only regular files (through links); a dangling link or an unreadable entry is skipped, as OpenSSL does.
@@ -45,10 +50,18 @@ export function readCaFolder(path: string, flag: string): CaFolder {
       hashed.push(name);
       files.push(read);
     } else {
-      unhashed.push(name);
+      others.push({ name, read });
     }
   }
-  if (hashed.length === 0 && unhashed.length === 0) throw new UsageError(`${flag} ${path} is a folder without certificates: give the CA file or a folder holding it`);
+  if (hashed.length === 0 && others.length === 0) throw new UsageError(`${flag} ${path} is a folder without certificates: give the CA file or a folder holding it`);
   const certificates = files.flatMap((file) => file.certificates);
-  return { path, pem: files.map((file) => file.pem).join(''), certificates, folder: { hashed, unhashed } };
+  // A file whose certificates a hash link also holds (what `openssl rehash` leaves) is not unhashed.
+  const reached = new Set(certificates.map((cert) => cert.fingerprint256));
+  const unlinked = others.filter(({ read }) => read.certificates.some((cert) => !reached.has(cert.fingerprint256)));
+  return {
+    path,
+    pem: files.map((file) => file.pem).join(''),
+    certificates,
+    folder: { hashed, unhashed: unlinked.map(({ name }) => name), unhashedCertificates: unlinked.flatMap(({ read }) => read.certificates.filter((cert) => !reached.has(cert.fingerprint256))) },
+  };
 }

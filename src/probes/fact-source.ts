@@ -122,8 +122,9 @@ export function createFactSource(context: ProbeContext): DiagnosisFactSource {
     return memo.get(key) as Promise<T>;
   };
   const servername = context.servername ?? (/^[\d.]+$|:/.test(context.host) ? undefined : context.host);
-  const unhashedFiles = context.ca && 'folder' in context.ca ? (context.ca as CaFolder).folder.unhashed : undefined;
-  const caFile = context.ca && { path: context.ca.path, certificates: context.ca.certificates.map(describeCertificate), ...(unhashedFiles?.length ? { unhashedFiles } : {}) };
+  const folder = context.ca && 'folder' in context.ca ? (context.ca as CaFolder).folder : undefined;
+  const unhashed = folder?.unhashed.length ? { unhashedFiles: folder.unhashed, unhashedSubjects: folder.unhashedCertificates.map((cert) => describeCertificate(cert).subject) } : {};
+  const caFile = context.ca && { path: context.ca.path, certificates: context.ca.certificates.map(describeCertificate), ...unhashed };
 
   const resolution = (caller?: AbortSignal) => once('resolution', (signal) => resolveHost(context.host, context.resolve, context.timeoutMs, signal), caller);
   // The reachability probe's connection is kept for the main handshake (one TCP connection fewer).

@@ -141,6 +141,13 @@ describe('tls.chain: a trust folder without hash links', () => {
   it('is not the cause when the chain only fails a date, or when the folder did hold the issuer', () => {
     expect(unhashed(['a.crt'], { verifyError: 'CERT_HAS_EXPIRED', localAnchor: { ok: true } }).code).toBe('ok');
     expect(unhashed(['a.crt'], { caFile: { path: 'certs/', certificates: [other, lampi], unhashedFiles: ['a.crt'] } }).code).toBe('unknown-ca');
+
+  });
+
+  it('is the cause only when an unlinked file holds the missing issuer (a rehashed folder of other CAs is an unknown CA)', () => {
+    const issuer = cert().issuer;
+    expect(unhashed(['a.crt'], { caFile: { path: 'certs/', certificates: [other], unhashedFiles: ['a.crt'], unhashedSubjects: ['CN=Other CA'] } }).code).not.toBe('capath-unhashed');
+    expect(unhashed(['a.crt'], { caFile: { path: 'certs/', certificates: [other], unhashedFiles: ['a.crt'], unhashedSubjects: [issuer] } }).code).toBe('capath-unhashed');
   });
 });
 
