@@ -29,6 +29,7 @@ export const mqttRoundtrip = diagnosisCheck({
       ...(roundtrip.warmup ? { warmup: roundtrip.warmup } : {}),
       ...(roundtrip.payloadBytes !== undefined ? { payloadBytes: roundtrip.payloadBytes } : {}),
       samplesMs: roundtrip.samplesMs,
+      ...(roundtrip.errorKind ? { errorKind: roundtrip.errorKind } : {}),
       latency: stats ? { ...stats } : undefined,
       transcript: roundtrip.transcript,
     };
@@ -38,7 +39,7 @@ export const mqttRoundtrip = diagnosisCheck({
       // A longer wait cannot help a session the broker ended: its log says why.
       return fail(
         `the round trip broke off: the broker closed the session (${roundtrip.error})`,
-        'The broker ended this session after accepting it, so a longer --timeout will not help: its log says why (`sudo tail /var/log/mosquitto/mosquitto.log`), e.g. another client connecting with the same client id, a packet over `max_packet_size` or `message_size_limit`, a restart, or a proxy in front of it that drops the connection.',
+        'The broker ended this session after accepting it, so a longer --timeout will not help: its log says why (`sudo tail /var/log/mosquitto/mosquitto.log`), e.g. another client connecting with the same client id (under `use_username_as_clientid true` every session with one certificate has the same id, lampi-doctor\'s own included: --config names it), a packet over `max_packet_size` or `message_size_limit`, a restart, or a proxy in front of it that drops the connection.',
         evidence,
         'no-answer',
       );

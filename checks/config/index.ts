@@ -1,6 +1,7 @@
 // The ordered registry of config lint rules (ids under config.).
 import { configBridgeAddress, configBridgeIdentity, configBridgeTls, configTopics } from './bridge.js';
 import { configCapath } from './capath.js';
+import { configClientIds } from './client-ids.js';
 import { configCrl } from './crl.js';
 import { configCertificates, configChain, configFiles, configKeypair } from './files.js';
 import { configListenerTls, configPlainListener, configWebsockets } from './listeners.js';
@@ -18,6 +19,7 @@ export const lintRules = [
   configListenerTls,
   configPlainListener,
   configWebsockets,
+  configClientIds,
   configBridgeAddress,
   configBridgeTls,
   configBridgeIdentity,

@@ -115,6 +115,22 @@ function bridgePrefixRefused(result: CheckResult, ctx: JoinContext, bridge: Bloc
   };
 }
 
+/**
+ * A session the broker closed under `use_username_as_clientid true`: every session made with one
+ * certificate has one client id, so lampi-doctor's next session took this one over (Mosquitto 2.0.11
+ * logs "already connected, closing old connection"), not a fault of the broker's.
+ */
+function sharedClientId(result: CheckResult, ctx: JoinContext, listener: ListenerModel | undefined): Place | undefined {
+  if (!ctx.cloud || !listener || (result.evidence as { errorKind?: string } | undefined)?.errorKind !== 'closed') return undefined;
+  const entry = securityOption(ctx.cloud, listener, 'use_username_as_clientid');
+  if (!entry || !['true', '1'].includes(entry.args[0] ?? '')) return undefined;
+  return {
+    file: entry.file,
+    line: entry.line,
+    hint: `\`use_username_as_clientid true\` gives every session made with one certificate the same client id, so lampi-doctor's next session (it opens several at once) took this one over: the broker's log says "already connected, closing old connection". The broker itself may be fine: run this check alone (\`--only mqtt.roundtrip\`) to test it. Remove the line unless one session per certificate is what you want; while it is there, the lamp's certificate used anywhere else knocks its bridge off.`,
+  };
+}
+
 /** The remote prefix a bridge flow tested (devices/<id>/), from its evidence. */
 const devicesOf = (result: CheckResult) => /devices\/[^/\s]+\//.exec(`${result.evidence?.from ?? ''} ${result.evidence?.to ?? ''}`)?.[0];
 
@@ -146,7 +162,7 @@ function explain(result: CheckResult, ctx: JoinContext): Place | undefined {
       return place(tls, 'require_certificate');
     case 'mqtt.connect':
     case 'mqtt.roundtrip':
-      return notAuthorised(result, ctx, tls) ?? droppedPublish(result, ctx, tls) ?? place(tls, 'use_identity_as_username');
+      return sharedClientId(result, ctx, tls) ?? notAuthorised(result, ctx, tls) ?? droppedPublish(result, ctx, tls) ?? place(tls, 'use_identity_as_username');
     case 'bridge.inbound':
     case 'bridge.outbound': {
       // Nothing crossed a bridge that maps the probes: the cloud's acl_file is the first suspect.
