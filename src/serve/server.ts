@@ -152,7 +152,10 @@ export class Exporter {
     const deadline = arrived + budgetMs;
     const record = await this.recordFor(module, target, deadline);
     const left = deadline - performance.now();
-    const finished = await Promise.race([record.done.then(() => true), sleep(left).then(() => false)]);
+    // The timer is cleared as soon as the diagnosis wins, so it never holds the process after a stop.
+    let timer: NodeJS.Timeout | undefined;
+    const scrapeEnds = new Promise<false>((done) => (timer = setTimeout(() => done(false), Math.max(0, left))));
+    const finished = await Promise.race([record.done.then(() => true as const), scrapeEnds]).finally(() => clearTimeout(timer));
 
     let families: MetricFamily[];
     if (finished && record.report) {
@@ -253,10 +256,6 @@ export class Exporter {
     response.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
     response.end(debugText(record, record.families ?? [], Boolean(record.report || record.error)));
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((done) => setTimeout(done, Math.max(0, ms)));
 }
 
 /** Prometheus sends its scrape timeout; the probe gets it minus a margin for the answer. */

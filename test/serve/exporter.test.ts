@@ -224,3 +224,24 @@ describeWithBroker('lampi-doctor serve against lab brokers', () => {
     });
   });
 });
+
+describeWithBroker('lampi-doctor serve stops when told to', () => {
+  it('after a probe scraped without a timeout header (curl), SIGTERM ends the process at once, exit 0 (hunt 3, V4: it lingered ~29 s)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lampi-serve-stop-'));
+    const lab = await startLab({ scenario: 'healthy' });
+    try {
+      const exporter = await startExporter(writeConfig(dir, { lampi: labModule(lab, { only: ['tls.handshake'] }) }));
+      const answer = await get(`${exporter.url}/probe?target=${labTarget(lab)}&module=lampi`);
+      expect(value(answer.text, 'probe_success')).toBe(1);
+      const exited = new Promise<number | null>((done) => exporter.child.once('exit', (code) => done(code)));
+      exporter.child.kill('SIGTERM');
+      // Bounded, not timed: the leaked scrape timer held the process for the scrape's 30 s budget.
+      const code = await Promise.race([exited, new Promise<string>((done) => setTimeout(() => done('still running after 10 s'), 10_000))]);
+      if (code === 'still running after 10 s') await exporter.stop();
+      expect(code).toBe(0);
+    } finally {
+      await lab.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
+});
