@@ -22,7 +22,10 @@ export const tcpConnect = diagnosisCheck({
       case 'refused':
         return fail(
           `${where} refused the connection: nothing listens on port ${port}`,
-          `Add \`listener ${port} 0.0.0.0\` with its cafile/certfile/keyfile to the broker's config (e.g. /etc/mosquitto/conf.d/port.conf) and restart mosquitto; if it is there, mosquitto failed to start: \`sudo systemctl status mosquitto\`.`,
+          // 0.0.0.0 is IPv4 only: an IPv6 address needs a listener without an address (both families) or `::`.
+          tcp.address?.includes(':')
+            ? `${where} is an IPv6 address, and \`listener ${port} 0.0.0.0\` listens on IPv4 only: write \`listener ${port}\` (no address: IPv4 and IPv6) or add \`listener ${port} ::\`, with its cafile/certfile/keyfile, in the broker's config (e.g. /etc/mosquitto/conf.d/port.conf) and restart mosquitto; or dial its IPv4 address. If such a listener is there, mosquitto failed to start: \`sudo systemctl status mosquitto\`.`
+            : `Add \`listener ${port} 0.0.0.0\` with its cafile/certfile/keyfile to the broker's config (e.g. /etc/mosquitto/conf.d/port.conf) and restart mosquitto; if it is there, mosquitto failed to start: \`sudo systemctl status mosquitto\`.`,
           evidence,
           'refused',
         );
