@@ -185,6 +185,10 @@ export function prepareProbeContext(input: DiagnoseInput): ProbeContext & { expi
   const timeoutMs = positive(input.timeoutMs, DEFAULT_TIMEOUT_MS, '--timeout', 100);
   const expiryWarnDays = positive(input.expiryWarnDays, DEFAULT_EXPIRY_WARN_DAYS, '--expiry-warn-days', 0);
   const resolve = parseResolve(input.resolve ?? [], port);
+  // curl ignores an entry for another port; here that is always a slip (the run would look the name up
+  // in DNS and blame the name), so it is said before anything is sent.
+  const otherPort = resolve.has(host.toLowerCase()) ? undefined : (input.resolve ?? []).map((entry) => /^([^:]+):(\d+):/.exec(entry.trim())).find((match) => match && match[1].toLowerCase() === host.toLowerCase() && Number(match[2]) !== port);
+  if (otherPort) throw new UsageError(`--resolve ${otherPort.input.trim()} is for port ${otherPort[2]}, but the TLS port is ${port}${input.port === undefined ? '' : ' (--port)'}: give --resolve ${otherPort[1]}:${port}:ADDRESS, or NAME:ADDRESS for every port`);
   if (Boolean(input.cert) !== Boolean(input.key)) {
     throw new UsageError(input.cert ? '--cert needs its private key: add --key client.key' : '--key needs its certificate: add --cert client.crt');
   }

@@ -76,6 +76,16 @@ describe('usage and input errors', () => {
     expect(connections).toBe(0);
   });
 
+  it('a --resolve entry for another port than the TLS port is said, not silently ignored (hunt 3, V3: it read ENOTFOUND)', async () => {
+    const run = await runCli(['broker.test', '--port', String(port), '--resolve', 'broker.test:8883:127.0.0.1', '--timeout', '500']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`--resolve broker.test:8883:127.0.0.1 is for port 8883, but the TLS port is ${port} (--port): give --resolve broker.test:${port}:ADDRESS`);
+    expect(connections).toBe(0);
+    // The entry for the right port is taken (it reaches the network).
+    const right = await runCli(['broker.test', '--port', String(port), '--resolve', `broker.test:${port}:127.0.0.1`, '--timeout', '500', '--only', 'tcp.connect']);
+    expect(right.code).toBe(0);
+  });
+
   it('an encrypted key with its passphrase is accepted (and reaches the network)', async () => {
     const run = await runCli([...target(), '--ca', f('ca.crt'), '--cert', f('client.crt'), '--key', f('encrypted.key'), '--key-passphrase', 'secret']);
     expect(run.code).toBe(1); // the counting listener is no TLS broker
