@@ -72,7 +72,8 @@ export const configFiles = defineRule({
   run({ configs, files }, { mosquitto }) {
     return configs.flatMap((model) =>
       model.entries
-        .filter((entry) => FILE_OPTIONS.includes(entry.key))
+        // A file option without a value is config.option/missing-value's (Mosquitto: "Empty cafile value").
+        .filter((entry) => FILE_OPTIONS.includes(entry.key) && pathOf(entry) !== undefined)
         .map((entry): LintFinding => {
           const path = pathOf(entry)!;
           const file = files[path];

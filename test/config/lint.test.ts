@@ -243,6 +243,12 @@ describe('bridge', () => {
     expect(only(lintTexts(renamed(lamp())), 'config.bridge-identity', 'warn')).toHaveLength(1);
   });
 
+  it('an empty cafile is one finding, no value (Mosquitto: "Empty cafile value"), not a file named undefined', () => {
+    const report = lintTexts(cloud().replace(/^cafile .*$/m, 'cafile'));
+    expect(only(report, 'config.option', 'fail').map((f) => f.code)).toEqual(['config.option/no-value']);
+    expect(report.checks.filter((c) => c.summary.includes('undefined'))).toEqual([]);
+  });
+
   it('fails a remote_clientid the cloud\'s clientid_prefixes refuses, and never offers a refused id as the cn-differs fix', () => {
     const prefixed = (text: string) => `clientid_prefixes lamp-\n${text}`;
     const refused = only(lintTexts(prefixed(cloud()), lamp()), 'config.bridge-identity', 'fail');
