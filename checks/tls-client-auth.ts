@@ -1,6 +1,6 @@
 import type { Outcome } from '../src/engine/types.js';
 import { clientAuthDetail, clientAuthEvidence, handshakeNotThrough } from './verdicts/tls-facts.js';
-import type { ClientCertificateFacts } from '../src/facts.js';
+import type { ClientCertificateFacts, HandshakeFacts } from '../src/facts.js';
 import { diagnosisCheck, isoDay, skip } from './define.js';
 import { dateFinding, describeDateFinding } from './verdicts/dates.js';
 import { describeKeyUsage, ekuAllowsClient, keyUsageAllowsClient } from './verdicts/purpose.js';
@@ -33,7 +33,7 @@ function enforcementFindings(withoutCert: boolean | null | undefined, withUntrus
   return findings;
 }
 
-function clientCertificateFindings(client: ClientCertificateFacts, now: Date, warnDays: number, caPath?: string): Finding[] {
+function clientCertificateFindings(client: ClientCertificateFacts, now: Date, warnDays: number, caPath?: string, brokerAccepted = false): Finding[] {
   if (!client.given || !client.certificate) return [];
   const cert = client.certificate;
   const findings: Finding[] = [];
@@ -77,7 +77,8 @@ function clientCertificateFindings(client: ClientCertificateFacts, now: Date, wa
       hint: 'Put the root CA into the --ca file as well (the broker\'s cafile must hold it too).',
       code: 'ca-lacks-root',
     });
-  } else if (client.chain && !client.chain.verified) {
+  } else if (client.chain && !client.chain.verified && !(brokerAccepted && client.chain.problem === 'no-issuer')) {
+    // (A certificate the broker accepted is from a CA its cafile trusts, whatever --ca, which checks the server, holds.)
     const why =
       client.chain.problem === 'no-ca'
         ? { summary: 'your client certificate could not be checked against a CA (no --ca given)', hint: 'Pass the CA as --ca lampi_ca.crt.', code: 'no-ca' }
@@ -96,11 +97,22 @@ function clientCertificateFindings(client: ClientCertificateFacts, now: Date, wa
   return findings;
 }
 
+/**
+ * How the broker showed it accepted the client certificate, if it did: the main handshake, made with
+ * it, was accepted (TLS 1.2 checks the certificate before Finished; TLS 1.3 answers with a session
+ * ticket, or with an alert that refuses it).
+ */
+function brokerAcceptance(handshake: HandshakeFacts | undefined): string | undefined {
+  if (handshake?.clientCertificateSent && handshake.handshakeCompleted && handshake.outcome === 'accepted') return `the ${handshake.protocol ?? 'TLS'} handshake with it`;
+  return undefined;
+}
+
 export const tlsClientAuth = diagnosisCheck({
   id: 'tls.client-auth',
   title: 'The broker enforces client certificates',
   dependsOn: ['tcp.connect'],
-  needs: ['clientAuth', 'clientCertificate'],
+  // The main handshake, made with --cert, shows whether the broker accepted the client certificate.
+  needs: ['clientAuth', 'clientCertificate', 'handshake'],
   codes: {
     ok: 'The broker refuses clients without a certificate or with an unknown CA\'s, and your client certificate is sound',
     unclear: 'The broker\'s answer to a missing or untrusted certificate was unclear',
@@ -118,12 +130,13 @@ export const tlsClientAuth = diagnosisCheck({
     'client-bad-signature': 'Your client certificate names a CA whose key did not sign it',
     'client-not-from-ca': 'Your client certificate is not issued by the CA',
   },
-  run({ clientAuth, clientCertificate }, { now, expiryWarnDays, caPath }): Outcome {
+  run({ clientAuth, clientCertificate, handshake }, { now, expiryWarnDays, caPath }): Outcome {
     // The handshake did not speak TLS (closed, not TLS, timeout, ...): tls.handshake fails with the
     // cause, so this is a failed prerequisite, not a check with nothing to work on.
     if (!clientAuth.tested) {
       return skip(`could not test: ${handshakeNotThrough(clientAuth.handshakeOutcome)}`, { handshakeOutcome: clientAuth.handshakeOutcome }, 'See tls.handshake.', 'not-tested', 'prerequisite-failed');
     }
+    const acceptedBy = clientCertificate.given ? brokerAcceptance(handshake) : undefined;
     const without = clientAuth.withoutCertificate;
     const untrusted = clientAuth.withUntrustedCertificate;
     const cert = clientCertificate.certificate;
@@ -144,7 +157,7 @@ export const tlsClientAuth = diagnosisCheck({
     };
     const findings = [
       ...enforcementFindings(without?.accepted, untrusted?.accepted),
-      ...clientCertificateFindings(clientCertificate, now, expiryWarnDays, caPath),
+      ...clientCertificateFindings(clientCertificate, now, expiryWarnDays, caPath, acceptedBy !== undefined),
     ];
     const worst = findings.find((finding) => finding.status === 'fail') ?? findings[0];
     if (worst) {
@@ -161,8 +174,12 @@ export const tlsClientAuth = diagnosisCheck({
     const enforcement = undecided
       ? `the broker's answer to a missing or untrusted certificate was unclear (${[without, untrusted].map((a) => a && clientAuthDetail(a)).join('; ')})`
       : 'the broker refuses clients with no certificate and with an unknown CA\'s certificate';
+    const issuedBy =
+      clientCertificate.chain?.verified === false && acceptedBy
+        ? `is issued by ${cert?.issuer}, which --ca does not hold, and the broker accepted it (${acceptedBy}): its cafile trusts that CA`
+        : 'is issued by the CA';
     const own = cert
-      ? `; your certificate CN=${cert.commonName} (the MQTT username under use_identity_as_username) is issued by the CA, clientAuth, valid until ${isoDay(cert.notAfter)}`
+      ? `; your certificate CN=${cert.commonName} (the MQTT username under use_identity_as_username) ${issuedBy}, clientAuth, valid until ${isoDay(cert.notAfter)}`
       : '; no --cert given, so your own certificate was not checked';
     return { status: undecided ? 'warn' : 'pass', summary: enforcement + own, hint: undecided ? 'Re-run with a longer --timeout.' : undefined, evidence, code: undecided ? 'unclear' : 'ok' };
   },

@@ -413,6 +413,16 @@ export const ORACLE_SCENARIOS: Scenario[] = [
     },
   },
   {
+    name: 'server-from-other-ca',
+    description: 'the server certificate comes from another CA than the client certificates (a public CA for the server, the private one for clients): the listener\'s cafile names the client CA, while --ca and the lamp\'s bridge_cafile name the server\'s',
+    reference: { sClient: 'ok', brokerView: 'ok', mqtt: 'delivered' },
+    expect: {},
+    build: async (ids) => {
+      const serverRoot = await issue({ commonName: 'Public Server Root', isCa: true });
+      return { ...(await healthy(ids, await serverCert(serverRoot))), bridgeCaPem: serverRoot.certPem, user: { caPem: serverRoot.certPem } };
+    },
+  },
+  {
     name: 'anonymous-default',
     description: 'seed 001\'s step 2 on Mosquitto 2: no `use_identity_as_username`, no `allow_anonymous` line (default false), an acl_file: every client "not authorised"',
     reference: { sClient: 'ok', brokerView: 'ok', mqtt: 'connack 5' },

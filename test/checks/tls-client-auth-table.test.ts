@@ -5,11 +5,17 @@ import { tlsClientAuth } from '../../checks/tls-client-auth.js';
 import type { ClientAuthAttempt, ClientAuthFacts, ClientCertificateFacts } from '../../src/facts.js';
 import { settings, withFacts } from '../helpers/facts.js';
 
-function clientAuth(client?: (c: ClientCertificateFacts) => void, auth?: (a: ClientAuthFacts) => void, caPath: string | null = 'lampi_ca.crt') {
+/** By default the broker refused the --cert leaf (alert 48, unknown CA): the leaf's own faults then decide. */
+function clientAuth(client?: (c: ClientCertificateFacts) => void, auth?: (a: ClientAuthFacts) => void, caPath: string | null = 'lampi_ca.crt', brokerAccepted = false) {
   return tlsClientAuth.run(
     withFacts((f) => {
       client?.(f.clientCertificate);
       auth?.(f.clientAuth);
+      if (!brokerAccepted) {
+        const alert = { number: 48, description: 'tlsv1 alert unknown ca' };
+        Object.assign(f.handshake, { outcome: 'alert', alert });
+        Object.assign(f.mqttConnect, { outcome: 'tls-alert', returnCode: undefined, alert });
+      }
     }),
     { ...settings, caPath: caPath ?? undefined },
   );
@@ -60,6 +66,14 @@ describe('tls.client-auth: the --cert leaf', () => {
     expect(clientAuth(chain({ problem: 'no-issuer', caHasRoot: true })).hint).toMatch(/^If CN=LAMPI CA, O=LAMPI is an intermediate CA under the CA the broker's `cafile` names, send it: append it to --cert after the leaf/);
     expect(clientAuth(chain({ problem: 'bad-signature', caHasRoot: false })).code).toBe('client-bad-signature');
     expect(clientAuth(chain({ verified: true, problem: 'no-issuer', caHasRoot: false })).code).toBe('ok');
+  });
+
+  it('does not fail a leaf from another CA than --ca that the broker accepted (server and clients under different CAs: hunt 4, H4-1)', () => {
+    const accepted = clientAuth(chain({ problem: 'no-issuer', caHasRoot: true }), undefined, 'lampi_ca.crt', true);
+    expect([accepted.status, accepted.code]).toEqual(['pass', 'ok']);
+    expect(accepted.summary).toContain('is issued by CN=LAMPI CA, O=LAMPI, which --ca does not hold, and the broker accepted it (the TLSv1.3 handshake with it): its cafile trusts that CA');
+    // A bad signature is a fault whatever the broker did.
+    expect(clientAuth(chain({ problem: 'bad-signature' }), undefined, 'lampi_ca.crt', true).code).toBe('client-bad-signature');
   });
 
   it('tells no --ca, a bad signature and another issuer apart', () => {

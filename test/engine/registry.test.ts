@@ -19,7 +19,7 @@ const WIRING: Record<string, { dependsOn: string[]; needs: (keyof DiagnosisFacts
   'tls.hostname': { dependsOn: ['tcp.connect'], needs: ['serverChain'] },
   'tls.validity': { dependsOn: ['tcp.connect'], needs: ['serverChain'] },
   'tls.key': { dependsOn: ['tcp.connect'], needs: ['serverChain'] },
-  'tls.client-auth': { dependsOn: ['tcp.connect'], needs: ['clientAuth', 'clientCertificate'] },
+  'tls.client-auth': { dependsOn: ['tcp.connect'], needs: ['clientAuth', 'clientCertificate', 'handshake'] },
   'mqtt.connect': { dependsOn: ['tls.chain', 'tls.hostname'], needs: ['mqttConnect', 'clientCertificate'] },
   'mqtt.roundtrip': { dependsOn: ['mqtt.connect'], needs: ['roundtrip', 'clientCertificate'] },
   'bridge.status': { dependsOn: ['mqtt.connect'], needs: ['bridgeState', 'serverChain'] },
