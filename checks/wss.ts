@@ -25,6 +25,8 @@ export const wssHandshake = diagnosisCheck({
     'not-websockets': 'The port speaks TLS but not websockets',
     'certificate-refused': 'A standard TLS client refused the websockets listener\'s certificate before the upgrade',
     'client-certificate-required': 'The websockets listener requires a client certificate (TLS alert 116), which browsers cannot send',
+    silent: 'The websockets port accepts TCP but answers nothing to the TLS hello',
+    'upgrade-timeout': 'The listener speaks TLS but did not answer the websocket upgrade in time',
   },
   run({ wss }, settings) {
     const port = wss.port;
@@ -62,6 +64,16 @@ export const wssHandshake = diagnosisCheck({
           'no-tls',
         );
       }
+      if (wss.chain.unavailable?.cause === 'timeout') {
+        // Mosquitto answers a TLS hello at once: with TLS, or (ws:// without the TLS lines) with bytes
+        // that are not TLS. Silence is something else on the port, or a broker that is stuck.
+        return fail(
+          `port ${port} accepts TCP but answered nothing to the TLS hello within ${wss.chain.unavailable.timeoutMs !== undefined ? `${wss.chain.unavailable.timeoutMs} ms` : 'the timeout'}: Mosquitto answers at once (with TLS, or with plain ws:// bytes), so another program holds the port, something in between swallows the traffic, or the broker is stuck`,
+          `\`sudo ss -ltnp 'sport = :${port}'\` names what holds port ${port}: another program means --wss-port should point at the websockets listener (the seed's 50002); mosquitto itself means it is stuck or overloaded: its log (sudo tail /var/log/mosquitto/mosquitto.log), then \`sudo systemctl restart mosquitto\`. On a slow link, re-run with a longer --timeout.`,
+          evidence,
+          'silent',
+        );
+      }
       return fail(
         `port ${port} accepts TCP but the TLS handshake did not complete (${wss.chain.unavailable?.alert ?? (wss.chain.unavailable && attemptMessage(wss.chain.unavailable)) ?? wss.chain.unavailable?.cause})`,
         `${underIt} If it has them, the broker's log says why the handshake failed (sudo tail /var/log/mosquitto/mosquitto.log).`,
@@ -89,6 +101,16 @@ export const wssHandshake = diagnosisCheck({
       );
     }
     if (wss.upgradeStatus === undefined && clientCertificateRequired(wss.upgrade)) return certificateRequired('TLS alert 116, certificate required');
+    if (wss.upgradeStatus === undefined && wss.upgrade?.outcome === 'timeout') {
+      // A TLS listener without `protocol websockets` resets at once (Mosquitto 2.0.11; browsers: "closed
+      // before the handshake response"): a wait that ran out is no evidence that the line is missing.
+      return fail(
+        `port ${port} speaks TLS but the websocket upgrade failed: ${upgrade} (a listener without websockets resets at once; this one is slow or stuck)`,
+        `Mosquitto 2.0 answers websockets slowly (its loop serves them every 100 ms; a CONNACK over wss:// takes ~300 ms where MQTT takes ~45), so a short --timeout (serve: a short scrape_timeout) or a loaded broker runs out first: re-run with a longer --timeout. If it still times out, a proxy in front of the port holds the request, or the broker is stuck (its log: sudo tail /var/log/mosquitto/mosquitto.log). A listener without \`protocol websockets\` does not time out: it resets the connection at once.`,
+        evidence,
+        'upgrade-timeout',
+      );
+    }
     if (wss.upgradeStatus !== 101) {
       const refusedCertificate = wss.upgradeStatus === undefined && certificateRefusedBeforeUpgrade(wss.upgrade);
       return fail(

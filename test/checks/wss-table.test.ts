@@ -23,8 +23,13 @@ describe('wss.handshake: reaching the listener', () => {
     expect(alert.evidence?.sameCertificateAsMqttPort).toBeNull();
     const message = wss((w) => (w.chain = { available: false, unavailable: { cause: 'closed', message: 'socket hang up' }, certificates: [], trustStore: 'ca-file' }));
     expect(message.summary).toContain('(socket hang up)');
-    const cause = wss((w) => (w.chain = { available: false, unavailable: { cause: 'timeout' }, certificates: [], trustStore: 'ca-file' }));
-    expect(cause.summary).toContain('(timeout)');
+    const cause = wss((w) => (w.chain = { available: false, unavailable: { cause: 'unsupported' }, certificates: [], trustStore: 'ca-file' }));
+    expect(cause.summary).toContain('(unsupported)');
+    // Silence is no missing TLS line: Mosquitto answers a TLS hello at once (hunt 4, H4-3).
+    const silent = wss((w) => (w.chain = { available: false, unavailable: { cause: 'timeout', timeoutMs: 3000 }, certificates: [], trustStore: 'ca-file' }));
+    expect([silent.code, silent.summary]).toEqual(['silent', expect.stringContaining('answered nothing to the TLS hello within 3000 ms')]);
+    expect(silent.hint).toContain("sudo ss -ltnp 'sport = :50002'");
+    expect(silent.hint).not.toContain('Add `cafile`');
   });
 });
 

@@ -13,7 +13,7 @@ describe('wss.handshake words the upgrade the probe saw', () => {
     [{ outcome: 'switched', subprotocol: 'mqtt' }, 101, 'ok', 'switched protocols (mqtt)'],
     [{ outcome: 'switched' }, 101, 'ok', 'switched protocols (no subprotocol)'],
     [{ outcome: 'http-answer', status: 404 }, 404, 'upgrade-refused', 'answered HTTP 404 instead of switching to websockets'],
-    [{ outcome: 'timeout', timeoutMs: 5000 }, undefined, 'not-websockets', 'no answer to the upgrade within 5000 ms'],
+    [{ outcome: 'timeout', timeoutMs: 5000 }, undefined, 'upgrade-timeout', 'no answer to the upgrade within 5000 ms'],
     [{ outcome: 'error', errorCode: 'ECONNRESET', message: 'socket hang up' }, undefined, 'not-websockets', 'ECONNRESET socket hang up'],
     [{ outcome: 'error', errorCode: 'ERR_SSL_CA_MD_TOO_WEAK', message: 'ca md too weak' }, undefined, 'certificate-refused', 'ERR_SSL_CA_MD_TOO_WEAK ca md too weak'],
     [{ outcome: 'not-sent' }, undefined, 'certificate-refused', 'not sent: the certificate does not verify'],

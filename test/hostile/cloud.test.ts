@@ -192,6 +192,34 @@ describe('hostile websockets listener', { timeout: CASE_MS }, () => {
     }
   });
 
+  it('accepts TCP and stays silent: wss.handshake/silent, not a missing cafile/certfile/keyfile (hunt 4, H4-3)', async () => {
+    const peer = await tcpPeer('silent');
+    try {
+      const allowance = await spawnAllowance();
+      const run = await runTimed(args(closed, [], peer.port));
+      const wss = check(run, 'wss.handshake');
+      await expectVerdict(wss, 'fail', 'wss.handshake/silent');
+      if (wss.code === 'wss.handshake/silent') expect(wss.hint).not.toContain('Add `cafile`');
+      await expectEnded(run, 1, allowance);
+    } finally {
+      await peer.close();
+    }
+  });
+
+  it('completes TLS, then never answers the upgrade: wss.handshake/upgrade-timeout, not a missing protocol websockets (hunt 4, H4-2)', async () => {
+    const peer = await tlsPeer(pki, () => undefined);
+    try {
+      const allowance = await spawnAllowance();
+      const run = await runTimed(args(closed, [], peer.port));
+      const wss = check(run, 'wss.handshake');
+      await expectVerdict(wss, 'fail', 'wss.handshake/upgrade-timeout');
+      if (wss.code === 'wss.handshake/upgrade-timeout') expect(wss.hint).not.toMatch(/^Add `protocol websockets`/);
+      await expectEnded(run, 2, allowance);
+    } finally {
+      await peer.close();
+    }
+  });
+
   it('switches protocols (101), then silence: wss.connect/timeout', async () => {
     const peer = await websocketPeer(pki, 101);
     try {
