@@ -5,7 +5,10 @@ import { hostMatches } from '../../src/certs/names.js';
 import { chainKey } from '../../src/config/lint-facts.js';
 import { isTls, isWebsockets, last, pathOf } from '../../src/config/model.js';
 import { tlsVersionIsExact, tlsVersionMeaning } from '../../src/config/mosquitto-versions.js';
-import { at, bad, defineRule, doubt, listenerOnPort, ok, remoteListener, tlsMqttListeners, type LintFinding } from './define.js';
+import { at, bad, defineRule, doubt, listenerOnPort, mosquittoAddress, ok, remoteListener, tlsMqttListeners, type LintFinding, type LintSettings } from './define.js';
+import type { LintFacts } from '../../src/config/lint-facts.js';
+import type { BridgeModel, ConfigModel } from '../../src/config/model.js';
+import type { ConfEntry } from '../../src/config/mosquitto-conf.js';
 
 const VERSION_RANK: Record<string, number> = { tlsv1: 0, 'tlsv1.1': 1, 'tlsv1.2': 2, 'tlsv1.3': 3 };
 
@@ -19,56 +22,91 @@ export const configBridgeAddress = defineRule({
     'ip-address': 'The bridge dials an IP address instead of the FQDN',
     'name-mismatch': 'The bridge dials a name the broker\'s certificate does not list',
     'websockets-port': 'The bridge dials the broker\'s websockets listener instead of its TLS MQTT port',
+    'comma-in-host': 'The bridge\'s addresses are separated by a comma without a space: Mosquitto cannot resolve the first',
+    'comma-separated': 'The bridge\'s addresses are separated by commas (Mosquitto separates them by spaces)',
   },
   run(facts, settings) {
     return facts.configs.flatMap((model) =>
-      model.bridges.map((bridge): LintFinding => {
+      model.bridges.flatMap((bridge): LintFinding[] => {
         const address = last(bridge, 'address') ?? last(bridge, 'addresses');
-        if (!address?.args[0]) return bad('no-address', at(bridge), `bridge ${bridge.name} has no \`address\``, 'Add `address <cloud FQDN>:8883` under the connection line.');
+        if (!address?.args[0]) return [bad('no-address', at(bridge), `bridge ${bridge.name} has no \`address\``, 'Add `address <cloud FQDN>:8883` under the connection line.')];
         const target = address.args[0];
-        const match = /^\[?([^\]]+?)\]?(?::(\d+))?$/.exec(target);
-        // Found by `npm run fuzz`: an address like `]` is no HOST[:PORT] at all.
-        if (!match) return bad('no-address', at(address), `bridge ${bridge.name}'s address ${target} is not HOST:PORT`, 'Write it as `address <cloud FQDN>:8883` under the connection line.');
-        const host = match[1];
-        const port = Number(match[2] ?? 1883);
-        const remote = remoteListener(facts, model, address);
-        // What the port is, from the broker's config linted alongside, else from a live run's ports.
-        const dialled = remote ? undefined : listenerOnPort(facts, model, port);
-        const tlsListener = remote?.listener ?? tlsMqttListeners(facts, model)[0];
-        const tlsPort = tlsListener?.port ?? settings.live?.tls ?? 8883;
-        const tlsCertPath = tlsListener && pathOf(last(tlsListener, 'certfile'));
-        const liveHost = settings.live?.host && !isIP(settings.live.host) ? settings.live.host : undefined;
-        const fixHost = isIP(host) ? (tlsCertPath && facts.files[tlsCertPath]?.certificates[0]?.dnsNames[0]) || liveHost || '<cloud FQDN>' : host;
-        const websockets = dialled ? isWebsockets(dialled.listener) : !remote && settings.live?.wss === port && settings.live?.tls !== port;
-        if (websockets) {
-          const known = dialled ? `${dialled.listener.file}:${dialled.listener.line}` : '--wss-port';
-          return bad(
-            'websockets-port',
-            at(address),
-            `the bridge dials ${host}:${port}, the broker's websockets listener (${known}): a bridge speaks MQTT over TLS, not websockets, so the broker drops it (the lamp's log: "disconnected due to protocol error")`,
-            `Dial the broker's TLS MQTT port: \`address ${fixHost}:${tlsPort}\`, then restart mosquitto on the lamp.`,
-            { host, port, tlsPort },
-          );
+        // Mosquitto splits the line on spaces only: a comma is part of a word (src/conf.c).
+        const words = address.args.map((word) => ({ word, ...mosquittoAddress(word) }));
+        const commaHost = words.find((w) => w.host.includes(','));
+        const spaced = address.args.flatMap((word) => word.split(',')).filter(Boolean).join(' ');
+        if (commaHost && commaHost === words[0]) {
+          return [
+            bad(
+              'comma-in-host',
+              at(address),
+              `bridge ${bridge.name}'s address \`${address.args.join(' ')}\`: Mosquitto separates addresses with spaces, not commas, so it takes "${commaHost.host}" as one host name (port ${commaHost.port}); it cannot resolve it (its log: "Error resolving bridge address") and the bridge never connects`,
+              `Separate the addresses with spaces: \`address ${spaced}\` (or keep only the first), then restart mosquitto on the lamp.`,
+              { address: address.args.join(' '), host: commaHost.host, port: commaHost.port },
+            ),
+          ];
         }
-        if (port === 1883 || !match[2] || (dialled && !isTls(dialled.listener))) {
-          const where = dialled ? ` (${dialled.listener.file}:${dialled.listener.line})` : '';
-          return bad('plain-port', at(address), `the bridge dials ${host}:${port}, the plain MQTT port${where}: no TLS there`, `Use the TLS port: \`address ${host}:${tlsPort}\`.`, { host, port });
-        }
-        const certPath = remote && pathOf(last(remote.listener, 'certfile'));
-        const leaf = certPath ? facts.files[certPath]?.certificates[0] : undefined;
-        if (isIP(host) && (!leaf || hostMatches(leaf, host))) {
-          const fqdn = leaf?.dnsNames[0] ?? liveHost ?? '<fqdn>';
-          const why = leaf ? 'it works only because the certificate lists that IP, and breaks when the address changes' : 'certificates name the broker by its FQDN, so verification fails unless the certificate lists this IP';
-          return doubt('ip-address', at(address), `the bridge dials the IP address ${host}: ${why}`, `Dial the FQDN the server certificate names: \`address ${fqdn}:${port}\` (the seed's note).`, { host, port });
-        }
-        if (leaf && !hostMatches(leaf, host)) {
-          return bad('name-mismatch', at(address), `the bridge dials ${host}, but the broker's certificate (${certPath}) names ${[...leaf.dnsNames, ...leaf.ipAddresses].join(', ') || `only CN=${leaf.commonName}`}`, `Re-issue the server certificate with subjectAltName=DNS:${host}, or dial a name it lists.`, { host, port, certificate: certPath });
-        }
-        return ok('ok', at(address), `the bridge dials ${host}:${port}${leaf ? `, which the broker's certificate names` : ''}`, { host, port });
+        const commaNote = address.args.some((word) => word.includes(','))
+          ? doubt(
+              'comma-separated',
+              at(address),
+              `bridge ${bridge.name}'s address \`${address.args.join(' ')}\` separates addresses with commas: Mosquitto splits it on spaces only and reads ${words.map((w) => (w.host.includes(',') || !w.host ? `"${w.word}" (no address it can resolve)` : `${w.host}:${w.port}`)).join(', ')}${commaHost ? '' : ' (the comma after a port is ignored)'}, so the bridge dials ${words[0].host}:${words[0].port} first`,
+              `Separate the addresses with spaces: \`address ${spaced}\`.`,
+              { address: address.args.join(' ') },
+            )
+          : undefined;
+        const verdict = judgeAddress(facts, settings, model, bridge, address, target);
+        return commaNote && verdict.status === 'pass' ? [commaNote] : commaNote ? [verdict, commaNote] : [verdict];
       }),
     );
   },
 });
+
+/** Where the bridge's first address leads: the plain port, websockets, an IP, a name the certificate lacks. */
+function judgeAddress(facts: LintFacts, settings: LintSettings, model: ConfigModel, bridge: BridgeModel, address: ConfEntry, target: string): LintFinding {
+  const parsed = mosquittoAddress(target);
+  const match = /^\[?([^\]]+?)\]?$/.exec(parsed.host);
+  // Found by `npm run fuzz`: an address like `]` is no HOST[:PORT] at all.
+  if (!match || parsed.port < 1 || parsed.port > 65535) return bad('no-address', at(address), `bridge ${bridge.name}'s address ${target} is not HOST:PORT`, 'Write it as `address <cloud FQDN>:8883` under the connection line.');
+  const host = match[1];
+  const port = parsed.port;
+  const explicitPort = target.lastIndexOf(':') >= 0;
+  const remote = remoteListener(facts, model, address);
+  // What the port is, from the broker's config linted alongside, else from a live run's ports.
+  const dialled = remote ? undefined : listenerOnPort(facts, model, port);
+  const tlsListener = remote?.listener ?? tlsMqttListeners(facts, model)[0];
+  const tlsPort = tlsListener?.port ?? settings.live?.tls ?? 8883;
+  const tlsCertPath = tlsListener && pathOf(last(tlsListener, 'certfile'));
+  const liveHost = settings.live?.host && !isIP(settings.live.host) ? settings.live.host : undefined;
+  const fixHost = isIP(host) ? (tlsCertPath && facts.files[tlsCertPath]?.certificates[0]?.dnsNames[0]) || liveHost || '<cloud FQDN>' : host;
+  const websockets = dialled ? isWebsockets(dialled.listener) : !remote && settings.live?.wss === port && settings.live?.tls !== port;
+  if (websockets) {
+    const known = dialled ? `${dialled.listener.file}:${dialled.listener.line}` : '--wss-port';
+    return bad(
+      'websockets-port',
+      at(address),
+      `the bridge dials ${host}:${port}, the broker's websockets listener (${known}): a bridge speaks MQTT over TLS, not websockets, so the broker drops it (the lamp's log: "disconnected due to protocol error")`,
+      `Dial the broker's TLS MQTT port: \`address ${fixHost}:${tlsPort}\`, then restart mosquitto on the lamp.`,
+      { host, port, tlsPort },
+    );
+  }
+  if (port === 1883 || !explicitPort || (dialled && !isTls(dialled.listener))) {
+    const where = dialled ? ` (${dialled.listener.file}:${dialled.listener.line})` : '';
+    return bad('plain-port', at(address), `the bridge dials ${host}:${port}, the plain MQTT port${where}: no TLS there`, `Use the TLS port: \`address ${host}:${tlsPort}\`.`, { host, port });
+  }
+  const certPath = remote && pathOf(last(remote.listener, 'certfile'));
+  const leaf = certPath ? facts.files[certPath]?.certificates[0] : undefined;
+  if (isIP(host) && (!leaf || hostMatches(leaf, host))) {
+    const fqdn = leaf?.dnsNames[0] ?? liveHost ?? '<fqdn>';
+    const why = leaf ? 'it works only because the certificate lists that IP, and breaks when the address changes' : 'certificates name the broker by its FQDN, so verification fails unless the certificate lists this IP';
+    return doubt('ip-address', at(address), `the bridge dials the IP address ${host}: ${why}`, `Dial the FQDN the server certificate names: \`address ${fqdn}:${port}\` (the seed's note).`, { host, port });
+  }
+  if (leaf && !hostMatches(leaf, host)) {
+    return bad('name-mismatch', at(address), `the bridge dials ${host}, but the broker's certificate (${certPath}) names ${[...leaf.dnsNames, ...leaf.ipAddresses].join(', ') || `only CN=${leaf.commonName}`}`, `Re-issue the server certificate with subjectAltName=DNS:${host}, or dial a name it lists.`, { host, port, certificate: certPath });
+  }
+  return ok('ok', at(address), `the bridge dials ${host}:${port}${leaf ? `, which the broker's certificate names` : ''}`, { host, port });
+}
+
 
 export const configBridgeTls = defineRule({
   id: 'config.bridge-tls',

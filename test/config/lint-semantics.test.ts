@@ -1,0 +1,111 @@
+// Lint verdicts that used to send users to change the wrong thing (hunt 3: H3, P5, H4, H6/P7/P8, H9),
+// each checked against what Mosquitto 2.0.11 does with the same lines (see the comments).
+import { beforeAll, describe, expect, it } from 'vitest';
+import { lint, type LintReport } from '../../src/lint.js';
+import { FQDN, makeTree, seedPki, type Tree } from '../helpers/config-tree.js';
+
+let tree: Tree;
+let pki: Awaited<ReturnType<typeof seedPki>>['files'];
+
+beforeAll(async () => {
+  tree = makeTree();
+  ({ files: pki } = await seedPki(tree));
+});
+
+const tlsListener = () => `listener 8883 0.0.0.0
+cafile ${pki.ca}
+certfile ${pki.serverCert}
+keyfile ${pki.serverKey}
+tls_version tlsv1.2
+require_certificate true
+use_identity_as_username true
+`;
+
+const cloud = (tls = tlsListener(), extra = '') => `${extra}${tls}
+listener 1883 127.0.0.1
+`;
+
+const lamp = (address = `${FQDN}:8883`, topics?: string) => `connection b827eb74663e_broker
+address ${address}
+remote_clientid b827eb74663e_broker
+bridge_cafile ${pki.ca}
+bridge_certfile ${pki.bridgeCert}
+bridge_keyfile ${pki.bridgeKey}
+bridge_tls_version tlsv1.2
+${topics ?? `topic lamp/set_config in 1 "" devices/b827eb74663e/
+topic lamp/connection/+/state out 2 "" devices/b827eb74663e/
+topic lampi-doctor/# both 1 "" devices/b827eb74663e/`}
+cleansession false
+`;
+
+let counter = 0;
+function lintTexts(...texts: string[]): LintReport {
+  counter += 1;
+  return lint({ paths: texts.map((text, index) => tree.write(`semantics-${counter}/broker-${index}.conf`, text)), mosquittoVersion: '2.0.11' });
+}
+const findings = (report: LintReport, id: string) => report.checks.filter((check) => check.id === id);
+const notPassing = (report: LintReport) => report.checks.filter((check) => check.status !== 'pass').map((check) => check.code);
+
+describe('a TLS listener that lost its certificate (hunt 3, H3 and P5)', () => {
+  // Mosquitto 2.0.11 starts both and answers plain MQTT there (mosquitto_pub without TLS: CONNACK 5;
+  // openssl s_client: no peer certificate); the websockets rule already read it so (config.websockets/no-tls).
+  it('cafile, require_certificate, use_identity_as_username but no certfile/keyfile: add them, never bind to loopback', () => {
+    const report = lintTexts(cloud(tlsListener().replace(/certfile .*\n/, '').replace(/keyfile .*\n/, '')));
+    expect(notPassing(report)).toEqual(['config.listener-tls/no-certificate']);
+    const [finding] = findings(report, 'config.listener-tls');
+    expect(finding.summary).toBe('listener 8883 0.0.0.0 has cafile, require_certificate, use_identity_as_username, tls_version but no certfile and no keyfile: Mosquitto serves TLS only with both, so the port speaks plain MQTT (no TLS handshake: lamps and clients that expect TLS fail, and the TLS options do nothing)');
+    expect(finding.hint).toContain('Add `certfile /etc/mosquitto/certs/lampi_server.crt` and `keyfile /etc/mosquitto/certs/lampi_server.key` under `listener 8883 0.0.0.0`');
+    expect(findings(report, 'config.plain-listener').map((f) => f.hint ?? '').join('')).not.toContain('127.0.0.1`');
+  });
+
+  it('certfile without keyfile is plain MQTT, not "TLS tlsv1.2+ with required client certificates"', () => {
+    const report = lintTexts(cloud(tlsListener().replace(/keyfile .*\n/, '')));
+    const [finding] = findings(report, 'config.listener-tls');
+    expect(finding).toMatchObject({ status: 'fail', code: 'config.listener-tls/no-certificate' });
+    expect(finding.summary).toContain('but no keyfile: Mosquitto serves TLS only with both, so the port speaks plain MQTT');
+    expect(finding.hint).toMatch(/^Add `keyfile \/etc\/mosquitto\/certs\/lampi_server.key` under/);
+  });
+
+  it('a listener without any TLS line on the port the lamp dials: give it TLS (binding it to loopback cuts the lamp off)', () => {
+    const report = lintTexts(cloud('listener 8883 0.0.0.0\nallow_anonymous false\n'), lamp());
+    const [finding] = findings(report, 'config.plain-listener').filter((f) => f.status === 'fail');
+    expect(finding.code).toBe('config.plain-listener/tls-port-plain');
+    expect(finding.summary).toMatch(/^listener 8883 0.0.0.0 speaks plain MQTT on 0.0.0.0, though it is the port bridge b827eb74663e_broker \(.*broker-1.conf:2\) dials/);
+    expect(finding.hint).toContain('Binding it to 127.0.0.1 would cut every lamp off');
+    // Any other exposed plain port keeps its loopback fix.
+    const other = findings(lintTexts(cloud(tlsListener(), 'listener 1884 0.0.0.0\n')), 'config.plain-listener').find((f) => f.status === 'fail')!;
+    expect(other).toMatchObject({ code: 'config.plain-listener/exposed' });
+    expect(other.hint).toContain('`listener 1884 127.0.0.1`');
+  });
+});
+
+describe('bridge addresses written with commas (hunt 3, H4)', () => {
+  // Mosquitto 2.0.11 splits `address` on spaces only; the host is what precedes the last ':' of a
+  // word and the port atoi() of the rest. `a:1, b:1` dials a:1 (lamp log: Received CONNACK);
+  // `a:1,b:1` dials the host "a:1,b" (lamp log: "Warning: Error resolving bridge address").
+  it('comma and space: the bridge dials the first address; lint names the comma and checks that address', () => {
+    const report = lintTexts(cloud(), lamp(`${FQDN}:8883, backup.lampi.test:8883`));
+    const address = findings(report, 'config.bridge-address');
+    expect(address.map((f) => f.code)).toEqual(['config.bridge-address/comma-separated']);
+    expect(address[0].status).toBe('warn');
+    expect(address[0].summary).toContain(`reads ${FQDN}:8883, backup.lampi.test:8883 (the comma after a port is ignored), so the bridge dials ${FQDN}:8883 first`);
+    expect(address[0].hint).toBe(`Separate the addresses with spaces: \`address ${FQDN}:8883 backup.lampi.test:8883\`.`);
+    expect(report.checks.some((f) => /plain-port|name-mismatch/.test(f.code ?? ''))).toBe(false);
+  });
+
+  it('comma without space: one host name Mosquitto cannot resolve, not a certificate to re-issue', () => {
+    const report = lintTexts(cloud(), lamp(`${FQDN}:8883,backup.lampi.test:8883`));
+    const address = findings(report, 'config.bridge-address');
+    expect(address.map((f) => `${f.status} ${f.code}`)).toEqual(['fail config.bridge-address/comma-in-host']);
+    expect(address[0].summary).toContain(`takes "${FQDN}:8883,backup.lampi.test" as one host name (port 8883); it cannot resolve it (its log: "Error resolving bridge address")`);
+    expect(address[0].hint).toContain(`\`address ${FQDN}:8883 backup.lampi.test:8883\``);
+    expect(address[0].hint).not.toContain('Re-issue');
+  });
+
+  it('a comma-separated list whose first address is wrong still gets that address\'s own verdict, with its real port', () => {
+    const report = lintTexts(cloud(), lamp(`${FQDN}:1883, backup.lampi.test:8883`));
+    const address = findings(report, 'config.bridge-address');
+    expect(address.map((f) => f.code)).toEqual(['config.bridge-address/plain-port', 'config.bridge-address/comma-separated']);
+    expect(address[0].summary).toContain(`the bridge dials ${FQDN}:1883, the plain MQTT port`);
+  });
+});
