@@ -8,7 +8,8 @@ import { tlsVersionIsExact, tlsVersionMeaning } from '../../src/config/mosquitto
 import { at, bad, defineRule, doubt, listenerOnPort, mosquittoAddress, ok, remoteListener, tlsMqttListeners, type LintFinding, type LintSettings } from './define.js';
 import type { LintFacts } from '../../src/config/lint-facts.js';
 import type { BridgeModel, ConfigModel } from '../../src/config/model.js';
-import type { ConfEntry } from '../../src/config/mosquitto-conf.js';
+import type { ConfEntry, TopicMapping } from '../../src/config/mosquitto-conf.js';
+import { correctedLine, intendedPrefix, joined, quotedPrefix, unslashedPrefix } from '../verdicts/probe-mapping.js';
 
 const VERSION_RANK: Record<string, number> = { tlsv1: 0, 'tlsv1.1': 1, 'tlsv1.2': 2, 'tlsv1.3': 3 };
 
@@ -243,6 +244,9 @@ export const configTopics = defineRule({
     'half-prefix': 'A topic line has a local prefix without a remote prefix',
     'mixed-prefixes': 'The bridge\'s topic lines carry different remote prefixes',
     'no-diagnostic-mapping': 'The bridge has no diagnostic mapping for lampi-doctor',
+    'quoted-prefix': 'A topic line\'s prefix is quoted: Mosquitto keeps the quotes (only "" is the empty prefix)',
+    'prefix-without-slash': 'A topic line\'s prefix has no trailing /: Mosquitto joins it to the topic as it is',
+    'diagnostic-one-way': 'The diagnostic mapping carries one direction only (in or out, not both)',
   },
   run({ configs }, { probePrefix }) {
     return configs.flatMap((model) =>
@@ -257,19 +261,87 @@ export const configTopics = defineRule({
           if (raw.args[2] !== undefined && !/^[012]$/.test(raw.args[2])) findings.push(bad('bad-qos', topic, `topic ${topic.pattern}: QoS "${raw.args[2]}" is not 0, 1 or 2`, 'Use QoS 0, 1 or 2.'));
           if (raw.args.length === 4) findings.push(bad('half-prefix', topic, `topic ${topic.pattern}: a local prefix without a remote prefix`, 'Give both prefixes: `topic PATTERN DIRECTION QOS "" devices/<id>/`.'));
         }
+        // Mosquitto 2.0.11 keeps quotes other than "" and adds no '/' between prefix and topic (lamp log:
+        // "local SUBSCRIBE on topic ''lampi-doctor/#", "sending SUBSCRIBE (… devices/b827eb74663elampi-doctor/#").
+        for (const side of ['local', 'remote'] as const) {
+          const key = side === 'local' ? 'localPrefix' : 'remotePrefix';
+          const quoted = bridge.topics.filter((t) => quotedPrefix(t[key]));
+          const unslashed = bridge.topics.filter((t) => unslashedPrefix(t[key]));
+          const example = (t: TopicMapping) => (side === 'local' ? `the lamp's ${joined(t.localPrefix, t.pattern)}` : `${joined(t.remotePrefix, t.pattern)} on the cloud`);
+          if (quoted.length > 0) {
+            const first = quoted[0];
+            findings.push(
+              bad(
+                'quoted-prefix',
+                at(first),
+                `${lines(quoted)} ${side} prefix ${first[key]}: Mosquitto keeps the quotes (only a bare "" is the empty prefix), so it maps ${example(first)}${probeNote(first)}`,
+                `Write the prefix without quotes: \`${rewritten(first, side)}\`${quoted.length > 1 ? ` (and so on each line)` : ''}, then restart mosquitto on the lamp.`,
+                { lines: quoted.map((t) => t.line), prefix: first[key] },
+              ),
+            );
+          }
+          if (unslashed.length > 0) {
+            const first = unslashed[0];
+            findings.push(
+              bad(
+                'prefix-without-slash',
+                at(first),
+                `${lines(unslashed)} ${side} prefix ${first[key]} without a trailing /: Mosquitto joins prefix and topic as they are, so it maps ${example(first)}${probeNote(first)}`,
+                `End the prefix with /: \`${rewritten(first, side)}\`${unslashed.length > 1 ? ` (and so on each line)` : ''}, then restart mosquitto on the lamp.`,
+                { lines: unslashed.map((t) => t.line), prefix: first[key] },
+              ),
+            );
+          }
+        }
         const prefixes = [...new Set(bridge.topics.map((t) => t.remotePrefix))];
-        if (prefixes.length > 1) {
+        // A prefix that differs only by its quotes or its slash is named above.
+        if (new Set(prefixes.map(intendedPrefix)).size > 1) {
           findings.push(doubt('mixed-prefixes', at(bridge.topics[0]), `bridge ${bridge.name} maps topics under ${prefixes.map((p) => `"${p}"`).join(' and ')}`, 'In the LAMPI setup every topic line carries the same remote prefix devices/<id>/: make them equal.', { prefixes }));
         }
         const probe = bridge.topics.find((t) => `${t.localPrefix}${t.pattern}` === `${probePrefix}#` && t.direction === 'both');
-        const prefix = prefixes.find((p) => p.startsWith('devices/')) ?? prefixes[0] ?? 'devices/<device-id>/';
-        if (!probe) {
+        const prefix = intendedPrefix(prefixes.find((p) => p.replace(/["']/g, '').startsWith('devices/')) ?? prefixes[0] ?? '') || 'devices/<device-id>/';
+        // The line meant for the probes (its local prefix read without quotes) carrying one direction only.
+        const oneWay = probe ? undefined : bridge.topics.find((t) => `${intendedPrefix(t.localPrefix)}${t.pattern}` === `${probePrefix}#` && ['in', 'out'].includes(rawDirection(bridge, t) ?? ''));
+        if (oneWay) {
+          const missing = oneWay.direction === 'in' ? 'lamp -> cloud (bridge.outbound)' : 'cloud -> lamp (bridge.inbound)';
+          findings.push(
+            doubt(
+              'diagnostic-one-way',
+              at(oneWay),
+              `the diagnostic mapping ${oneWay.pattern} carries only \`${oneWay.direction}\`: lampi-doctor's probes cannot cross ${missing}, so that direction fails although the bridge may be fine`,
+              `Write \`both\`: \`${correctedLine(probePrefix, intendedPrefix(oneWay.remotePrefix) || prefix, oneWay.qos)}\`, then restart mosquitto on the lamp.`,
+            ),
+          );
+        } else if (!probe && !bridge.topics.some((t) => `${intendedPrefix(t.localPrefix)}${t.pattern}` === `${probePrefix}#`)) {
           findings.push(doubt('no-diagnostic-mapping', at(bridge), `bridge ${bridge.name} has no diagnostic mapping, so lampi-doctor cannot test it end to end`, `Add \`topic ${probePrefix}# both 1 "" ${prefix}\` under the connection line (it carries only lampi-doctor's probes).`));
         }
         if (findings.length === 0) findings.push(ok('ok', at(bridge), `${bridge.topics.length} topic lines under ${prefix}, the diagnostic mapping included`));
         return findings;
+
+        function probeNote(t: TopicMapping): string {
+          const meant = `${intendedPrefix(t.localPrefix)}${t.pattern}` === `${probePrefix}#`;
+          const probeLine = meant ? t : bridge.topics.find((other) => `${intendedPrefix(other.localPrefix)}${other.pattern}` === `${probePrefix}#`);
+          if (!probeLine) return '';
+          const sample = `${probePrefix}hello`;
+          return ` (lampi-doctor's probes: ${joined(probeLine.localPrefix, sample)} on the lamp, ${joined(probeLine.remotePrefix, sample)} on the cloud)`;
+        }
       }),
     );
   },
 });
+
+/** The direction word as written (TopicMapping reads a wrong one as out). */
+const rawDirection = (bridge: BridgeModel, t: TopicMapping) => bridge.entries.find((e) => e.line === t.line && e.file === t.file)?.args[1];
+
+/** "topic lamp/x (line 12) has the", "4 topic lines (12, 13, 14, 16) have the". */
+function lines(topics: TopicMapping[]): string {
+  return topics.length === 1 ? `topic ${topics[0].pattern} (line ${topics[0].line}) has the` : `${topics.length} topic lines (${topics.map((t) => t.line).join(', ')}) have the`;
+}
+
+/** The topic line with the one prefix corrected. */
+function rewritten(t: TopicMapping, side: 'local' | 'remote'): string {
+  const local = side === 'local' ? intendedPrefix(t.localPrefix) : t.localPrefix;
+  const remote = side === 'remote' ? intendedPrefix(t.remotePrefix) : t.remotePrefix;
+  return `topic ${t.pattern} ${t.direction} ${t.qos} ${local || '""'} ${remote || '""'}`;
+}
 

@@ -109,3 +109,44 @@ describe('bridge addresses written with commas (hunt 3, H4)', () => {
     expect(address[0].summary).toContain(`the bridge dials ${FQDN}:1883, the plain MQTT port`);
   });
 });
+
+describe('topic lines as Mosquitto reads them (hunt 3, H6/P7/P8)', () => {
+  // The lamp's log under Mosquitto 2.0.11 (-v): `devices/b827eb74663e` -> "sending SUBSCRIBE (… Topic:
+  // devices/b827eb74663elampi-doctor/#"; `''` -> "local SUBSCRIBE on topic ''lampi-doctor/#";
+  // `"devices/b827eb74663e/"` -> `"devices/b827eb74663e/"lampi-doctor/#`; `in` -> no local SUBSCRIBE.
+  const topics = (prefix: string, probe = `topic lampi-doctor/# both 1 "" ${prefix}`) => `topic lamp/set_config in 1 "" ${prefix}\ntopic lamp/changed out 1 "" ${prefix}\n${probe}`;
+  const topicFindings = (text: string) => findings(lintTexts(text), 'config.topics');
+
+  it('every remote prefix without its trailing slash: where the topics land (it passed before)', () => {
+    const [finding, ...rest] = topicFindings(lamp(undefined, topics('devices/b827eb74663e')));
+    expect(rest).toEqual([]);
+    expect(finding).toMatchObject({ status: 'fail', code: 'config.topics/prefix-without-slash', line: 8 });
+    expect(finding.summary).toBe(
+      '3 topic lines (8, 9, 10) have the remote prefix devices/b827eb74663e without a trailing /: Mosquitto joins prefix and topic as they are, so it maps devices/b827eb74663elamp/set_config on the cloud (lampi-doctor\'s probes: lampi-doctor/hello on the lamp, devices/b827eb74663elampi-doctor/hello on the cloud)',
+    );
+    expect(finding.hint).toBe('End the prefix with /: `topic lamp/set_config in 1 "" devices/b827eb74663e/` (and so on each line), then restart mosquitto on the lamp.');
+  });
+
+  it('`in` on the diagnostic line: one direction, not "has no diagnostic mapping"', () => {
+    const [finding, ...rest] = topicFindings(lamp(undefined, topics('devices/b827eb74663e/', 'topic lampi-doctor/# in 1 "" devices/b827eb74663e/')));
+    expect(rest).toEqual([]);
+    expect(finding).toMatchObject({ status: 'warn', code: 'config.topics/diagnostic-one-way', line: 10 });
+    expect(finding.summary).toContain('carries only `in`: lampi-doctor\'s probes cannot cross lamp -> cloud (bridge.outbound)');
+    expect(finding.hint).toBe('Write `both`: `topic lampi-doctor/# both 1 "" devices/b827eb74663e/`, then restart mosquitto on the lamp.');
+  });
+
+  it("`''` and a quoted remote prefix: Mosquitto keeps the quotes (both passed, or said the mapping was missing)", () => {
+    const single = topicFindings(lamp(undefined, topics('devices/b827eb74663e/', "topic lampi-doctor/# both 1 '' devices/b827eb74663e/")));
+    expect(single.map((f) => f.code)).toEqual(['config.topics/quoted-prefix']);
+    expect(single[0].summary).toContain("has the local prefix '': Mosquitto keeps the quotes (only a bare \"\" is the empty prefix), so it maps the lamp's ''lampi-doctor/#");
+    expect(single[0].hint).toContain('`topic lampi-doctor/# both 1 "" devices/b827eb74663e/`');
+    const quoted = topicFindings(lamp(undefined, topics('"devices/b827eb74663e/"')));
+    expect(quoted.map((f) => f.code)).toEqual(['config.topics/quoted-prefix']);
+    expect(quoted[0].summary).toContain('have the remote prefix "devices/b827eb74663e/": Mosquitto keeps the quotes');
+    expect(quoted[0].summary).toContain('"devices/b827eb74663e/"lampi-doctor/hello on the cloud');
+  });
+
+  it('the seed\'s lines still pass', () => {
+    expect(topicFindings(lamp()).map((f) => f.code)).toEqual(['config.topics/ok']);
+  });
+});
