@@ -3,12 +3,13 @@
 import { isIP } from '../../src/ip-address.js';
 import { hostMatches } from '../../src/certs/names.js';
 import { chainKey } from '../../src/config/lint-facts.js';
-import { isTls, isWebsockets, last, pathOf } from '../../src/config/model.js';
+import { isTls, isWebsockets, last, pathOf, securityOption } from '../../src/config/model.js';
 import { tlsVersionIsExact, tlsVersionMeaning } from '../../src/config/mosquitto-versions.js';
 import { at, bad, defineRule, doubt, listenerOnPort, mosquittoAddress, ok, remoteListener, tlsMqttListeners, type LintFinding, type LintSettings } from './define.js';
 import type { LintFacts } from '../../src/config/lint-facts.js';
 import type { BridgeModel, ConfigModel } from '../../src/config/model.js';
 import type { ConfEntry, TopicMapping } from '../../src/config/mosquitto-conf.js';
+import { aclAllows } from '../verdicts/acl.js';
 import { correctedLine, intendedPrefix, joined, quotedPrefix, unslashedPrefix } from '../verdicts/probe-mapping.js';
 
 const VERSION_RANK: Record<string, number> = { tlsv1: 0, 'tlsv1.1': 1, 'tlsv1.2': 2, 'tlsv1.3': 3 };
@@ -191,6 +192,7 @@ export const configBridgeIdentity = defineRule({
   codes: {
     ok: 'The bridge certificate\'s CN is its remote_clientid',
     'cn-differs': 'The bridge certificate\'s CN differs from remote_clientid',
+    'cn-differs-convention': 'The bridge certificate\'s CN differs from remote_clientid, but the cloud (no acl_file, or one that grants the CN) does not depend on it',
     'clientid-prefix': 'The cloud\'s clientid_prefixes refuses the bridge\'s client id',
   },
   run(facts) {
@@ -219,20 +221,70 @@ export const configBridgeIdentity = defineRule({
         if (!certEntry || !leaf || !clientId) return findings;
         const identity = remote && last(remote.listener, 'use_identity_as_username')?.args[0] === 'true';
         if (leaf.commonName === clientId) return [...findings, ok('ok', at(certEntry), `the bridge certificate's CN is ${clientId}, its remote_clientid`)];
+        const cn = leaf.commonName ?? '';
+        const head = `bridge certificate CN "${cn}" differs from remote_clientid "${clientId}"`;
+        // A client id the cloud's clientid_prefixes refuses is no fix.
+        const refused = prefix !== undefined && !cn.startsWith(prefix);
+        const equalFix = refused
+          ? `Make them equal: re-issue the certificate with CN=${clientId} (\`remote_clientid ${cn}\` would not do: the cloud's clientid_prefixes ${prefix} refuses it).`
+          : `Make them equal: re-issue the certificate with CN=${clientId}, or set \`remote_clientid ${cn}\`.`;
+        if (identity) {
+          // Only an acl_file reads the username (the CN): without one, nothing depends on the name
+          // (lab, Mosquitto 2.0.11: the bridge connects as "<remote_clientid> … u'<CN>'" and its messages cross).
+          const aclEntry = securityOption(remote.model, remote.listener, 'acl_file');
+          const aclPath = pathOf(aclEntry);
+          const rules = aclPath ? facts.files[aclPath]?.content.acl?.aclRules : undefined;
+          if (!aclEntry) {
+            return [...findings, doubt('cn-differs-convention', at(certEntry), `${head}: the broker (use_identity_as_username) knows the lamp as "${cn}", but the cloud has no acl_file, so nothing there depends on that name: the bridge connects and its messages cross. The LAMPI convention makes the CN the client id, which an acl_file added later may rely on`, equalFix, { commonName: cn, clientId })];
+          }
+          if (rules) {
+            const denied = bridgeTopics(bridge).map((need) => ({ ...need, verdict: aclAllows(rules, { username: cn, clientId }, need.topic, need.access) })).filter((need) => !need.verdict.allowed)
+              // A refused PUBLISH is logged ("Denied PUBLISH from …"); a refused read is silent: name a write first.
+              .sort((a, b) => Number(a.access === 'read') - Number(b.access === 'read'));
+            const where = `the cloud's acl_file ${aclEntry.args[0]} (${aclEntry.file}:${aclEntry.line})`;
+            if (denied.length === 0) {
+              return [...findings, doubt('cn-differs-convention', at(certEntry), `${head}: the broker (use_identity_as_username) knows the lamp as "${cn}", and ${where} grants "${cn}" the bridge's topics, so the bridge works; the LAMPI convention makes the CN the client id`, equalFix, { commonName: cn, clientId, aclFile: aclPath })];
+            }
+            const first = denied[0];
+            const asClientId = aclAllows(rules, { username: clientId, clientId }, first.topic, first.access);
+            const userLine = asClientId.allowed ? rules.find((rule) => rule.line === asClientId.line)?.userLine : undefined;
+            const grantsId = asClientId.allowed ? ` It grants "${clientId}" (line ${userLine ?? asClientId.line}): ACL \`user\` lines match the username, which under use_identity_as_username is the CN, not the client id.` : '';
+            const fix = asClientId.allowed
+              ? `Re-issue the bridge certificate with CN=${clientId}, or name its CN in the acl_file (\`user ${cn}\`${userLine ? ` at line ${userLine}` : ''}), then restart mosquitto where you changed something.`
+              : `Grant the bridge's user in the acl_file: \`user ${cn}\` then \`topic readwrite ${bridgePrefix(bridge)}#\` (and \`topic readwrite lamp/connection/#\` for its state), and restart or signal (kill -HUP) mosquitto on the cloud; or ${equalFix.charAt(0).toLowerCase()}${equalFix.slice(1)}`;
+            return [
+              ...findings,
+              bad(
+                'cn-differs',
+                at(certEntry),
+                `${head}: the broker (use_identity_as_username) knows the lamp as "${cn}", and ${where} denies "${cn}" ${first.access === 'write' ? 'publishing to' : 'reading'} ${first.topic}${denied.length > 1 ? ` (and ${denied.length - 1} more of the bridge's topics)` : ''}: ${first.access === 'write' ? `the cloud logs "Denied PUBLISH from ${clientId}" and those messages do not cross` : 'the cloud never delivers those messages to the bridge'}.${grantsId}`,
+                fix,
+                { commonName: cn, clientId, aclFile: aclPath, denied: denied.map((d) => `${d.access} ${d.topic}`) },
+              ),
+            ];
+          }
+        }
         const why = identity
           ? `the broker (use_identity_as_username) will know the lamp as "${leaf.commonName}", not "${clientId}"`
           : `the LAMPI convention makes the CN the client id and, under use_identity_as_username, the username`;
+        // Here: the cloud's acl_file could not be read (under use_identity_as_username), or the cloud is not linted alongside.
         const finding = identity ? bad : doubt;
-        // A client id the cloud's clientid_prefixes refuses is no fix.
-        const cnRefused = prefix !== undefined && !(leaf.commonName ?? '').startsWith(prefix);
-        const fix = cnRefused
-          ? `Make them equal: re-issue the certificate with CN=${clientId} (\`remote_clientid ${leaf.commonName}\` would not do: the cloud's clientid_prefixes ${prefix} refuses it).`
-          : `Make them equal: re-issue the certificate with CN=${clientId}, or set \`remote_clientid ${leaf.commonName}\`.`;
-        return [...findings, finding('cn-differs', at(certEntry), `bridge certificate CN "${leaf.commonName}" differs from remote_clientid "${clientId}": ${why}`, fix)];
+        return [...findings, finding('cn-differs', at(certEntry), `${head}: ${why}${identity ? ' (its acl_file could not be read to tell whether it relies on that name)' : ''}`, equalFix)];
       }),
     );
   },
 });
+
+/** The cloud topics a bridge publishes (out, both) and reads (in, both), wildcards filled in with a sample level. */
+function bridgeTopics(bridge: BridgeModel): { topic: string; access: 'read' | 'write' }[] {
+  const concrete = (filter: string) => filter.replace(/(^|\/)\+(?=\/|$)/g, '$1x').replace(/(^|\/)#$/, '$1x');
+  return bridge.topics.flatMap((t) => {
+    const topic = concrete(`${t.remotePrefix}${t.pattern}`);
+    return [...(t.direction !== 'in' ? [{ topic, access: 'write' as const }] : []), ...(t.direction !== 'out' ? [{ topic, access: 'read' as const }] : [])];
+  });
+}
+
+const bridgePrefix = (bridge: BridgeModel) => intendedPrefix(bridge.topics.find((t) => t.remotePrefix.replace(/["']/g, '').startsWith('devices/'))?.remotePrefix ?? '') || 'devices/<id>/';
 
 export const configTopics = defineRule({
   id: 'config.topics',

@@ -150,3 +150,41 @@ describe('topic lines as Mosquitto reads them (hunt 3, H6/P7/P8)', () => {
     expect(topicFindings(lamp()).map((f) => f.code)).toEqual(['config.topics/ok']);
   });
 });
+
+describe('bridge certificate CN other than remote_clientid (hunt 3, H9)', () => {
+  // Lab, Mosquitto 2.0.11, use_identity_as_username: the cloud logs "New bridge connected … as
+  // lamp-b827eb74663e (… u'b827eb74663e_broker')". Without an acl_file its messages cross; with
+  // `user lamp-b827eb74663e` in the acl_file: "Denied PUBLISH from lamp-b827eb74663e"; with
+  // `user b827eb74663e_broker` they cross again. The username is the CN; the client id matters to no ACL line here.
+  const renamed = () => lamp().replace('remote_clientid b827eb74663e_broker', 'remote_clientid lamp-b827eb74663e');
+  const withAcl = (acl: string) => {
+    const path = tree.write(`semantics-acl-${(counter += 1)}/cloud.acl`, acl);
+    return cloud(tlsListener().replace('use_identity_as_username true\n', `use_identity_as_username true\nacl_file ${path}\n`));
+  };
+  const identity = (report: LintReport) => findings(report, 'config.bridge-identity');
+
+  it('no acl_file on the cloud: a warn (the bridge works), no longer a fail that makes the run exit 1', () => {
+    const report = lintTexts(cloud(), renamed());
+    expect(identity(report).map((f) => `${f.status} ${f.code}`)).toEqual(['warn config.bridge-identity/cn-differs-convention']);
+    expect(identity(report)[0].summary).toContain('the cloud has no acl_file, so nothing there depends on that name: the bridge connects and its messages cross');
+    expect(report.checks.some((f) => f.status === 'fail')).toBe(false);
+  });
+
+  it('an acl_file that names the client id: the fail stays, and says which line and which topic', () => {
+    const report = lintTexts(withAcl('user doctor_client\ntopic readwrite #\n\nuser lamp-b827eb74663e\ntopic readwrite devices/b827eb74663e/#\n'), renamed());
+    const [finding] = identity(report);
+    expect([finding.status, finding.code]).toEqual(['fail', 'config.bridge-identity/cn-differs']);
+    expect(finding.summary).toContain('denies "b827eb74663e_broker" publishing to devices/b827eb74663e/lamp/connection/x/state');
+    expect(finding.summary).toContain('the cloud logs "Denied PUBLISH from lamp-b827eb74663e"');
+    expect(finding.summary).toContain('It grants "lamp-b827eb74663e" (line 4): ACL `user` lines match the username');
+    expect(finding.hint).toBe('Re-issue the bridge certificate with CN=lamp-b827eb74663e, or name its CN in the acl_file (`user b827eb74663e_broker` at line 4), then restart mosquitto where you changed something.');
+  });
+
+  it('an acl_file that grants the CN (a `user` line, or `pattern … %u`): a warn', () => {
+    expect(identity(lintTexts(withAcl('user b827eb74663e_broker\ntopic readwrite devices/b827eb74663e/#\n'), renamed())).map((f) => f.code)).toEqual(['config.bridge-identity/cn-differs-convention']);
+    // A pattern that names neither %u nor %c grants every client alike.
+    expect(identity(lintTexts(withAcl('pattern readwrite devices/+/#\n'), renamed())).map((f) => f.status)).toEqual(['warn']);
+    // ...and one keyed on %u expands to the CN, which the device prefix is not: the bridge is denied.
+    expect(identity(lintTexts(withAcl('pattern readwrite devices/%u/#\n'), renamed())).map((f) => f.status)).toEqual(['fail']);
+  });
+});
