@@ -26,7 +26,9 @@ const isTrue = (listener: ListenerModel, key: string) => ['true', '1'].includes(
  * openssl s_client sees no certificate): such a listener is a TLS listener that lost its certificate.
  */
 const TLS_ONLY_OPTIONS = ['certfile', 'keyfile', 'cafile', 'capath', 'require_certificate', 'use_identity_as_username', 'use_subject_as_username', 'tls_version', 'ciphers', 'ciphers_tls13', 'crlfile', 'dhparamfile', 'tls_engine', 'tls_keyform'];
-const tlsOptions = (listener: ListenerModel) => TLS_ONLY_OPTIONS.filter((key) => last(listener, key));
+const TLS_SWITCHES = new Set(['require_certificate', 'use_identity_as_username', 'use_subject_as_username']);
+// A switch set to false asks for no TLS (a plain listener may say `require_certificate false`).
+const tlsOptions = (listener: ListenerModel) => TLS_ONLY_OPTIONS.filter((key) => (TLS_SWITCHES.has(key) ? isTrue(listener, key) : last(listener, key)));
 /** A listener written for TLS: TLS options, and (no TLS-PSK) a certificate it serves or ought to. */
 const meantForTls = (listener: ListenerModel) => tlsOptions(listener).length > 0 && !last(listener, 'psk_hint');
 const lacksCertificate = (listener: ListenerModel) => !last(listener, 'certfile') || !last(listener, 'keyfile');

@@ -188,3 +188,10 @@ describe('bridge certificate CN other than remote_clientid (hunt 3, H9)', () => 
     expect(identity(lintTexts(withAcl('pattern readwrite devices/%u/#\n'), renamed())).map((f) => f.status)).toEqual(['fail']);
   });
 });
+
+describe('a plain loopback listener that says `require_certificate false`', () => {
+  it('stays a plain listener (a switch set to false asks for no TLS)', () => {
+    const report = lintTexts(cloud(tlsListener(), '').replace('listener 1883 127.0.0.1\n', 'listener 1883 127.0.0.1\nrequire_certificate false\n'));
+    expect(notPassing(report)).toEqual([]);
+  });
+});
