@@ -1,6 +1,7 @@
 // bridge.inbound (cloud -> lamp) and bridge.outbound (lamp -> cloud): one decision, two directions.
 import type { Outcome } from '../src/engine/types.js';
 import { missingInputReason } from './verdicts/missing-input.js';
+import { mappingDefects } from './verdicts/probe-mapping.js';
 import type { BridgeFlowFacts, BridgeFlowFailure, BridgeStateFacts } from '../src/facts.js';
 import { readBridgeState } from './verdicts/bridge-state.js';
 import { sessionEndWords } from './verdicts/mqtt-connect.js';
@@ -18,6 +19,7 @@ const FLOW_CODES = {
   'wrong-remote-prefix': 'The bridge maps another remote prefix than the device id',
   'mapping-missing': 'The bridge is connected but lacks the diagnostic mapping',
   'mapping-blocked': 'Nothing crossed, though the bridge reports connected and --bridge-config maps the probes (an ACL, or a client-id takeover)',
+  'mapping-wrong': 'Nothing crossed: --bridge-config has the diagnostic line, but it does not carry the probes (direction, a quoted prefix, a prefix without its trailing /, another prefix)',
   'bridge-disconnected': 'Nothing crossed: the bridge is disconnected',
   'bridge-state-unknown': 'Nothing crossed, and the bridge state is unknown',
   'message-lost': 'Some probes crossed, then one was lost',
@@ -34,12 +36,24 @@ function flowFailure(failure: BridgeFlowFailure, evidence: Outcome['evidence']):
   return fail(`${broker} stopped answering during the test: ${why}`, failure.broker === 'lamp' ? LAMP_HINT : 'See mqtt.roundtrip.', evidence, `${failure.broker}-no-answer`);
 }
 
+/**
+ * The --bridge-config line meant for the probes, and why it does not carry this direction under the
+ * prefix tested (Mosquitto keeps quotes other than `""`, adds no '/', honours the direction): [] when it does.
+ */
+function configLine(flow: BridgeFlowFacts): { where: string; defects: string[] } | undefined {
+  const mapping = flow.mappingInConfig;
+  const line = /^topic (\S*)# both \d ""( (\S*))?$/.exec(flow.mappingLine ?? '');
+  if (!mapping || !line) return undefined;
+  const [, probePrefix, , tested = ''] = line;
+  const need = flow.direction === 'inbound' ? 'in' : 'out';
+  const defects = mappingDefects({ pattern: mapping.pattern ?? `${probePrefix}#`, direction: mapping.direction, localPrefix: mapping.localPrefix ?? '', remotePrefix: mapping.remotePrefix }, probePrefix, tested, need);
+  return { where: `${mapping.file}:${mapping.line}`, defects };
+}
+
 /** The probe mapping as --bridge-config has it, when it carries this direction under the prefix tested. */
 function mappedInConfig(flow: BridgeFlowFacts): string | undefined {
-  const mapping = flow.mappingInConfig;
-  if (!mapping || !flow.mappingLine?.endsWith(` ${mapping.remotePrefix}`)) return undefined;
-  if (mapping.direction !== 'both' && mapping.direction !== (flow.direction === 'inbound' ? 'in' : 'out')) return undefined;
-  return `${mapping.file}:${mapping.line}`;
+  const line = configLine(flow);
+  return line && line.defects.length === 0 ? line.where : undefined;
 }
 
 /** Why probes do not cross a bridge that is up and maps them: what the cloud's log shows for each. */
@@ -88,6 +102,21 @@ function decide(flow: BridgeFlowFacts, state: BridgeStateFacts): Outcome {
       );
     }
     const bridge = reading.state;
+    const wrong = configLine(flow);
+    if (wrong && wrong.defects.length > 0) {
+      // --bridge-config has the line, subtly wrong: name its defect, never "add it" or "the state is stale".
+      const defects = wrong.defects.join('; ');
+      const fix = `Correct that line in lampi_bridge.conf to \`${flow.mappingLine}\` and restart mosquitto on the lamp.`;
+      if (bridge === 'connected') {
+        return fail(`nothing crossed the bridge (${arrow}): lampi_bridge.conf's diagnostic line (${wrong.where}) is there, but ${defects}`, fix, evidence, 'mapping-wrong');
+      }
+      return fail(
+        bridge === 'disconnected' ? `nothing crossed the bridge (${arrow}): it is disconnected` : `nothing crossed the bridge (${arrow}), and its state is unknown`,
+        `See bridge.status. Once the bridge is up, the probes still need lampi_bridge.conf's diagnostic line (${wrong.where}) fixed: ${defects}. ${fix}`,
+        evidence,
+        bridge === 'disconnected' ? 'bridge-disconnected' : 'bridge-state-unknown',
+      );
+    }
     const mapped = mappedInConfig(flow);
     if (mapped) {
       // --bridge-config shows the line: telling the user to add it would be wrong.

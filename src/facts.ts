@@ -267,6 +267,9 @@ export interface ProbeMapping {
   line: number;
   direction: 'in' | 'out' | 'both';
   remotePrefix: string;
+  /** The line's pattern and local prefix as Mosquitto reads them (quotes other than `""` kept). */
+  pattern?: string;
+  localPrefix?: string;
 }
 
 /** Why a flow could not be measured: which broker, at which step, and what it did. */

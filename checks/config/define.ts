@@ -58,11 +58,23 @@ export function listenerName(listener: ListenerModel): string {
   return listener.implicit ? `the default listener (port ${listener.port})` : `listener ${listener.port}${listener.address ? ` ${listener.address}` : ''}`;
 }
 
+/**
+ * One word of a bridge's `address` line as Mosquitto 2.0.11 reads it (src/conf.c): the line is split
+ * on spaces only, each word is an address; the host is what comes before the last ':', the port
+ * atoi() of the rest (so `8883,` is 8883, `abc` is 0, which Mosquitto refuses), 1883 without a ':'.
+ */
+export function mosquittoAddress(word: string): { host: string; port: number } {
+  const colon = word.lastIndexOf(':');
+  if (colon < 0) return { host: word, port: 1883 };
+  const digits = /^\s*([+-]?\d+)/.exec(word.slice(colon + 1))?.[1];
+  return { host: word.slice(0, colon), port: digits === undefined ? 0 : Number(digits) };
+}
+
 /** The TLS listener (in another config) that a bridge's `address` port reaches, if linted alongside. */
 export function remoteListener(facts: LintFacts, own: ConfigModel, address: ConfEntry | undefined): { model: ConfigModel; listener: ListenerModel } | undefined {
   const target = address?.args[0];
   if (!target) return undefined;
-  const port = Number(/:(\d+)$/.exec(target)?.[1] ?? 1883);
+  const port = mosquittoAddress(target).port;
   for (const model of facts.configs) {
     if (model === own) continue;
     // A bridge speaks MQTT: a websockets listener on the port is no remote it can reach.

@@ -2,7 +2,8 @@
 // websockets with TLS and a way for browsers to log in.
 import { isTls, isWebsockets, last, securityOption, type ConfigModel, type ListenerModel } from '../../src/config/model.js';
 import { atLeast, tlsVersionIsExact, tlsVersionMeaning, type MosquittoVersion } from '../../src/config/mosquitto-versions.js';
-import { at, bad, defineRule, doubt, listenerName, ok, type LintFinding } from './define.js';
+import { at, bad, defineRule, doubt, listenerName, mosquittoAddress, ok, type LintFinding } from './define.js';
+import type { LintFacts } from '../../src/config/lint-facts.js';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 const LEGACY = new Set(['tlsv1', 'tlsv1.1']);
@@ -18,6 +19,27 @@ const otherLogin = (model: ConfigModel, listener: ListenerModel) => ['password_f
 
 const isTrue = (listener: ListenerModel, key: string) => ['true', '1'].includes(last(listener, key)?.args[0] ?? '');
 
+/**
+ * Options that only mean something on a TLS listener. Mosquitto 2.0.11 serves TLS only with both
+ * certfile and keyfile (verified: a listener with cafile, tls_version, require_certificate and
+ * use_identity_as_username, or with certfile alone, starts and answers plain MQTT, CONNACK 5;
+ * openssl s_client sees no certificate): such a listener is a TLS listener that lost its certificate.
+ */
+const TLS_ONLY_OPTIONS = ['certfile', 'keyfile', 'cafile', 'capath', 'require_certificate', 'use_identity_as_username', 'use_subject_as_username', 'tls_version', 'ciphers', 'ciphers_tls13', 'crlfile', 'dhparamfile', 'tls_engine', 'tls_keyform'];
+const TLS_SWITCHES = new Set(['require_certificate', 'use_identity_as_username', 'use_subject_as_username']);
+// A switch set to false asks for no TLS (a plain listener may say `require_certificate false`).
+const tlsOptions = (listener: ListenerModel) => TLS_ONLY_OPTIONS.filter((key) => (TLS_SWITCHES.has(key) ? isTrue(listener, key) : last(listener, key)));
+/** A listener written for TLS: TLS options, and (no TLS-PSK) a certificate it serves or ought to. */
+const meantForTls = (listener: ListenerModel) => tlsOptions(listener).length > 0 && !last(listener, 'psk_hint');
+const lacksCertificate = (listener: ListenerModel) => !last(listener, 'certfile') || !last(listener, 'keyfile');
+
+/** The fix for a TLS listener without its certificate: both lines, under this listener. */
+function certificateFix(listener: ListenerModel): string {
+  const missing = ['certfile', 'keyfile'].filter((key) => !last(listener, key));
+  const example: Record<string, string> = { certfile: 'certfile /etc/mosquitto/certs/lampi_server.crt', keyfile: 'keyfile /etc/mosquitto/certs/lampi_server.key' };
+  return `Add ${missing.map((key) => `\`${example[key]}\``).join(' and ')} under \`${listenerName(listener)}\` (the server's certificate and its key: Mosquitto speaks TLS only with both), then restart mosquitto. Do not bind it to 127.0.0.1: lamps and clients reach the broker through this port.`;
+}
+
 export const configListenerTls = defineRule({
   id: 'config.listener-tls',
   title: 'TLS listeners demand client certificates with modern TLS',
@@ -29,11 +51,23 @@ export const configListenerTls = defineRule({
     'no-client-certificates': 'The TLS listener does not require client certificates',
     'no-cafile': 'The TLS listener requires client certificates but has no cafile or capath',
     'certificate-is-no-login': 'Certificates are required but are no login (no use_identity_as_username): every client gets CONNACK 5',
+    'no-certificate': 'A listener with TLS options lacks certfile or keyfile: it serves plain MQTT',
   },
   run({ configs }, { mosquitto }) {
     return configs.flatMap((model) =>
-      model.listeners.filter((l) => isTls(l) && !isWebsockets(l)).map((listener): LintFinding => {
+      model.listeners.filter((l) => (isTls(l) || meantForTls(l)) && !isWebsockets(l)).map((listener): LintFinding => {
         const name = listenerName(listener);
+        if (meantForTls(listener) && lacksCertificate(listener)) {
+          const missing = ['certfile', 'keyfile'].filter((key) => !last(listener, key));
+          const present = tlsOptions(listener);
+          return bad(
+            'no-certificate',
+            at(listener),
+            `${name} has ${present.join(', ')} but no ${missing.join(' and no ')}: Mosquitto serves TLS only with both, so the port speaks plain MQTT (no TLS handshake: lamps and clients that expect TLS fail, and the TLS options do nothing)`,
+            certificateFix(listener),
+            { present, missing },
+          );
+        }
         const version = last(listener, 'tls_version');
         const identity = isTrue(listener, 'use_identity_as_username') || isTrue(listener, 'use_subject_as_username');
         const identityEntry = last(listener, 'use_identity_as_username') ?? last(listener, 'use_subject_as_username');
@@ -65,18 +99,43 @@ export const configListenerTls = defineRule({
   },
 });
 
+/** The bridges of the other configs linted alongside whose first address dials this port. */
+function bridgesDialling(facts: LintFacts, own: ConfigModel, port: number): { bridge: string; file: string; line: number }[] {
+  return facts.configs.filter((model) => model !== own).flatMap((model) =>
+    model.bridges.flatMap((bridge) => {
+      const address = last(bridge, 'address') ?? last(bridge, 'addresses');
+      const first = address ? mosquittoAddress(address.args[0] ?? '') : undefined;
+      return first?.port === port ? [{ bridge: bridge.name, file: address!.file, line: address!.line }] : [];
+    }),
+  );
+}
+
 export const configPlainListener = defineRule({
   id: 'config.plain-listener',
   title: 'Plain MQTT listens on loopback only',
   codes: {
     ok: 'Plain MQTT listens on loopback only',
     exposed: 'Plain MQTT listens on an outside interface',
+    'tls-port-plain': 'The broker\'s TLS port (8883, or the port a bridge dials) speaks plain MQTT',
   },
-  run({ configs }) {
+  run(facts) {
+    const { configs } = facts;
     return configs.flatMap((model) =>
-      model.listeners.filter((l) => !isTls(l) && !isWebsockets(l)).map((listener): LintFinding => {
+      // A listener with TLS options but no certificate is config.listener-tls/no-certificate's.
+      model.listeners.filter((l) => !isTls(l) && !isWebsockets(l) && !meantForTls(l)).map((listener): LintFinding => {
         const name = listenerName(listener);
         const bind = listener.address ?? last(listener, 'bind_address')?.args[0];
+        const dialled = bridgesDialling(facts, model, listener.port);
+        if ((!bind || !LOOPBACK.has(bind)) && (listener.port === 8883 || dialled.length > 0)) {
+          const why = dialled.length > 0 ? `the port ${dialled.map((d) => `bridge ${d.bridge} (${d.file}:${d.line})`).join(', ')} dials` : 'the MQTT-over-TLS port';
+          return bad(
+            'tls-port-plain',
+            at(listener),
+            `${name} speaks plain MQTT on ${bind ?? 'every interface'}, though it is ${why}: a bridge with bridge_cafile and clients with a CA file expect TLS there and fail`,
+            `Give it TLS: add \`cafile\`, \`certfile\` and \`keyfile\` (with \`require_certificate true\` and \`use_identity_as_username true\`) under \`${name}\`, as the seed's port.conf does, then restart mosquitto. Binding it to 127.0.0.1 would cut every lamp off.`,
+            { port: listener.port },
+          );
+        }
         if (!bind || !LOOPBACK.has(bind)) {
           return bad('exposed', at(listener), `${name} speaks plain MQTT on ${bind ?? 'every interface'}: unencrypted, and reachable from outside`, `Bind it to the broker host: \`listener ${listener.port} 127.0.0.1\`, as the seed's port.conf does.`);
         }

@@ -165,6 +165,9 @@ function explain(result: CheckResult, ctx: JoinContext): Place | undefined {
       return sharedClientId(result, ctx, tls) ?? notAuthorised(result, ctx, tls) ?? droppedPublish(result, ctx, tls) ?? place(tls, 'use_identity_as_username');
     case 'bridge.inbound':
     case 'bridge.outbound': {
+      // The diagnostic line is there but does not carry the probes: cite it.
+      const line = result.evidence?.mappingInConfig as { file?: string; line?: number } | undefined;
+      if (/\/mapping-wrong$/.test(result.code ?? '') && line?.file && line.line) return { file: line.file, line: line.line };
       // Nothing crossed a bridge that maps the probes: the cloud's acl_file is the first suspect.
       const acl = result.evidence?.mappingInConfig && /\/(mapping-blocked|bridge-state-unknown|bridge-disconnected)$/.test(result.code ?? '') ? aclFile(ctx.cloud, tls) : undefined;
       if (acl) return { file: acl.file, line: acl.line, why: `the cloud's acl_file ${acl.args[0] ?? ''} must let the bridge's user read and write ${devicesOf(result) ?? 'devices/<id>/'}#`.replace('  ', ' ') };

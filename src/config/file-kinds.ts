@@ -38,6 +38,8 @@ export interface ContentFacts {
   entries: number;
   problems: LineProblem[];
   users?: string[];
+  /** acl_file: its rules in order; `user` is the `user` line above a `topic` one (null: none, anonymous clients). */
+  aclRules?: AclRule[];
   crls?: CrlInfo[];
   /** Bits of the DH prime. */
   dhBits?: number;
@@ -89,9 +91,20 @@ function validFilter(topic: string): boolean {
   return levels.every((level, index) => (!level.includes('#') || (level === '#' && index === levels.length - 1)) && (!level.includes('+') || level === '+'));
 }
 
+export interface AclRule {
+  line: number;
+  kind: 'topic' | 'pattern';
+  /** The `user` line in force for a `topic` line (null before the first: anonymous clients); patterns apply to all. */
+  user: string | null;
+  userLine?: number;
+  access: 'read' | 'write' | 'readwrite' | 'deny';
+  topic: string;
+}
+
 /** acl_file: `user NAME`, `topic [ACCESS] TOPIC`, `pattern [ACCESS] TOPIC`, comments. */
 export function parseAclFile(text: string): ContentFacts {
-  const facts: ContentFacts = { kind: 'acl', entries: 0, problems: [] };
+  const facts: ContentFacts = { kind: 'acl', entries: 0, problems: [], aclRules: [] };
+  let user: { name: string; line: number } | undefined;
   for (const { line, text: raw } of lines(text)) {
     const value = raw.replace(/^\s+/, '');
     if (!value || value.startsWith('#')) continue;
@@ -99,6 +112,7 @@ export function parseAclFile(text: string): ContentFacts {
     const restText = value.slice(keyword.length).trim();
     if (keyword === 'user') {
       if (!restText) facts.problems.push({ line, severity: 'fail', problem: '`user` without a name (Mosquitto: "Missing username in acl_file")' });
+      else user = { name: restText, line };
       continue;
     }
     if (keyword !== 'topic' && keyword !== 'pattern') {
@@ -124,6 +138,8 @@ export function parseAclFile(text: string): ContentFacts {
     if (keyword === 'pattern' && !/%[cu]/.test(topic)) {
       facts.problems.push({ line, severity: 'warn', problem: `pattern "${topic.slice(0, 60)}" contains neither %c nor %u: it applies to every client alike (a \`topic\` line says so plainly)` });
     }
+    const access = (rest.length > 1 ? rest[0] : 'readwrite') as AclRule['access'];
+    facts.aclRules!.push({ line, kind: keyword, user: keyword === 'topic' ? (user?.name ?? null) : null, ...(keyword === 'topic' && user ? { userLine: user.line } : {}), access, topic });
     facts.entries += 1;
   }
   return facts;

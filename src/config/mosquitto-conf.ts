@@ -29,12 +29,13 @@ export interface BridgeConnection {
   topics: TopicMapping[];
 }
 
-/** Splits a line into words; "" is an empty word, as in `topic x both 1 "" devices/a/`. */
+/**
+ * Splits a line into words; a word that is exactly "" is the empty word, as in
+ * `topic x both 1 "" devices/a/`. Any other quotes are kept: Mosquitto 2.0.11 takes them literally
+ * (`''` and `"devices/a/"` are prefixes with quote characters in them; src/conf.c).
+ */
 export function tokenize(text: string): string[] {
-  const words: string[] = [];
-  const pattern = /"([^"]*)"|(\S+)/g;
-  for (let match = pattern.exec(text); match; match = pattern.exec(text)) words.push(match[1] ?? match[2]);
-  return words;
+  return (text.match(/\S+/g) ?? []).map((word) => (word === '""' ? '' : word));
 }
 
 export function parseConf(text: string, file: string): ConfEntry[] {

@@ -267,10 +267,10 @@ describe('bridge flows', () => {
     });
     expect([unknown.code, unknown.hint?.includes('probes need the line')]).toEqual(['bridge-state-unknown', false]);
     expect(unknown.hint).toContain('Denied PUBLISH from b827eb74663e_broker');
-    // Without --bridge-config, or a line for another prefix or direction: the mapping may be missing.
+    // Without --bridge-config the mapping may be missing; a line for another prefix or direction is named (hunt 3, H6).
     expect(run((f) => (f.bridgeInbound = flow('inbound', { samplesMs: [], lost: 1 }))).code).toBe('mapping-missing');
-    expect(run((f) => (f.bridgeInbound = flow('inbound', { samplesMs: [], lost: 1, mappingInConfig: { ...mappingInConfig, remotePrefix: 'devices/0000deadbeef/' } }))).code).toBe('mapping-missing');
-    expect(run((f) => (f.bridgeInbound = flow('inbound', { samplesMs: [], lost: 1, mappingInConfig: { ...mappingInConfig, direction: 'out' } }))).code).toBe('mapping-missing');
+    expect(run((f) => (f.bridgeInbound = flow('inbound', { samplesMs: [], lost: 1, mappingInConfig: { ...mappingInConfig, remotePrefix: 'devices/0000deadbeef/' } }))).code).toBe('mapping-wrong');
+    expect(run((f) => (f.bridgeInbound = flow('inbound', { samplesMs: [], lost: 1, mappingInConfig: { ...mappingInConfig, direction: 'out' } }))).code).toBe('mapping-wrong');
   });
 
   it('names a state under another prefix in the outbound direction', () => {

@@ -237,10 +237,12 @@ describe('bridge', () => {
     expect(missing[1].summary).toContain('cleansession false (Mosquitto\'s default)');
   });
 
-  it('checks the certificate CN against remote_clientid, strictly under use_identity_as_username', () => {
+  it('checks the certificate CN against remote_clientid: a warn where the cloud has no acl_file (hunt 3, H9; the fail is in lint-semantics.test.ts)', () => {
     const renamed = (text: string) => text.replace('remote_clientid b827eb74663e_broker', 'remote_clientid lamp-42');
-    expect(only(lintTexts(cloud(), renamed(lamp())), 'config.bridge-identity', 'fail')[0].summary).toContain('"b827eb74663e_broker" differs from remote_clientid "lamp-42"');
-    expect(only(lintTexts(renamed(lamp())), 'config.bridge-identity', 'warn')).toHaveLength(1);
+    const alongside = only(lintTexts(cloud(), renamed(lamp())), 'config.bridge-identity', 'warn');
+    expect(alongside.map((f) => f.code)).toEqual(['config.bridge-identity/cn-differs-convention']);
+    expect(alongside[0].summary).toContain('"b827eb74663e_broker" differs from remote_clientid "lamp-42"');
+    expect(only(lintTexts(renamed(lamp())), 'config.bridge-identity', 'warn').map((f) => f.code)).toEqual(['config.bridge-identity/cn-differs']);
   });
 
   it('an empty cafile is one finding, no value (Mosquitto: "Empty cafile value"), not a file named undefined', () => {
@@ -256,8 +258,9 @@ describe('bridge', () => {
     expect(refused[0].summary).toContain('remote_clientid "b827eb74663e_broker" does not start with "lamp-"');
     expect(refused[0].hint).toContain('`remote_clientid lamp-b827eb74663e_broker`');
     const renamed = lintTexts(prefixed(cloud()), lamp().replace('remote_clientid b827eb74663e_broker', 'remote_clientid lamp-42'));
-    const differs = only(renamed, 'config.bridge-identity', 'fail');
-    expect(differs.map((f) => f.code)).toEqual(['config.bridge-identity/cn-differs']);
+    // No acl_file on the cloud: the difference breaks nothing (hunt 3, H9), so a warn, with the same fix.
+    const differs = only(renamed, 'config.bridge-identity', 'warn');
+    expect(differs.map((f) => f.code)).toEqual(['config.bridge-identity/cn-differs-convention']);
     expect(differs[0].hint).toContain('re-issue the certificate with CN=lamp-42');
     expect(differs[0].hint).toContain('would not do');
   });
