@@ -51,7 +51,7 @@ export function validityVerdict(serverChain: ServerChainFacts, now: Date, expiry
     if (findings.length > 0) {
       return warn(
         findings.map(describeDateFinding).join('; '),
-        `Renew before it lapses: re-issue with openssl x509 -req ... -days 365 and replace the file \`certfile\` names (--expiry-warn-days ${expiryWarnDays} sets this warning).`,
+        expiresSoonHint(findings, certs, where, expiryWarnDays),
         evidence,
         'expires-soon',
       );
@@ -59,6 +59,27 @@ export function validityVerdict(serverChain: ServerChainFacts, now: Date, expiry
     const leaf = certs[0];
     const daysLeft = Math.floor((Date.parse(leaf.notAfter) - now.getTime()) / DAY_MS);
     return pass(`server certificate valid until ${isoDay(leaf.notAfter)} (${daysLeft} days); all ${certs.length} in the chain are within their dates`, evidence, 'ok');
+}
+
+/**
+ * What to renew depends on which certificate lapses: a new leaf under a root that lapses changes
+ * nothing. A CA is renewed with its own key and name (checked with openssl verify: the certificates
+ * it issued verify against the renewal), and the renewal goes wherever the old one is trusted or sent.
+ */
+function expiresSoonHint(findings: DateFinding[], certs: ServerChainFacts['certificates'], where: string, expiryWarnDays: number): string {
+  const entryOf = (finding: DateFinding) => certs.find((cert) => cert.subject === finding.subject);
+  const setting = `(--expiry-warn-days ${expiryWarnDays} sets this warning)`;
+  const fixes = findings.map((finding) => {
+    const entry = entryOf(finding);
+    if (entry && entry.depth > 0 && entry.selfIssued) {
+      return `Renew the root CA ${entry.subject} with its own key, keeping its name and extensions (\`openssl x509 -in lampi_ca.crt -signkey lampi_ca.key -days 3650 -out lampi_ca-renewed.crt\`): the certificates it issued stay valid under the renewal. Give the renewed root to every client before the old one lapses: ${where}, the lamp's bridge_cafile, the listeners' cafile, browsers; the broker's certfile needs no change${entry.inCaFile ? '' : ' unless it sends the root along (then replace that block too)'}.`;
+    }
+    if (entry && entry.depth > 0) {
+      return `Renew the intermediate CA ${entry.subject} with its own key (\`openssl x509 -req -in intermediate.csr -CA lampi_ca.crt -CAkey lampi_ca.key -days 1825 -extfile ca.ext -out intermediate-renewed.crt\`, ca.ext: basicConstraints = critical, CA:TRUE), then replace its block after the server certificate in the file \`certfile\` names${entry.inCaFile ? ` and its copy in ${where}` : ''}, and restart mosquitto.`;
+    }
+    return 'Renew the server certificate before it lapses: re-issue with openssl x509 -req ... -days 365 and replace the file `certfile` names, then restart mosquitto.';
+  });
+  return `${[...new Set(fixes)].join(' ')} ${setting}`;
 }
 
 /**

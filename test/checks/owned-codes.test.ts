@@ -94,6 +94,21 @@ describe('tls.validity', () => {
     expect(tlsValidity.run(healthyFacts(), settings).code).toBe('ok');
   });
 
+  it('aims the expires-soon fix at the certificate that lapses: a root is renewed with its own key, not the leaf re-issued (hunt 4, H4-4)', () => {
+    const leaf = outcome(tlsValidity, (f) => (f.serverChain.certificates[0] = cert({ notAfter: '2026-06-20T12:00:00.000Z' })));
+    expect(leaf.hint).toMatch(/^Renew the server certificate before it lapses/);
+    const root = outcome(tlsValidity, (f) => (f.serverChain.certificates[1] = caCert({ notAfter: '2026-06-10T12:00:00.000Z' })));
+    expect([root.status, root.code]).toEqual(['warn', 'expires-soon']);
+    expect(root.hint).toMatch(/^Renew the root CA CN=LAMPI CA, O=LAMPI with its own key/);
+    expect(root.hint).toContain('openssl x509 -in lampi_ca.crt -signkey lampi_ca.key -days 3650');
+    expect(root.hint).not.toContain('x509 -req');
+    const intermediate = outcome(tlsValidity, (f) => {
+      f.serverChain.certificates.splice(1, 0, caCert({ subject: 'CN=LAMPI Intermediate', selfIssued: false, inCaFile: false, depth: 1, notAfter: '2026-06-10T12:00:00.000Z' }));
+      f.serverChain.certificates[2] = { ...f.serverChain.certificates[2], depth: 2 };
+    });
+    expect(intermediate.hint).toMatch(/^Renew the intermediate CA CN=LAMPI Intermediate with its own key/);
+  });
+
   it('warns on the day boundary: a certificate ending exactly warnDays from now is fine', () => {
     const edge = outcome(tlsValidity, (f) => (f.serverChain.certificates[0] = cert({ notAfter: '2026-07-01T12:00:00.000Z' })));
     expect(edge.status).toBe('pass');
