@@ -100,7 +100,7 @@ describeWithBroker('values Mosquitto refuses, judged by mosquitto -c', () => {
   });
 
   it('a string option twice in one listener or bridge: exit 3 ("Duplicate ... value"), config.option/duplicate-value; a boolean or number twice starts and the last one wins', async () => {
-    const cases = [
+    const cases: { files: Record<string, string>; message: string; line: number }[] = [
       { files: { 'mosquitto.conf': `${TLS_LISTENER}certfile {{CERT}}\n` }, message: 'Duplicate certfile value in configuration', line: 6 },
       { files: { 'mosquitto.conf': `${TLS_LISTENER}tls_version tlsv1.2\ntls_version tlsv1.3\n` }, message: 'Duplicate tls_version value in configuration', line: 7 },
       { files: { 'mosquitto.conf': `${BRIDGE}bridge_cafile {{CA}}\n` }, message: 'Duplicate bridge_cafile value in configuration', line: 8 },
