@@ -88,6 +88,17 @@ export function unsupportedTlsVersion(listener: ListenerModel, version: { major:
 /** Whether Mosquitto refuses to start on a value of this listener (see refusedBooleans, unsupportedTlsVersion). */
 export const listenerRefused = (model: ConfigModel, listener: ListenerModel, version: { major: number }): boolean => refusedBooleans(model, listener).length > 0 || Boolean(unsupportedTlsVersion(listener, version));
 
+/**
+ * Whether a bridge has a value that keeps it from ever connecting: a boolean Mosquitto refuses to
+ * start on, or (with TLS) a bridge_tls_version it does not know ("Protocol TLSv1.2 not supported").
+ * config.option names the line; rules that describe the bridge's session have nothing to describe.
+ */
+export function bridgeRefused(bridge: BridgeModel, version: { major: number }): boolean {
+  if (bridge.entries.some((entry) => invalidBoolean(entry))) return true;
+  const tlsVersion = last(bridge, 'bridge_tls_version');
+  return Boolean(tlsVersion && (last(bridge, 'bridge_cafile') || last(bridge, 'bridge_capath')) && !tlsVersionsOf(version).includes(tlsVersion.args.join(' ')));
+}
+
 export function isTls(listener: ListenerModel): boolean {
   return Boolean(last(listener, 'certfile') || last(listener, 'psk_hint'));
 }

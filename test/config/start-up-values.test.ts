@@ -206,6 +206,28 @@ describeWithBroker('values Mosquitto refuses, judged by mosquitto -c', () => {
     expect(codesOf(lintOf(fixed))).toEqual([]);
   });
 
+  it('on a bridge: cleansession yes exits 3, bridge_tls_version TLSv1.2 starts a bridge that never connects; both fail, and config.bridge-tls describes no session', async () => {
+    const yes = await write({ 'mosquitto.conf': `${BRIDGE}bridge_certfile {{BRIDGE_CERT}}\nbridge_keyfile {{BRIDGE_KEY}}\nremote_clientid b827eb74663e_broker\ncleansession yes\n` });
+    const refused = await mosquittoVerdict(yes);
+    expect(refused.exit).toBe(3);
+    expect(refused.log).toContain('Invalid cleansession value (yes)');
+    const report = lintOf(yes);
+    expect(finding(report, 'config.option/invalid-boolean')).toMatchObject({ status: 'fail', line: 11 });
+    // Before: config.bridge-tls/ok "cleansession yes with the fixed client id b827eb74663e_broker".
+    expect(report.checks.filter((check) => check.id === 'config.bridge-tls')).toEqual([]);
+
+    const version = await write({ 'mosquitto.conf': `${BRIDGE}bridge_certfile {{BRIDGE_CERT}}\nbridge_keyfile {{BRIDGE_KEY}}\nremote_clientid b827eb74663e_broker\nbridge_tls_version TLSv1.2\n` });
+    const broker = await mosquittoVerdict(version);
+    expect(broker.exit).toBe('running');
+    expect(broker.log).toContain('Protocol TLSv1.2 not supported');
+    const linted = lintOf(version);
+    expect(linted.exitCode).toBe(1);
+    expect(finding(linted, 'config.option/unsupported-tls-version')).toMatchObject({ status: 'fail', line: 11 });
+    expect(finding(linted, 'config.option/unsupported-tls-version')!.summary).toContain('starts, but the bridge never connects ("Protocol TLSv1.2 not supported")');
+    // Before: config.bridge-tls/ok "bridge_tls_version TLSv1.2 (or newer in Mosquitto 2.0.11)".
+    expect(linted.checks.filter((check) => check.id === 'config.bridge-tls')).toEqual([]);
+  });
+
   it('a relative certfile: exit 1 when Mosquitto starts from / as systemd starts it, config.files/relative-path names the absolute path', async () => {
     const relative = await write({ 'mosquitto.conf': 'persistence false\nlistener {{PORT}} 127.0.0.1\ncafile ../certs/ca.crt\ncertfile ../certs/server.crt\nkeyfile {{KEY}}\n' });
     const fromRoot = await mosquittoVerdict(relative, '/');
