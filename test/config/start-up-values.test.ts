@@ -11,6 +11,7 @@ import { freePorts } from '../../src/lab/mosquitto.js';
 import { issue } from '../../src/lab/pki.js';
 import { lint, type LintReport } from '../../src/lint.js';
 import { describeWithBroker, mosquittoPath } from '../helpers/broker.js';
+import { runCli } from '../helpers/cli.js';
 import { makeTree, type Tree } from '../helpers/config-tree.js';
 
 let tree: Tree;
@@ -81,6 +82,12 @@ describeWithBroker('values Mosquitto refuses, judged by mosquitto -c', () => {
     // Before: config.listener-tls/identity-without-certificate, whose "Add `require_certificate true`" left the broker down.
     expect(report.checks.filter((check) => check.id === 'config.listener-tls')).toEqual([]);
     expect(codesOf(report)).toEqual(['config.option/invalid-boolean']);
+    // What the user sees from the shipped CLI.
+    const cli = await runCli(['lint', yes]);
+    expect(cli.code).toBe(1);
+    expect(cli.stdout).toMatch(/fail +config\.option +`require_certificate yes`: Mosquitto 2\.0\.11 refuses to start/);
+    expect(cli.stdout).toContain('fix: Write `require_certificate true`.');
+    expect(cli.stdout).not.toContain('Add `require_certificate true`');
 
     for (const value of ['True', 'False']) {
       const anonymous = await write({ 'mosquitto.conf': `per_listener_settings true\n${TLS_LISTENER}require_certificate true\nuse_identity_as_username true\nlistener 0 {{DIR}}/ws.sock\nprotocol websockets\nallow_anonymous ${value}\n` });
