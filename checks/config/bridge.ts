@@ -3,7 +3,7 @@
 import { isIP } from '../../src/ip-address.js';
 import { hostMatches } from '../../src/certs/names.js';
 import { chainKey } from '../../src/config/lint-facts.js';
-import { isTls, isWebsockets, last, pathOf, securityOption } from '../../src/config/model.js';
+import { bridgeRefused, isTls, isWebsockets, last, pathOf, securityOption } from '../../src/config/model.js';
 import { tlsVersionIsExact, tlsVersionMeaning } from '../../src/config/mosquitto-versions.js';
 import { at, bad, defineRule, doubt, listenerOnPort, mosquittoAddress, ok, remoteListener, tlsMqttListeners, type LintFinding, type LintSettings } from './define.js';
 import type { LintFacts } from '../../src/config/lint-facts.js';
@@ -127,6 +127,8 @@ export const configBridgeTls = defineRule({
   run(facts, { mosquitto }) {
     return facts.configs.flatMap((model) =>
       model.bridges.flatMap((bridge): LintFinding[] => {
+        // A bridge that never runs on a value Mosquitto refuses (config.option names the line) has no TLS or session to describe.
+        if (bridgeRefused(bridge, mosquitto)) return [];
         const findings: LintFinding[] = [];
         const cafile = last(bridge, 'bridge_cafile') ?? last(bridge, 'bridge_capath');
         if (!cafile) {

@@ -3,6 +3,8 @@
 import { oneLineName } from '../../src/certs/describe.js';
 import { chainKey, FILE_OPTIONS, tlsMaterial, type LintFacts } from '../../src/config/lint-facts.js';
 import { last, pathOf, type ListenerModel } from '../../src/config/model.js';
+import type { ConfEntry } from '../../src/config/mosquitto-conf.js';
+import { isAbsolute, resolve } from 'node:path';
 import { describeDateFinding, dateFinding } from '../verdicts/dates.js';
 import { keyProblems } from '../verdicts/key-strength.js';
 import { KIND_OF_OPTION, type ContentFacts, type FileKind, type LineProblem } from '../../src/config/file-kinds.js';
@@ -43,6 +45,34 @@ const CONTENT_CODES: Partial<Record<FileKind, { fail?: string; warn?: string; wh
   },
 };
 
+/** What Mosquitto 2.0.11 does, started from / as systemd starts it, when the file is not there (measured with `mosquitto -c`). */
+function withoutTheFile(option: string): string {
+  if (['cafile', 'certfile', 'keyfile', 'crlfile', 'dhparamfile'].includes(option)) return 'refuses to start (exit 1, "Unable to load ... Check ' + option + '", no such file)';
+  if (['acl_file', 'password_file', 'psk_file'].includes(option)) return `refuses to start (exit 13, "Unable to open ${option === 'password_file' ? 'pwfile' : option}")`;
+  if (option === 'capath') return 'starts, but finds no CA in it, so client certificates the folder should vouch for are refused';
+  return 'starts, but the bridge cannot set up TLS and never connects (e.g. "Unable to load CA certificates, check bridge_cafile")';
+}
+
+/**
+ * A relative path in a file option. Mosquitto hands it to fopen/OpenSSL as written, so it is read
+ * from the broker's working directory: / for the Debian systemd unit (no WorkingDirectory). This
+ * tool reads it from the configuration file's folder, the place it was most likely meant to be.
+ */
+function relativePath(entry: ConfEntry): LintFinding[] {
+  const value = entry.args[0];
+  if (!value || isAbsolute(value)) return [];
+  const meant = pathOf(entry)!;
+  return [
+    bad(
+      'relative-path',
+      at(entry),
+      `\`${entry.key} ${value}\` is a relative path: Mosquitto opens it from its working directory, not from the configuration's folder; started by systemd (working directory /) it looks for ${resolve('/', value)} and ${withoutTheFile(entry.key)}. lampi-doctor checked ${meant}, the file it most likely means`,
+      `Write the absolute path: \`${entry.key} ${meant}\`.`,
+      { option: entry.key, value, meant, systemd: resolve('/', value) },
+    ),
+  ];
+}
+
 function where(option: string, path: string, problem: LineProblem): string {
   return `${option} ${path}${problem.line ? ` line ${problem.line}` : ''}: ${problem.problem}`;
 }
@@ -68,10 +98,12 @@ export const configFiles = defineRule({
     'dhparam-invalid': 'The dhparamfile holds no DH parameters Mosquitto can load',
     'dhparam-weak': 'The dhparamfile\'s DH group is under 2048 bits (OpenSSL 3 refuses it)',
     'crl-invalid': 'The crlfile holds no CRL Mosquitto can load',
+    'relative-path': 'A relative path: Mosquitto opens it from its working directory (/ under systemd), not from the configuration\'s folder',
   },
   run({ configs, files }, { mosquitto }) {
-    return configs.flatMap((model) =>
-      model.entries
+    return configs.flatMap((model) => [
+      ...model.entries.filter((entry) => FILE_OPTIONS.includes(entry.key)).flatMap(relativePath),
+      ...model.entries
         // A file option without a value is config.option/missing-value's (Mosquitto: "Empty cafile value").
         .filter((entry) => FILE_OPTIONS.includes(entry.key) && pathOf(entry) !== undefined)
         .map((entry): LintFinding => {
@@ -113,7 +145,7 @@ export const configFiles = defineRule({
           }
           return ok('ok', at(entry), `${entry.key} ${path} is there${readableBy}`, evidence);
         }),
-    );
+    ]);
   },
 });
 

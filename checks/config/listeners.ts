@@ -1,6 +1,6 @@
 // The cloud's listeners (port.conf): TLS that demands certificates, plain MQTT on loopback only,
 // websockets with TLS and a way for browsers to log in.
-import { isTls, isWebsockets, last, securityOption, type ConfigModel, type ListenerModel } from '../../src/config/model.js';
+import { isTls, isWebsockets, last, listenerRefused, securityOption, type ConfigModel, type ListenerModel } from '../../src/config/model.js';
 import { atLeast, tlsVersionIsExact, tlsVersionMeaning, type MosquittoVersion } from '../../src/config/mosquitto-versions.js';
 import { at, bad, defineRule, doubt, listenerName, mosquittoAddress, ok, type LintFinding } from './define.js';
 import type { LintFacts } from '../../src/config/lint-facts.js';
@@ -55,7 +55,8 @@ export const configListenerTls = defineRule({
   },
   run({ configs }, { mosquitto }) {
     return configs.flatMap((model) =>
-      model.listeners.filter((l) => (isTls(l) || meantForTls(l)) && !isWebsockets(l)).map((listener): LintFinding => {
+      // A listener Mosquitto refuses to start on (config.option names the line) behaves in no way to describe.
+      model.listeners.filter((l) => (isTls(l) || meantForTls(l)) && !isWebsockets(l) && !listenerRefused(model, l, mosquitto)).map((listener): LintFinding => {
         const name = listenerName(listener);
         if (meantForTls(listener) && lacksCertificate(listener)) {
           const missing = ['certfile', 'keyfile'].filter((key) => !last(listener, key));
@@ -197,7 +198,7 @@ export const configWebsockets = defineRule({
   },
   run({ configs }, { mosquitto }) {
     return configs.flatMap((model) =>
-      model.listeners.filter(isWebsockets).flatMap((listener): LintFinding[] => {
+      model.listeners.filter((l) => isWebsockets(l) && !listenerRefused(model, l, mosquitto)).flatMap((listener): LintFinding[] => {
         const name = listenerName(listener);
         if (!last(listener, 'certfile') || !last(listener, 'keyfile')) {
           return [bad('no-tls', at(listener), `${name} serves websockets without certfile and keyfile: plain ws://, which pages served over https cannot use`, 'Add cafile, certfile and keyfile under it, as the seed\'s port.conf does.')];

@@ -1,9 +1,10 @@
 // config.load and config.option: can Mosquitto read this, and does every line mean what it says
 // to the Mosquitto version that reads it?
-import { ALIASES, deprecationOf, introducedIn, knownIn, vocabulary } from '../../src/config/mosquitto-versions.js';
-import { BRIDGE_EQUIVALENT, nearestOption } from '../../src/config/options.js';
+import { ALIASES, contextOf, deprecationOf, introducedIn, knownIn, vocabulary, type MosquittoVersion } from '../../src/config/mosquitto-versions.js';
+import { BOOLEAN_OPTIONS, BRIDGE_EQUIVALENT, nearestOption, PATH_VALUE_OPTIONS, SINGLE_VALUE_OPTIONS, tlsVersionsOf } from '../../src/config/options.js';
 import { basename } from 'node:path';
-import { SECURITY_OPTIONS, type ConfigModel } from '../../src/config/model.js';
+import type { ConfEntry, LayoutFact } from '../../src/config/mosquitto-conf.js';
+import { invalidBoolean, last, SECURITY_OPTIONS, unsupportedTlsVersion, type ConfigModel } from '../../src/config/model.js';
 import { at, bad, defineRule, doubt, ok, type LintFinding } from './define.js';
 
 const NO_VALUE_OK = new Set<string>([]);
@@ -51,6 +52,201 @@ function startUpOrder(model: ConfigModel, version: string): LintFinding[] {
       ),
     );
   });
+  return findings;
+}
+
+/** A line as a summary shows it: tabs as <TAB>, a byte order mark as <BOM>. */
+const shown = (text: string) => quoted(text.replaceAll('\t', '<TAB>').replace(/^\ufeff/, '<BOM>').trim());
+
+/** The name Mosquitto's "Duplicate X value" message gives an option (src/conf.c). */
+const DUPLICATE_NAME: Record<string, string> = {
+  remote_clientid: 'bridge remote clientid',
+  local_clientid: 'bridge local clientd',
+  local_password: 'bridge local_password',
+  local_username: 'bridge local_username',
+  remote_password: 'bridge remote_password',
+  remote_username: 'bridge remote_username',
+  bind_address: 'default listener bind_address',
+};
+
+/** Options Mosquitto reads as a number with atoi (src/conf.c), which stops at a tab. */
+const NUMBER_OPTIONS = new Set(['autosave_interval', 'bridge_max_packet_size', 'idle_timeout', 'keepalive_interval', 'log_facility', 'max_connections', 'max_qos', 'maximum_qos', 'max_inflight_bytes', 'max_inflight_messages', 'max_keepalive', 'max_packet_size', 'max_queued_bytes', 'max_queued_messages', 'max_topic_alias', 'memory_limit', 'message_size_limit', 'port', 'sys_interval', 'threshold', 'websockets_headers_size', 'websockets_log_level']);
+
+const YES = new Set(['yes', 'y', 'on', 'enable', 'enabled']);
+
+function layoutFinding(fact: LayoutFact, model: ConfigModel, version: string): LintFinding | undefined {
+  const place = { file: fact.file, line: fact.line };
+  const evidence = { line: fact.text.replaceAll('\t', '<TAB>').replace(/^\ufeff/, '<BOM>'), mosquittoVersion: version };
+  if (fact.kind === 'byte-order-mark') {
+    const word = fact.text.slice(1).split(' ').find(Boolean) ?? '';
+    return bad(
+      'byte-order-mark',
+      place,
+      `${basename(fact.file)} starts with a UTF-8 byte order mark (bytes EF BB BF, left by some Windows editors): Mosquitto ${version} reads it as part of the first word, "<BOM>${quoted(word)}", and refuses to start (exit 3, "Unknown configuration variable")`,
+      `Save the file without the byte order mark: \`sudo sed -i '1s/^\\xEF\\xBB\\xBF//' ${fact.file}\`, then restart mosquitto.`,
+      evidence,
+    );
+  }
+  if (fact.kind === 'indented-comment') {
+    return bad(
+      'indented-comment',
+      place,
+      `line ${fact.line} is a comment indented with spaces ("${shown(fact.text)}"): only a # in the first column starts a comment, so Mosquitto ${version} reads # as an option and refuses to start (exit 3: Unknown configuration variable "#")`,
+      'Move the # to the first column of the line (or delete the line).',
+      evidence,
+    );
+  }
+  // A tab. Mosquitto splits a line at spaces only (strtok with " "), so a tab joins the words around it.
+  const text = fact.text;
+  const firstWord = text.replace(/^ +/, '').split(' ')[0];
+  const fix = `Write spaces instead of tabs, and no indentation before an option: \`sudo sed -i 's/\\t/ /g' ${fact.file}\`.`;
+  if (firstWord.includes('\t')) {
+    const what = /^ *\t/.test(text) ? (text.trim() === '' ? 'a line of only blanks with a tab' : 'a tab before the option') : 'a tab between the option and its value';
+    return bad('tab', place, `line ${fact.line} has ${what} ("${shown(text)}"): Mosquitto ${version} splits words at spaces only, reads "${shown(firstWord) || '<TAB>'}" as the option's name and refuses to start (exit 3, "Unknown configuration variable")`, fix, evidence);
+  }
+  const key = firstWord;
+  const rest = text.replace(/^ *[^ ]+ ?/, '');
+  // Harmless where Mosquitto trims blanks (tabs too) at both ends of the value, or reads a number with atoi
+  // ("max_connections 10<TAB>" is 10): measured with 2.0.11.
+  if ((SINGLE_VALUE_OPTIONS.has(key) || NUMBER_OPTIONS.has(key)) && !rest.trim().includes('\t')) return undefined;
+  const word = rest.split(' ').find((w) => w.includes('\t')) ?? rest;
+  if (BOOLEAN_OPTIONS.has(key)) {
+    return bad('tab', place, `line ${fact.line} has a tab after \`${key}\`'s value ("${shown(text)}"): Mosquitto ${version} splits words at spaces only, reads the value as "${shown(word)}" and refuses to start (exit 3, "Invalid ${key} value")`, fix, evidence);
+  }
+  if (key === 'listener') {
+    return bad('tab', place, `line ${fact.line} has a tab between the port and the address ("${shown(text)}"): Mosquitto ${version} splits words at spaces only, reads the port and no address, and listens on every address (measured: IPv4 and IPv6), not only the one written`, fix, evidence);
+  }
+  return bad('tab', place, `line ${fact.line} has a tab between words ("${shown(text)}"): Mosquitto ${version} splits words at spaces only and reads "${shown(word)}" as one word, so the line does not mean what it shows`, fix, evidence);
+}
+
+/** The scope a second value of the option collides in: its listener, its bridge, or the whole configuration. */
+function duplicateScope(entry: ConfEntry, model: ConfigModel, listenerIndex: number, bridgeIndex: number): string {
+  if (entry.key === 'bind_address') return 'global';
+  const context = contextOf(entry.key);
+  if (context === 'listener') return `listener ${listenerIndex}`;
+  if (context === 'bridge') return `bridge ${bridgeIndex}`;
+  return SECURITY_OPTIONS.has(entry.key) && model.perListenerSettings ? `listener ${listenerIndex}` : 'global';
+}
+
+/**
+ * Values Mosquitto refuses to start with although the option is right: a boolean other than
+ * true/false/1/0, a second value of a string option, a tls_version it does not know, a comment after
+ * a path, a bridge with both a pre-shared key and certificates; and the layout it reads otherwise
+ * (byte order mark, tabs, indented comments). Each measured with Mosquitto 2.0.11's `mosquitto -c`.
+ */
+function startUpValues(model: ConfigModel, mosquitto: MosquittoVersion): LintFinding[] {
+  const version = mosquitto.text;
+  const findings: LintFinding[] = [];
+  for (const fact of model.layout) {
+    const finding = layoutFinding(fact, model, version);
+    if (finding) findings.push(finding);
+  }
+  const first = new Map<string, ConfEntry>();
+  let listenerIndex = 0;
+  let bridgeIndex = 0;
+  for (const entry of model.entries) {
+    if (entry.key === 'listener') listenerIndex += 1;
+    if (entry.key === 'connection') bridgeIndex += 1;
+    if (invalidBoolean(entry)) {
+      const value = entry.args[0];
+      const meant = YES.has(value.toLowerCase()) || value.toLowerCase() === 'true' ? 'true' : 'false';
+      findings.push(
+        bad(
+          'invalid-boolean',
+          at(entry),
+          `\`${entry.key} ${quoted(value)}\`: Mosquitto ${version} refuses to start (exit 3, "Invalid ${entry.key} value (${quoted(value)})"): it accepts only \`true\` and \`false\` (or 1 and 0), in lower case`,
+          `Write \`${entry.key} ${meant}\`${YES.has(value.toLowerCase()) || /^(no|n|off|true|false)$/i.test(value) ? '' : ' (or false)'}.`,
+          { option: entry.key, value, accepted: ['true', 'false', '1', '0'], mosquittoVersion: version },
+        ),
+      );
+    }
+    if (SINGLE_VALUE_OPTIONS.has(entry.key) && entry.args.length > 0) {
+      const canonical = ALIASES[entry.key] ?? entry.key;
+      const scope = `${duplicateScope(entry, model, listenerIndex, bridgeIndex)}|${canonical}`;
+      const earlier = first.get(scope);
+      if (earlier) {
+        const where = earlier.file === entry.file ? `line ${earlier.line}` : place(earlier);
+        findings.push(
+          bad(
+            'duplicate-value',
+            at(entry),
+            `\`${entry.key}\` is given a second time (first on ${where}): Mosquitto ${version} does not let the last one win but refuses to start (exit 3, "Duplicate ${DUPLICATE_NAME[canonical] ?? canonical} value in configuration")`,
+            `Keep one \`${canonical}\` line${scope.startsWith('global') ? ' in the whole configuration (include_dir files count)' : scope.startsWith('listener') ? ' in this listener' : ' in this bridge'}: delete ${where === `line ${earlier.line}` ? `line ${earlier.line} or line ${entry.line}` : `this line or ${where}`}.`,
+            { option: entry.key, first: { file: earlier.file, line: earlier.line }, mosquittoVersion: version },
+          ),
+        );
+      } else first.set(scope, entry);
+    }
+  }
+  const tlsVersions = tlsVersionsOf(mosquitto);
+  const refusedVersions = new Set<ConfEntry>();
+  for (const listener of model.listeners) {
+    const entry = unsupportedTlsVersion(listener, mosquitto);
+    if (!entry) continue;
+    refusedVersions.add(entry);
+    const value = entry.args.join(' ');
+    const lower = value.toLowerCase();
+    findings.push(
+      bad(
+        'unsupported-tls-version',
+        at(entry),
+        `\`tls_version ${quoted(value)}\`: Mosquitto ${version} refuses to start (exit 1: Unsupported tls_version "${quoted(value)}"): it takes ${tlsVersions.join(', ')} only, in lower case`,
+        `Write \`tls_version ${tlsVersions.includes(lower) ? lower : 'tlsv1.2'}\`.`,
+        { option: 'tls_version', value, accepted: [...tlsVersions], mosquittoVersion: version },
+      ),
+    );
+  }
+  for (const bridge of model.bridges) {
+    const entry = last(bridge, 'bridge_tls_version');
+    if (entry && (last(bridge, 'bridge_cafile') || last(bridge, 'bridge_capath')) && !tlsVersions.includes(entry.args.join(' '))) {
+      const value = entry.args.join(' ');
+      const lower = value.toLowerCase();
+      refusedVersions.add(entry);
+      findings.push(
+        bad(
+          'unsupported-tls-version',
+          at(entry),
+          `\`bridge_tls_version ${quoted(value)}\` (bridge ${bridge.name}): Mosquitto ${version} starts, but the bridge never connects ("Protocol ${quoted(value)} not supported"): it takes ${tlsVersions.join(', ')} only, in lower case`,
+          `Write \`bridge_tls_version ${tlsVersions.includes(lower) ? lower : 'tlsv1.2'}\`.`,
+          { option: 'bridge_tls_version', value, accepted: [...tlsVersions], mosquittoVersion: version },
+        ),
+      );
+    }
+    const order = bridge.entries.filter((entry) => ['bridge_identity', 'bridge_psk', 'bridge_cafile', 'bridge_capath', 'bridge_certfile', 'bridge_keyfile'].includes(entry.key));
+    const psk = (entry: ConfEntry) => entry.key === 'bridge_identity' || entry.key === 'bridge_psk';
+    const clash = order.find((entry, index) => order.slice(0, index).some((before) => psk(before) !== psk(entry)));
+    if (clash) {
+      const before = order.find((entry) => psk(entry) !== psk(clash))!;
+      const message = clash.key === 'bridge_identity' ? 'Cannot use both certificate and identity encryption in a single bridge' : 'Cannot use both certificate and psk encryption in a single bridge';
+      const [pskLine, certLine] = psk(clash) ? [clash, before] : [before, clash];
+      findings.push(
+        bad(
+          'psk-with-certificate',
+          at(clash),
+          `bridge ${bridge.name} sets \`${pskLine.key}\` (line ${pskLine.line}) and \`${certLine.key}\` (line ${certLine.line}): a bridge uses a pre-shared key or certificates, not both, and Mosquitto ${version} refuses to start (exit 3, "${message}")`,
+          'For a bridge that logs in with its certificate (as the lampi bridge does), delete the `bridge_identity` and `bridge_psk` lines; for a PSK bridge, delete the bridge_cafile, bridge_capath, bridge_certfile and bridge_keyfile lines.',
+          { bridge: bridge.name, psk: { option: pskLine.key, line: pskLine.line }, certificate: { option: certLine.key, line: certLine.line }, mosquittoVersion: version },
+        ),
+      );
+    }
+  }
+  for (const entry of model.entries) {
+    if (!SINGLE_VALUE_OPTIONS.has(entry.key) || refusedVersions.has(entry)) continue;
+    const comment = entry.args.findIndex((word, index) => index > 0 && word.startsWith('#'));
+    if (comment < 0) continue;
+    const value = entry.args.join(' ');
+    const intended = entry.args.slice(0, comment).join(' ');
+    const isPath = PATH_VALUE_OPTIONS.has(entry.key);
+    findings.push(
+      (isPath ? bad : doubt)(
+        'inline-comment',
+        at(entry),
+        `\`${entry.key}\` is followed by a comment: Mosquitto ${version} takes the whole rest of the line as its value, comment included, so it ${isPath ? `opens "${quoted(value)}", a path that is not there (with certfile, keyfile or cafile it refuses to start: exit 1, "Unable to load ...")` : `uses "${quoted(value)}", not "${quoted(intended)}"`}`,
+        `Put the comment on a line of its own, starting with # in the first column: \`${entry.key} ${quoted(intended)}\`.`,
+        { option: entry.key, value, intended, mosquittoVersion: version },
+      ),
+    );
+  }
   return findings;
 }
 
@@ -107,6 +303,14 @@ export const configOption = defineRule({
     repeated: 'An option set twice in one block: the last one wins',
     'per-listener-settings-late': '`per_listener_settings true` after a security option (Mosquitto refuses to start)',
     'listener-conflict': 'Two listeners on one port whose addresses overlap (Mosquitto refuses to start: address already in use)',
+    'invalid-boolean': 'A boolean option with a value other than true, false, 1 or 0 (Mosquitto refuses to start)',
+    'duplicate-value': 'A string option (a path, tls_version, a client id...) given twice where Mosquitto takes one (it refuses to start)',
+    'unsupported-tls-version': 'A tls_version or bridge_tls_version Mosquitto does not know (the listener refuses to start; the bridge never connects)',
+    'inline-comment': 'A comment after a string value, which Mosquitto takes as part of the value (a path that is not there)',
+    tab: 'A tab on an option line: Mosquitto splits words at spaces only',
+    'byte-order-mark': 'A configuration file that starts with a UTF-8 byte order mark (Mosquitto refuses to start)',
+    'indented-comment': 'A comment line indented with spaces: Mosquitto reads # as an option (it refuses to start)',
+    'psk-with-certificate': 'A bridge with both a pre-shared key (bridge_identity, bridge_psk) and certificates (Mosquitto refuses to start)',
   },
   run({ configs }, { mosquitto }) {
     const words = vocabulary(mosquitto);
@@ -175,18 +379,21 @@ export const configOption = defineRule({
         const seen = new Map<string, number>();
         for (const entry of block.entries) {
           if (entry.key === 'topic' || entry.key === 'listener' || entry.key === 'connection' || entry.key === 'log_dest' || entry.key === 'log_type') continue;
+          // A second value of a string option is no "last one wins": startUpValues names it (duplicate-value).
+          const single = SINGLE_VALUE_OPTIONS.has(entry.key);
           if (entry.args.length === 0 && !NO_VALUE_OK.has(entry.key)) {
             findings.push(bad('no-value', at(entry), `\`${entry.key}\` has no value`, `Give it one (see mosquitto.conf(5)), or remove the line.`));
           }
           const key = ALIASES[entry.key] ?? entry.key;
           const earlier = seen.get(key);
-          if (earlier !== undefined) {
+          if (earlier !== undefined && !single) {
             findings.push(doubt('repeated', at(entry), `\`${entry.key}\` is set again (first on line ${earlier}); the last one wins`, 'Keep one line, so what you read is what Mosquitto does.'));
           }
           seen.set(key, entry.line);
         }
       }
       findings.push(...startUpOrder(model, mosquitto.text));
+      findings.push(...startUpValues(model, mosquitto));
       if (!findings.some((finding) => finding.status !== 'pass')) {
         findings.push(ok('ok', { file: model.root, line: 0 }, `${model.entries.length} options, all known to Mosquitto ${mosquitto.text} and where they belong`, { mosquittoVersion: mosquitto.text }));
       }

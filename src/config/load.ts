@@ -6,7 +6,7 @@ import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describeFsError } from '../fs-errors.js';
 import { tryReadInputText } from '../read-input.js';
-import { parseConf, type ConfEntry } from './mosquitto-conf.js';
+import { parseConf, scanLayout, type ConfEntry, type LayoutFact } from './mosquitto-conf.js';
 
 export interface LoadProblem {
   file: string;
@@ -20,6 +20,8 @@ export interface LoadedConfig {
   files: string[];
   entries: ConfEntry[];
   problems: LoadProblem[];
+  /** Lines Mosquitto reads otherwise than they look: a byte order mark, tabs, indented comments. */
+  layout: LayoutFact[];
 }
 
 function identity(path: string): string {
@@ -31,7 +33,7 @@ function identity(path: string): string {
 }
 
 export function loadConfig(paths: readonly string[]): LoadedConfig {
-  const loaded: LoadedConfig = { files: [], entries: [], problems: [] };
+  const loaded: LoadedConfig = { files: [], entries: [], problems: [], layout: [] };
   const seen = new Map<string, string>();
 
   const readFile = (path: string, level: number, from?: { file: string; line: number }) => {
@@ -53,6 +55,7 @@ export function loadConfig(paths: readonly string[]): LoadedConfig {
     }
     seen.set(real, absolute);
     loaded.files.push(absolute);
+    loaded.layout.push(...scanLayout(text, absolute));
     for (const entry of parseConf(text, absolute)) {
       loaded.entries.push(entry);
       if (entry.key !== 'include_dir' || !entry.args[0]) continue;

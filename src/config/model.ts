@@ -2,8 +2,9 @@
 // assigns them. Options keep their file and line so every finding can point at one.
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { LoadedConfig, LoadProblem } from './load.js';
-import { parseTopic, type ConfEntry, type TopicMapping } from './mosquitto-conf.js';
+import { parseTopic, type ConfEntry, type LayoutFact, type TopicMapping } from './mosquitto-conf.js';
 import { contextOf } from './mosquitto-versions.js';
+import { BOOLEAN_OPTIONS, BOOLEAN_VALUES, tlsVersionsOf } from './options.js';
 
 export interface Block {
   file: string;
@@ -34,6 +35,8 @@ export interface ConfigModel {
   files: string[];
   entries: ConfEntry[];
   problems: LoadProblem[];
+  /** Lines Mosquitto reads otherwise than they look (byte order mark, tabs, indented comments). */
+  layout: LayoutFact[];
   global: ConfEntry[];
   listeners: ListenerModel[];
   bridges: BridgeModel[];
@@ -57,6 +60,45 @@ export function pathOf(entry: ConfEntry | undefined): string | undefined {
   return isAbsolute(value) ? value : resolve(dirname(entry.file), value);
 }
 
+/** A boolean option whose value Mosquitto refuses (only true, false, 1 and 0 start). */
+export const invalidBoolean = (entry: ConfEntry | undefined): boolean => Boolean(entry && BOOLEAN_OPTIONS.has(entry.key) && entry.args.length > 0 && !BOOLEAN_VALUES.has(entry.args[0]));
+
+/**
+ * The boolean lines in force for a listener (its own, and the security options it runs with) whose
+ * value Mosquitto refuses to start on: while there is one, the listener never runs, so rules that
+ * describe how it behaves have nothing to describe (config.option/invalid-boolean names the line).
+ */
+export function refusedBooleans(model: ConfigModel, listener: ListenerModel): ConfEntry[] {
+  const own = listener.entries.filter((entry) => invalidBoolean(entry));
+  const security = ['allow_anonymous', 'allow_zero_length_clientid'].map((key) => securityOption(model, listener, key)).filter((entry) => invalidBoolean(entry));
+  return [...new Set([...own, ...security as ConfEntry[]])];
+}
+
+/**
+ * A TLS MQTT listener's tls_version that Mosquitto refuses to start with (exit 1, "Unsupported
+ * tls_version"). Measured on 2.0.11 for listeners with certfile and keyfile; a listener without a
+ * keyfile never sets TLS up, and websockets hand TLS to libwebsockets, so neither is judged here.
+ */
+export function unsupportedTlsVersion(listener: ListenerModel, version: { major: number }): ConfEntry | undefined {
+  const entry = last(listener, 'tls_version');
+  if (!entry || !last(listener, 'certfile') || !last(listener, 'keyfile') || isWebsockets(listener)) return undefined;
+  return tlsVersionsOf(version).includes(entry.args.join(' ')) ? undefined : entry;
+}
+
+/** Whether Mosquitto refuses to start on a value of this listener (see refusedBooleans, unsupportedTlsVersion). */
+export const listenerRefused = (model: ConfigModel, listener: ListenerModel, version: { major: number }): boolean => refusedBooleans(model, listener).length > 0 || Boolean(unsupportedTlsVersion(listener, version));
+
+/**
+ * Whether a bridge has a value that keeps it from ever connecting: a boolean Mosquitto refuses to
+ * start on, or (with TLS) a bridge_tls_version it does not know ("Protocol TLSv1.2 not supported").
+ * config.option names the line; rules that describe the bridge's session have nothing to describe.
+ */
+export function bridgeRefused(bridge: BridgeModel, version: { major: number }): boolean {
+  if (bridge.entries.some((entry) => invalidBoolean(entry))) return true;
+  const tlsVersion = last(bridge, 'bridge_tls_version');
+  return Boolean(tlsVersion && (last(bridge, 'bridge_cafile') || last(bridge, 'bridge_capath')) && !tlsVersionsOf(version).includes(tlsVersion.args.join(' ')));
+}
+
 export function isTls(listener: ListenerModel): boolean {
   return Boolean(last(listener, 'certfile') || last(listener, 'psk_hint'));
 }
@@ -76,6 +118,7 @@ export function buildModel(root: string, loaded: LoadedConfig): ConfigModel {
     files: loaded.files,
     entries: loaded.entries,
     problems: loaded.problems,
+    layout: loaded.layout ?? [],
     global: [],
     listeners: [],
     bridges: [],

@@ -49,6 +49,36 @@ export function parseConf(text: string, file: string): ConfEntry[] {
   return entries;
 }
 
+/**
+ * What Mosquitto reads differently from how this tool's tokenizer does (both only facts): a UTF-8
+ * byte order mark before the first option, a tab on a line (Mosquitto splits words at spaces only,
+ * so a tab joins the words around it), and a comment line indented with spaces (only a `#` in the
+ * first column starts a comment; after spaces Mosquitto reads `#` as an option name).
+ */
+export interface LayoutFact {
+  file: string;
+  line: number;
+  kind: 'byte-order-mark' | 'tab' | 'indented-comment';
+  /** The line as Mosquitto reads it (without its line end). */
+  text: string;
+}
+
+export function scanLayout(text: string, file: string): LayoutFact[] {
+  const facts: LayoutFact[] = [];
+  text.split(/\r?\n/).forEach((raw, index) => {
+    const line = index + 1;
+    if (line === 1 && raw.startsWith('\ufeff')) {
+      facts.push({ file, line, kind: 'byte-order-mark', text: raw });
+      return;
+    }
+    // Mosquitto skips a line whose first character is `#` or that is empty, and nothing else.
+    if (raw === '' || raw.startsWith('#')) return;
+    if (raw.includes('\t')) facts.push({ file, line, kind: 'tab', text: raw });
+    else if (raw.trimStart().startsWith('#')) facts.push({ file, line, kind: 'indented-comment', text: raw });
+  });
+  return facts;
+}
+
 export function readConf(path: string, flag: string): ConfEntry[] {
   return parseConf(readInputText(path, 'config', flag), path);
 }
