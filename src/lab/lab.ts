@@ -7,7 +7,7 @@ import { join, relative, resolve } from 'node:path';
 import { UsageError } from '../engine/types.js';
 import type { DiagnoseInput } from '../inputs.js';
 import { claimLabFolder, defaultLabDir, isOwnLabFolder, MARKER_FILE, openNewFile, prepareDefaultParents, removeLabFiles, requireOwnFolder, writeNewFile, type LabFolder } from './lab-folder.js';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createServer, type Server } from 'node:net';
 import { pathToFileURL } from 'node:url';
@@ -327,7 +327,7 @@ async function startLabOnce(options: StartLabOptions, stealPort = false): Promis
   const folder = options.dir ? claimLabFolder(options.dir, LAB_FILE_NAMES) : freshTemporaryFolder();
   const dir = folder.dir;
   // From here on, an interrupt (or a failure) stops what started and removes what was written.
-  const footprint: Footprint = { dir, createdDir: folder.createdDir, created: [], processes: [] };
+  const footprint: Footprint = { dir, createdDir: folder.createdDir, created: [], processes: [], children: new Map() };
   unfinished.add(footprint);
   stage(`folder ${dir}`);
   const f = (name: string) => join(dir, name);
@@ -424,7 +424,9 @@ async function startLabOnce(options: StartLabOptions, stealPort = false): Promis
     const detached = options.detached ?? false;
     const start = (name: string, command: string, args: string[], output: string) => {
       footprint.created.push(named(output));
-      return startProcess(name, command, args, output, detached, (pid) => footprint.processes.push({ name, pid, argv: [command, ...args] }));
+      const started = startProcess(name, command, args, output, detached, (pid) => footprint.processes.push({ name, pid, argv: [command, ...args] }));
+      footprint.children?.set(started.pid, started.child);
+      return started;
     };
     const thief = stealPort ? await takePort(wss) : undefined;
     const cloud = start('cloud broker', mosquitto, ['-c', info.files.cloudConfig], f('cloud.out'));
@@ -531,6 +533,21 @@ interface Footprint {
   createdDir: boolean;
   created: string[];
   processes: LabProcess[];
+  /**
+   * The children this process spawned, while it has not seen them exit: their pids cannot have been
+   * reused, so they are ours even before exec shows the broker's command line (a signal that lands
+   * between fork and exec found a node command line there, and left the broker running).
+   */
+  children?: Map<number, ChildProcess>;
+}
+
+/** A footprint's processes that are verifiably its own: a child not yet seen to exit, or a command line that matches. */
+function ownProcesses(footprint: Footprint): LabProcess[] {
+  return footprint.processes.filter((proc) => {
+    const child = footprint.children?.get(proc.pid);
+    if (child && child.exitCode === null && child.signalCode === null) return true;
+    return isLabProcess(proc.pid, proc.argv);
+  });
 }
 
 /** Labs that end with this process: ones starting up, and started ones this process runs. */
@@ -541,7 +558,7 @@ const pause = new Int32Array(new SharedArrayBuffer(4));
 
 /** On the way out nothing can be awaited: kill, wait (briefly) until they are gone, then remove files. */
 function releaseNow(footprint: Footprint): void {
-  const ours = footprint.processes.filter((proc) => isLabProcess(proc.pid, proc.argv));
+  const ours = ownProcesses(footprint);
   for (const proc of ours) {
     try {
       process.kill(proc.pid, 'SIGKILL');
@@ -568,7 +585,7 @@ function installExitHooks(): void {
 
 /** Stops a footprint's processes (only those still verifiably its own) and removes its files. */
 async function releaseFootprint(footprint: Footprint): Promise<StopOutcome> {
-  const ours = footprint.processes.filter((proc) => isLabProcess(proc.pid, proc.argv));
+  const ours = ownProcesses(footprint);
   const notOurs = footprint.processes.filter((proc) => !ours.includes(proc) && isAlive(proc.pid));
   await Promise.all(ours.map((proc) => stopPid(proc.pid)));
   const left = removeLabFiles(footprint.dir, footprint.created, footprint.createdDir);
@@ -584,8 +601,12 @@ export interface StopOutcome {
 }
 
 export async function stopLab(info: LabInfo): Promise<StopOutcome> {
-  for (const footprint of unfinished) if (footprint.dir === info.dir) unfinished.delete(footprint);
-  return releaseFootprint({ dir: info.dir, createdDir: info.createdDir, created: info.created, processes: info.processes });
+  // The footprint stays with the exit hooks until the brokers are gone: a signal that lands while they
+  // shut down (SIGTERM takes Mosquitto a moment) must still kill them, not leave them running.
+  const pending = [...unfinished].filter((footprint) => footprint.dir === info.dir);
+  const outcome = await releaseFootprint({ dir: info.dir, createdDir: info.createdDir, created: info.created, processes: info.processes });
+  for (const footprint of pending) unfinished.delete(footprint);
+  return outcome;
 }
 
 function isLabInfo(value: unknown, dir: string): value is LabInfo {
