@@ -1,24 +1,15 @@
 // A bridge whose certificate CN differs from its remote_clientid (hunt 3, H9), against real Mosquitto:
 // without an acl_file on the cloud it works (lint warns); with an acl_file that names the client id it
 // is denied (lint fails, naming the acl_file). The reference clients decide both.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { lint } from '../../src/lint.js';
 import { bridgeSettled, startLab, type Lab } from '../../src/lab/lab.js';
 import { describeWithBroker, mosquittoPath } from '../helpers/broker.js';
+import { cloudTls, referenceClients, stopAfterEach } from '../helpers/lab-harness.js';
 
-const labs: Lab[] = [];
-const brokers: ChildProcess[] = [];
-afterEach(async () => {
-  for (const broker of brokers.splice(0)) {
-    broker.kill('SIGTERM');
-    await new Promise((resolve) => broker.once('close', resolve));
-  }
-  await Promise.all(labs.splice(0).map((lab) => lab.stop()));
-});
-const referenceClients = ['mosquitto_pub', 'mosquitto_sub'].every((tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0);
-const cloudTls = (lab: Lab) => ['-h', lab.publicAddress, '-p', String(lab.ports.tls), '--cafile', lab.files.ca, '--cert', lab.files.clientCert, '--key', lab.files.clientKey, '--insecure'];
+const { labs, brokers } = stopAfterEach();
 const until = async (ready: () => boolean) => {
   for (let i = 0; i < 150 && !ready(); i += 1) await new Promise((resolve) => setTimeout(resolve, 100));
 };

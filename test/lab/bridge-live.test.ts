@@ -2,17 +2,13 @@
 // cloud (hunt 2, findings 2 and 12), judged by the reference clients against real Mosquitto.
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { diagnose } from '../../src/diagnose.js';
 import { bridgeSettled, startLab, type Lab } from '../../src/lab/lab.js';
 import { describeWithBroker, mosquittoPath } from '../helpers/broker.js';
+import { cloudTls, referenceClients, stopAfterEach } from '../helpers/lab-harness.js';
 
-const labs: Lab[] = [];
-afterEach(async () => {
-  await Promise.all(labs.splice(0).map((lab) => lab.stop()));
-});
-const referenceClients = ['mosquitto_pub', 'mosquitto_sub'].every((tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0);
-const cloudTls = (lab: Lab) => ['-h', lab.publicAddress, '-p', String(lab.ports.tls), '--cafile', lab.files.ca, '--cert', lab.files.clientCert, '--key', lab.files.clientKey, '--insecure'];
+const { labs } = stopAfterEach();
 
 describeWithBroker('the bridge checks against real Mosquitto and the reference clients (hunt 2)', () => {
   it.runIf(referenceClients)('a stale retained 0 (notifications off, an old clean shutdown) on a bridge that carries messages is stale, not "disconnected"', async () => {

@@ -1,24 +1,15 @@
 // A lamp whose diagnostic line is there but subtly wrong (hunt 3, H6): the remote prefix without its
 // trailing slash. The reference clients show where the probes land; the bridge checks with
 // --bridge-config name the line's defect instead of "add this line … (else the state is stale)".
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { diagnose } from '../../src/diagnose.js';
 import { bridgeSettled, startLab, type Lab } from '../../src/lab/lab.js';
 import { describeWithBroker, mosquittoPath } from '../helpers/broker.js';
+import { cloudTls, referenceClients, stopAfterEach } from '../helpers/lab-harness.js';
 
-const labs: Lab[] = [];
-const brokers: ChildProcess[] = [];
-afterEach(async () => {
-  for (const broker of brokers.splice(0)) {
-    broker.kill('SIGTERM');
-    await new Promise((resolve) => broker.once('close', resolve));
-  }
-  await Promise.all(labs.splice(0).map((lab) => lab.stop()));
-});
-const referenceClients = ['mosquitto_pub', 'mosquitto_sub'].every((tool) => spawnSync('sh', ['-c', `command -v ${tool}`]).status === 0);
-const cloudTls = (lab: Lab) => ['-h', lab.publicAddress, '-p', String(lab.ports.tls), '--cafile', lab.files.ca, '--cert', lab.files.clientCert, '--key', lab.files.clientKey, '--insecure'];
+const { labs, brokers } = stopAfterEach();
 
 describeWithBroker('a diagnostic line that is there but wrong, against real Mosquitto (hunt 3)', () => {
   it.runIf(referenceClients)('remote prefix without its trailing slash: the probes land on devices/<id>lampi-doctor/…, and the checks say so', async () => {
