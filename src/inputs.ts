@@ -3,7 +3,7 @@ import { isIP } from './ip-address.js';
 import { isFolder, readCaFolder } from './certs/ca-folder.js';
 import { keyMatchesCertificate, readCertificateFile, readKeyFile } from './certs/pem.js';
 import { UsageError } from './engine/types.js';
-import { bridgeConnections, readConf, type TopicMapping } from './config/mosquitto-conf.js';
+import { bridgeConnections, intendedPrefix, readConf, type TopicMapping } from './config/mosquitto-conf.js';
 import { BridgeIdentities, SESSION_ROLES, sessionClientId } from './probes/client-ids.js';
 import type { MqttOptions, ProbeContext } from './probes/fact-source.js';
 
@@ -112,16 +112,6 @@ function positive(value: number | undefined, fallback: number, flag: string, min
   return value;
 }
 
-/**
- * A remote prefix as its writer meant it: Mosquitto keeps quotes other than `""` and adds no '/'
- * (`devices/a` maps lamp/x to devices/alamp/x); the probes test the meant prefix, and the bridge
- * checks name the line's defect.
- */
-function intendedPrefix(prefix: string | undefined): string | undefined {
-  const bare = prefix?.replace(/["']/g, '');
-  return !bare || bare.endsWith('/') ? bare : `${bare}/`;
-}
-
 /** What the bridge config (or the LAMPI naming convention) says about the lamp's bridge. */
 function bridgeFacts(input: DiagnoseInput): Pick<MqttOptions, 'deviceId' | 'bridgeClientId' | 'remotePrefix' | 'probePrefix' | 'probeMapping' | 'notificationTopic'> {
   let probePrefix = input.probePrefix ?? DEFAULT_PROBE_PREFIX;
@@ -140,7 +130,9 @@ function bridgeFacts(input: DiagnoseInput): Pick<MqttOptions, 'deviceId' | 'brid
   const probe = bridge.topics.find((topic) => `${topic.localPrefix}${topic.pattern}` === `${probePrefix}#`) ?? bridge.topics.find(meant);
   const state = bridge.topics.find((topic) => topic.pattern.startsWith('lamp/connection/'));
   const notificationTopic = bridge.options.filter((entry) => entry.key === 'notification_topic').at(-1)?.args[0];
-  const remotePrefix = input.deviceId ? fromDevice.remotePrefix : intendedPrefix((probe ?? state ?? bridge.topics[0])?.remotePrefix);
+  // The prefix as meant: the probes test where the writer wanted them, and the bridge checks name the line's defect.
+  const lineRemote = (probe ?? state ?? bridge.topics[0])?.remotePrefix;
+  const remotePrefix = input.deviceId ? fromDevice.remotePrefix : lineRemote === undefined ? undefined : intendedPrefix(lineRemote);
   return {
     deviceId: deviceId ?? /devices\/([^/]+)\//.exec(remotePrefix ?? '')?.[1],
     bridgeClientId: bridge.remoteClientId ?? fromDevice.bridgeClientId,

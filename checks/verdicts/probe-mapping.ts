@@ -1,6 +1,7 @@
 // What is wrong with a bridge `topic` line as Mosquitto 2.0.11 reads it (src/conf.c): prefixes are
 // joined to the topic as they are (no '/' added), and only a word that is exactly "" is the empty
 // prefix: other quotes are part of the prefix. Shared by config.topics and bridge.inbound/outbound.
+import { intendedPrefix } from '../../src/config/mosquitto-conf.js';
 
 /** A prefix with quote characters in it: Mosquitto keeps them (`''`, `"devices/a/"`). */
 export const quotedPrefix = (prefix: string): boolean => /["']/.test(prefix);
@@ -8,11 +9,8 @@ export const quotedPrefix = (prefix: string): boolean => /["']/.test(prefix);
 /** A prefix that does not end with '/': Mosquitto glues it to the topic (devices/aLAMP/...). */
 export const unslashedPrefix = (prefix: string): boolean => prefix !== '' && !prefix.endsWith('/') && !quotedPrefix(prefix);
 
-/** The prefix as the user meant it: quotes dropped (`''` is the empty prefix), a trailing '/' added. */
-export function intendedPrefix(prefix: string): string {
-  const bare = prefix.replace(/["']/g, '');
-  return bare === '' || bare.endsWith('/') ? bare : `${bare}/`;
-}
+/** The prefix as the user meant it (one reading, shared with the probes' inputs). */
+export { intendedPrefix };
 
 /** Where Mosquitto maps a topic under a prefix, spelt as a user sees it. */
 export const joined = (prefix: string, topic: string): string => `${prefix}${topic}`;

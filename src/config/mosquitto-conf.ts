@@ -38,6 +38,15 @@ export function tokenize(text: string): string[] {
   return (text.match(/\S+/g) ?? []).map((word) => (word === '""' ? '' : word));
 }
 
+/**
+ * A topic line's prefix as its writer meant it: quotes dropped (`''` is the empty prefix), a trailing
+ * '/' added. Mosquitto itself keeps the quotes and adds no '/' (devices/a maps lamp/x to devices/alamp/x).
+ */
+export function intendedPrefix(prefix: string): string {
+  const bare = prefix.replace(/["']/g, '');
+  return bare === '' || bare.endsWith('/') ? bare : `${bare}/`;
+}
+
 export function parseConf(text: string, file: string): ConfEntry[] {
   const entries: ConfEntry[] = [];
   text.split(/\r?\n/).forEach((raw, index) => {
