@@ -8,7 +8,7 @@ import { issue } from '../../src/lab/pki.js';
 import { gatherLintFacts } from '../../src/config/lint-facts.js';
 import { resolveMosquittoVersion } from '../../src/config/mosquitto-versions.js';
 import { lint, runLintRules, type LintReport } from '../../src/lint.js';
-import { FQDN, makeTree, seedPki, type Tree } from '../helpers/config-tree.js';
+import { FQDN, makeTree, seedCloudConf, seedPki, type Tree } from '../helpers/config-tree.js';
 
 let tree: Tree;
 let pki: Awaited<ReturnType<typeof seedPki>>['files'];
@@ -26,24 +26,7 @@ beforeAll(async () => {
   intermediateAndRoot = tree.write('spare/intermediate_and_root.crt', intermediate + readFileSync(pki.ca, 'latin1'));
 });
 
-const cloud = (cafile = pki.ca) => `listener 8883 0.0.0.0
-cafile ${cafile}
-certfile ${pki.serverCert}
-keyfile ${pki.serverKey}
-tls_version tlsv1.2
-require_certificate true
-use_identity_as_username true
-
-listener 9001 0.0.0.0
-protocol websockets
-cafile ${pki.ca}
-certfile ${pki.serverCert}
-keyfile ${pki.serverKey}
-per_listener_settings true
-allow_anonymous true
-
-listener 1883 127.0.0.1
-`;
+const cloud = (cafile = pki.ca) => seedCloudConf(pki, { cafile, wssPort: 9001 });
 
 const lamp = ({ address = `${FQDN}:8883`, cafile = pki.ca, cert = pki.bridgeCert } = {}) => `connection b827eb74663e_broker
 address ${address}

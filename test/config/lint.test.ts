@@ -2,7 +2,7 @@
 import { chmodSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lint, type LintReport } from '../../src/lint.js';
-import { FQDN, makeTree, seedPki, type Tree } from '../helpers/config-tree.js';
+import { FQDN, makeTree, seedCloudConf, seedPki, type Tree } from '../helpers/config-tree.js';
 
 let tree: Tree;
 let pki: Awaited<ReturnType<typeof seedPki>>['files'];
@@ -12,24 +12,7 @@ beforeAll(async () => {
   ({ files: pki } = await seedPki(tree));
 });
 
-const cloud = () => `listener 8883 0.0.0.0
-cafile ${pki.ca}
-certfile ${pki.serverCert}
-keyfile ${pki.serverKey}
-tls_version tlsv1.2
-require_certificate true
-use_identity_as_username true
-
-listener 50002 0.0.0.0
-protocol websockets
-cafile ${pki.ca}
-certfile ${pki.serverCert}
-keyfile ${pki.serverKey}
-per_listener_settings true
-allow_anonymous true
-
-listener 1883 127.0.0.1
-`;
+const cloud = () => seedCloudConf(pki);
 
 const lamp = (address = `${FQDN}:8883`) => `connection b827eb74663e_broker
 address ${address}

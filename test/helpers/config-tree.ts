@@ -78,3 +78,25 @@ export async function seedPki(tree: Tree) {
   };
   return { files, keyBodies: [server.keyPem, bridge.keyPem].map((pem) => pem.split('\n')[1]) };
 }
+
+/** The cloud's config as the seed writes it (TLS 8883 with client certificates, wss, plain on loopback), on seedPki's files. */
+export function seedCloudConf(pki: Awaited<ReturnType<typeof seedPki>>['files'], { cafile = pki.ca, wssPort = 50002 } = {}): string {
+  return `listener 8883 0.0.0.0
+cafile ${cafile}
+certfile ${pki.serverCert}
+keyfile ${pki.serverKey}
+tls_version tlsv1.2
+require_certificate true
+use_identity_as_username true
+
+listener ${wssPort} 0.0.0.0
+protocol websockets
+cafile ${pki.ca}
+certfile ${pki.serverCert}
+keyfile ${pki.serverKey}
+per_listener_settings true
+allow_anonymous true
+
+listener 1883 127.0.0.1
+`;
+}
